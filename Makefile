@@ -1,0 +1,134 @@
+# portsnoop — see README.md. `make V=1` shows full commands.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+OUT        := build
+ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BPF_ARCH   := $(subst x86,x86,$(ARCH))
+CLANG      ?= clang
+CC         ?= cc
+BPFTOOL    ?= bpftool
+PKG_CONFIG ?= pkg-config
+PYTHON     ?= /usr/bin/python3
+PREFIX     ?= /usr/local
+VMLINUX    := vmlinux/$(ARCH)/vmlinux.h
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS   := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wformat-security -Wundef \
+	-Wwrite-strings -Wpointer-arith -Wvla -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ibpf -Iuser -I$(OUT) \
+	$(LIBBPF_CFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+LDFLAGS  += $(EXTRA_LDFLAGS)
+
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
+	-Wall -Werror -Ibpf -Ivmlinux/$(ARCH) $(LIBBPF_CFLAGS) -MMD -MP
+
+BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
+# Plain C over the project's own structs: unit-tested without root.
+CORE_SRCS := $(filter-out user/main.c user/tracer.c,$(sort $(wildcard user/*.c)))
+CORE_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
+APP_OBJS  := $(CORE_OBJS) $(OUT)/user/tracer.o $(OUT)/user/main.o
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+LIVE_SRCS := $(sort $(wildcard tests/live/*.c))
+LIVE_BINS := $(patsubst tests/live/%.c,$(OUT)/tests/%,$(LIVE_SRCS))
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
+
+.PHONY: all deps run check unit live bench vmlinux clean install sanitize
+all: $(OUT)/portsnoop
+
+deps:
+	$(Q)scripts/deps.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)exec ./$(OUT)/portsnoop $(ARGS)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all tests
+	$(Q)scripts/check.sh $(OUT)
+
+tests: $(UNIT_BINS) $(LIVE_BINS) $(BENCH_BINS)
+
+unit: $(UNIT_BINS)
+	$(Q)scripts/check.sh --unit-only $(OUT)
+
+live: all $(LIVE_BINS)
+	$(Q)$(PYTHON) tests/live/run_live.py --build $(OUT)
+
+bench: all $(BENCH_BINS)
+	$(Q)$(PYTHON) bench/run_bench.py --build $(OUT)
+
+# Sanitizer build of everything in its own output folder, then all tests.
+sanitize: deps
+	$(Q)$(MAKE) --no-print-directory OUT=build-san CC=clang \
+		EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
+		EXTRA_LDFLAGS='-fsanitize=address,undefined' all tests
+	$(Q)scripts/check.sh build-san
+
+vmlinux:
+	$(call msg,GEN,$(VMLINUX))
+	$(Q)mkdir -p $(dir $(VMLINUX))
+	$(Q)$(BPFTOOL) btf dump file $${VMLINUX_BTF:-/sys/kernel/btf/vmlinux} format c > $(VMLINUX).tmp
+	$(Q)mv $(VMLINUX).tmp $(VMLINUX)
+
+$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/portsnoop.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUT)/portsnoop.skel.h: $(OUT)/portsnoop.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name portsnoop_bpf > $@
+
+$(OUT)/user/tracer.o: $(OUT)/portsnoop.skel.h
+
+$(OUT)/user/%.o: user/%.c | $(OUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/portsnoop: $(APP_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
+
+$(OUT)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) -lcmocka -o $@
+
+$(OUT)/tests/%: tests/live/%.c | $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+$(OUT)/bench/%: bench/%.c | $(OUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+$(OUT)/bpf $(OUT)/user $(OUT)/tests $(OUT)/bench:
+	$(Q)mkdir -p $@
+
+install: all
+	install -D -m 0755 $(OUT)/portsnoop $(DESTDIR)$(PREFIX)/sbin/portsnoop
+
+clean:
+	$(call msg,CLEAN,$(OUT))
+	$(Q)rm -rf build build-san
+
+-include $(wildcard $(OUT)/bpf/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)

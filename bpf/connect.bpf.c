@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * connect(): the attempt when the syscall returns, then, for TCP, its
+ * outcome when the socket leaves SYN_SENT. A blocking connect() learns its
+ * outcome before it returns; a non-blocking one after. Whichever side comes
+ * second emits the outcome, so the stream always reads attempt, outcome.
+ */
+#include "syscall.bpf.h"
+
+#define TCP_ESTABLISHED 1
+#define TCP_SYN_SENT 2
+#define TCP_CLOSE 7
+#define IPPROTO_TCP 6
+
+enum { PENDING_SYSCALL_DONE = 1, PENDING_OUTCOME_READY = 2 };
+
+struct pending {
+	__u32 flags;		/* PENDING_*, updated atomically */
+	__s32 outcome_err;
+	__u64 outcome_ts;
+	/* Task context of the attempt; socket fields once the outcome is in. */
+	struct ps_event ev;
+};
+
+/* Keyed by struct sock *: lives from SYN_SENT until both sides are done. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	const void *uaddr = (const void *)ctx->args[1];
+	__u16 family = AF_UNSPEC;
+
+	/* connect(AF_UNSPEC) dissolves an association; it is no attempt. */
+	if (uaddr && !bpf_probe_read_user(&family, sizeof(family), uaddr) &&
+	    family == AF_UNSPEC)
+		return 0;
+	return call_enter(PS_EV_CONNECT, (int)ctx->args[0], uaddr,
+			  (__u32)ctx->args[2], 0);
+}
+
+static __always_inline void emit_outcome(struct pending *p)
+{
+	struct ps_event *e = event_reserve();
+
+	if (!e)
+		return;
+	__builtin_memcpy(e, &p->ev, sizeof(*e));
+	e->kind = PS_EV_CONNECT_RESULT;
+	e->err = p->outcome_err;
+	e->ts_ns = p->outcome_ts;
+	e->flags |= PS_F_ATTEMPT_CTX;
+	event_submit(e);
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	struct call *c = call_lookup(PS_EV_CONNECT);
+	struct sock *sk;
+	struct pending *p;
+	struct ps_event *e;
+	__u64 key;
+
+	if (!c)
+		return 0;
+	key = c->sk;
+	sk = (struct sock *)c->sk;
+	p = bpf_map_lookup_elem(&pending, &key);
+	e = event_reserve();
+	if (!e)
+		goto out;
+	if (p && (READ_ONCE(p->flags) & PENDING_OUTCOME_READY)) {
+		/* Blocking connect: the socket may have dropped its port already. */
+		__builtin_memcpy(e, &p->ev, sizeof(*e));
+	} else {
+		if (p)
+			__builtin_memcpy(e, &p->ev, sizeof(*e));
+		else
+			fill_task(e);
+		fill_sock_local(e, sk);
+		fill_sock_remote(e, sk);
+	}
+	e->kind = PS_EV_CONNECT;
+	e->err = errno_of(ctx->ret);
+	if (!e->rport)
+		use_requested(e, c, true);
+	event_submit(e);
+	if (p && (__sync_fetch_and_or(&p->flags, PENDING_SYSCALL_DONE) &
+		  PENDING_OUTCOME_READY)) {
+		emit_outcome(p);
+		bpf_map_delete_elem(&pending, &key);
+	}
+out:
+	call_done();
+	return 0;
+}
+
+/* CLOSE -> SYN_SENT inside our connect(): remember who is attempting. */
+static __always_inline void attempt_start(struct sock *sk)
+{
+	struct call *c = call_lookup(PS_EV_CONNECT);
+	struct pending p = {};
+	__u64 key = (__u64)sk;
+
+	/* Only attempts made by a connect() we saw; an MPTCP subflow, io_uring
+	 * or TCP Fast Open get the attempt record alone. */
+	if (!c || c->sk != key)
+		return;
+	fill_task(&p.ev);
+	if (bpf_map_update_elem(&pending, &key, &p, BPF_ANY))
+		stat_inc(PS_STAT_PENDING_FULL);
+}
+
+/* SYN_SENT -> ESTABLISHED or CLOSE, often in softirq: the outcome. */
+static __always_inline void attempt_end(struct sock *sk, int newstate)
+{
+	__u64 key = (__u64)sk;
+	struct pending *p = bpf_map_lookup_elem(&pending, &key);
+	int err;
+
+	if (!p)
+		return;
+	err = 0;
+	if (newstate != TCP_ESTABLISHED) {
+		/* tcp_done_with_error() and tcp_write_err() set sk_err before the
+		 * state change; none means the caller gave up (close()). */
+		err = BPF_CORE_READ(sk, sk_err);
+		if (!err)
+			err = ECONNABORTED;
+	}
+	p->outcome_err = err;
+	p->outcome_ts = bpf_ktime_get_ns();
+	fill_sock_local(&p->ev, sk);
+	fill_sock_remote(&p->ev, sk);
+	p->ev.cookie = bpf_get_socket_cookie(sk);
+	if (__sync_fetch_and_or(&p->flags, PENDING_OUTCOME_READY) &
+	    PENDING_SYSCALL_DONE) {
+		emit_outcome(p);
+		bpf_map_delete_elem(&pending, &key);
+	}
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tp_sock_state, struct sock *sk, int oldstate, int newstate)
+{
+	if (sk_protocol(sk) != IPPROTO_TCP)
+		return 0;
+	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
+		attempt_start(sk);
+	else if (oldstate == TCP_SYN_SENT &&
+		 (newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE))
+		attempt_end(sk, newstate);
+	return 0;
+}

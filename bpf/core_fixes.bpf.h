@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Every kernel-version shim lives here, each naming the change it covers.
+ * Include after vmlinux.h and bpf_core_read.h.
+ */
+#ifndef PS_CORE_FIXES_BPF_H
+#define PS_CORE_FIXES_BPF_H
+
+/*
+ * sk_protocol and sk_type were bitfields inside struct sock until
+ * commit bf9765145b85 ("sock: Make sk_protocol a 16-bit value", v5.6).
+ * The probed bitfield read works for both layouts.
+ */
+static __always_inline __u16 sk_protocol(struct sock *sk)
+{
+	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+}
+
+static __always_inline __u16 sk_type(struct sock *sk)
+{
+	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_type);
+}
+
+#endif /* PS_CORE_FIXES_BPF_H */

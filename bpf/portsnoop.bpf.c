@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Definitions shared by every hook family; the other objects see externs. */
+#include "common.bpf.h"
+
+const volatile __u32 targ_tgid = 0;
+const volatile __u16 targ_port = 0;
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

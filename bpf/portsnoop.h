@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one kernel/user ABI of portsnoop: every record the BPF programs put
+ * in the ring buffer is a struct ps_event. This header includes nothing and
+ * uses only __u8..__u64 so it compiles under vmlinux.h and under libc alike.
+ * No bitfields; flags are explicit bits; the size is asserted on both sides.
+ */
+#ifndef PORTSNOOP_H
+#define PORTSNOOP_H
+
+#define PS_COMM_LEN 16
+#define PS_ABI_VERSION 1
+
+/* Kinds of record, in ps_event.kind. */
+enum ps_kind {
+	PS_EV_BIND = 1,		/* bind(): bound address, or requested one + errno */
+	PS_EV_LISTEN = 2,	/* listen(): address, port (autobound too), backlog */
+	PS_EV_CONNECT = 3,	/* connect() attempt: local + remote, syscall result */
+	PS_EV_CONNECT_RESULT = 4, /* outcome of a TCP connect attempt */
+	PS_EV_CLOSE = 5,	/* a bound or listening socket released its port */
+	PS_EV__MAX = 6,
+};
+
+/* Bits in ps_event.flags. */
+enum ps_flags {
+	/* Addresses are what the caller asked for (the call failed before the
+	 * kernel bound anything), not what the socket holds. */
+	PS_F_REQUESTED = 1u << 0,
+	/* No address could be read for this record (e.g. a bad user pointer). */
+	PS_F_NO_ADDR = 1u << 1,
+	/* The process fields come from the connect() attempt, not from the
+	 * context the outcome ran in (softirq). */
+	PS_F_ATTEMPT_CTX = 1u << 2,
+};
+
+struct ps_event {
+	__u64 ts_ns;		/* CLOCK_MONOTONIC, bpf_ktime_get_ns() */
+	__u64 start_ns;		/* process start, ns since boot */
+	__u64 cgroup_id;	/* cgroup v2 id of the task */
+	__u64 cookie;		/* socket cookie, 0 when the kernel had none */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 ppid;		/* real parent's tgid */
+	__u32 uid;
+	__u32 gid;
+	__u32 netns;		/* network namespace inode */
+	__s32 err;		/* 0, or a positive errno */
+	__u32 backlog;		/* listen() only */
+	__u16 kind;		/* enum ps_kind */
+	__u16 flags;		/* enum ps_flags */
+	__u16 family;		/* AF_INET / AF_INET6: of the addresses below */
+	__u16 proto;		/* IPPROTO_TCP / _UDP / _MPTCP ... */
+	__u16 sock_type;	/* SOCK_STREAM / SOCK_DGRAM ... */
+	__u16 lport;		/* host byte order */
+	__u16 rport;		/* host byte order */
+	__u16 _pad;
+	__u8 laddr[16];		/* network byte order; IPv4 in the first 4 bytes */
+	__u8 raddr[16];
+	char comm[PS_COMM_LEN];
+};
+
+#define PS_EVENT_SIZE 128
+
+/* Indexes of the per-CPU counters in the "stats" map. */
+enum ps_stat {
+	PS_STAT_RB_DROPS = 0,	/* ring buffer reserve failed: event lost */
+	PS_STAT_TRACK_FULL = 1,	/* a socket could not be tracked: no close event */
+	PS_STAT_PENDING_FULL = 2, /* a connect attempt could not be followed */
+	PS_STAT__MAX = 3,
+};
+
+#endif /* PORTSNOOP_H */

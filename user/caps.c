@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "caps.h"
+
+#include <linux/capability.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static bool has(uint64_t set, int cap)
+{
+	return (set >> cap) & 1;
+}
+
+int caps__missing(uint64_t eff, char *buf, size_t bufsz)
+{
+	static const struct {
+		int cap;
+		const char *name;
+	} needed[] = {
+		{ CAPS_BPF, "CAP_BPF" },
+		{ CAPS_PERFMON, "CAP_PERFMON" },
+		{ CAPS_NET_ADMIN, "CAP_NET_ADMIN" },
+	};
+	size_t off = 0;
+	int missing = 0;
+
+	if (bufsz)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		int cap = needed[i].cap;
+
+		if (has(eff, cap) || (cap != CAPS_NET_ADMIN && has(eff, CAPS_SYS_ADMIN)))
+			continue;
+		if (off < bufsz) {
+			int n = snprintf(buf + off, bufsz - off, "%s%s", missing ? ", " : "",
+					 needed[i].name);
+			if (n > 0)
+				off += (size_t)n;
+		}
+		missing++;
+	}
+	return missing;
+}
+
+uint64_t caps__effective(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
+		return 0;
+	return (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#define PID_MAX_LIMIT 4194304	/* the kernel's ceiling for pid_max (64-bit) */
+
+static const char usage_text[] =
+	"Usage: portsnoop [OPTION]...\n"
+	"Trace socket bind, listen, connect and close as they happen.\n"
+	"\n"
+	"  -j, --json          JSON Lines, one object per event\n"
+	"  -p, --pid PID       only events of process PID\n"
+	"  -P, --port PORT     only events whose local or remote port is PORT\n"
+	"      --ringbuf SIZE  ring buffer size: 4K to 1G, a power of two (default 8M)\n"
+	"  -v, --verbose       say how each hook is attached; libbpf warnings\n"
+	"  -h, --help          this help\n"
+	"  -V, --version       the version\n"
+	"\n"
+	"Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN; CAP_SYS_ADMIN to mount\n"
+	"tracefs when it is not mounted). Stops on SIGINT or SIGTERM and prints a\n"
+	"summary on stderr. Exit status: 0 ok, 1 error, 2 usage error.\n";
+
+int cli__parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int cli__parse_ringbuf(const char *s, uint32_t *out)
+{
+	char num[32];
+	size_t n = s ? strlen(s) : 0;
+	uint64_t v, mult = 1;
+
+	if (n == 0 || n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 'k': case 'K':
+		mult = 1ULL << 10;
+		break;
+	case 'm': case 'M':
+		mult = 1ULL << 20;
+		break;
+	case 'g': case 'G':
+		mult = 1ULL << 30;
+		break;
+	}
+	if (mult != 1)
+		num[n - 1] = '\0';
+	if (cli__parse_uint(num, 1, UINT32_MAX, &v))
+		return -EINVAL;
+	v *= mult;
+	if (v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static enum cli_result usage_error(FILE *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* One line on stderr: what was wrong, and where help is. */
+static enum cli_result usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("portsnoop: ", err);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs(" (try 'portsnoop --help')\n", err);
+	return CLI_USAGE;
+}
+
+enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
+			   FILE *out, FILE *err)
+{
+	enum { OPT_RINGBUF = 256 };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	uint64_t v;
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opterr = 0;
+	optind = 0;	/* full re-initialisation: parse may run more than once */
+	while ((c = getopt_long(argc, argv, ":jp:P:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts->json = true;
+			break;
+		case 'p':
+			if (cli__parse_uint(optarg, 1, PID_MAX_LIMIT, &v))
+				return usage_error(err, "invalid pid '%s': expected a "
+						   "process id from 1 to 4194304", optarg);
+			opts->pid = (uint32_t)v;
+			break;
+		case 'P':
+			if (cli__parse_uint(optarg, 1, 65535, &v))
+				return usage_error(err, "invalid port '%s': expected "
+						   "1 to 65535", optarg);
+			opts->port = (uint16_t)v;
+			break;
+		case OPT_RINGBUF:
+			if (cli__parse_ringbuf(optarg, &opts->ringbuf_bytes))
+				return usage_error(err, "invalid ring buffer size '%s': "
+						   "expected a power of two from 4K to 1G",
+						   optarg);
+			break;
+		case 'v':
+			opts->verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, out);
+			return CLI_DONE;
+		case 'V':
+			fprintf(out, "portsnoop %s\n", PS_VERSION);
+			return CLI_DONE;
+		case ':':
+			if (optopt && optopt < 256)
+				return usage_error(err, "option '-%c' needs a value", optopt);
+			return usage_error(err, "option '%s' needs a value",
+					   argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_error(err, "unknown option '-%c'", optopt);
+			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(err, "unexpected argument '%s'", argv[optind]);
+	return CLI_RUN;
+}

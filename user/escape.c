@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "escape.h"
+
+#include <stdbool.h>
+
+size_t utf8__decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	/* Shortest form only; no surrogates; nothing past U+10FFFF. */
+	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
+	    (len == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Code points a terminal or a log viewer may act on rather than show. */
+static bool unsafe_cp(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c < 0xa0) ||
+	       c == 0x2028 || c == 0x2029 ||		/* line/paragraph separators */
+	       (c >= 0x200e && c <= 0x200f) ||		/* direction marks */
+	       (c >= 0x202a && c <= 0x202e) ||		/* bidi embeddings/overrides */
+	       (c >= 0x2066 && c <= 0x2069) ||		/* bidi isolates */
+	       c == 0xfeff;
+}
+
+static const char hex[] = "0123456789abcdef";
+
+void escape__text(struct sbuf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8__decode(s + i, n - i, &cp);
+
+		if (len && !unsafe_cp(cp) && cp != '\\') {
+			sbuf__put(b, (const char *)s + i, len);
+			i += len;
+			continue;
+		}
+		if (len == 1 && cp == '\\') {
+			sbuf__put(b, "\\\\", 2);
+			i++;
+			continue;
+		}
+		/* Escape every byte of an unsafe or invalid sequence. */
+		if (!len)
+			len = 1;
+		for (size_t k = 0; k < len; k++) {
+			char esc[4] = { '\\', 'x', hex[s[i + k] >> 4], hex[s[i + k] & 15] };
+
+			sbuf__put(b, esc, sizeof(esc));
+		}
+		i += len;
+	}
+}
+
+static void json_u(struct sbuf *b, uint32_t cp)
+{
+	char esc[6] = { '\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15],
+			hex[(cp >> 4) & 15], hex[cp & 15] };
+
+	sbuf__put(b, esc, sizeof(esc));
+}
+
+void escape__json(struct sbuf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	sbuf__putc(b, '"');
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8__decode(s + i, n - i, &cp);
+
+		if (!len) {
+			sbuf__put(b, "\\ufffd", 6);
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '"':
+			sbuf__put(b, "\\\"", 2);
+			break;
+		case '\\':
+			sbuf__put(b, "\\\\", 2);
+			break;
+		case '\n':
+			sbuf__put(b, "\\n", 2);
+			break;
+		case '\r':
+			sbuf__put(b, "\\r", 2);
+			break;
+		case '\t':
+			sbuf__put(b, "\\t", 2);
+			break;
+		default:
+			if (unsafe_cp(cp))
+				json_u(b, cp);
+			else
+				sbuf__put(b, (const char *)s + i, len);
+		}
+		i += len;
+	}
+	sbuf__putc(b, '"');
+}

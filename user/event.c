@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "event.h"
+
+#include <errno.h>
+#include <string.h>
+
+int event__decode(const void *data, size_t len, struct ps_event *ev)
+{
+	if (!data || len < sizeof(*ev))
+		return -EBADMSG;
+	memcpy(ev, data, sizeof(*ev));
+	if (ev->kind == 0 || ev->kind >= PS_EV__MAX)
+		return -EBADMSG;
+	if (ev->err < 0 || ev->err > 4095)
+		return -EBADMSG;
+	ev->comm[PS_COMM_LEN - 1] = '\0';
+	return 0;
+}

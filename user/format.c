@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "format.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "escape.h"
+#include "json.h"
+#include "names.h"
+#include "timefmt.h"
+
+enum val_type {
+	V_NONE,		/* absent: "-" in the table, left out of JSON */
+	V_STR,		/* text we made */
+	V_TEXT,		/* text from another process: always escaped */
+	V_UINT,
+	V_BOOL,
+	V_TIME,		/* CLOCK_REALTIME ns */
+};
+
+struct val {
+	enum val_type type;
+	const char *s;
+	size_t n;
+	uint64_t u;
+	char buf[NAMES_ADDR_LEN];
+};
+
+typedef void (*getter_fn)(const struct ps_event *ev, const struct format_ctx *ctx,
+			  struct val *v);
+
+struct field {
+	const char *key;	/* JSON path; NULL: table only */
+	const char *column;	/* table header; NULL: JSON only */
+	int width;		/* table column width */
+	getter_fn get;
+};
+
+static void set_str(struct val *v, const char *s)
+{
+	if (!s)
+		return;
+	v->type = V_STR;
+	v->s = s;
+	v->n = strlen(s);
+}
+
+static void set_uint(struct val *v, uint64_t u)
+{
+	v->type = V_UINT;
+	v->u = u;
+}
+
+static bool is_connect(const struct ps_event *ev)
+{
+	return ev->kind == PS_EV_CONNECT || ev->kind == PS_EV_CONNECT_RESULT;
+}
+
+static bool has_addr(const struct ps_event *ev)
+{
+	return !(ev->flags & PS_F_NO_ADDR) && names__family(ev->family);
+}
+
+static void get_time(const struct ps_event *ev, const struct format_ctx *ctx,
+		     struct val *v)
+{
+	v->type = V_TIME;
+	v->u = (uint64_t)((int64_t)ev->ts_ns + ctx->mono_offset);
+}
+
+static void get_pid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+{
+	set_uint(v, ev->pid);
+}
+
+static void get_tid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+{
+	set_uint(v, ev->tid);
+}
+
+static void get_ppid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+{
+	set_uint(v, ev->ppid);
+}
+
+static void get_comm(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+{
+	v->type = V_TEXT;
+	v->s = ev->comm;
+	v->n = strnlen(ev->comm, sizeof(ev->comm));
+}
+
+static void get_start(const struct ps_event *ev, const struct format_ctx *ctx,
+		      struct val *v)
+{
+	if (!ev->start_ns)
+		return;
+	v->type = V_TIME;
+	v->u = (uint64_t)((int64_t)ev->start_ns + ctx->mono_offset);
+}
+
+static void get_ev_kind(const struct ps_event *ev, const struct format_ctx *ctx,
+			struct val *v)
+{
+	set_str(v, "event");
+}
+
+static void get_action(const struct ps_event *ev, const struct format_ctx *ctx,
+		       struct val *v)
+{
+	set_str(v, names__kind(ev->kind));
+}
+
+static void get_outcome(const struct ps_event *ev, const struct format_ctx *ctx,
+			struct val *v)
+{
+	if (ev->kind == PS_EV_CLOSE)
+		return;
+	if (ev->err == EINPROGRESS)
+		set_str(v, "unknown");
+	else
+		set_str(v, ev->err ? "failure" : "success");
+}
+
+static void get_transport(const struct ps_event *ev, const struct format_ctx *ctx,
+			  struct val *v)
+{
+	set_str(v, names__proto(ev->proto, v->buf, sizeof(v->buf)));
+}
+
+static void get_net_type(const struct ps_event *ev, const struct format_ctx *ctx,
+			 struct val *v)
+{
+	set_str(v, names__family(ev->family));
+}
+
+/* "tcp4", "udp6", "mptcp6": protocol and family in one narrow column. */
+static void get_proto_col(const struct ps_event *ev, const struct format_ctx *ctx,
+			  struct val *v)
+{
+	char p[16];
+
+	snprintf(v->buf, sizeof(v->buf), "%s%s", names__proto(ev->proto, p, sizeof(p)),
+		 ev->family == AF_INET ? "4" : ev->family == AF_INET6 ? "6" : "");
+	set_str(v, v->buf);
+}
+
+static void endpoint(const struct ps_event *ev, bool remote, struct val *v)
+{
+	if (!has_addr(ev))
+		return;
+	set_str(v, names__endpoint(ev->family, remote ? ev->raddr : ev->laddr,
+				   remote ? ev->rport : ev->lport, v->buf, sizeof(v->buf)));
+}
+
+static void get_local(const struct ps_event *ev, const struct format_ctx *ctx,
+		      struct val *v)
+{
+	endpoint(ev, false, v);
+}
+
+static void get_remote(const struct ps_event *ev, const struct format_ctx *ctx,
+		       struct val *v)
+{
+	if (is_connect(ev))
+		endpoint(ev, true, v);
+}
+
+static void get_result(const struct ps_event *ev, const struct format_ctx *ctx,
+		       struct val *v)
+{
+	if (ev->err)
+		set_str(v, names__errno(ev->err, v->buf, sizeof(v->buf)));
+	else if (ev->kind == PS_EV_CONNECT_RESULT)
+		set_str(v, "established");
+	else if (ev->kind != PS_EV_CLOSE)
+		set_str(v, "ok");
+}
+
+static void get_error(const struct ps_event *ev, const struct format_ctx *ctx,
+		      struct val *v)
+{
+	if (ev->err)
+		set_str(v, names__errno(ev->err, v->buf, sizeof(v->buf)));
+}
+
+/* Bound and listening sockets are servers; connects have two ends (ECS). */
+static void ip_of(const struct ps_event *ev, bool want_connect, bool remote,
+		  struct val *v)
+{
+	if (is_connect(ev) == want_connect && has_addr(ev))
+		set_str(v, names__addr(ev->family, remote ? ev->raddr : ev->laddr,
+				       v->buf, sizeof(v->buf)));
+}
+
+static void port_of(const struct ps_event *ev, bool want_connect, bool remote,
+		    struct val *v)
+{
+	if (is_connect(ev) == want_connect && has_addr(ev))
+		set_uint(v, remote ? ev->rport : ev->lport);
+}
+
+#define ENDPOINT_GETTERS(name, want_connect, remote)                                 \
+	static void get_##name##_ip(const struct ps_event *ev,                       \
+				    const struct format_ctx *ctx, struct val *v)     \
+	{                                                                            \
+		ip_of(ev, want_connect, remote, v);                                  \
+	}                                                                            \
+	static void get_##name##_port(const struct ps_event *ev,                     \
+				      const struct format_ctx *ctx, struct val *v)   \
+	{                                                                            \
+		port_of(ev, want_connect, remote, v);                                \
+	}
+
+ENDPOINT_GETTERS(server, false, false)
+ENDPOINT_GETTERS(source, true, false)
+ENDPOINT_GETTERS(dest, true, true)
+
+static void get_uid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+{
+	set_uint(v, ev->uid);
+}
+
+static void get_gid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+{
+	set_uint(v, ev->gid);
+}
+
+static void get_requested(const struct ps_event *ev, const struct format_ctx *ctx,
+			  struct val *v)
+{
+	if (ev->flags & PS_F_REQUESTED) {
+		v->type = V_BOOL;
+		v->u = 1;
+	}
+}
+
+static void get_backlog(const struct ps_event *ev, const struct format_ctx *ctx,
+			struct val *v)
+{
+	if (ev->kind == PS_EV_LISTEN)
+		set_uint(v, ev->backlog);
+}
+
+static void get_netns(const struct ps_event *ev, const struct format_ctx *ctx,
+		      struct val *v)
+{
+	if (ev->netns)
+		set_uint(v, ev->netns);
+}
+
+static void get_cgroup(const struct ps_event *ev, const struct format_ctx *ctx,
+		       struct val *v)
+{
+	if (ev->cgroup_id)
+		set_uint(v, ev->cgroup_id);
+}
+
+static void get_cookie(const struct ps_event *ev, const struct format_ctx *ctx,
+		       struct val *v)
+{
+	if (ev->cookie)
+		set_uint(v, ev->cookie);
+}
+
+/*
+ * The fields, in output order. JSON keys that share a prefix stay together
+ * (the writer nests by prefix); table columns appear in this order too.
+ */
+static const struct field fields[] = {
+	{ "@timestamp", "TIME", 12, get_time },
+	{ "process.pid", "PID", 7, get_pid },
+	{ "process.thread.id", NULL, 0, get_tid },
+	{ "process.parent.pid", NULL, 0, get_ppid },
+	{ "process.name", "COMM", 16, get_comm },
+	{ "process.start", NULL, 0, get_start },
+	{ "event.kind", NULL, 0, get_ev_kind },
+	{ "event.action", "EVENT", 8, get_action },
+	{ "event.outcome", NULL, 0, get_outcome },
+	{ "network.transport", NULL, 0, get_transport },
+	{ "network.type", NULL, 0, get_net_type },
+	{ NULL, "PROTO", 6, get_proto_col },
+	{ NULL, "LOCAL", 24, get_local },
+	{ NULL, "REMOTE", 24, get_remote },
+	{ NULL, "RESULT", 0, get_result },
+	{ "error.code", NULL, 0, get_error },
+	{ "server.ip", NULL, 0, get_server_ip },
+	{ "server.port", NULL, 0, get_server_port },
+	{ "source.ip", NULL, 0, get_source_ip },
+	{ "source.port", NULL, 0, get_source_port },
+	{ "destination.ip", NULL, 0, get_dest_ip },
+	{ "destination.port", NULL, 0, get_dest_port },
+	{ "user.id", NULL, 0, get_uid },
+	{ "group.id", NULL, 0, get_gid },
+	{ "portsnoop.requested", NULL, 0, get_requested },
+	{ "portsnoop.backlog", NULL, 0, get_backlog },
+	{ "portsnoop.netns", NULL, 0, get_netns },
+	{ "portsnoop.cgroup_id", NULL, 0, get_cgroup },
+	{ "portsnoop.cookie", NULL, 0, get_cookie },
+};
+
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static void cell(struct sbuf *b, const struct field *f, const struct val *v, bool last)
+{
+	size_t start = b->len;
+	char t[32];
+
+	switch (v->type) {
+	case V_NONE:
+		sbuf__putc(b, '-');
+		break;
+	case V_STR:
+		sbuf__put(b, v->s, v->n);
+		break;
+	case V_TEXT:
+		escape__text(b, v->s, v->n);
+		break;
+	case V_UINT:
+		sbuf__printf(b, "%llu", (unsigned long long)v->u);
+		break;
+	case V_BOOL:
+		sbuf__puts(b, v->u ? "yes" : "no");
+		break;
+	case V_TIME:
+		timefmt__clock((int64_t)v->u, t, sizeof(t));
+		sbuf__puts(b, t);
+		break;
+	}
+	if (!last) {
+		sbuf__pad(b, start, (size_t)f->width);
+		sbuf__putc(b, ' ');
+	}
+}
+
+static bool last_column(size_t i)
+{
+	for (size_t k = i + 1; k < NFIELDS; k++)
+		if (fields[k].column)
+			return false;
+	return true;
+}
+
+void format__header(struct sbuf *b, const struct format_ctx *ctx)
+{
+	if (ctx->mode != FORMAT_TABLE)
+		return;
+	for (size_t i = 0; i < NFIELDS; i++) {
+		size_t start = b->len;
+
+		if (!fields[i].column)
+			continue;
+		sbuf__puts(b, fields[i].column);
+		if (!last_column(i)) {
+			sbuf__pad(b, start, (size_t)fields[i].width);
+			sbuf__putc(b, ' ');
+		}
+	}
+	sbuf__putc(b, '\n');
+}
+
+static void json_member(struct jw *w, const char *key, const struct val *v)
+{
+	char t[40];
+
+	switch (v->type) {
+	case V_NONE:
+		break;
+	case V_STR:
+	case V_TEXT:
+		jw__str(w, key, v->s, v->n);
+		break;
+	case V_UINT:
+		jw__uint(w, key, v->u);
+		break;
+	case V_BOOL:
+		jw__bool(w, key, v->u != 0);
+		break;
+	case V_TIME:
+		timefmt__rfc3339((int64_t)v->u, t, sizeof(t));
+		jw__cstr(w, key, t);
+		break;
+	}
+}
+
+void format__event(struct sbuf *b, const struct format_ctx *ctx,
+		   const struct ps_event *ev)
+{
+	struct jw w;
+
+	if (ctx->mode == FORMAT_JSON)
+		jw__begin(&w, b);
+	for (size_t i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+		struct val v = { .type = V_NONE };
+
+		if (ctx->mode == FORMAT_TABLE ? !f->column : !f->key)
+			continue;
+		f->get(ev, ctx, &v);
+		if (ctx->mode == FORMAT_TABLE)
+			cell(b, f, &v, last_column(i));
+		else
+			json_member(&w, f->key, &v);
+	}
+	if (ctx->mode == FORMAT_JSON)
+		jw__end(&w);
+	sbuf__putc(b, '\n');
+}
+
+void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
+		  uint64_t total_lost)
+{
+	char t[40];
+	struct jw w;
+
+	if (ctx->mode == FORMAT_TABLE) {
+		sbuf__printf(b, "-- portsnoop: %llu events lost (ring buffer full), "
+			     "%llu in all --\n", (unsigned long long)lost,
+			     (unsigned long long)total_lost);
+		return;
+	}
+	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
+	jw__begin(&w, b);
+	jw__cstr(&w, "@timestamp", t);
+	jw__cstr(&w, "event.kind", "metric");
+	jw__cstr(&w, "event.action", "lost");
+	jw__uint(&w, "portsnoop.lost", lost);
+	jw__uint(&w, "portsnoop.lost_total", total_lost);
+	jw__end(&w);
+	sbuf__putc(b, '\n');
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * One description of the output fields, rendered two ways: a fixed-column
+ * table for people and JSON Lines for machines. Every line ends in '\n'.
+ */
+#ifndef PS_FORMAT_H
+#define PS_FORMAT_H
+
+#include <stdint.h>
+#include <linux/types.h>
+#include "portsnoop.h"
+#include "sbuf.h"
+
+enum format_mode {
+	FORMAT_TABLE,
+	FORMAT_JSON,
+};
+
+struct format_ctx {
+	enum format_mode mode;
+	int64_t mono_offset;	/* CLOCK_MONOTONIC -> CLOCK_REALTIME, ns */
+};
+
+/* The table's header line; nothing in JSON mode. */
+void format__header(struct sbuf *b, const struct format_ctx *ctx);
+void format__event(struct sbuf *b, const struct format_ctx *ctx,
+		   const struct ps_event *ev);
+/* In-band notice that `lost` more events were dropped in the kernel. */
+void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
+		  uint64_t total_lost);
+
+#endif

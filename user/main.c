@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* portsnoop: parse, check, attach, stream until told to stop, summarise. */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cli.h"
+#include "event.h"
+#include "format.h"
+#include "sbuf.h"
+#include "sink.h"
+#include "timefmt.h"
+#include "tracer.h"
+
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+#define STATS_INTERVAL_MS 1000
+
+struct app {
+	struct ps_opts opts;
+	struct format_ctx fmt;
+	struct sbuf line;
+	struct sink *out;
+	struct tracer *tracer;
+	__u64 events;
+	__u64 malformed;
+	__u64 stats[PS_STAT__MAX];
+	bool reader_gone;	/* stdout's reader left: stop quietly, exit 0 */
+	int write_err;
+};
+
+/* Write the line in app->line; remember why output stopped, if it did. */
+static int emit_line(struct app *a)
+{
+	int err;
+
+	if (a->line.oom)
+		return -ENOMEM;
+	err = sink__write(a->out, a->line.p, a->line.len);
+	if (err == -EPIPE)
+		a->reader_gone = true;
+	else if (err)
+		a->write_err = err;
+	return err;
+}
+
+static int on_event(void *ctx, const void *data, size_t len)
+{
+	struct app *a = ctx;
+	struct ps_event ev;
+
+	if (event__decode(data, len, &ev)) {
+		a->malformed++;
+		return 0;
+	}
+	a->events++;
+	sbuf__reset(&a->line);
+	format__event(&a->line, &a->fmt, &ev);
+	return emit_line(a);
+}
+
+/* Read the kernel's counters; say in the stream when events were lost. */
+static void check_stats(struct app *a)
+{
+	__u64 now[PS_STAT__MAX];
+	__u64 lost;
+
+	if (tracer__stats(a->tracer, now))
+		return;
+	lost = now[PS_STAT_RB_DROPS] - a->stats[PS_STAT_RB_DROPS];
+	memcpy(a->stats, now, sizeof(now));
+	a->fmt.mono_offset = timefmt__mono_offset();
+	if (!lost || a->reader_gone || a->write_err)
+		return;
+	sbuf__reset(&a->line);
+	format__lost(&a->line, &a->fmt, lost, now[PS_STAT_RB_DROPS]);
+	emit_line(a);
+}
+
+static int setup_signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, mask, NULL))
+		return -errno;
+	return 0;
+}
+
+static int watch(int ep, int fd, __u32 events)
+{
+	struct epoll_event e = { .events = events, .data.fd = fd };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) ? -errno : 0;
+}
+
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
+}
+
+/* Until SIGINT/SIGTERM, the reader leaving, or a write error. */
+static int run_loop(struct app *a)
+{
+	int ep, sfd, rbfd = tracer__fd(a->tracer), err = 0;
+	__u64 last_stats = now_ms();
+	sigset_t mask;
+
+	err = setup_signals(&mask);
+	if (err)
+		return err;
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || ep < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = watch(ep, sfd, EPOLLIN);
+	if (!err)
+		err = watch(ep, rbfd, EPOLLIN);
+	if (err)
+		goto out;
+	/* A pipe's write end reports EPOLLERR once the reader is gone; a
+	 * regular file cannot be watched (EPERM) and needs no watching. */
+	watch(ep, sink__poll_fd(a->out), 0);
+
+	while (!a->reader_gone && !a->write_err) {
+		struct epoll_event evs[4];
+		bool stop = false;
+		int n = epoll_wait(ep, evs, 4, STATS_INTERVAL_MS);
+
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.fd == sfd)
+				stop = true;
+			else if (evs[i].data.fd == sink__poll_fd(a->out))
+				a->reader_gone = true;
+		}
+		tracer__consume(a->tracer);
+		if (now_ms() - last_stats >= STATS_INTERVAL_MS) {
+			check_stats(a);
+			last_stats = now_ms();
+		}
+		if (stop)
+			break;
+	}
+	/* Whatever the kernel handed over before we stopped still goes out. */
+	if (!a->reader_gone && !a->write_err)
+		tracer__consume(a->tracer);
+	check_stats(a);
+out:
+	if (ep >= 0)
+		close(ep);
+	if (sfd >= 0)
+		close(sfd);
+	return err;
+}
+
+static void summary(const struct app *a)
+{
+	fprintf(stderr, "portsnoop: %llu events, %llu lost",
+		(unsigned long long)a->events,
+		(unsigned long long)a->stats[PS_STAT_RB_DROPS]);
+	if (a->malformed)
+		fprintf(stderr, ", %llu malformed", (unsigned long long)a->malformed);
+	if (a->stats[PS_STAT_TRACK_FULL])
+		fprintf(stderr, ", %llu sockets untracked (no close event)",
+			(unsigned long long)a->stats[PS_STAT_TRACK_FULL]);
+	if (a->stats[PS_STAT_PENDING_FULL])
+		fprintf(stderr, ", %llu connects without outcome",
+			(unsigned long long)a->stats[PS_STAT_PENDING_FULL]);
+	fputc('\n', stderr);
+}
+
+static int preflight(void)
+{
+	char missing[128];
+
+	if (caps__missing(caps__effective(), missing, sizeof(missing))) {
+		fprintf(stderr, "portsnoop: needs root: missing %s (run it with sudo)\n",
+			missing);
+		return -EPERM;
+	}
+	if (access(BTF_PATH, R_OK)) {
+		fprintf(stderr, "portsnoop: this kernel exposes no BTF (" BTF_PATH
+			" is missing); portsnoop needs CONFIG_DEBUG_INFO_BTF=y\n");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct app a = { 0 };
+	struct tracer_opts topts = { 0 };
+	char err[256] = "";
+	int rc, code = 1;
+
+	switch (cli__parse(&a.opts, argc, argv, stdout, stderr)) {
+	case CLI_DONE:
+		return 0;
+	case CLI_USAGE:
+		return 2;
+	case CLI_RUN:
+		break;
+	}
+	if (preflight())
+		return 1;
+	if (sink__fd(STDOUT_FILENO, &a.out))
+		goto cleanup;
+	a.fmt.mode = a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
+	a.fmt.mono_offset = timefmt__mono_offset();
+
+	topts.tgid = a.opts.pid;
+	topts.port = a.opts.port;
+	topts.ringbuf_bytes = a.opts.ringbuf_bytes;
+	topts.verbose = a.opts.verbose;
+	topts.on_event = on_event;
+	topts.ctx = &a;
+	rc = tracer__open(&topts, &a.tracer, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "portsnoop: %s\n", err);
+		goto cleanup;
+	}
+	if (a.opts.verbose)
+		fprintf(stderr, "portsnoop: hooks: %s\n", tracer__describe(a.tracer));
+
+	format__header(&a.line, &a.fmt);
+	if (a.line.len && emit_line(&a) && !a.reader_gone)
+		goto report;
+	fprintf(stderr, "portsnoop: tracing, Ctrl-C to stop\n");
+	rc = run_loop(&a);
+	if (rc)
+		fprintf(stderr, "portsnoop: event loop failed: %s\n", strerror(-rc));
+report:
+	summary(&a);
+	if (a.write_err)
+		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-a.write_err));
+	code = rc || a.write_err ? 1 : 0;
+cleanup:
+	tracer__free(a.tracer);
+	sink__free(a.out);
+	sbuf__free(&a.line);
+	return code;
+}

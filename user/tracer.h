@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The loader: the only module that speaks libbpf. */
+#ifndef PS_TRACER_H
+#define PS_TRACER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "portsnoop.h"
+
+struct tracer;
+
+/* Called for every ring buffer record; a negative return stops consuming. */
+typedef int (*tracer_event_fn)(void *ctx, const void *data, size_t len);
+
+struct tracer_opts {
+	__u32 tgid;		/* only this process; 0 = all */
+	__u16 port;		/* only this local or remote port; 0 = all */
+	__u32 ringbuf_bytes;	/* power of two, page multiple; 0 = default */
+	bool verbose;		/* libbpf warnings and attach notes on stderr */
+	tracer_event_fn on_event;
+	void *ctx;
+};
+
+/*
+ * Load and attach everything. On failure returns -errno and leaves a
+ * one-line reason in err.
+ */
+int tracer__open(const struct tracer_opts *opts, struct tracer **out,
+		 char *err, size_t errsz);
+/* An fd that polls readable when records are waiting. */
+int tracer__fd(const struct tracer *t);
+/* Hand every waiting record to on_event. Returns the count or -errno. */
+int tracer__consume(struct tracer *t);
+/* Kernel-side counters summed over CPUs, indexed by enum ps_stat. */
+int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX]);
+/* How each hook is attached, for --verbose: "bind=tracepoint ...". */
+const char *tracer__describe(const struct tracer *t);
+void tracer__free(struct tracer *t);
+
+#endif
