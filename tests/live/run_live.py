@@ -1,0 +1,630 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Live tests: the real portsnoop, real BPF programs, real socket calls.
+
+The workload (sockwork) runs in a network namespace made for the test and
+reports what the kernel told it (pid, port from getsockname, errno). Each
+test waits for portsnoop's JSON events about that pid and compares them
+field by field. In CI (CI=true) a test that cannot run is a failure;
+elsewhere it is reported as SKIP with the reason.
+"""
+import argparse
+import errno
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+IN_CI = os.environ.get("CI") == "true"
+WAIT = 5.0
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+class Skip(Exception):
+    pass
+
+
+class Tracer:
+    """A running portsnoop whose JSON lines are collected by a thread."""
+
+    def __init__(self, binary, args=("--json",)):
+        self.proc = subprocess.Popen([binary, *args], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.events = []
+        self.bad_lines = []
+        self.lock = threading.Lock()
+        self.stderr = b""
+        # Ready once it says so on stderr; anything else first is a failure.
+        deadline = time.time() + 30
+        while b"tracing" not in self.stderr:
+            if time.time() > deadline or self.proc.poll() is not None:
+                rest = self.proc.stderr.read1(65536) if self.proc.poll() is not None else b""
+                raise Skip("portsnoop did not start: " +
+                           (self.stderr + rest).decode(errors="replace").strip())
+            r, _, _ = select.select([self.proc.stderr], [], [], 0.5)
+            if r:
+                self.stderr += os.read(self.proc.stderr.fileno(), 4096)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                with self.lock:
+                    self.bad_lines.append(line)
+                continue
+            with self.lock:
+                self.events.append(ev)
+
+    def wait_for(self, pred, count=1, timeout=WAIT):
+        deadline = time.time() + timeout
+        while True:
+            with self.lock:
+                found = [e for e in self.events if pred(e)]
+            if len(found) >= count or time.time() > deadline:
+                return found
+            time.sleep(0.02)
+
+    def of_pid(self, pid, action=None, count=1, timeout=WAIT):
+        def pred(e):
+            return (e.get("process", {}).get("pid") == pid and
+                    (action is None or e["event"]["action"] == action))
+        return self.wait_for(pred, count, timeout)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            _, err = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+        self.reader.join(timeout=5)
+        self.stderr += err
+        return self.proc.returncode
+
+
+class Netns:
+    """A network namespace with loopback up, removed at the end."""
+
+    def __init__(self, name):
+        self.name = name
+        subprocess.run(["ip", "netns", "del", name], stderr=subprocess.DEVNULL)
+        subprocess.run(["ip", "netns", "add", name], check=True)
+        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
+        self.inode = os.stat("/run/netns/" + name).st_ino
+
+    def delete(self):
+        subprocess.run(["ip", "netns", "del", self.name], stderr=subprocess.DEVNULL)
+
+
+class Work:
+    """One sockwork process; .report is its JSON line.
+
+    gated: the process exists (and .pid is known) before it makes its call;
+    go() lets it proceed. Its pid survives the exec into sockwork."""
+
+    def __init__(self, ctx, *args, hold=False, gated=False):
+        cmd = ["ip", "netns", "exec", ctx.ns.name, ctx.sockwork]
+        if hold:
+            cmd.append("--hold")
+        cmd += [str(a) for a in args]
+        self.cmd = cmd
+        self.hold = hold
+        if gated:
+            cmd = ["sh", "-c", 'read go && exec "$@"', "sh", *cmd]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.pid = self.proc.pid
+        if not gated:
+            self.go(gate=False)
+
+    def go(self, gate=True):
+        if gate:
+            self.proc.stdin.write(b"go\n")
+            self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise AssertionError("sockwork printed nothing: %s" % " ".join(self.cmd))
+        self.report = json.loads(line)
+        if "fatal" in self.report:
+            raise AssertionError("sockwork failed at %s: %s" % (
+                self.report["fatal"], os.strerror(self.report["errno"])))
+        expect(self.report["pid"] == self.pid, "sockwork runs as the process started")
+        self.port = self.report["lport"]
+        if not self.hold:
+            self.proc.wait(timeout=10)
+        return self
+
+    def release(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+class Ctx:
+    def __init__(self, build, ns, tracer):
+        self.build = build
+        self.portsnoop = os.path.join(build, "portsnoop")
+        self.sockwork = os.path.join(build, "tests", "sockwork")
+        self.ns = ns
+        self.tracer = tracer
+
+
+def expect(cond, what, *detail):
+    if not cond:
+        raise AssertionError(what + "".join(" | %s" % (d,) for d in detail))
+
+
+def one(events, what):
+    expect(len(events) == 1, "expected exactly one %s event, got %d" % (what, len(events)),
+           *events)
+    return events[0]
+
+
+def check_process(ctx, ev, w):
+    """Fields every event of a sockwork process must carry."""
+    p = ev["process"]
+    expect(p["pid"] == w.pid, "pid", p)
+    expect(p["thread"]["id"] == w.report["tid"], "tid", p)
+    expect(p["parent"]["pid"] == w.report["ppid"], "parent pid", p)
+    expect(p["name"] == w.report.get("comm", "sockwork"), "comm", p)
+    expect(ev["user"]["id"] == w.report["uid"], "uid", ev.get("user"))
+    expect(ev["portsnoop"]["netns"] == ctx.ns.inode, "netns inode",
+           ev["portsnoop"]["netns"], ctx.ns.inode)
+    expect(ev["event"]["kind"] == "event", "event.kind", ev["event"])
+
+
+def errname(code):
+    return errno.errorcode[code]
+
+
+# --- bind ---------------------------------------------------------------
+
+def bind_case(ctx, proto, fam, addr, transport=None):
+    w = Work(ctx, "bind", proto, fam, addr, 0)
+    expect(w.report["errno"] == 0, "workload bind failed", w.report)
+    expect(w.port > 0, "kernel chose no port", w.report)
+    ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+    check_process(ctx, ev, w)
+    expect(ev["event"]["outcome"] == "success", "outcome", ev["event"])
+    expect(ev["network"]["transport"] == (transport or proto), "transport", ev["network"])
+    expect(ev["network"]["type"] == ("ipv4" if fam == 4 else "ipv6"), "type", ev["network"])
+    expect(ev["server"]["ip"] == addr, "bound address", ev["server"], addr)
+    expect(ev["server"]["port"] == w.port, "the port the kernel bound",
+           ev["server"], w.port)
+    expect("error" not in ev, "no error on success", ev)
+    close = one(ctx.tracer.of_pid(w.pid, "close"), "close")
+    expect(close["server"] == ev["server"], "close names the same address and port",
+           close["server"], ev["server"])
+    expect(close["portsnoop"]["cookie"] == ev["portsnoop"]["cookie"] != 0,
+           "close and bind share the socket cookie")
+    return ev
+
+
+@test
+def bind_tcp4_port0(ctx):
+    bind_case(ctx, "tcp", 4, "127.0.0.1")
+
+
+@test
+def bind_udp4_any(ctx):
+    bind_case(ctx, "udp", 4, "0.0.0.0")
+
+
+@test
+def bind_tcp6_any(ctx):
+    bind_case(ctx, "tcp", 6, "::")
+
+
+@test
+def bind_udp6_loopback(ctx):
+    bind_case(ctx, "udp", 6, "::1")
+
+
+@test
+def bind_mptcp4(ctx):
+    bind_case(ctx, "mptcp", 4, "127.0.0.1")
+
+
+@test
+def bind_mptcp6(ctx):
+    bind_case(ctx, "mptcp", 6, "::1")
+
+
+@test
+def bind_v4mapped(ctx):
+    ev = bind_case(ctx, "tcp", 6, "::ffff:127.0.0.1")
+    expect(ev["network"]["type"] == "ipv6", "an AF_INET6 socket stays ipv6")
+
+
+def failed_bind(ctx, args, err, ip, port, uid=None):
+    pre = ["--uid", uid] if uid is not None else []
+    w = Work(ctx, *pre, "bind", *args)
+    expect(w.report["errno"] == err, "workload should get %s" % errname(err), w.report)
+    ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+    check_process(ctx, ev, w)
+    expect(ev["event"]["outcome"] == "failure", "outcome", ev["event"])
+    expect(ev["error"]["code"] == errname(err), "errno name", ev.get("error"))
+    expect(ev["server"] == {"ip": ip, "port": port},
+           "the requested address, not 0.0.0.0:0", ev.get("server"))
+    expect(ev["portsnoop"].get("requested") is True, "marked as requested")
+    expect(not ctx.tracer.of_pid(w.pid, "close", timeout=0.3),
+           "a failed bind releases nothing")
+
+
+@test
+def bind_conflict_eaddrinuse(ctx):
+    holder = Work(ctx, "bind", "tcp", 4, "127.0.0.1", 0, hold=True)
+    try:
+        failed_bind(ctx, ("tcp", 4, "127.0.0.1", holder.port), errno.EADDRINUSE,
+                    "127.0.0.1", holder.port)
+    finally:
+        holder.release()
+
+
+@test
+def bind_privileged_port_eacces(ctx):
+    failed_bind(ctx, ("tcp", 4, "127.0.0.1", 80), errno.EACCES, "127.0.0.1", 80,
+                uid=65534)
+
+
+@test
+def bind_foreign_address_eaddrnotavail(ctx):
+    failed_bind(ctx, ("udp", 6, "2001:db8::1", 5353), errno.EADDRNOTAVAIL,
+                "2001:db8::1", 5353)
+
+
+# --- listen -------------------------------------------------------------
+
+@test
+def listen_without_bind(ctx):
+    w = Work(ctx, "listen", "tcp", 4, "-", 0, 17)
+    expect(w.report["errno"] == 0 and w.port > 0, "workload listen", w.report)
+    ev = one(ctx.tracer.of_pid(w.pid, "listen"), "listen")
+    check_process(ctx, ev, w)
+    expect(ev["server"] == {"ip": "0.0.0.0", "port": w.port},
+           "the port listen() chose", ev["server"], w.port)
+    expect(ev["portsnoop"]["backlog"] == 17, "backlog", ev["portsnoop"])
+    expect(not ctx.tracer.of_pid(w.pid, "bind", timeout=0.2), "no bind() was made")
+    close = one(ctx.tracer.of_pid(w.pid, "close"), "close")
+    expect(close["server"]["port"] == w.port, "listener's port released", close)
+
+
+@test
+def listen_after_bind_v6(ctx):
+    w = Work(ctx, "listen", "tcp", 6, "::1", 0, 128)
+    ev = one(ctx.tracer.of_pid(w.pid, "listen"), "listen")
+    expect(ev["server"] == {"ip": "::1", "port": w.port}, "listen address", ev["server"])
+    b = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+    expect(b["server"] == ev["server"], "bind and listen agree")
+
+
+@test
+def listen_mptcp(ctx):
+    w = Work(ctx, "listen", "mptcp", 4, "127.0.0.1", 0, 5)
+    ev = one(ctx.tracer.of_pid(w.pid, "listen"), "listen")
+    expect(ev["network"]["transport"] == "mptcp", "MPTCP listener", ev["network"])
+    expect(ev["server"]["port"] == w.port, "MPTCP listener port", ev["server"])
+
+
+# --- connect ------------------------------------------------------------
+
+@test
+def connect_established(ctx):
+    srv = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
+    try:
+        w = Work(ctx, "connect", "tcp", 4, "127.0.0.1", srv.port)
+        expect(w.report["errno"] == 0, "workload connect", w.report)
+        evs = ctx.tracer.of_pid(w.pid, count=2)
+        kinds = [e["event"]["action"] for e in evs]
+        expect(kinds[:2] == ["connect", "outcome"], "attempt then outcome", kinds)
+        for ev in evs[:2]:
+            check_process(ctx, ev, w)
+            expect(ev["source"] == {"ip": "127.0.0.1", "port": w.port}, "source", ev)
+            expect(ev["destination"] == {"ip": "127.0.0.1", "port": srv.port},
+                   "destination", ev)
+            expect(ev["event"]["outcome"] == "success", "success", ev["event"])
+        expect(evs[0]["portsnoop"]["cookie"] == evs[1]["portsnoop"]["cookie"],
+               "outcome tied to the attempt by cookie")
+        expect(not ctx.tracer.of_pid(w.pid, "close", timeout=0.3),
+               "a client socket holds no bound port")
+    finally:
+        srv.release()
+
+
+@test
+def connect_refused(ctx):
+    w = Work(ctx, "connect", "tcp", 4, "127.0.0.1", 9)
+    expect(w.report["errno"] == errno.ECONNREFUSED, "workload refused", w.report)
+    evs = ctx.tracer.of_pid(w.pid, count=2)
+    kinds = [e["event"]["action"] for e in evs]
+    expect(kinds[:2] == ["connect", "outcome"], "attempt then outcome", kinds)
+    for ev in evs[:2]:
+        expect(ev["error"]["code"] == "ECONNREFUSED", "errno", ev)
+        expect(ev["destination"] == {"ip": "127.0.0.1", "port": 9}, "destination", ev)
+        expect(ev["source"]["port"] > 0, "the ephemeral port the attempt used", ev)
+    expect(evs[0]["source"] == evs[1]["source"], "same source in both")
+
+
+@test
+def connect_nonblocking(ctx):
+    srv = Work(ctx, "listen", "tcp", 6, "::1", 0, 5, hold=True)
+    try:
+        w = Work(ctx, "connect", "tcp", 6, "::1", srv.port, "nonblock")
+        expect(w.report["errno"] == errno.EINPROGRESS, "EINPROGRESS", w.report)
+        evs = ctx.tracer.of_pid(w.pid, count=2)
+        kinds = [e["event"]["action"] for e in evs]
+        expect(kinds[:2] == ["connect", "outcome"], "attempt then outcome", kinds)
+        expect(evs[0]["error"]["code"] == "EINPROGRESS", "attempt in progress", evs[0])
+        expect(evs[0]["event"]["outcome"] == "unknown", "unknown yet", evs[0]["event"])
+        expect(evs[1]["event"]["outcome"] == "success", "then established", evs[1])
+        for ev in evs[:2]:
+            expect(ev["source"] == {"ip": "::1", "port": w.port}, "source", ev)
+            expect(ev["destination"] == {"ip": "::1", "port": srv.port}, "dest", ev)
+    finally:
+        srv.release()
+
+
+@test
+def connect_udp(ctx):
+    w = Work(ctx, "connect", "udp", 4, "127.0.0.1", 53)
+    expect(w.report["errno"] == 0, "udp connect", w.report)
+    ev = one(ctx.tracer.of_pid(w.pid, "connect"), "connect")
+    check_process(ctx, ev, w)
+    expect(ev["network"]["transport"] == "udp", "udp", ev["network"])
+    expect(ev["source"] == {"ip": "127.0.0.1", "port": w.port}, "source", ev)
+    expect(ev["destination"] == {"ip": "127.0.0.1", "port": 53}, "destination", ev)
+    expect(not ctx.tracer.of_pid(w.pid, "outcome", timeout=0.3), "UDP has no outcome")
+
+
+@test
+def connect_unreachable_network(ctx):
+    # The namespace has no route to 198.51.100.0/24: connect() fails at once.
+    w = Work(ctx, "connect", "tcp", 4, "198.51.100.7", 443)
+    expect(w.report["errno"] == errno.ENETUNREACH, "ENETUNREACH", w.report)
+    ev = one(ctx.tracer.of_pid(w.pid, "connect"), "connect")
+    expect(ev["error"]["code"] == "ENETUNREACH", "errno", ev)
+    expect(ev["destination"] == {"ip": "198.51.100.7", "port": 443},
+           "the requested destination", ev)
+
+
+# --- escaping ------------------------------------------------------------
+
+NASTY_COMM = 'a"b\n\x1b[31mz'
+
+
+@test
+def json_escapes_comm(ctx):
+    w = Work(ctx, "--comm", NASTY_COMM, "bind", "udp", 4, "127.0.0.1", 0)
+    w.report["comm"] = NASTY_COMM
+    ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+    check_process(ctx, ev, w)
+    with ctx.tracer.lock:
+        expect(not ctx.tracer.bad_lines, "every line is JSON", ctx.tracer.bad_lines)
+
+
+@test
+def table_escapes_comm(ctx):
+    t = subprocess.Popen([ctx.portsnoop], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _wait_stderr(t, b"tracing")
+        w = Work(ctx, "--comm", NASTY_COMM, "bind", "udp", 4, "127.0.0.1", 0)
+        time.sleep(0.5)
+    finally:
+        t.send_signal(signal.SIGINT)
+        out, _ = t.communicate(timeout=10)
+    lines = [l for l in out.split(b"\n") if re.search(rb"\b%d\b" % w.pid, l)]
+    expect(len(lines) == 2, "one bind and one close line", lines)
+    for line in lines:
+        expect(b"\x1b" not in line, "no raw escape character", line)
+        expect(b'a"b\\x0a\\x1b[31mz' in line, "comm escaped as text", line)
+        expect(b" bind " in lines[0] and b"127.0.0.1:%d" % w.port in lines[0],
+               "bind line", lines[0])
+
+
+def _wait_stderr(proc, token, timeout=30):
+    buf = b""
+    deadline = time.time() + timeout
+    while token not in buf:
+        if time.time() > deadline or proc.poll() is not None:
+            raise AssertionError("portsnoop did not start: %r" % buf)
+        r, _, _ = select.select([proc.stderr], [], [], 0.5)
+        if r:
+            buf += os.read(proc.stderr.fileno(), 4096)
+    return buf
+
+
+# --- the command line and the process around it ---------------------------
+
+def run_cli(ctx, *args, **kw):
+    return subprocess.run([ctx.portsnoop, *args], capture_output=True, timeout=30, **kw)
+
+
+@test
+def cli_bad_values(ctx):
+    for args, word in ((["--port", "65536"], b"65536"), (["--pid", "abc"], b"abc"),
+                       (["--bogus"], b"--bogus"), (["-p"], b"-p"),
+                       (["--ringbuf", "3000"], b"3000"), (["extra"], b"extra")):
+        r = run_cli(ctx, *args)
+        expect(r.returncode == 2, "usage error exits 2", args, r.returncode)
+        expect(r.stdout == b"", "nothing on stdout", args)
+        lines = r.stderr.strip().split(b"\n")
+        expect(len(lines) == 1 and word in lines[0], "one line naming the value",
+               args, r.stderr)
+
+
+@test
+def cli_not_root(ctx):
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        ctx.portsnoop], capture_output=True, timeout=30)
+    expect(r.returncode == 1, "exit 1 without privileges", r.returncode, r.stderr)
+    lines = r.stderr.strip().split(b"\n")
+    expect(len(lines) == 1 and b"needs root" in lines[0] and b"CAP_BPF" in lines[0],
+           "one line saying what is needed", r.stderr)
+
+
+@test
+def cli_help_version(ctx):
+    r = run_cli(ctx, "--help")
+    expect(r.returncode == 0 and b"--json" in r.stdout, "help", r)
+    r = run_cli(ctx, "--version")
+    expect(r.returncode == 0 and r.stdout.startswith(b"portsnoop "), "version", r)
+
+
+@test
+def stdout_closed_early(ctx):
+    # `portsnoop | head -1`: the reader leaves after the header line.
+    p = subprocess.Popen([ctx.portsnoop], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        first = p.stdout.readline()
+        expect(first.startswith(b"TIME"), "header first", first)
+        p.stdout.close()
+        rc = p.wait(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    err = p.stderr.read()
+    expect(rc == 0, "exits 0 when the reader is gone", rc, err)
+    expect(b"Broken pipe" not in err and b"error" not in err.lower(), "quietly", err)
+
+
+@test
+def summary_on_sigterm(ctx):
+    t = subprocess.Popen([ctx.portsnoop, "--json"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    _wait_stderr(t, b"tracing")
+    w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+    deadline = time.time() + WAIT
+    out = b""
+    while b'"pid":%d' % w.pid not in out and time.time() < deadline:
+        r, _, _ = select.select([t.stdout], [], [], 0.2)
+        if r:
+            out += os.read(t.stdout.fileno(), 65536)
+    t.send_signal(signal.SIGTERM)
+    rest, err = t.communicate(timeout=10)
+    out += rest
+    expect(t.returncode == 0, "SIGTERM is a clean stop", t.returncode, err)
+    n = len([l for l in out.split(b"\n") if l.strip()])
+    m = re.search(rb"portsnoop: (\d+) events, (\d+) lost", err)
+    expect(m is not None, "summary on stderr", err)
+    expect(int(m.group(1)) == n, "summary counts the lines printed", n, m.group(0))
+    expect(int(m.group(2)) == 0, "nothing lost", m.group(0))
+
+
+@test
+def pid_filter(ctx):
+    mine = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0, gated=True)
+    t = Tracer(ctx.portsnoop, ("--json", "--pid", str(mine.pid)))
+    try:
+        other = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+        mine.go()
+        close = one(t.of_pid(mine.pid, "close"), "close of the filtered pid")
+        expect(close["server"]["port"] == mine.port, "its port", close)
+        time.sleep(0.3)
+    finally:
+        t.stop()
+    pids = sorted({e["process"]["pid"] for e in t.events})
+    expect(pids == [mine.pid], "only the filtered pid", pids, other.pid)
+
+
+@test
+def port_filter(ctx):
+    t = Tracer(ctx.portsnoop, ("--json", "--port", "9"))
+    try:
+        a = Work(ctx, "connect", "tcp", 4, "127.0.0.1", 9)
+        b = Work(ctx, "connect", "tcp", 4, "127.0.0.1", 10)
+        expect(len(t.of_pid(a.pid, count=2)) == 2, "port 9 seen")
+        time.sleep(0.3)
+    finally:
+        t.stop()
+    expect(not [e for e in t.events if e["process"]["pid"] == b.pid], "port 10 filtered")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("-k", help="run only tests whose name contains this")
+    args = ap.parse_args()
+    tests = [t for t in TESTS if not args.k or args.k in t.__name__]
+    passed = failed = skipped = 0
+
+    def outcome_for_skip(reason):
+        nonlocal failed, skipped
+        for t in tests:
+            if IN_CI:
+                print("FAIL %s: cannot run in CI: %s" % (t.__name__, reason))
+                failed += 1
+            else:
+                print("SKIP %s: %s" % (t.__name__, reason))
+                skipped += 1
+
+    reason = None
+    if os.geteuid() != 0:
+        reason = "live tests need root"
+    elif not os.path.exists(os.path.join(args.build, "portsnoop")):
+        reason = "portsnoop is not built"
+    if reason:
+        print("!!! SKIPPING LIVE TESTS: %s" % reason)
+        outcome_for_skip(reason)
+        print("live: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+        return 1 if failed else 0
+
+    ns = Netns("portsnoop-live-%d" % os.getpid())
+    tracer = None
+    try:
+        try:
+            tracer = Tracer(os.path.join(args.build, "portsnoop"))
+        except Skip as e:
+            print("!!! SKIPPING LIVE TESTS: %s" % e)
+            outcome_for_skip(str(e))
+            tests = []
+        ctx = Ctx(args.build, ns, tracer)
+        for t in tests:
+            start = time.time()
+            try:
+                t(ctx)
+            except Skip as e:
+                if IN_CI:
+                    print("FAIL %s: cannot run in CI: %s" % (t.__name__, e))
+                    failed += 1
+                else:
+                    print("SKIP %s: %s" % (t.__name__, e))
+                    skipped += 1
+                continue
+            except Exception as e:  # noqa: BLE001 — report and go on
+                print("FAIL %s: %s: %s" % (t.__name__, type(e).__name__, e))
+                failed += 1
+                continue
+            print("PASS %s (%.2fs)" % (t.__name__, time.time() - start))
+            passed += 1
+        if tracer:
+            rc = tracer.stop()
+            with tracer.lock:
+                bad = list(tracer.bad_lines)
+            if rc != 0 or bad:
+                print("FAIL tracer_exit: exit %s, %d lines that are not JSON: %r" % (
+                    rc, len(bad), bad[:3]))
+                failed += 1
+            else:
+                print("PASS tracer_exit")
+                passed += 1
+    finally:
+        if tracer and tracer.proc.poll() is None:
+            tracer.proc.kill()
+        ns.delete()
+    print("live: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sockwork: the live tests' workload. It makes one socket call the way an
+ * application would and reports, as one JSON line on stdout, what the
+ * kernel told *it* (getpid, getsockname, errno) — the independent truth
+ * the tests compare portsnoop's events with.
+ *
+ *   sockwork [--uid N] [--comm NAME] [--hold] [--reuseport] OP ARGS...
+ *     bind    PROTO FAMILY ADDR PORT
+ *     listen  PROTO FAMILY ADDR|- PORT BACKLOG   (ADDR "-": no bind first)
+ *     connect PROTO FAMILY ADDR PORT [nonblock]
+ *   PROTO: tcp, udp, mptcp; FAMILY: 4 or 6.
+ *   --hold keeps the socket open until stdin reaches EOF.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+struct opts {
+	int uid;
+	const char *comm;
+	int hold;
+	int reuseport;
+};
+
+static void die(const char *what)
+{
+	printf("{\"fatal\":\"%s\",\"errno\":%d}\n", what, errno);
+	exit(3);
+}
+
+static int make_socket(const char *proto, int family)
+{
+	int type = strcmp(proto, "udp") ? SOCK_STREAM : SOCK_DGRAM;
+	int p = !strcmp(proto, "mptcp") ? IPPROTO_MPTCP : 0;
+	int fd = socket(family, type, p);
+
+	if (fd < 0)
+		die("socket");
+	return fd;
+}
+
+static socklen_t make_addr(int family, const char *addr, int port,
+			   struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((unsigned short)port);
+		if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
+			die("address");
+		return sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((unsigned short)port);
+		if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) != 1)
+			die("address");
+		return sizeof(*sin6);
+	}
+}
+
+static int local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -1;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+static void report(const char *op, int fd, int err)
+{
+	printf("{\"op\":\"%s\",\"pid\":%d,\"tid\":%ld,\"ppid\":%d,\"uid\":%d,"
+	       "\"errno\":%d,\"lport\":%d}\n",
+	       op, getpid(), (long)syscall(SYS_gettid), getppid(), getuid(), err,
+	       fd >= 0 ? local_port(fd) : -1);
+	fflush(stdout);
+}
+
+static void hold(int fd)
+{
+	char buf[64];
+
+	while (read(STDIN_FILENO, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .uid = -1 };
+	struct sockaddr_storage ss;
+	int i = 1, fd, family, err = 0;
+	const char *op, *proto;
+
+	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
+		if (!strcmp(argv[i], "--uid") && i + 1 < argc)
+			o.uid = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--comm") && i + 1 < argc)
+			o.comm = argv[++i];
+		else if (!strcmp(argv[i], "--hold"))
+			o.hold = 1;
+		else if (!strcmp(argv[i], "--reuseport"))
+			o.reuseport = 1;
+		else
+			die("usage");
+	}
+	if (argc - i < 3)
+		die("usage");
+	op = argv[i];
+	proto = argv[i + 1];
+	family = atoi(argv[i + 2]) == 6 ? AF_INET6 : AF_INET;
+	i += 3;
+	if (o.comm)
+		prctl(PR_SET_NAME, o.comm, 0, 0, 0);
+	if (o.uid >= 0 && (setgid((gid_t)o.uid) || setuid((uid_t)o.uid)))
+		die("setuid");
+
+	fd = make_socket(proto, family);
+	if (o.reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &(int){ 1 }, sizeof(int)))
+		die("reuseport");
+	if (!strcmp(op, "bind") && argc - i >= 2) {
+		socklen_t len = make_addr(family, argv[i], atoi(argv[i + 1]), &ss);
+
+		if (bind(fd, (struct sockaddr *)&ss, len))
+			err = errno;
+	} else if (!strcmp(op, "listen") && argc - i >= 3) {
+		if (strcmp(argv[i], "-")) {
+			socklen_t len = make_addr(family, argv[i], atoi(argv[i + 1]), &ss);
+
+			if (bind(fd, (struct sockaddr *)&ss, len))
+				die("bind");
+		}
+		if (listen(fd, atoi(argv[i + 2])))
+			err = errno;
+	} else if (!strcmp(op, "connect") && argc - i >= 2) {
+		socklen_t len = make_addr(family, argv[i], atoi(argv[i + 1]), &ss);
+
+		if (argc - i >= 3 && !strcmp(argv[i + 2], "nonblock"))
+			fcntl(fd, F_SETFL, O_NONBLOCK);
+		if (connect(fd, (struct sockaddr *)&ss, len))
+			err = errno;
+		if (err == EINPROGRESS) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+			report(op, fd, err);
+			poll(&p, 1, 5000);
+			if (o.hold)
+				hold(fd);
+			return 0;
+		}
+	} else {
+		die("usage");
+	}
+	report(op, fd, err);
+	if (o.hold)
+		hold(fd);
+	else
+		close(fd);
+	return 0;
+}
