@@ -29,6 +29,15 @@
 extern const volatile __u32 targ_tgid;
 extern const volatile __u16 targ_port;
 
+/*
+ * Waking the reader costs an irq_work and a context switch: far more than
+ * the event itself. Wake it at most once per WAKEUP_INTERVAL_NS; the reader
+ * polls again that soon after any batch, so nothing waits longer than that.
+ * Keep in step with user/tracer.h's TRACER_LINGER_MS.
+ */
+#define WAKEUP_INTERVAL_NS (5 * 1000 * 1000)
+extern __u64 last_wakeup_ns;
+
 /* The ring buffer every record goes through; size set by the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -94,16 +103,28 @@ static __always_inline bool port_wanted(const struct ps_event *e)
 /* Submit, or discard when a filter that needs the final ports says no. */
 static __always_inline void event_submit(struct ps_event *e)
 {
-	if (port_wanted(e))
-		bpf_ringbuf_submit(e, 0);
-	else
-		bpf_ringbuf_discard(e, 0);
+	__u64 now, flags = BPF_RB_NO_WAKEUP;
+
+	if (!port_wanted(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return;
+	}
+	/* Racy across CPUs on purpose: at worst two wakeups instead of one. */
+	now = bpf_ktime_get_ns();
+	if (now - last_wakeup_ns >= WAKEUP_INTERVAL_NS) {
+		last_wakeup_ns = now;
+		flags = BPF_RB_FORCE_WAKEUP;
+	}
+	bpf_ringbuf_submit(e, flags);
 }
 
-/* Everything about the calling task that can vanish once it exits. */
+/*
+ * Everything about the calling task that can vanish once it exits. The
+ * task is a BTF pointer: its fields are plain loads, not helper calls.
+ */
 static __always_inline void fill_task(struct ps_event *e)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
 
@@ -113,25 +134,27 @@ static __always_inline void fill_task(struct ps_event *e)
 	e->uid = (__u32)uid_gid;
 	e->gid = uid_gid >> 32;
 	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->start_ns = BPF_CORE_READ(task, group_leader, start_time);
+	e->ppid = task->real_parent->tgid;
+	e->start_ns = task->group_leader->start_time;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
-/* The socket behind a file descriptor of the current task, or NULL when the
- * fd is not a socket. Walks task->files->fdt the way fget() does. */
+/*
+ * The socket behind a file descriptor of the current task, or NULL when the
+ * fd is not a socket. Walks task->files->fdt the way fget() does; past the
+ * fd array the pointers are untyped, so the last hops are probe reads.
+ */
 static __always_inline struct sock *sock_from_fd(int fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file;
 	struct socket *sock;
 	umode_t mode;
 
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]) || !file)
 		return NULL;
 	mode = BPF_CORE_READ(file, f_inode, i_mode);
 	if ((mode & S_IFMT) != S_IFSOCK)
@@ -151,35 +174,41 @@ static __always_inline bool family_inet(__u16 family)
 }
 
 /*
- * Socket identity and local address as the socket holds them now. When a
- * failed connect() has already given its ephemeral port back, inet_num is 0
- * but inet_sport still says which port the attempt used.
+ * Socket identity and addresses as the socket holds them now, from one
+ * copy of sock_common (field offsets are still CO-RE relocated). When a
+ * failed connect() has already given its ephemeral port back, inet_num is
+ * 0 but inet_sport still says which port the attempt used.
  */
-static __always_inline void fill_sock_local(struct ps_event *e, struct sock *sk)
+static __always_inline void fill_sock(struct ps_event *e, struct sock *sk, bool remote)
 {
-	struct inet_sock *inet = (struct inet_sock *)sk;
+	/* Room for the running kernel's sock_common, whatever its size. */
+	__u64 buf[32];
+	struct sock_common *c = (struct sock_common *)buf;
+	__u32 size = bpf_core_type_size(struct sock_common);
 
-	e->family = sk_family(sk);
+	if (size > sizeof(buf))
+		size = sizeof(buf);
+	if (bpf_probe_read_kernel(buf, size, &sk->__sk_common))
+		return;
+	e->family = c->skc_family;
 	e->proto = sk_protocol(sk);
 	e->sock_type = sk_type(sk);
-	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	e->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
-	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e->netns = BPF_CORE_READ(c->skc_net.net, ns.inum);
+	e->cookie = c->skc_cookie.counter;
+	e->lport = c->skc_num;
 	if (!e->lport)
-		e->lport = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+		e->lport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
 	if (e->family == AF_INET)
-		bpf_core_read(e->laddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		__builtin_memcpy(e->laddr, &c->skc_rcv_saddr, 4);
 	else
-		bpf_core_read(e->laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-}
-
-static __always_inline void fill_sock_remote(struct ps_event *e, struct sock *sk)
-{
-	e->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		__builtin_memcpy(e->laddr, &c->skc_v6_rcv_saddr, 16);
+	if (!remote)
+		return;
+	e->rport = bpf_ntohs(c->skc_dport);
 	if (e->family == AF_INET)
-		bpf_core_read(e->raddr, 4, &sk->__sk_common.skc_daddr);
+		__builtin_memcpy(e->raddr, &c->skc_daddr, 4);
 	else
-		bpf_core_read(e->raddr, 16, &sk->__sk_common.skc_v6_daddr);
+		__builtin_memcpy(e->raddr, &c->skc_v6_daddr, 16);
 }
 
 static __always_inline void track_sock(const struct ps_event *e)

@@ -10,6 +10,7 @@
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE 7
+#define TCP_LISTEN 10
 #define IPPROTO_TCP 6
 
 enum { PENDING_SYSCALL_DONE = 1, PENDING_OUTCOME_READY = 2 };
@@ -30,20 +31,6 @@ struct {
 	__type(value, struct pending);
 } pending SEC(".maps");
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
-{
-	const void *uaddr = (const void *)ctx->args[1];
-	__u16 family = AF_UNSPEC;
-
-	/* connect(AF_UNSPEC) dissolves an association; it is no attempt. */
-	if (uaddr && !bpf_probe_read_user(&family, sizeof(family), uaddr) &&
-	    family == AF_UNSPEC)
-		return 0;
-	return call_enter(PS_EV_CONNECT, (int)ctx->args[0], uaddr,
-			  (__u32)ctx->args[2], 0);
-}
-
 static __always_inline void emit_outcome(struct pending *p)
 {
 	struct ps_event *e = event_reserve();
@@ -61,20 +48,23 @@ static __always_inline void emit_outcome(struct pending *p)
 SEC("tracepoint/syscalls/sys_exit_connect")
 int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
-	struct call *c = call_lookup(PS_EV_CONNECT);
-	struct sock *sk;
+	struct sysargs a;
+	struct sock *sk = syscall_sock(&a);
+	struct ps_sockaddr sa;
 	struct pending *p;
 	struct ps_event *e;
 	__u64 key;
 
-	if (!c)
+	if (!sk)
 		return 0;
-	key = c->sk;
-	sk = (struct sock *)c->sk;
+	/* connect(AF_UNSPEC) dissolves an association; it is no attempt. */
+	if (!read_sockaddr(&a, &sa) && sa.family == AF_UNSPEC)
+		return 0;
+	key = (__u64)sk;
 	p = bpf_map_lookup_elem(&pending, &key);
 	e = event_reserve();
 	if (!e)
-		goto out;
+		return 0;
 	if (p && (READ_ONCE(p->flags) & PENDING_OUTCOME_READY)) {
 		/* Blocking connect: the socket may have dropped its port already. */
 		__builtin_memcpy(e, &p->ev, sizeof(*e));
@@ -83,35 +73,38 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 			__builtin_memcpy(e, &p->ev, sizeof(*e));
 		else
 			fill_task(e);
-		fill_sock_local(e, sk);
-		fill_sock_remote(e, sk);
+		fill_sock(e, sk, true);
 	}
 	e->kind = PS_EV_CONNECT;
 	e->err = errno_of(ctx->ret);
 	if (!e->rport)
-		use_requested(e, c, true);
+		use_requested(e, &a, true);
 	event_submit(e);
 	if (p && (__sync_fetch_and_or(&p->flags, PENDING_SYSCALL_DONE) &
 		  PENDING_OUTCOME_READY)) {
 		emit_outcome(p);
 		bpf_map_delete_elem(&pending, &key);
 	}
-out:
-	call_done();
 	return 0;
 }
 
-/* CLOSE -> SYN_SENT inside our connect(): remember who is attempting. */
+/*
+ * CLOSE -> SYN_SENT inside a connect() on this very socket: remember who is
+ * attempting. An MPTCP subflow, io_uring or TCP Fast Open (sendmsg) get the
+ * attempt record alone: no connect() exit would ever pick the outcome up.
+ */
 static __always_inline void attempt_start(struct sock *sk)
 {
-	struct call *c = call_lookup(PS_EV_CONNECT);
+	struct pt_regs *regs = user_regs();
 	struct pending p = {};
 	__u64 key = (__u64)sk;
 
-	/* Only attempts made by a connect() we saw; an MPTCP subflow, io_uring
-	 * or TCP Fast Open get the attempt record alone. */
-	if (!c || c->sk != key)
+	if (!in_syscall_connect(regs) ||
+	    sock_from_fd((int)PT_REGS_PARM1_CORE_SYSCALL(regs)) != sk)
 		return;
+	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return;
+	bpf_get_socket_cookie(sk);
 	fill_task(&p.ev);
 	if (bpf_map_update_elem(&pending, &key, &p, BPF_ANY))
 		stat_inc(PS_STAT_PENDING_FULL);
@@ -136,8 +129,7 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 	}
 	p->outcome_err = err;
 	p->outcome_ts = bpf_ktime_get_ns();
-	fill_sock_local(&p->ev, sk);
-	fill_sock_remote(&p->ev, sk);
+	fill_sock(&p->ev, sk, true);
 	p->ev.cookie = bpf_get_socket_cookie(sk);
 	if (__sync_fetch_and_or(&p->flags, PENDING_OUTCOME_READY) &
 	    PENDING_SYSCALL_DONE) {
@@ -151,7 +143,11 @@ int BPF_PROG(tp_sock_state, struct sock *sk, int oldstate, int newstate)
 {
 	if (sk_protocol(sk) != IPPROTO_TCP)
 		return 0;
-	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
+	/* listen() without bind() on a socket older than portsnoop: give it a
+	 * cookie before the listen exit reads it. */
+	if (newstate == TCP_LISTEN)
+		bpf_get_socket_cookie(sk);
+	else if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
 		attempt_start(sk);
 	else if (oldstate == TCP_SYN_SENT &&
 		 (newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE))

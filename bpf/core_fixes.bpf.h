@@ -21,4 +21,18 @@ static __always_inline __u16 sk_type(struct sock *sk)
 	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_type);
 }
 
+/*
+ * Which syscall the task is in, from its saved registers. Per architecture:
+ * only x86_64 has a pinned vmlinux.h so far.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define PS_NR_CONNECT 42
+static __always_inline bool in_syscall_connect(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, orig_ax) == PS_NR_CONNECT;
+}
+#else
+#error "portsnoop: add in_syscall_connect() for this architecture"
+#endif
+
 #endif /* PS_CORE_FIXES_BPF_H */

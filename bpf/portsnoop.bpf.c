@@ -4,5 +4,6 @@
 
 const volatile __u32 targ_tgid = 0;
 const volatile __u16 targ_port = 0;
+__u64 last_wakeup_ns = 0;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The syscall tracepoints see the request (fd, user sockaddr, backlog) on
- * entry and the result on exit. Entry stashes what exit needs, per thread.
+ * Helpers for the syscall exit tracepoints. Only the exit is hooked: the
+ * arguments are still in the task's saved user registers, and the exit
+ * alone knows the result — one program per call, no per-thread state.
  */
 #ifndef PS_SYSCALL_BPF_H
 #define PS_SYSCALL_BPF_H
@@ -17,92 +18,84 @@ struct ps_sockaddr {
 	__u32 scope_id;
 };
 
-struct call {
-	__u64 sk;		/* struct sock *, pinned by the syscall */
-	__u32 backlog;
-	__u32 salen;
-	__u16 op;		/* PS_EV_BIND / PS_EV_LISTEN / PS_EV_CONNECT */
-	__u16 sa_ok;		/* sa holds min(salen, sizeof(sa)) user bytes */
-	struct ps_sockaddr sa;
+/* The arguments of the syscall being traced, from the saved registers. */
+struct sysargs {
+	int fd;
+	const void *uaddr;	/* bind/connect: struct sockaddr __user * */
+	__u32 arg3;		/* bind/connect: addrlen */
+	__u32 arg2;		/* listen: backlog */
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct call);
-} calls SEC(".maps") __weak;
-
-/* Stash an inet socket call of the current thread; others cost one fd walk. */
-static __always_inline int call_enter(__u16 op, int fd, const void *uaddr,
-				      __u32 salen, __u32 backlog)
+static __always_inline struct pt_regs *user_regs(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct call c = {};
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* pt_regs from bpf_task_pt_regs() is a BTF pointer: plain loads. */
+static __always_inline void sysargs_read(struct sysargs *a)
+{
+	struct pt_regs *regs = user_regs();
+
+	a->fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+	a->uaddr = (const void *)PT_REGS_PARM2_SYSCALL(regs);
+	a->arg2 = (__u32)PT_REGS_PARM2_SYSCALL(regs);
+	a->arg3 = (__u32)PT_REGS_PARM3_SYSCALL(regs);
+}
+
+/*
+ * The inet socket the call was made on, or NULL (not ours: AF_UNIX,
+ * netlink, a bad fd, a filtered-out process).
+ */
+static __always_inline struct sock *syscall_sock(struct sysargs *a)
+{
 	struct sock *sk;
-	__u32 len = salen;
 
-	if (!tgid_wanted(pid_tgid >> 32))
-		return 0;
-	sk = sock_from_fd(fd);
+	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return NULL;
+	sysargs_read(a);
+	sk = sock_from_fd(a->fd);
 	if (!sk || !family_inet(sk_family(sk)))
-		return 0;
-	c.sk = (__u64)sk;
-	c.op = op;
-	c.backlog = backlog;
-	c.salen = salen;
-	if (len > sizeof(c.sa))
-		len = sizeof(c.sa);
-	if (uaddr && len >= sizeof(c.sa.family) &&
-	    !bpf_probe_read_user(&c.sa, len, uaddr))
-		c.sa_ok = 1;
-	bpf_map_update_elem(&calls, &tid, &c, BPF_ANY);
-	return 0;
+		return NULL;
+	return sk;
 }
 
-/* The stashed call of the current thread, if it is the one expected. */
-static __always_inline struct call *call_lookup(__u16 op)
+/* Copy the caller's sockaddr; 0 on success. */
+static __always_inline int read_sockaddr(const struct sysargs *a, struct ps_sockaddr *sa)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct call *c = bpf_map_lookup_elem(&calls, &tid);
+	__u32 len = a->arg3;
 
-	return c && c->op == op ? c : NULL;
-}
-
-static __always_inline void call_done(void)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	bpf_map_delete_elem(&calls, &tid);
+	__builtin_memset(sa, 0, sizeof(*sa));
+	if (len > sizeof(*sa))
+		len = sizeof(*sa);
+	if (!a->uaddr || len < sizeof(sa->family))
+		return -1;
+	return bpf_probe_read_user(sa, len, a->uaddr) ? -1 : 0;
 }
 
 /*
  * Put the caller's requested address in place of the socket's. An AF_INET
  * sockaddr given to an AF_INET6 socket stays AF_INET: it is shown as given.
  */
-static __always_inline void use_requested(struct ps_event *e, const struct call *c,
+static __always_inline void use_requested(struct ps_event *e, const struct sysargs *a,
 					  bool remote)
 {
 	__u8 *addr = remote ? e->raddr : e->laddr;
-	__u16 port = bpf_ntohs(c->sa.port);
+	struct ps_sockaddr sa;
+	__u16 port;
 
 	e->flags |= PS_F_REQUESTED;
 	__builtin_memset(addr, 0, 16);
-	if (!c->sa_ok) {
+	if (read_sockaddr(a, &sa) ||
+	    (sa.family != AF_INET && sa.family != AF_INET6)) {
 		e->flags |= PS_F_NO_ADDR;
 		return;
 	}
-	if (c->sa.family == AF_INET) {
-		__builtin_memcpy(addr, &c->sa.v4, 4);
-	} else if (c->sa.family == AF_INET6) {
-		__builtin_memcpy(addr, c->sa.v6, 16);
-	} else {
-		e->flags |= PS_F_NO_ADDR;
-		port = 0;
-	}
-	if (c->sa.family == AF_INET || c->sa.family == AF_INET6)
-		e->family = c->sa.family;
+	if (sa.family == AF_INET)
+		__builtin_memcpy(addr, &sa.v4, 4);
+	else
+		__builtin_memcpy(addr, sa.v6, 16);
+	e->family = sa.family;
+	port = bpf_ntohs(sa.port);
 	if (remote)
 		e->rport = port;
 	else

@@ -143,7 +143,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			fprintf(out, "portsnoop %s\n", PS_VERSION);
 			return CLI_DONE;
 		case ':':
-			if (optopt && optopt < 256)
+			if (strncmp(argv[optind - 1], "--", 2))
 				return usage_error(err, "option '-%c' needs a value", optopt);
 			return usage_error(err, "option '%s' needs a value",
 					   argv[optind - 1]);

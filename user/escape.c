@@ -54,13 +54,37 @@ static bool unsafe_cp(uint32_t c)
 
 static const char hex[] = "0123456789abcdef";
 
+/* Printable ASCII that needs no escaping in either format (sans '\\', '"'). */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\' && c != '"';
+}
+
+/* Length of the run of plain bytes at s: copied in one go. */
+static size_t plain_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && plain(s[i]))
+		i++;
+	return i;
+}
+
 void escape__text(struct sbuf *b, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	for (size_t i = 0; i < n;) {
+		size_t run = plain_run(s + i, n - i);
 		uint32_t cp;
-		size_t len = utf8__decode(s + i, n - i, &cp);
+		size_t len;
+
+		if (run) {
+			sbuf__put(b, (const char *)s + i, run);
+			i += run;
+			continue;
+		}
+		len = utf8__decode(s + i, n - i, &cp);
 
 		if (len && !unsafe_cp(cp) && cp != '\\') {
 			sbuf__put(b, (const char *)s + i, len);
@@ -98,9 +122,16 @@ void escape__json(struct sbuf *b, const char *str, size_t n)
 
 	sbuf__putc(b, '"');
 	for (size_t i = 0; i < n;) {
+		size_t run = plain_run(s + i, n - i);
 		uint32_t cp;
-		size_t len = utf8__decode(s + i, n - i, &cp);
+		size_t len;
 
+		if (run) {
+			sbuf__put(b, (const char *)s + i, run);
+			i += run;
+			continue;
+		}
+		len = utf8__decode(s + i, n - i, &cp);
 		if (!len) {
 			sbuf__put(b, "\\ufffd", 6);
 			i++;

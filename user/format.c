@@ -319,7 +319,7 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 		escape__text(b, v->s, v->n);
 		break;
 	case V_UINT:
-		sbuf__printf(b, "%llu", (unsigned long long)v->u);
+		sbuf__u64(b, v->u);
 		break;
 	case V_BOOL:
 		sbuf__puts(b, v->u ? "yes" : "no");
@@ -363,7 +363,7 @@ void format__header(struct sbuf *b, const struct format_ctx *ctx)
 
 static void json_member(struct jw *w, const char *key, const struct val *v)
 {
-	char t[40];
+	char t[112];
 
 	switch (v->type) {
 	case V_NONE:
@@ -412,7 +412,7 @@ void format__event(struct sbuf *b, const struct format_ctx *ctx,
 void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
 		  uint64_t total_lost)
 {
-	char t[40];
+	char t[112];
 	struct jw w;
 
 	if (ctx->mode == FORMAT_TABLE) {

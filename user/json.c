@@ -13,13 +13,15 @@ void jw__begin(struct jw *w, struct sbuf *b)
 	sbuf__putc(b, '{');
 }
 
+/* Key names are ours (static strings), so they are written unescaped. */
 static void member(struct jw *w, const char *name, size_t n)
 {
 	if (!w->first[w->depth])
 		sbuf__putc(w->b, ',');
 	w->first[w->depth] = false;
-	escape__json(w->b, name, n);
-	sbuf__putc(w->b, ':');
+	sbuf__putc(w->b, '"');
+	sbuf__put(w->b, name, n);
+	sbuf__put(w->b, "\":", 2);
 }
 
 /* Move the open path to the parent of key, then write the leaf's name. */
@@ -57,7 +59,7 @@ static void key(struct jw *w, const char *k)
 		w->depth++;
 		w->first[w->depth] = true;
 	}
-	member(w, segs[n - 1], strlen(segs[n - 1]));
+	member(w, segs[n - 1], lens[n - 1]);
 }
 
 void jw__str(struct jw *w, const char *k, const char *s, size_t n)
@@ -74,7 +76,7 @@ void jw__cstr(struct jw *w, const char *k, const char *s)
 void jw__uint(struct jw *w, const char *k, uint64_t v)
 {
 	key(w, k);
-	sbuf__printf(w->b, "%" PRIu64, v);
+	sbuf__u64(w->b, v);
 }
 
 void jw__int(struct jw *w, const char *k, int64_t v)

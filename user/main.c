@@ -21,6 +21,8 @@
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define STATS_INTERVAL_MS 1000
+/* Lines of one batch go out in one write(2), and no later than its end. */
+#define FLUSH_BYTES (64 * 1024)
 
 struct app {
 	struct ps_opts opts;
@@ -35,14 +37,17 @@ struct app {
 	int write_err;
 };
 
-/* Write the line in app->line; remember why output stopped, if it did. */
-static int emit_line(struct app *a)
+/* Write out the lines gathered in app->line; remember why output stopped. */
+static int flush_lines(struct app *a)
 {
 	int err;
 
+	if (!a->line.len)
+		return 0;
 	if (a->line.oom)
 		return -ENOMEM;
 	err = sink__write(a->out, a->line.p, a->line.len);
+	sbuf__reset(&a->line);
 	if (err == -EPIPE)
 		a->reader_gone = true;
 	else if (err)
@@ -60,9 +65,17 @@ static int on_event(void *ctx, const void *data, size_t len)
 		return 0;
 	}
 	a->events++;
-	sbuf__reset(&a->line);
 	format__event(&a->line, &a->fmt, &ev);
-	return emit_line(a);
+	return a->line.len >= FLUSH_BYTES ? flush_lines(a) : 0;
+}
+
+/* One batch of records, written out before we sleep again. */
+static int consume(struct app *a)
+{
+	int n = tracer__consume(a->tracer);
+
+	flush_lines(a);
+	return n;
 }
 
 /* Read the kernel's counters; say in the stream when events were lost. */
@@ -78,9 +91,8 @@ static void check_stats(struct app *a)
 	a->fmt.mono_offset = timefmt__mono_offset();
 	if (!lost || a->reader_gone || a->write_err)
 		return;
-	sbuf__reset(&a->line);
 	format__lost(&a->line, &a->fmt, lost, now[PS_STAT_RB_DROPS]);
-	emit_line(a);
+	flush_lines(a);
 }
 
 static int setup_signals(sigset_t *mask)
@@ -114,6 +126,7 @@ static int run_loop(struct app *a)
 {
 	int ep, sfd, rbfd = tracer__fd(a->tracer), err = 0;
 	__u64 last_stats = now_ms();
+	bool got = false;	/* the last look found records: more may follow unannounced */
 	sigset_t mask;
 
 	err = setup_signals(&mask);
@@ -137,7 +150,7 @@ static int run_loop(struct app *a)
 	while (!a->reader_gone && !a->write_err) {
 		struct epoll_event evs[4];
 		bool stop = false;
-		int n = epoll_wait(ep, evs, 4, STATS_INTERVAL_MS);
+		int n = epoll_wait(ep, evs, 4, got ? TRACER_LINGER_MS : STATS_INTERVAL_MS);
 
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
@@ -149,7 +162,7 @@ static int run_loop(struct app *a)
 			else if (evs[i].data.fd == sink__poll_fd(a->out))
 				a->reader_gone = true;
 		}
-		tracer__consume(a->tracer);
+		got = consume(a) > 0;
 		if (now_ms() - last_stats >= STATS_INTERVAL_MS) {
 			check_stats(a);
 			last_stats = now_ms();
@@ -159,7 +172,7 @@ static int run_loop(struct app *a)
 	}
 	/* Whatever the kernel handed over before we stopped still goes out. */
 	if (!a->reader_gone && !a->write_err)
-		tracer__consume(a->tracer);
+		consume(a);
 	check_stats(a);
 out:
 	if (ep >= 0)
@@ -239,7 +252,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portsnoop: hooks: %s\n", tracer__describe(a.tracer));
 
 	format__header(&a.line, &a.fmt);
-	if (a.line.len && emit_line(&a) && !a.reader_gone)
+	if (flush_lines(&a) && !a.reader_gone)
 		goto report;
 	fprintf(stderr, "portsnoop: tracing, Ctrl-C to stop\n");
 	rc = run_loop(&a);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool grow(struct sbuf *b, size_t extra)
+bool sbuf__reserve(struct sbuf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1, cap = b->cap ? b->cap : 256;
 	char *p;
@@ -43,23 +43,16 @@ void sbuf__free(struct sbuf *b)
 	b->len = b->cap = 0;
 }
 
-void sbuf__put(struct sbuf *b, const char *s, size_t n)
+void sbuf__u64(struct sbuf *b, uint64_t v)
 {
-	if (!grow(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
+	char tmp[20];
+	size_t i = sizeof(tmp);
 
-void sbuf__putc(struct sbuf *b, char c)
-{
-	sbuf__put(b, &c, 1);
-}
-
-void sbuf__puts(struct sbuf *b, const char *s)
-{
-	sbuf__put(b, s, strlen(s));
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sbuf__put(b, tmp + i, sizeof(tmp) - i);
 }
 
 void sbuf__printf(struct sbuf *b, const char *fmt, ...)
@@ -70,7 +63,7 @@ void sbuf__printf(struct sbuf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !grow(b, (size_t)n))
+	if (n < 0 || !sbuf__reserve(b, (size_t)n))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
@@ -86,7 +79,7 @@ void sbuf__pad(struct sbuf *b, size_t start, size_t w)
 
 const char *sbuf__str(struct sbuf *b)
 {
-	if (!b->p && !grow(b, 0))
+	if (!b->p && !sbuf__reserve(b, 0))
 		return "";
 	return b->p;
 }

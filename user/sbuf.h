@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 struct sbuf {
 	char *p;
@@ -15,9 +17,31 @@ struct sbuf {
 
 void sbuf__reset(struct sbuf *b);
 void sbuf__free(struct sbuf *b);
-void sbuf__putc(struct sbuf *b, char c);
-void sbuf__put(struct sbuf *b, const char *s, size_t n);
-void sbuf__puts(struct sbuf *b, const char *s);
+/* Make room for n more bytes (and a NUL); false once out of memory. */
+bool sbuf__reserve(struct sbuf *b, size_t n);
+
+/* The hot path of every output line: inline, one bounds check. */
+static inline void sbuf__put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n >= b->cap && !sbuf__reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static inline void sbuf__putc(struct sbuf *b, char c)
+{
+	sbuf__put(b, &c, 1);
+}
+
+static inline void sbuf__puts(struct sbuf *b, const char *s)
+{
+	sbuf__put(b, s, strlen(s));
+}
+
+/* Decimal, without printf. */
+void sbuf__u64(struct sbuf *b, uint64_t v);
 void sbuf__printf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Pad with spaces up to column width w from position start. */

@@ -35,14 +35,22 @@ static void split(int64_t ns, time_t *sec, long *nsec)
 
 void timefmt__rfc3339(int64_t real_ns, char *buf, size_t bufsz)
 {
+	/* Events come in bursts within one second: convert each second once. */
+	static time_t cached_sec = -1;
+	static char cached[80];
 	struct tm tm;
 	time_t sec;
 	long nsec;
 
 	split(real_ns, &sec, &nsec);
-	gmtime_r(&sec, &tm);
-	snprintf(buf, bufsz, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+	if (sec != cached_sec) {
+		gmtime_r(&sec, &tm);
+		snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			 tm.tm_min, tm.tm_sec);
+		cached_sec = sec;
+	}
+	snprintf(buf, bufsz, "%s.%09ldZ", cached, nsec);
 }
 
 void timefmt__clock(int64_t real_ns, char *buf, size_t bufsz)

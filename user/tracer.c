@@ -70,11 +70,8 @@ static int attach_all(struct tracer *t, char *err, size_t errsz)
 {
 	struct portsnoop_bpf *s = t->skel;
 	const struct hook hooks[] = {
-		{ "syscalls:sys_enter_bind", s->progs.tp_enter_bind, false },
 		{ "syscalls:sys_exit_bind", s->progs.tp_exit_bind, false },
-		{ "syscalls:sys_enter_listen", s->progs.tp_enter_listen, false },
 		{ "syscalls:sys_exit_listen", s->progs.tp_exit_listen, false },
-		{ "syscalls:sys_enter_connect", s->progs.tp_enter_connect, false },
 		{ "syscalls:sys_exit_connect", s->progs.tp_exit_connect, false },
 		{ "tp_btf:inet_sock_set_state", s->progs.tp_sock_state, false },
 		{ "cgroup:sock_create", s->progs.cg_sock_create, true },

@@ -10,6 +10,12 @@
 
 struct tracer;
 
+/*
+ * The kernel side wakes us at most every 5 ms (WAKEUP_INTERVAL_NS in
+ * bpf/common.bpf.h): after a batch, look again this soon even unwoken.
+ */
+#define TRACER_LINGER_MS 6
+
 /* Called for every ring buffer record; a negative return stops consuming. */
 typedef int (*tracer_event_fn)(void *ctx, const void *data, size_t len);
 

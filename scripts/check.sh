@@ -1,0 +1,47 @@
+#!/bin/sh
+# Run every test: cmocka unit tests, then the live tests (root, real BPF).
+# Usage: scripts/check.sh [--unit-only] BUILD_DIR
+# Ends with one line "check: N passed, N failed, N skipped".
+set -u
+
+unit_only=0
+if [ "${1:-}" = "--unit-only" ]; then
+	unit_only=1
+	shift
+fi
+build=${1:-build}
+passed=0 failed=0 skipped=0
+
+echo "== unit tests"
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	out=$("$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	n=$(printf '%s\n' "$out" | sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	f=$(printf '%s\n' "$out" | sed -n 's/.*\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	passed=$((passed + ${n:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$rc" -ne 0 ] && [ -z "$f" ]; then
+		echo "FAIL $t: exit $rc"
+		failed=$((failed + 1))
+	fi
+done
+
+if [ "$unit_only" = 0 ]; then
+	echo "== live tests"
+	out=$(mktemp)
+	"${PYTHON:-/usr/bin/python3}" tests/live/run_live.py --build "$build" | tee "$out"
+	line=$(grep '^live: ' "$out" | tail -1)
+	rm -f "$out"
+	if [ -z "$line" ]; then
+		echo "FAIL live tests: the runner printed no result"
+		failed=$((failed + 1))
+	else
+		set -- $(echo "$line" | sed 's/[^0-9 ]//g')
+		passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+	fi
+fi
+
+echo "check: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Install, from the distribution's packages, whatever building and testing
+# portsnoop needs and is missing. Quiet when nothing is missing.
+set -eu
+
+PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+libcmocka-dev iproute2 util-linux python3"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps: not a Debian/Ubuntu system; make sure these are installed:" $PKGS >&2
+	exit 0
+fi
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing:$missing — run as root, or install them with apt-get" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# Ubuntu ships bpftool in linux-tools rather than in a bpftool package.
+case " $missing " in
+*" bpftool "*)
+	if ! apt-cache show bpftool >/dev/null 2>&1; then
+		missing=$(echo "$missing" | sed 's/ bpftool//')
+		missing="$missing linux-tools-common linux-tools-$(uname -r)"
+	fi
+	;;
+esac
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

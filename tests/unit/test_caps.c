@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "caps.h"
+
+#define BIT(c) (1ULL << (c))
+
+static void test_caps(void **state)
+{
+	char buf[128];
+
+	assert_int_equal(caps__missing(0, buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN");
+	assert_int_equal(caps__missing(BIT(CAPS_BPF) | BIT(CAPS_PERFMON) |
+				       BIT(CAPS_NET_ADMIN), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	/* CAP_SYS_ADMIN covers BPF and PERFMON, not NET_ADMIN. */
+	assert_int_equal(caps__missing(BIT(CAPS_SYS_ADMIN), buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "CAP_NET_ADMIN");
+	assert_int_equal(caps__missing(~0ULL, buf, sizeof(buf)), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_caps),
+	};
+
+	return cmocka_run_group_tests_name("caps", tests, NULL, NULL);
+}

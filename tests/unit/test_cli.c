@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+struct run {
+	enum cli_result res;
+	struct ps_opts o;
+	char out[4096];
+	char err[4096];
+};
+
+/* Parse a NULL-terminated argv, capturing what would go to stdout/stderr. */
+static void parse(struct run *r, const char **args)
+{
+	char *argv[16];
+	int argc = 0;
+	FILE *out = fmemopen(r->out, sizeof(r->out), "w");
+	FILE *err = fmemopen(r->err, sizeof(r->err), "w");
+
+	memset(r->out, 0, sizeof(r->out));
+	memset(r->err, 0, sizeof(r->err));
+	argv[argc++] = (char *)"portsnoop";
+	for (; *args; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	r->res = cli__parse(&r->o, argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+}
+
+#define PARSE(r, ...) parse(r, (const char *[]){ __VA_ARGS__, NULL })
+
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_defaults(void **state)
+{
+	struct run r;
+
+	parse(&r, (const char *[]){ NULL });
+	assert_int_equal(r.res, CLI_RUN);
+	assert_false(r.o.json);
+	assert_int_equal(r.o.pid, 0);
+	assert_int_equal(r.o.port, 0);
+	assert_int_equal(r.o.ringbuf_bytes, 0);
+}
+
+static void test_all_options(void **state)
+{
+	struct run r;
+
+	PARSE(&r, "--json", "-p", "4242", "--port", "443", "--ringbuf", "256K", "-v");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_true(r.o.json);
+	assert_true(r.o.verbose);
+	assert_int_equal(r.o.pid, 4242);
+	assert_int_equal(r.o.port, 443);
+	assert_int_equal(r.o.ringbuf_bytes, 256 * 1024);
+	PARSE(&r, "-j", "--pid=1", "-P65535");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.pid, 1);
+	assert_int_equal(r.o.port, 65535);
+}
+
+static void expect_usage(const char **args, const char *needle)
+{
+	struct run r;
+
+	parse(&r, args);
+	assert_int_equal(r.res, CLI_USAGE);
+	assert_int_equal(lines(r.err), 1);
+	assert_non_null(strstr(r.err, needle));
+	assert_string_equal(r.out, "");
+}
+
+static void test_bad_port(void **state)
+{
+	expect_usage((const char *[]){ "--port", "65536", NULL }, "'65536'");
+	expect_usage((const char *[]){ "--port", "0", NULL }, "'0'");
+	expect_usage((const char *[]){ "--port", "-1", NULL }, "'-1'");
+	expect_usage((const char *[]){ "--port", "80x", NULL }, "'80x'");
+	expect_usage((const char *[]){ "--port", "", NULL }, "''");
+	expect_usage((const char *[]){ "--port", "99999999999999999999999", NULL }, "port");
+}
+
+static void test_bad_pid(void **state)
+{
+	expect_usage((const char *[]){ "--pid", "abc", NULL }, "'abc'");
+	expect_usage((const char *[]){ "-p", "0", NULL }, "'0'");
+	expect_usage((const char *[]){ "-p", " 12", NULL }, "' 12'");
+	expect_usage((const char *[]){ "-p", "4194305", NULL }, "'4194305'");
+}
+
+static void test_bad_ringbuf(void **state)
+{
+	expect_usage((const char *[]){ "--ringbuf", "3000", NULL }, "'3000'");
+	expect_usage((const char *[]){ "--ringbuf", "2K", NULL }, "'2K'");
+	expect_usage((const char *[]){ "--ringbuf", "2G", NULL }, "'2G'");
+	expect_usage((const char *[]){ "--ringbuf", "M", NULL }, "'M'");
+}
+
+static void test_unknown_and_missing(void **state)
+{
+	expect_usage((const char *[]){ "--bogus", NULL }, "--bogus");
+	expect_usage((const char *[]){ "-x", NULL }, "-x");
+	expect_usage((const char *[]){ "-p", NULL }, "-p");
+	expect_usage((const char *[]){ "--port", NULL }, "--port");
+	expect_usage((const char *[]){ "stray", NULL }, "stray");
+}
+
+static void test_help_and_version(void **state)
+{
+	struct run r;
+
+	PARSE(&r, "--help");
+	assert_int_equal(r.res, CLI_DONE);
+	assert_non_null(strstr(r.out, "--json"));
+	assert_string_equal(r.err, "");
+	PARSE(&r, "-V");
+	assert_int_equal(r.res, CLI_DONE);
+	assert_string_equal(r.out, "portsnoop " PS_VERSION "\n");
+}
+
+static void test_ringbuf_sizes(void **state)
+{
+	uint32_t v = 0;
+
+	assert_int_equal(cli__parse_ringbuf("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(cli__parse_ringbuf("8m", &v), 0);
+	assert_int_equal(v, 8u << 20);
+	assert_int_equal(cli__parse_ringbuf("1G", &v), 0);
+	assert_int_equal(v, 1u << 30);
+	assert_int_not_equal(cli__parse_ringbuf("2048", &v), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_bad_port),
+		cmocka_unit_test(test_bad_pid),
+		cmocka_unit_test(test_bad_ringbuf),
+		cmocka_unit_test(test_unknown_and_missing),
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_ringbuf_sizes),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "escape.h"
+
+static const char *text(struct sbuf *b, const char *s, size_t n)
+{
+	sbuf__reset(b);
+	escape__text(b, s, n);
+	return sbuf__str(b);
+}
+
+static const char *json(struct sbuf *b, const char *s, size_t n)
+{
+	sbuf__reset(b);
+	escape__json(b, s, n);
+	return sbuf__str(b);
+}
+
+#define T(b, lit) text(b, lit, sizeof(lit) - 1)
+#define J(b, lit) json(b, lit, sizeof(lit) - 1)
+
+static void test_text_plain_passes(void **state)
+{
+	struct sbuf b = { 0 };
+
+	assert_string_equal(T(&b, "nginx: worker"), "nginx: worker");
+	assert_string_equal(T(&b, "caf\xc3\xa9"), "caf\xc3\xa9");	/* é */
+	sbuf__free(&b);
+}
+
+static void test_text_controls_escaped(void **state)
+{
+	struct sbuf b = { 0 };
+
+	assert_string_equal(T(&b, "a\nb"), "a\\x0ab");
+	assert_string_equal(T(&b, "\x1b[31mred"), "\\x1b[31mred");
+	assert_string_equal(T(&b, "tab\there"), "tab\\x09here");
+	assert_string_equal(T(&b, "del\x7f"), "del\\x7f");
+	assert_string_equal(T(&b, "back\\slash"), "back\\\\slash");
+	/* A literal "\x41" stays distinguishable from an escaped byte. */
+	assert_string_equal(T(&b, "\\x41"), "\\\\x41");
+	sbuf__free(&b);
+}
+
+static void test_text_unicode_controls_escaped(void **state)
+{
+	struct sbuf b = { 0 };
+
+	/* C1 CSI (U+009B) acts as ESC [ on some terminals. */
+	assert_string_equal(T(&b, "\xc2\x9b" "2J"), "\\xc2\\x9b2J");
+	/* RIGHT-TO-LEFT OVERRIDE (U+202E) would reorder the line. */
+	assert_string_equal(T(&b, "x\xe2\x80\xaey"), "x\\xe2\\x80\\xaey");
+	/* LINE SEPARATOR (U+2028). */
+	assert_string_equal(T(&b, "\xe2\x80\xa8"), "\\xe2\\x80\\xa8");
+	sbuf__free(&b);
+}
+
+static void test_text_invalid_utf8(void **state)
+{
+	struct sbuf b = { 0 };
+
+	assert_string_equal(T(&b, "\xff\xfe"), "\\xff\\xfe");
+	assert_string_equal(T(&b, "\xc0\xaf"), "\\xc0\\xaf");		/* overlong '/' */
+	assert_string_equal(T(&b, "\xed\xa0\x80"), "\\xed\\xa0\\x80");	/* surrogate */
+	assert_string_equal(T(&b, "ok\xe2\x82"), "ok\\xe2\\x82");	/* truncated */
+	sbuf__free(&b);
+}
+
+static void test_text_embedded_nul(void **state)
+{
+	struct sbuf b = { 0 };
+
+	assert_string_equal(text(&b, "a\0b", 3), "a\\x00b");
+	sbuf__free(&b);
+}
+
+static void test_json_specials(void **state)
+{
+	struct sbuf b = { 0 };
+
+	assert_string_equal(J(&b, "plain"), "\"plain\"");
+	assert_string_equal(J(&b, "a\"b"), "\"a\\\"b\"");
+	assert_string_equal(J(&b, "a\\b"), "\"a\\\\b\"");
+	assert_string_equal(J(&b, "l1\nl2\r\t"), "\"l1\\nl2\\r\\t\"");
+	assert_string_equal(J(&b, "\x1b[0m"), "\"\\u001b[0m\"");
+	assert_string_equal(J(&b, "\x7f"), "\"\\u007f\"");
+	assert_string_equal(J(&b, "\xc2\x9b"), "\"\\u009b\"");
+	assert_string_equal(J(&b, "\xe2\x80\xa8"), "\"\\u2028\"");
+	assert_string_equal(json(&b, "\0", 1), "\"\\u0000\"");
+	sbuf__free(&b);
+}
+
+static void test_json_utf8(void **state)
+{
+	struct sbuf b = { 0 };
+
+	assert_string_equal(J(&b, "caf\xc3\xa9 \xf0\x9f\x90\x8d"), "\"caf\xc3\xa9 \xf0\x9f\x90\x8d\"");
+	/* Invalid bytes cannot reach a JSON parser: each becomes U+FFFD. */
+	assert_string_equal(J(&b, "a\xff" "b\xc3"), "\"a\\ufffdb\\ufffd\"");
+	sbuf__free(&b);
+}
+
+static void test_utf8_decode(void **state)
+{
+	uint32_t cp = 0;
+
+	assert_int_equal(utf8__decode((const unsigned char *)"\xe2\x82\xac", 3, &cp), 3);
+	assert_int_equal(cp, 0x20ac);
+	assert_int_equal(utf8__decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+	assert_int_equal(utf8__decode((const unsigned char *)"\xe0\x80\xaf", 3, &cp), 0);
+	assert_int_equal(utf8__decode((const unsigned char *)"\x80", 1, &cp), 0);
+	assert_int_equal(utf8__decode((const unsigned char *)"", 0, &cp), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_plain_passes),
+		cmocka_unit_test(test_text_controls_escaped),
+		cmocka_unit_test(test_text_unicode_controls_escaped),
+		cmocka_unit_test(test_text_invalid_utf8),
+		cmocka_unit_test(test_text_embedded_nul),
+		cmocka_unit_test(test_json_specials),
+		cmocka_unit_test(test_json_utf8),
+		cmocka_unit_test(test_utf8_decode),
+	};
+
+	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "event.h"
+
+static void test_decode_ok(void **state)
+{
+	struct ps_event in = { .kind = PS_EV_LISTEN, .pid = 7, .lport = 80 }, out;
+
+	assert_int_equal(event__decode(&in, sizeof(in), &out), 0);
+	assert_int_equal(out.pid, 7);
+	assert_int_equal(out.lport, 80);
+	/* A longer record (a newer kernel side) still decodes. */
+	{
+		unsigned char big[sizeof(in) + 32] = { 0 };
+
+		memcpy(big, &in, sizeof(in));
+		assert_int_equal(event__decode(big, sizeof(big), &out), 0);
+	}
+}
+
+static void test_decode_rejects(void **state)
+{
+	struct ps_event in = { .kind = PS_EV_BIND }, out;
+
+	assert_int_equal(event__decode(&in, sizeof(in) - 1, &out), -EBADMSG);
+	assert_int_equal(event__decode(NULL, 0, &out), -EBADMSG);
+	in.kind = 0;
+	assert_int_equal(event__decode(&in, sizeof(in), &out), -EBADMSG);
+	in.kind = PS_EV__MAX;
+	assert_int_equal(event__decode(&in, sizeof(in), &out), -EBADMSG);
+	in.kind = PS_EV_BIND;
+	in.err = -1;
+	assert_int_equal(event__decode(&in, sizeof(in), &out), -EBADMSG);
+}
+
+static void test_decode_terminates_comm(void **state)
+{
+	struct ps_event in = { .kind = PS_EV_BIND }, out;
+
+	memset(in.comm, 'A', sizeof(in.comm));
+	assert_int_equal(event__decode(&in, sizeof(in), &out), 0);
+	assert_int_equal(strlen(out.comm), PS_COMM_LEN - 1);
+}
+
+static void test_abi_layout(void **state)
+{
+	/* The BPF side writes these offsets; a silent move would garble
+	 * every field after it. */
+	assert_int_equal(sizeof(struct ps_event), PS_EVENT_SIZE);
+	assert_int_equal(offsetof(struct ps_event, ts_ns), 0);
+	assert_int_equal(offsetof(struct ps_event, pid), 32);
+	assert_int_equal(offsetof(struct ps_event, kind), 64);
+	assert_int_equal(offsetof(struct ps_event, laddr), 80);
+	assert_int_equal(offsetof(struct ps_event, comm), 112);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode_ok),
+		cmocka_unit_test(test_decode_rejects),
+		cmocka_unit_test(test_decode_terminates_comm),
+		cmocka_unit_test(test_abi_layout),
+	};
+
+	return cmocka_run_group_tests_name("event", tests, NULL, NULL);
+}

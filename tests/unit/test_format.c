@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "format.h"
+
+/* 2026-11-21T04:50:26.123456789Z as CLOCK_REALTIME ns, with a zero offset. */
+#define TS 1795236626123456789ULL
+
+static struct ps_event base(unsigned int kind)
+{
+	struct ps_event e = {
+		.ts_ns = TS,
+		.pid = 4242, .tid = 4243, .ppid = 1, .uid = 1000, .gid = 100,
+		.netns = 4026531840u, .cgroup_id = 77, .cookie = 9001,
+		.kind = (uint16_t)kind, .family = AF_INET, .proto = IPPROTO_TCP,
+		.sock_type = SOCK_STREAM, .lport = 8080,
+		.laddr = { 127, 0, 0, 1 },
+	};
+
+	strcpy(e.comm, "nginx");
+	return e;
+}
+
+static const char *fmt(struct sbuf *b, enum format_mode mode, const struct ps_event *e)
+{
+	struct format_ctx ctx = { .mode = mode, .mono_offset = 0 };
+
+	sbuf__reset(b);
+	format__event(b, &ctx, e);
+	return sbuf__str(b);
+}
+
+static void contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("'%s' not in '%s'", needle, hay);
+}
+
+static void lacks(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		fail_msg("'%s' unexpectedly in '%s'", needle, hay);
+}
+
+static void test_json_bind_success(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct sbuf b = { 0 };
+	const char *s = fmt(&b, FORMAT_JSON, &e);
+
+	assert_string_equal(s,
+		"{\"@timestamp\":\"2026-11-21T04:50:26.123456789Z\","
+		"\"process\":{\"pid\":4242,\"thread\":{\"id\":4243},\"parent\":{\"pid\":1},"
+		"\"name\":\"nginx\"},"
+		"\"event\":{\"kind\":\"event\",\"action\":\"bind\",\"outcome\":\"success\"},"
+		"\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"},"
+		"\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080},"
+		"\"user\":{\"id\":1000},\"group\":{\"id\":100},"
+		"\"portsnoop\":{\"netns\":4026531840,\"cgroup_id\":77,\"cookie\":9001}}\n");
+	sbuf__free(&b);
+}
+
+static void test_json_failed_bind_keeps_request(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct sbuf b = { 0 };
+	const char *s;
+
+	e.err = EADDRINUSE;
+	e.flags = PS_F_REQUESTED;
+	e.family = AF_INET6;
+	memset(e.laddr, 0, sizeof(e.laddr));
+	e.laddr[15] = 1;
+	e.lport = 443;
+	s = fmt(&b, FORMAT_JSON, &e);
+	contains(s, "\"outcome\":\"failure\"");
+	contains(s, "\"error\":{\"code\":\"EADDRINUSE\"}");
+	contains(s, "\"server\":{\"ip\":\"::1\",\"port\":443}");
+	contains(s, "\"requested\":true");
+	contains(s, "\"type\":\"ipv6\"");
+	sbuf__free(&b);
+}
+
+static void test_json_no_address(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct sbuf b = { 0 };
+	const char *s;
+
+	e.err = EFAULT;
+	e.flags = PS_F_REQUESTED | PS_F_NO_ADDR;
+	s = fmt(&b, FORMAT_JSON, &e);
+	/* Never a made-up 0.0.0.0:0: the address is left out. */
+	lacks(s, "\"server\"");
+	contains(s, "\"code\":\"EFAULT\"");
+	sbuf__free(&b);
+}
+
+static void test_json_connect_endpoints(void **state)
+{
+	struct ps_event e = base(PS_EV_CONNECT);
+	struct sbuf b = { 0 };
+	const char *s;
+
+	e.lport = 51000;
+	e.rport = 5432;
+	memcpy(e.raddr, (uint8_t[]){ 10, 1, 2, 3 }, 4);
+	e.err = EINPROGRESS;
+	s = fmt(&b, FORMAT_JSON, &e);
+	contains(s, "\"source\":{\"ip\":\"127.0.0.1\",\"port\":51000}");
+	contains(s, "\"destination\":{\"ip\":\"10.1.2.3\",\"port\":5432}");
+	contains(s, "\"outcome\":\"unknown\"");
+	lacks(s, "\"server\"");
+	e.kind = PS_EV_CONNECT_RESULT;
+	e.err = ECONNREFUSED;
+	s = fmt(&b, FORMAT_JSON, &e);
+	contains(s, "\"action\":\"outcome\",\"outcome\":\"failure\"");
+	contains(s, "\"code\":\"ECONNREFUSED\"");
+	sbuf__free(&b);
+}
+
+static void test_json_listen_backlog_and_close(void **state)
+{
+	struct ps_event e = base(PS_EV_LISTEN);
+	struct sbuf b = { 0 };
+
+	e.backlog = 511;
+	contains(fmt(&b, FORMAT_JSON, &e), "\"backlog\":511");
+	e.kind = PS_EV_CLOSE;
+	lacks(fmt(&b, FORMAT_JSON, &e), "backlog");
+	lacks(fmt(&b, FORMAT_JSON, &e), "\"outcome\"");
+	contains(fmt(&b, FORMAT_JSON, &e), "\"action\":\"close\"");
+	sbuf__free(&b);
+}
+
+static void test_hostile_comm(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct sbuf b = { 0 };
+	const char *s;
+
+	strcpy(e.comm, "x\",\"pid\":1\n\x1b]");
+	s = fmt(&b, FORMAT_JSON, &e);
+	contains(s, "\"name\":\"x\\\",\\\"pid\\\":1\\n\\u001b]\"");
+	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
+	s = fmt(&b, FORMAT_TABLE, &e);
+	contains(s, "x\",\"pid\":1\\x0a\\x1b]");
+	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
+	assert_null(strchr(s, '\x1b'));
+	sbuf__free(&b);
+}
+
+static void test_table_row(void **state)
+{
+	struct format_ctx ctx = { .mode = FORMAT_TABLE };
+	struct ps_event e = base(PS_EV_CONNECT);
+	struct sbuf b = { 0 };
+	const char *s;
+
+	sbuf__reset(&b);
+	format__header(&b, &ctx);
+	assert_string_equal(sbuf__str(&b),
+			    "TIME         PID     COMM             EVENT    PROTO  "
+			    "LOCAL                    REMOTE                   RESULT\n");
+	e.rport = 443;
+	e.family = AF_INET6;
+	memset(e.laddr, 0, 16);
+	memset(e.raddr, 0, 16);
+	e.laddr[15] = 1;
+	e.raddr[15] = 1;
+	s = fmt(&b, FORMAT_TABLE, &e);
+	assert_string_equal(s, "04:50:26.123 4242    nginx            connect  tcp6   "
+			       "[::1]:8080               [::1]:443                ok\n");
+	e.kind = PS_EV_CONNECT_RESULT;
+	contains(fmt(&b, FORMAT_TABLE, &e), " outcome ");
+	contains(fmt(&b, FORMAT_TABLE, &e), " established\n");
+	e.kind = PS_EV_BIND;
+	e.err = EACCES;
+	contains(fmt(&b, FORMAT_TABLE, &e), "[::1]:8080               -                        EACCES\n");
+	sbuf__free(&b);
+}
+
+static void test_lost_record(void **state)
+{
+	struct format_ctx ctx = { .mode = FORMAT_JSON };
+	struct sbuf b = { 0 };
+
+	format__lost(&b, &ctx, 5, 12);
+	contains(sbuf__str(&b), "\"event\":{\"kind\":\"metric\",\"action\":\"lost\"}");
+	contains(sbuf__str(&b), "\"portsnoop\":{\"lost\":5,\"lost_total\":12}}\n");
+	sbuf__reset(&b);
+	ctx.mode = FORMAT_TABLE;
+	format__lost(&b, &ctx, 5, 12);
+	assert_string_equal(sbuf__str(&b),
+			    "-- portsnoop: 5 events lost (ring buffer full), 12 in all --\n");
+	sbuf__free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_bind_success),
+		cmocka_unit_test(test_json_failed_bind_keeps_request),
+		cmocka_unit_test(test_json_no_address),
+		cmocka_unit_test(test_json_connect_endpoints),
+		cmocka_unit_test(test_json_listen_backlog_and_close),
+		cmocka_unit_test(test_hostile_comm),
+		cmocka_unit_test(test_table_row),
+		cmocka_unit_test(test_lost_record),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests_name("format", tests, NULL, NULL);
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "names.h"
+
+static void test_errno_names(void **state)
+{
+	char buf[16];
+
+	assert_string_equal(names__errno(EADDRINUSE, buf, sizeof(buf)), "EADDRINUSE");
+	assert_string_equal(names__errno(EACCES, buf, sizeof(buf)), "EACCES");
+	assert_string_equal(names__errno(EADDRNOTAVAIL, buf, sizeof(buf)), "EADDRNOTAVAIL");
+	assert_string_equal(names__errno(ECONNREFUSED, buf, sizeof(buf)), "ECONNREFUSED");
+	assert_string_equal(names__errno(ETIMEDOUT, buf, sizeof(buf)), "ETIMEDOUT");
+	assert_string_equal(names__errno(4000, buf, sizeof(buf)), "E4000");
+}
+
+static void test_protocols(void **state)
+{
+	char buf[16];
+
+	assert_string_equal(names__proto(IPPROTO_TCP, buf, sizeof(buf)), "tcp");
+	assert_string_equal(names__proto(IPPROTO_UDP, buf, sizeof(buf)), "udp");
+	assert_string_equal(names__proto(262, buf, sizeof(buf)), "mptcp");
+	assert_string_equal(names__proto(200, buf, sizeof(buf)), "200");
+	assert_string_equal(names__family(AF_INET), "ipv4");
+	assert_string_equal(names__family(AF_INET6), "ipv6");
+	assert_null(names__family(AF_UNIX));
+}
+
+static void test_endpoints(void **state)
+{
+	const uint8_t v4[16] = { 192, 0, 2, 1 };
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 };
+	char buf[NAMES_ADDR_LEN];
+
+	assert_string_equal(names__endpoint(AF_INET, v4, 80, buf, sizeof(buf)), "192.0.2.1:80");
+	assert_string_equal(names__endpoint(AF_INET6, v6, 443, buf, sizeof(buf)),
+			    "[2001:db8::1]:443");
+	assert_string_equal(names__endpoint(AF_INET6, mapped, 0, buf, sizeof(buf)),
+			    "[::ffff:127.0.0.1]:0");
+	assert_string_equal(names__addr(AF_UNIX, v4, buf, sizeof(buf)), "?");
+}
+
+static void test_kinds(void **state)
+{
+	assert_string_equal(names__kind(1), "bind");
+	assert_string_equal(names__kind(4), "outcome");
+	assert_null(names__kind(0));
+	assert_null(names__kind(99));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_errno_names),
+		cmocka_unit_test(test_protocols),
+		cmocka_unit_test(test_endpoints),
+		cmocka_unit_test(test_kinds),
+	};
+
+	return cmocka_run_group_tests_name("names", tests, NULL, NULL);
+}
