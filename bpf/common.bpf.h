@@ -78,18 +78,6 @@ static __always_inline void stat_inc(__u32 idx)
 		*v += 1;
 }
 
-static __always_inline struct ps_event *event_reserve(void)
-{
-	struct ps_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-
-	if (!e) {
-		stat_inc(PS_STAT_RB_DROPS);
-		return NULL;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	return e;
-}
-
 static __always_inline bool tgid_wanted(__u32 tgid)
 {
 	return !targ_tgid || targ_tgid == tgid;
@@ -100,22 +88,26 @@ static __always_inline bool port_wanted(const struct ps_event *e)
 	return !targ_port || e->lport == targ_port || e->rport == targ_port;
 }
 
-/* Submit, or discard when a filter that needs the final ports says no. */
-static __always_inline void event_submit(struct ps_event *e)
+/*
+ * Hand a finished record to the reader. Records are built on the BPF stack
+ * (or in a map value) and copied in, so that when the ring is full the
+ * program's other effects (tracking a socket for its close) still happen
+ * and the loss is counted: generated = delivered + lost, always.
+ */
+static __always_inline void event_output(struct ps_event *e)
 {
 	__u64 now, flags = BPF_RB_NO_WAKEUP;
 
-	if (!port_wanted(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+	if (!port_wanted(e))
 		return;
-	}
 	/* Racy across CPUs on purpose: at worst two wakeups instead of one. */
 	now = bpf_ktime_get_ns();
 	if (now - last_wakeup_ns >= WAKEUP_INTERVAL_NS) {
 		last_wakeup_ns = now;
 		flags = BPF_RB_FORCE_WAKEUP;
 	}
-	bpf_ringbuf_submit(e, flags);
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
+		stat_inc(PS_STAT_RB_DROPS);
 }
 
 /*
@@ -182,7 +174,7 @@ static __always_inline bool family_inet(__u16 family)
 static __always_inline void fill_sock(struct ps_event *e, struct sock *sk, bool remote)
 {
 	/* Room for the running kernel's sock_common, whatever its size. */
-	__u64 buf[32];
+	__u64 buf[20];
 	struct sock_common *c = (struct sock_common *)buf;
 	__u32 size = bpf_core_type_size(struct sock_common);
 

@@ -31,18 +31,14 @@ struct {
 	__type(value, struct pending);
 } pending SEC(".maps");
 
+/* The entry is deleted after this: its record is turned into the outcome. */
 static __always_inline void emit_outcome(struct pending *p)
 {
-	struct ps_event *e = event_reserve();
-
-	if (!e)
-		return;
-	__builtin_memcpy(e, &p->ev, sizeof(*e));
-	e->kind = PS_EV_CONNECT_RESULT;
-	e->err = p->outcome_err;
-	e->ts_ns = p->outcome_ts;
-	e->flags |= PS_F_ATTEMPT_CTX;
-	event_submit(e);
+	p->ev.kind = PS_EV_CONNECT_RESULT;
+	p->ev.err = p->outcome_err;
+	p->ev.ts_ns = p->outcome_ts;
+	p->ev.flags |= PS_F_ATTEMPT_CTX;
+	event_output(&p->ev);
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
@@ -51,8 +47,8 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	struct sysargs a;
 	struct sock *sk = syscall_sock(&a);
 	struct ps_sockaddr sa;
+	struct ps_event e = {};
 	struct pending *p;
-	struct ps_event *e;
 	__u64 key;
 
 	if (!sk)
@@ -62,24 +58,21 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	key = (__u64)sk;
 	p = bpf_map_lookup_elem(&pending, &key);
-	e = event_reserve();
-	if (!e)
-		return 0;
 	if (p && (READ_ONCE(p->flags) & PENDING_OUTCOME_READY)) {
 		/* Blocking connect: the socket may have dropped its port already. */
-		__builtin_memcpy(e, &p->ev, sizeof(*e));
+		__builtin_memcpy(&e, &p->ev, sizeof(e));
 	} else {
 		if (p)
-			__builtin_memcpy(e, &p->ev, sizeof(*e));
+			__builtin_memcpy(&e, &p->ev, sizeof(e));
 		else
-			fill_task(e);
-		fill_sock(e, sk, true);
+			fill_task(&e);
+		fill_sock(&e, sk, true);
 	}
-	e->kind = PS_EV_CONNECT;
-	e->err = errno_of(ctx->ret);
-	if (!e->rport)
-		use_requested(e, &a, true);
-	event_submit(e);
+	e.kind = PS_EV_CONNECT;
+	e.err = errno_of(ctx->ret);
+	if (!e.rport)
+		use_requested(&e, &a, true);
+	event_output(&e);
 	if (p && (__sync_fetch_and_or(&p->flags, PENDING_SYSCALL_DONE) &
 		  PENDING_OUTCOME_READY)) {
 		emit_outcome(p);

@@ -7,20 +7,17 @@ int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
 {
 	struct sysargs a;
 	struct sock *sk = syscall_sock(&a);
-	struct ps_event *e;
+	struct ps_event e = {};
 
 	if (!sk)
 		return 0;
-	e = event_reserve();
-	if (!e)
-		return 0;
-	fill_task(e);
-	e->kind = PS_EV_LISTEN;
-	e->err = errno_of(ctx->ret);
-	e->backlog = a.arg2;
-	fill_sock(e, sk, false);
-	if (!e->err)
-		track_sock(e);
-	event_submit(e);
+	fill_task(&e);
+	e.kind = PS_EV_LISTEN;
+	e.err = errno_of(ctx->ret);
+	e.backlog = a.arg2;
+	fill_sock(&e, sk, false);
+	if (!e.err)
+		track_sock(&e);
+	event_output(&e);
 	return 0;
 }

@@ -7,24 +7,21 @@ int cg_sock_release(struct bpf_sock *ctx)
 {
 	__u64 cookie = bpf_get_socket_cookie(ctx);
 	struct tracked *t = bpf_map_lookup_elem(&tracked, &cookie);
-	struct ps_event *e;
+	struct ps_event e = {};
 
 	if (!t)
 		return 1;
 	if (tgid_wanted(bpf_get_current_pid_tgid() >> 32)) {
-		e = event_reserve();
-		if (e) {
-			fill_task(e);
-			e->kind = PS_EV_CLOSE;
-			e->cookie = cookie;
-			e->netns = t->netns;
-			e->family = t->family;
-			e->proto = t->proto;
-			e->sock_type = t->sock_type;
-			e->lport = t->lport;
-			__builtin_memcpy(e->laddr, t->laddr, sizeof(e->laddr));
-			event_submit(e);
-		}
+		fill_task(&e);
+		e.kind = PS_EV_CLOSE;
+		e.cookie = cookie;
+		e.netns = t->netns;
+		e.family = t->family;
+		e.proto = t->proto;
+		e.sock_type = t->sock_type;
+		e.lport = t->lport;
+		__builtin_memcpy(e.laddr, t->laddr, sizeof(e.laddr));
+		event_output(&e);
 	}
 	bpf_map_delete_elem(&tracked, &cookie);
 	return 1;

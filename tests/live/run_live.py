@@ -550,6 +550,40 @@ def port_filter(ctx):
     expect(not [e for e in t.events if e["process"]["pid"] == b.pid], "port 10 filtered")
 
 
+@test
+def drops_counted_in_band(ctx):
+    # A 4 KiB ring holds about 30 events; the reader is frozen while 2,000
+    # binds and closes happen, so most are lost — and every one is counted.
+    n = 2000
+    loop = subprocess.Popen(["sh", "-c", 'read go && exec "$@"', "sh", "ip", "netns",
+                             "exec", ctx.ns.name,
+                             os.path.join(ctx.build, "bench", "bindloop"), str(n)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    t = Tracer(ctx.portsnoop, ("--json", "--pid", str(loop.pid), "--ringbuf", "4K"))
+    try:
+        t.proc.send_signal(signal.SIGSTOP)
+        out, _ = loop.communicate(b"go\n", timeout=60)
+        expect(json.loads(out)["failures"] == 0, "bindloop ran", out)
+        t.proc.send_signal(signal.SIGCONT)
+        lost = t.wait_for(lambda e: e["event"].get("kind") == "metric")
+        expect(lost, "a lost-events record in the stream")
+    finally:
+        t.proc.send_signal(signal.SIGCONT)
+        t.stop()
+    delivered = [e for e in t.events if e.get("process", {}).get("pid") == loop.pid]
+    lost_total = sum(e["portsnoop"]["lost"] for e in t.events
+                     if e["event"].get("kind") == "metric")
+    m = re.search(rb"(\d+) events, (\d+) lost", t.stderr)
+    expect(m is not None, "summary", t.stderr)
+    expect(lost_total > 0, "the small ring overflowed")
+    expect(len(delivered) + lost_total == 2 * n,
+           "delivered + lost = generated", len(delivered), lost_total, 2 * n)
+    expect(int(m.group(2)) == lost_total, "summary agrees with the stream",
+           m.group(0), lost_total)
+    expect(int(m.group(1)) == len(delivered), "summary counts delivered events",
+           m.group(0), len(delivered))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
