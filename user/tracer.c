@@ -29,6 +29,9 @@ struct tracer {
 static bool verbose_libbpf;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	/* The verifier's log comes at WARN when a load fails; keep the user's
 	 * terminal clean unless asked. */
