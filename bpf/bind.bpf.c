@@ -5,22 +5,7 @@
 SEC("tracepoint/syscalls/sys_exit_bind")
 int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
 {
-	struct sysargs a;
-	struct sock *sk = syscall_sock(&a);
-	struct ps_event e = {};
-
-	if (!sk)
-		return 0;
-	fill_task(&e);
-	e.kind = PS_EV_BIND;
-	e.err = errno_of(ctx->ret);
-	fill_sock(&e, sk, false);
-	if (e.err)
-		use_requested(&e, &a, false);
-	else
-		track_sock(&e);
-	event_output(&e);
-	return 0;
+	return local_event(PS_EV_BIND, ctx->ret);
 }
 
 /*

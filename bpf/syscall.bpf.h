@@ -107,4 +107,31 @@ static __always_inline __s32 errno_of(long ret)
 	return ret < 0 ? (__s32)-ret : 0;
 }
 
+/*
+ * bind() and listen() report the local end: what the socket holds after a
+ * success (and it is tracked for its close), what was asked for after a
+ * failed bind, what the socket held after a failed listen.
+ */
+static __always_inline int local_event(__u16 kind, long ret)
+{
+	struct sysargs a;
+	struct sock *sk = syscall_sock(&a);
+	struct ps_event e = {};
+
+	if (!sk)
+		return 0;
+	fill_task(&e);
+	e.kind = kind;
+	e.err = errno_of(ret);
+	fill_sock(&e, sk, false);
+	if (kind == PS_EV_LISTEN)
+		e.backlog = a.arg2;
+	if (!e.err)
+		track_sock(&e);
+	else if (kind == PS_EV_BIND)
+		use_requested(&e, &a, false);
+	event_output(&e);
+	return 0;
+}
+
 #endif /* PS_SYSCALL_BPF_H */

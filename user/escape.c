@@ -70,13 +70,21 @@ static size_t plain_run(const unsigned char *s, size_t n)
 	return i;
 }
 
-void escape__text(struct sbuf *b, const char *str, size_t n)
+/*
+ * What to write for one sequence that is not plain ASCII: s[0..len) decodes
+ * to cp, or len is 1 and cp is (uint32_t)-1 for a byte that is not UTF-8.
+ */
+typedef void (*escape_fn)(struct sbuf *b, const unsigned char *s, size_t len,
+			  uint32_t cp);
+
+/* Copy runs of plain ASCII as they are; hand everything else to esc. */
+static void escape_walk(struct sbuf *b, const char *str, size_t n, escape_fn esc)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	for (size_t i = 0; i < n;) {
 		size_t run = plain_run(s + i, n - i);
-		uint32_t cp;
+		uint32_t cp = (uint32_t)-1;
 		size_t len;
 
 		if (run) {
@@ -85,27 +93,36 @@ void escape__text(struct sbuf *b, const char *str, size_t n)
 			continue;
 		}
 		len = utf8__decode(s + i, n - i, &cp);
-
-		if (len && !unsafe_cp(cp) && cp != '\\') {
-			sbuf__put(b, (const char *)s + i, len);
-			i += len;
-			continue;
-		}
-		if (len == 1 && cp == '\\') {
-			sbuf__put(b, "\\\\", 2);
-			i++;
-			continue;
-		}
-		/* Escape every byte of an unsafe or invalid sequence. */
-		if (!len)
+		if (!len) {
 			len = 1;
-		for (size_t k = 0; k < len; k++) {
-			char esc[4] = { '\\', 'x', hex[s[i + k] >> 4], hex[s[i + k] & 15] };
-
-			sbuf__put(b, esc, sizeof(esc));
+			cp = (uint32_t)-1;
 		}
+		esc(b, s + i, len, cp);
 		i += len;
 	}
+}
+
+static void text_seq(struct sbuf *b, const unsigned char *s, size_t len, uint32_t cp)
+{
+	if (cp == '\\') {
+		sbuf__put(b, "\\\\", 2);
+		return;
+	}
+	if (cp != (uint32_t)-1 && !unsafe_cp(cp)) {
+		sbuf__put(b, (const char *)s, len);
+		return;
+	}
+	/* Every byte of an unsafe or invalid sequence, as \xNN. */
+	for (size_t k = 0; k < len; k++) {
+		char esc[4] = { '\\', 'x', hex[s[k] >> 4], hex[s[k] & 15] };
+
+		sbuf__put(b, esc, sizeof(esc));
+	}
+}
+
+void escape__text(struct sbuf *b, const char *str, size_t n)
+{
+	escape_walk(b, str, n, text_seq);
 }
 
 static void json_u(struct sbuf *b, uint32_t cp)
@@ -116,50 +133,38 @@ static void json_u(struct sbuf *b, uint32_t cp)
 	sbuf__put(b, esc, sizeof(esc));
 }
 
+static void json_seq(struct sbuf *b, const unsigned char *s, size_t len, uint32_t cp)
+{
+	switch (cp) {
+	case (uint32_t)-1:
+		sbuf__put(b, "\\ufffd", 6);
+		break;
+	case '"':
+		sbuf__put(b, "\\\"", 2);
+		break;
+	case '\\':
+		sbuf__put(b, "\\\\", 2);
+		break;
+	case '\n':
+		sbuf__put(b, "\\n", 2);
+		break;
+	case '\r':
+		sbuf__put(b, "\\r", 2);
+		break;
+	case '\t':
+		sbuf__put(b, "\\t", 2);
+		break;
+	default:
+		if (unsafe_cp(cp))
+			json_u(b, cp);
+		else
+			sbuf__put(b, (const char *)s, len);
+	}
+}
+
 void escape__json(struct sbuf *b, const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
 	sbuf__putc(b, '"');
-	for (size_t i = 0; i < n;) {
-		size_t run = plain_run(s + i, n - i);
-		uint32_t cp;
-		size_t len;
-
-		if (run) {
-			sbuf__put(b, (const char *)s + i, run);
-			i += run;
-			continue;
-		}
-		len = utf8__decode(s + i, n - i, &cp);
-		if (!len) {
-			sbuf__put(b, "\\ufffd", 6);
-			i++;
-			continue;
-		}
-		switch (cp) {
-		case '"':
-			sbuf__put(b, "\\\"", 2);
-			break;
-		case '\\':
-			sbuf__put(b, "\\\\", 2);
-			break;
-		case '\n':
-			sbuf__put(b, "\\n", 2);
-			break;
-		case '\r':
-			sbuf__put(b, "\\r", 2);
-			break;
-		case '\t':
-			sbuf__put(b, "\\t", 2);
-			break;
-		default:
-			if (unsafe_cp(cp))
-				json_u(b, cp);
-			else
-				sbuf__put(b, (const char *)s + i, len);
-		}
-		i += len;
-	}
+	escape_walk(b, str, n, json_seq);
 	sbuf__putc(b, '"');
 }

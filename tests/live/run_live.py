@@ -211,34 +211,20 @@ def bind_case(ctx, proto, fam, addr, transport=None):
     return ev
 
 
-@test
-def bind_tcp4_port0(ctx):
-    bind_case(ctx, "tcp", 4, "127.0.0.1")
+def _bind_cases():
+    # Every protocol and family, bound to port 0: the event must name the
+    # port the kernel chose, then its release.
+    for proto, fam, addr in (("tcp", 4, "127.0.0.1"), ("udp", 4, "0.0.0.0"),
+                             ("tcp", 6, "::"), ("udp", 6, "::1"),
+                             ("mptcp", 4, "127.0.0.1"), ("mptcp", 6, "::1")):
+        def case(ctx, proto=proto, fam=fam, addr=addr):
+            bind_case(ctx, proto, fam, addr)
+        case.__name__ = "bind_%s%d_%s" % (proto, fam, "any" if addr in ("::", "0.0.0.0")
+                                           else "loopback")
+        TESTS.append(case)
 
 
-@test
-def bind_udp4_any(ctx):
-    bind_case(ctx, "udp", 4, "0.0.0.0")
-
-
-@test
-def bind_tcp6_any(ctx):
-    bind_case(ctx, "tcp", 6, "::")
-
-
-@test
-def bind_udp6_loopback(ctx):
-    bind_case(ctx, "udp", 6, "::1")
-
-
-@test
-def bind_mptcp4(ctx):
-    bind_case(ctx, "mptcp", 4, "127.0.0.1")
-
-
-@test
-def bind_mptcp6(ctx):
-    bind_case(ctx, "mptcp", 6, "::1")
+_bind_cases()
 
 
 @test
@@ -592,15 +578,19 @@ def main():
     tests = [t for t in TESTS if not args.k or args.k in t.__name__]
     passed = failed = skipped = 0
 
-    def outcome_for_skip(reason):
+    def cannot_run(name, reason):
+        # In CI a test that cannot run has failed; elsewhere it says so loudly.
         nonlocal failed, skipped
+        if IN_CI:
+            print("FAIL %s: cannot run in CI: %s" % (name, reason))
+            failed += 1
+        else:
+            print("SKIP %s: %s" % (name, reason))
+            skipped += 1
+
+    def outcome_for_skip(reason):
         for t in tests:
-            if IN_CI:
-                print("FAIL %s: cannot run in CI: %s" % (t.__name__, reason))
-                failed += 1
-            else:
-                print("SKIP %s: %s" % (t.__name__, reason))
-                skipped += 1
+            cannot_run(t.__name__, reason)
 
     reason = None
     if os.geteuid() != 0:
@@ -628,12 +618,7 @@ def main():
             try:
                 t(ctx)
             except Skip as e:
-                if IN_CI:
-                    print("FAIL %s: cannot run in CI: %s" % (t.__name__, e))
-                    failed += 1
-                else:
-                    print("SKIP %s: %s" % (t.__name__, e))
-                    skipped += 1
+                cannot_run(t.__name__, str(e))
                 continue
             except Exception as e:  # noqa: BLE001 — report and go on
                 print("FAIL %s: %s: %s" % (t.__name__, type(e).__name__, e))
