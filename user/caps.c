@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "caps.h"
 
+#include <errno.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,4 +54,20 @@ uint64_t caps__effective(void)
 	if (syscall(SYS_capget, &hdr, data))
 		return 0;
 	return (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
+}
+
+int caps__btf(const char *custom, char *msg, size_t msgsz)
+{
+	const char *path = custom ? custom : CAPS_KERNEL_BTF;
+	int err;
+
+	if (!access(path, R_OK))
+		return 0;
+	err = -errno;
+	if (custom)
+		snprintf(msg, msgsz, "cannot read the BTF file %s: %s", custom, strerror(-err));
+	else
+		snprintf(msg, msgsz, "this kernel exposes no BTF (%s is missing): it needs "
+			 "CONFIG_DEBUG_INFO_BTF=y, or name a BTF file with --btf", path);
+	return err;
 }

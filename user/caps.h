@@ -21,4 +21,13 @@ int caps__missing(uint64_t effective, char *buf, size_t bufsz);
 /* The effective set of this process, or 0 when it cannot be read. */
 uint64_t caps__effective(void);
 
+#define CAPS_KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
+/*
+ * Is the BTF that CO-RE needs there? custom is a BTF file the user named
+ * (--btf), or NULL for the running kernel's. Returns 0, or -errno with a
+ * one-line reason in msg.
+ */
+int caps__btf(const char *custom, char *msg, size_t msgsz);
+
 #endif

@@ -16,6 +16,7 @@ static const char usage_text[] =
 	"  -p, --pid PID       only events of process PID\n"
 	"  -P, --port PORT     only events whose local or remote port is PORT\n"
 	"      --ringbuf SIZE  ring buffer size: 4K to 1G, a power of two (default 8M)\n"
+	"      --btf FILE      kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
 	"  -v, --verbose       say how each hook is attached; libbpf warnings\n"
 	"  -h, --help          this help\n"
 	"  -V, --version       the version\n"
@@ -93,12 +94,13 @@ static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err)
 {
-	enum { OPT_RINGBUF = 256 };
+	enum { OPT_RINGBUF = 256, OPT_BTF };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "port", required_argument, NULL, 'P' },
 		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
+		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -132,6 +134,9 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 				return usage_error(err, "invalid ring buffer size '%s': "
 						   "expected a power of two from 4K to 1G",
 						   optarg);
+			break;
+		case OPT_BTF:
+			opts->btf = optarg;
 			break;
 		case 'v':
 			opts->verbose = true;

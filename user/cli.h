@@ -15,6 +15,7 @@ struct ps_opts {
 	uint32_t pid;		/* 0 = every process */
 	uint16_t port;		/* 0 = every port */
 	uint32_t ringbuf_bytes;	/* 0 = default */
+	const char *btf;	/* --btf FILE, or NULL */
 };
 
 enum cli_result {

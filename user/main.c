@@ -19,7 +19,6 @@
 #include "timefmt.h"
 #include "tracer.h"
 
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define STATS_INTERVAL_MS 1000
 /* Lines of one batch go out in one write(2), and no later than its end. */
 #define FLUSH_BYTES (64 * 1024)
@@ -198,18 +197,17 @@ static void summary(const struct app *a)
 	fputc('\n', stderr);
 }
 
-static int preflight(void)
+static int preflight(const struct ps_opts *o)
 {
-	char missing[128];
+	char missing[128], msg[256];
 
 	if (caps__missing(caps__effective(), missing, sizeof(missing))) {
 		fprintf(stderr, "portsnoop: needs root: missing %s (run it with sudo)\n",
 			missing);
 		return -EPERM;
 	}
-	if (access(BTF_PATH, R_OK)) {
-		fprintf(stderr, "portsnoop: this kernel exposes no BTF (" BTF_PATH
-			" is missing); portsnoop needs CONFIG_DEBUG_INFO_BTF=y\n");
+	if (caps__btf(o->btf, msg, sizeof(msg))) {
+		fprintf(stderr, "portsnoop: %s\n", msg);
 		return -ENOENT;
 	}
 	return 0;
@@ -230,7 +228,7 @@ int main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
-	if (preflight())
+	if (preflight(&a.opts))
 		return 1;
 	if (sink__fd(STDOUT_FILENO, &a.out))
 		goto cleanup;
@@ -241,6 +239,7 @@ int main(int argc, char **argv)
 	topts.port = a.opts.port;
 	topts.ringbuf_bytes = a.opts.ringbuf_bytes;
 	topts.verbose = a.opts.verbose;
+	topts.btf = a.opts.btf;
 	topts.on_event = on_event;
 	topts.ctx = &a;
 	rc = tracer__open(&topts, &a.tracer, err, sizeof(err));

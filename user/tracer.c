@@ -138,7 +138,11 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		fprintf(stderr, "portsnoop: cgroup v2 root: %s%s%s\n", cgpath,
 			note ? "; " : "", note ? note : "");
 
-	t->skel = portsnoop_bpf__open();
+	{
+		LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = opts->btf);
+
+		t->skel = portsnoop_bpf__open_opts(&oo);
+	}
 	if (!t->skel) {
 		rc = -errno;
 		snprintf(err, errsz, "cannot open the BPF object: %s", strerror(-rc));

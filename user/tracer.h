@@ -24,6 +24,7 @@ struct tracer_opts {
 	__u16 port;		/* only this local or remote port; 0 = all */
 	__u32 ringbuf_bytes;	/* power of two, page multiple; 0 = default */
 	bool verbose;		/* libbpf warnings and attach notes on stderr */
+	const char *btf;	/* kernel BTF file for CO-RE; NULL = the running kernel's */
 	tracer_event_fn on_event;
 	void *ctx;
 };

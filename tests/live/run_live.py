@@ -460,6 +460,14 @@ def cli_not_root(ctx):
 
 
 @test
+def cli_missing_btf(ctx):
+    r = run_cli(ctx, "--btf", "/nonexistent/vmlinux")
+    expect(r.returncode == 1, "exit 1", r.returncode, r.stderr)
+    lines = r.stderr.strip().split(b"\n")
+    expect(len(lines) == 1 and b"/nonexistent/vmlinux" in lines[0], "one line", r.stderr)
+
+
+@test
 def cli_help_version(ctx):
     r = run_cli(ctx, "--help")
     expect(r.returncode == 0 and b"--json" in r.stdout, "help", r)

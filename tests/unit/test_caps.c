@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <errno.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "caps.h"
@@ -24,10 +26,22 @@ static void test_caps(void **state)
 	assert_int_equal(caps__missing(~0ULL, buf, sizeof(buf)), 0);
 }
 
+static void test_btf(void **state)
+{
+	char msg[256] = "";
+
+	assert_int_equal(caps__btf("/nonexistent/vmlinux", msg, sizeof(msg)), -ENOENT);
+	assert_non_null(strstr(msg, "/nonexistent/vmlinux"));
+	assert_non_null(strstr(msg, "No such file"));
+	assert_null(strchr(msg, '\n'));
+	assert_int_equal(caps__btf("/dev/null", msg, sizeof(msg)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_btf),
 	};
 
 	return cmocka_run_group_tests_name("caps", tests, NULL, NULL);
