@@ -88,26 +88,83 @@ static __always_inline bool port_wanted(const struct ps_event *e)
 	return !targ_port || e->lport == targ_port || e->rport == targ_port;
 }
 
+/* Racy across CPUs on purpose: at worst two wakeups instead of one. */
+static __always_inline __u64 wakeup_flags(void)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	if (now - last_wakeup_ns < WAKEUP_INTERVAL_NS)
+		return BPF_RB_NO_WAKEUP;
+	last_wakeup_ns = now;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+/* The head of the current process's command line, as its memory holds it. */
+static __always_inline void read_argv(struct ps_record *r)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = task->mm;
+	unsigned long start, n;
+
+	r->ev.argv_len = 0;
+	if (!mm)	/* exiting, or a kernel thread */
+		return;
+	start = mm->arg_start;
+	n = mm->arg_end - start;
+	if (n > PS_ARGV_LEN) {
+		n = PS_ARGV_LEN;
+		r->ev.flags |= PS_F_ARGV_TRUNCATED;
+	}
+	if (n && !bpf_probe_read_user(r->argv, n, (const void *)start))
+		r->ev.argv_len = n;
+}
+
 /*
- * Hand a finished record to the reader. Records are built on the BPF stack
- * (or in a map value) and copied in, so that when the ring is full the
- * program's other effects (tracking a socket for its close) still happen
- * and the loss is counted: generated = delivered + lost, always.
+ * Hand a finished record to the reader. The fixed part is built on the BPF
+ * stack first, so that when the ring is full the program's other effects
+ * (tracking a socket for its close) still happen and the loss is counted:
+ * generated = delivered + lost, always. The command line is read straight
+ * into the ring.
  */
 static __always_inline void event_output(struct ps_event *e)
 {
-	__u64 now, flags = BPF_RB_NO_WAKEUP;
+	struct ps_record *r;
 
 	if (!port_wanted(e))
 		return;
-	/* Racy across CPUs on purpose: at worst two wakeups instead of one. */
-	now = bpf_ktime_get_ns();
-	if (now - last_wakeup_ns >= WAKEUP_INTERVAL_NS) {
-		last_wakeup_ns = now;
-		flags = BPF_RB_FORCE_WAKEUP;
-	}
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
 		stat_inc(PS_STAT_RB_DROPS);
+		return;
+	}
+	__builtin_memcpy(&r->ev, e, sizeof(*e));
+	read_argv(r);
+	bpf_ringbuf_submit(r, wakeup_flags());
+}
+
+/* A record that is complete as it is (a map value), copied in whole. */
+static __always_inline void record_output(struct ps_record *r)
+{
+	if (!port_wanted(&r->ev))
+		return;
+	if (bpf_ringbuf_output(&events, r, sizeof(*r), wakeup_flags()))
+		stat_inc(PS_STAT_RB_DROPS);
+}
+
+/* The process's pid as its own pid namespace numbers it (numbers[level]). */
+static __always_inline __u32 task_ns_tgid(struct task_struct *task)
+{
+	unsigned long pid;
+	unsigned int level = task->group_leader->thread_pid->level;
+	int nr = 0;
+
+	if (bpf_probe_read_kernel(&pid, sizeof(pid), &task->group_leader->thread_pid))
+		return 0;
+	pid += bpf_core_field_offset(struct pid, numbers) +
+	       (unsigned long)level * bpf_core_type_size(struct upid) +
+	       bpf_core_field_offset(struct upid, nr);
+	bpf_probe_read_kernel(&nr, sizeof(nr), (const void *)pid);
+	return nr;
 }
 
 /*
@@ -127,8 +184,10 @@ static __always_inline void fill_task(struct ps_event *e)
 	e->gid = uid_gid >> 32;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->ppid = task->real_parent->tgid;
-	e->start_ns = task->group_leader->start_time;
+	e->start_ns = task_start_boottime(task->group_leader);
+	e->ns_pid = task_ns_tgid(task);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_probe_read_kernel(e->pcomm, sizeof(e->pcomm), &task->real_parent->comm);
 }
 
 /*

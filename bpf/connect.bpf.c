@@ -20,8 +20,11 @@ struct pending {
 	__s32 outcome_err;
 	__u64 outcome_ts;
 	/* Task context of the attempt; socket fields once the outcome is in. */
-	struct ps_event ev;
+	struct ps_record rec;
 };
+
+/* Too big for the BPF stack: new entries are copied from this. */
+static const struct pending pending_init = {};
 
 /* Keyed by struct sock *: lives from SYN_SENT until both sides are done. */
 struct {
@@ -34,11 +37,11 @@ struct {
 /* The entry is deleted after this: its record is turned into the outcome. */
 static __always_inline void emit_outcome(struct pending *p)
 {
-	p->ev.kind = PS_EV_CONNECT_RESULT;
-	p->ev.err = p->outcome_err;
-	p->ev.ts_ns = p->outcome_ts;
-	p->ev.flags |= PS_F_ATTEMPT_CTX;
-	event_output(&p->ev);
+	p->rec.ev.kind = PS_EV_CONNECT_RESULT;
+	p->rec.ev.err = p->outcome_err;
+	p->rec.ev.ts_ns = p->outcome_ts;
+	p->rec.ev.flags |= PS_F_ATTEMPT_CTX;
+	record_output(&p->rec);
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
@@ -60,10 +63,10 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	p = bpf_map_lookup_elem(&pending, &key);
 	if (p && (READ_ONCE(p->flags) & PENDING_OUTCOME_READY)) {
 		/* Blocking connect: the socket may have dropped its port already. */
-		__builtin_memcpy(&e, &p->ev, sizeof(e));
+		__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
 	} else {
 		if (p)
-			__builtin_memcpy(&e, &p->ev, sizeof(e));
+			__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
 		else
 			fill_task(&e);
 		fill_sock(&e, sk, true);
@@ -89,18 +92,24 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 static __always_inline void attempt_start(struct sock *sk)
 {
 	struct pt_regs *regs = user_regs();
-	struct pending p = {};
 	__u64 key = (__u64)sk;
+	struct pending *p;
 
 	if (!in_syscall_connect(regs) ||
-	    sock_from_fd((int)PT_REGS_PARM1_CORE_SYSCALL(regs)) != sk)
+	    sock_from_fd((int)PT_REGS_PARM1_SYSCALL(regs)) != sk)
 		return;
 	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return;
 	bpf_get_socket_cookie(sk);
-	fill_task(&p.ev);
-	if (bpf_map_update_elem(&pending, &key, &p, BPF_ANY))
+	if (bpf_map_update_elem(&pending, &key, &pending_init, BPF_ANY)) {
 		stat_inc(PS_STAT_PENDING_FULL);
+		return;
+	}
+	p = bpf_map_lookup_elem(&pending, &key);
+	if (!p)
+		return;
+	fill_task(&p->rec.ev);
+	read_argv(&p->rec);
 }
 
 /* SYN_SENT -> ESTABLISHED or CLOSE, often in softirq: the outcome. */
@@ -122,8 +131,8 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 	}
 	p->outcome_err = err;
 	p->outcome_ts = bpf_ktime_get_ns();
-	fill_sock(&p->ev, sk, true);
-	p->ev.cookie = bpf_get_socket_cookie(sk);
+	fill_sock(&p->rec.ev, sk, true);
+	p->rec.ev.cookie = bpf_get_socket_cookie(sk);
 	if (__sync_fetch_and_or(&p->flags, PENDING_OUTCOME_READY) &
 	    PENDING_SYSCALL_DONE) {
 		emit_outcome(p);

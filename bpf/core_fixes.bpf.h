@@ -22,6 +22,22 @@ static __always_inline __u16 sk_type(struct sock *sk)
 }
 
 /*
+ * Process start on CLOCK_BOOTTIME, the clock /proc/PID/stat uses: the field
+ * was real_start_time until commit cf25e24db61c ("time: Rename
+ * tsk->real_start_time to ->start_boottime", v5.5).
+ */
+struct task_struct___pre55 {
+	u64 real_start_time;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 task_start_boottime(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->start_boottime))
+		return BPF_CORE_READ(t, start_boottime);
+	return BPF_CORE_READ((struct task_struct___pre55 *)t, real_start_time);
+}
+
+/*
  * Which syscall the task is in, from its saved registers. Per architecture:
  * only x86_64 has a pinned vmlinux.h so far.
  */

@@ -9,7 +9,8 @@
 #define PORTSNOOP_H
 
 #define PS_COMM_LEN 16
-#define PS_ABI_VERSION 1
+#define PS_ARGV_LEN 256		/* head of the command line kept per record */
+#define PS_ABI_VERSION 2
 
 /* Kinds of record, in ps_event.kind. */
 enum ps_kind {
@@ -18,7 +19,8 @@ enum ps_kind {
 	PS_EV_CONNECT = 3,	/* connect() attempt: local + remote, syscall result */
 	PS_EV_CONNECT_RESULT = 4, /* outcome of a TCP connect attempt */
 	PS_EV_CLOSE = 5,	/* a bound or listening socket released its port */
-	PS_EV__MAX = 6,
+	PS_EV_EXIT = 6,		/* internal: a process userspace asked about exited */
+	PS_EV__MAX = 7,
 };
 
 /* Bits in ps_event.flags. */
@@ -31,11 +33,17 @@ enum ps_flags {
 	/* The process fields come from the connect() attempt, not from the
 	 * context the outcome ran in (softirq). */
 	PS_F_ATTEMPT_CTX = 1u << 2,
+	/* The command line was longer than PS_ARGV_LEN: argv holds its head. */
+	PS_F_ARGV_TRUNCATED = 1u << 3,
 };
 
+/*
+ * The fixed part of every record. Everything about the process that can
+ * vanish with it is captured here, in the kernel, at the event.
+ */
 struct ps_event {
 	__u64 ts_ns;		/* CLOCK_MONOTONIC, bpf_ktime_get_ns() */
-	__u64 start_ns;		/* process start, ns since boot */
+	__u64 start_ns;		/* process start, CLOCK_BOOTTIME ns (as /proc/PID/stat) */
 	__u64 cgroup_id;	/* cgroup v2 id of the task */
 	__u64 cookie;		/* socket cookie, 0 when the kernel had none */
 	__u32 pid;		/* tgid */
@@ -46,6 +54,8 @@ struct ps_event {
 	__u32 netns;		/* network namespace inode */
 	__s32 err;		/* 0, or a positive errno */
 	__u32 backlog;		/* listen() only */
+	__u32 ns_pid;		/* the process's pid in its own pid namespace */
+	__u32 _pad0;
 	__u16 kind;		/* enum ps_kind */
 	__u16 flags;		/* enum ps_flags */
 	__u16 family;		/* AF_INET / AF_INET6: of the addresses below */
@@ -53,13 +63,24 @@ struct ps_event {
 	__u16 sock_type;	/* SOCK_STREAM / SOCK_DGRAM ... */
 	__u16 lport;		/* host byte order */
 	__u16 rport;		/* host byte order */
-	__u16 _pad;
+	__u16 argv_len;		/* valid bytes in the record's argv[] */
 	__u8 laddr[16];		/* network byte order; IPv4 in the first 4 bytes */
 	__u8 raddr[16];
 	char comm[PS_COMM_LEN];
+	char pcomm[PS_COMM_LEN]; /* the parent's comm */
 };
 
-#define PS_EVENT_SIZE 128
+#define PS_EVENT_SIZE 152
+
+/*
+ * What goes through the ring: the fixed part, then the head of the command
+ * line as the process's memory holds it (arguments NUL-separated). A record
+ * may be shorter (PS_EV_EXIT carries no argv): argv_len says what is valid.
+ */
+struct ps_record {
+	struct ps_event ev;
+	char argv[PS_ARGV_LEN];
+};
 
 /* Indexes of the per-CPU counters in the "stats" map. */
 enum ps_stat {

@@ -162,6 +162,11 @@ static void json_seq(struct sbuf *b, const unsigned char *s, size_t len, uint32_
 	}
 }
 
+void escape__json_body(struct sbuf *b, const char *str, size_t n)
+{
+	escape_walk(b, str, n, json_seq);
+}
+
 void escape__json(struct sbuf *b, const char *str, size_t n)
 {
 	sbuf__putc(b, '"');

@@ -31,5 +31,7 @@ void escape__text(struct sbuf *b, const char *s, size_t n);
  * so the output is always valid JSON and valid UTF-8.
  */
 void escape__json(struct sbuf *b, const char *s, size_t n);
+/* The same without the surrounding quotes. */
+void escape__json_body(struct sbuf *b, const char *s, size_t n);
 
 #endif

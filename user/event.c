@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <string.h>
 
-int event__decode(const void *data, size_t len, struct ps_event *ev)
+int event__decode(const void *data, size_t len, struct event_view *v)
 {
+	struct ps_event *ev = &v->ev;
+
 	if (!data || len < sizeof(*ev))
 		return -EBADMSG;
 	memcpy(ev, data, sizeof(*ev));
@@ -13,6 +15,11 @@ int event__decode(const void *data, size_t len, struct ps_event *ev)
 		return -EBADMSG;
 	if (ev->err < 0 || ev->err > 4095)
 		return -EBADMSG;
+	if (ev->argv_len > PS_ARGV_LEN || ev->argv_len > len - sizeof(*ev))
+		return -EBADMSG;
 	ev->comm[PS_COMM_LEN - 1] = '\0';
+	ev->pcomm[PS_COMM_LEN - 1] = '\0';
+	v->argv = (const char *)data + sizeof(*ev);
+	v->argv_len = ev->argv_len;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "json.h"
 #include "names.h"
+#include "pcache.h"
 #include "timefmt.h"
 
 enum val_type {
@@ -18,6 +19,7 @@ enum val_type {
 	V_UINT,
 	V_BOOL,
 	V_TIME,		/* CLOCK_REALTIME ns */
+	V_ARGS,		/* NUL-separated, from another process: a JSON array */
 };
 
 struct val {
@@ -25,10 +27,10 @@ struct val {
 	const char *s;
 	size_t n;
 	uint64_t u;
-	char buf[NAMES_ADDR_LEN];
+	char buf[96];
 };
 
-typedef void (*getter_fn)(const struct ps_event *ev, const struct format_ctx *ctx,
+typedef void (*getter_fn)(const struct format_input *in, const struct format_ctx *ctx,
 			  struct val *v);
 
 struct field {
@@ -63,59 +65,71 @@ static bool has_addr(const struct ps_event *ev)
 	return !(ev->flags & PS_F_NO_ADDR) && names__family(ev->family);
 }
 
-static void get_time(const struct ps_event *ev, const struct format_ctx *ctx,
-		     struct val *v)
+static void get_time(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	v->type = V_TIME;
 	v->u = (uint64_t)((int64_t)ev->ts_ns + ctx->mono_offset);
 }
 
-static void get_pid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+static void get_pid(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	set_uint(v, ev->pid);
 }
 
-static void get_tid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+static void get_tid(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	set_uint(v, ev->tid);
 }
 
-static void get_ppid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+static void get_ppid(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	set_uint(v, ev->ppid);
 }
 
-static void get_comm(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+static void get_comm(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	v->type = V_TEXT;
 	v->s = ev->comm;
 	v->n = strnlen(ev->comm, sizeof(ev->comm));
 }
 
-static void get_start(const struct ps_event *ev, const struct format_ctx *ctx,
-		      struct val *v)
+static void get_start(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (!ev->start_ns)
 		return;
 	v->type = V_TIME;
-	v->u = (uint64_t)((int64_t)ev->start_ns + ctx->mono_offset);
+	v->u = (uint64_t)((int64_t)ev->start_ns + ctx->boot_offset);
 }
 
-static void get_ev_kind(const struct ps_event *ev, const struct format_ctx *ctx,
-			struct val *v)
+static void get_ev_kind(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
 	set_str(v, "event");
 }
 
-static void get_action(const struct ps_event *ev, const struct format_ctx *ctx,
-		       struct val *v)
+static void get_action(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	set_str(v, names__kind(ev->kind));
 }
 
-static void get_outcome(const struct ps_event *ev, const struct format_ctx *ctx,
-			struct val *v)
+static void get_outcome(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (ev->kind == PS_EV_CLOSE)
 		return;
 	if (ev->err == EINPROGRESS)
@@ -124,22 +138,25 @@ static void get_outcome(const struct ps_event *ev, const struct format_ctx *ctx,
 		set_str(v, ev->err ? "failure" : "success");
 }
 
-static void get_transport(const struct ps_event *ev, const struct format_ctx *ctx,
-			  struct val *v)
+static void get_transport(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	set_str(v, names__proto(ev->proto, v->buf, sizeof(v->buf)));
 }
 
-static void get_net_type(const struct ps_event *ev, const struct format_ctx *ctx,
-			 struct val *v)
+static void get_net_type(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	set_str(v, names__family(ev->family));
 }
 
 /* "tcp4", "udp6", "mptcp6": protocol and family in one narrow column. */
-static void get_proto_col(const struct ps_event *ev, const struct format_ctx *ctx,
-			  struct val *v)
+static void get_proto_col(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	char p[16];
 
 	snprintf(v->buf, sizeof(v->buf), "%s%s", names__proto(ev->proto, p, sizeof(p)),
@@ -155,22 +172,25 @@ static void endpoint(const struct ps_event *ev, bool remote, struct val *v)
 				   remote ? ev->rport : ev->lport, v->buf, sizeof(v->buf)));
 }
 
-static void get_local(const struct ps_event *ev, const struct format_ctx *ctx,
-		      struct val *v)
+static void get_local(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	endpoint(ev, false, v);
 }
 
-static void get_remote(const struct ps_event *ev, const struct format_ctx *ctx,
-		       struct val *v)
+static void get_remote(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (is_connect(ev))
 		endpoint(ev, true, v);
 }
 
-static void get_result(const struct ps_event *ev, const struct format_ctx *ctx,
-		       struct val *v)
+static void get_result(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (ev->err)
 		set_str(v, names__errno(ev->err, v->buf, sizeof(v->buf)));
 	else if (ev->kind == PS_EV_CONNECT_RESULT)
@@ -179,9 +199,10 @@ static void get_result(const struct ps_event *ev, const struct format_ctx *ctx,
 		set_str(v, "ok");
 }
 
-static void get_error(const struct ps_event *ev, const struct format_ctx *ctx,
-		      struct val *v)
+static void get_error(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (ev->err)
 		set_str(v, names__errno(ev->err, v->buf, sizeof(v->buf)));
 }
@@ -203,66 +224,218 @@ static void port_of(const struct ps_event *ev, bool want_connect, bool remote,
 }
 
 #define ENDPOINT_GETTERS(name, want_connect, remote)                                 \
-	static void get_##name##_ip(const struct ps_event *ev,                       \
+	static void get_##name##_ip(const struct format_input *in,                   \
 				    const struct format_ctx *ctx, struct val *v)     \
 	{                                                                            \
-		ip_of(ev, want_connect, remote, v);                                  \
+		ip_of(in->ev, want_connect, remote, v);                              \
 	}                                                                            \
-	static void get_##name##_port(const struct ps_event *ev,                     \
+	static void get_##name##_port(const struct format_input *in,                 \
 				      const struct format_ctx *ctx, struct val *v)   \
 	{                                                                            \
-		port_of(ev, want_connect, remote, v);                                \
+		port_of(in->ev, want_connect, remote, v);                            \
 	}
 
 ENDPOINT_GETTERS(server, false, false)
 ENDPOINT_GETTERS(source, true, false)
 ENDPOINT_GETTERS(dest, true, true)
 
-static void get_uid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+static void get_uid(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	set_uint(v, ev->uid);
 }
 
-static void get_gid(const struct ps_event *ev, const struct format_ctx *ctx, struct val *v)
+static void get_gid(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	set_uint(v, ev->gid);
 }
 
-static void get_requested(const struct ps_event *ev, const struct format_ctx *ctx,
-			  struct val *v)
+static void get_requested(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (ev->flags & PS_F_REQUESTED) {
 		v->type = V_BOOL;
 		v->u = 1;
 	}
 }
 
-static void get_backlog(const struct ps_event *ev, const struct format_ctx *ctx,
-			struct val *v)
+static void get_backlog(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (ev->kind == PS_EV_LISTEN)
 		set_uint(v, ev->backlog);
 }
 
-static void get_netns(const struct ps_event *ev, const struct format_ctx *ctx,
-		      struct val *v)
+static void get_netns(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (ev->netns)
 		set_uint(v, ev->netns);
 }
 
-static void get_cgroup(const struct ps_event *ev, const struct format_ctx *ctx,
-		       struct val *v)
+static void get_cgroup(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (ev->cgroup_id)
 		set_uint(v, ev->cgroup_id);
 }
 
-static void get_cookie(const struct ps_event *ev, const struct format_ctx *ctx,
-		       struct val *v)
+static void get_cookie(const struct format_input *in, const struct format_ctx *ctx,
+struct val *v)
 {
+	const struct ps_event *ev = in->ev;
 	if (ev->cookie)
 		set_uint(v, ev->cookie);
+}
+
+/* The command line to show: /proc's whole one, else the kernel's head. */
+static bool cmdline_of(const struct format_input *in, const char **s, size_t *n,
+		       bool *cut)
+{
+	*cut = false;
+	if (in->proc && in->proc->cmdline_len) {
+		*s = in->proc->cmdline;
+		*n = in->proc->cmdline_len;
+	} else if (in->argv_len) {
+		*s = in->argv;
+		*n = in->argv_len;
+		*cut = in->ev->flags & PS_F_ARGV_TRUNCATED;
+	} else {
+		return false;
+	}
+	if (!*cut && (*s)[*n - 1] == '\0')
+		(*n)--;		/* the terminator of the last argument */
+	return true;
+}
+
+static void get_args(const struct format_input *in, const struct format_ctx *ctx,
+		     struct val *v)
+{
+	bool cut;
+
+	if (cmdline_of(in, &v->s, &v->n, &cut))
+		v->type = V_ARGS;
+}
+
+/* One line: the arguments joined by spaces (each still escaped on output). */
+static void get_command_line(const struct format_input *in, const struct format_ctx *ctx,
+			     struct val *v)
+{
+	get_args(in, ctx, v);
+	if (v->type == V_ARGS)
+		v->type = V_TEXT;	/* rendered with NULs shown as spaces */
+}
+
+static void get_args_count(const struct format_input *in, const struct format_ctx *ctx,
+			   struct val *v)
+{
+	const char *s;
+	size_t n, count = 1;
+	bool cut;
+
+	if (!cmdline_of(in, &s, &n, &cut))
+		return;
+	for (size_t i = 0; i < n; i++)
+		count += s[i] == '\0';
+	set_uint(v, count);
+}
+
+static void get_args_cut(const struct format_input *in, const struct format_ctx *ctx,
+			 struct val *v)
+{
+	const char *s;
+	size_t n;
+	bool cut;
+
+	if (cmdline_of(in, &s, &n, &cut) && cut) {
+		v->type = V_BOOL;
+		v->u = 1;
+	}
+}
+
+static void get_pcomm(const struct format_input *in, const struct format_ctx *ctx,
+		      struct val *v)
+{
+	v->type = V_TEXT;
+	v->s = in->ev->pcomm;
+	v->n = strnlen(in->ev->pcomm, sizeof(in->ev->pcomm));
+	if (!v->n)
+		v->type = V_NONE;
+}
+
+static void text_or_none(struct val *v, const char *s)
+{
+	if (s && *s) {
+		v->type = V_TEXT;
+		v->s = s;
+		v->n = strlen(s);
+	}
+}
+
+static void get_exe(const struct format_input *in, const struct format_ctx *ctx,
+		    struct val *v)
+{
+	if (in->proc)
+		text_or_none(v, in->proc->exe);
+}
+
+static void get_cgroup_path(const struct format_input *in, const struct format_ctx *ctx,
+			    struct val *v)
+{
+	if (in->proc)
+		text_or_none(v, in->proc->cgroup);
+}
+
+static void get_unit(const struct format_input *in, const struct format_ctx *ctx,
+		     struct val *v)
+{
+	if (in->proc)
+		text_or_none(v, in->proc->container.unit);
+}
+
+static void get_container_id(const struct format_input *in, const struct format_ctx *ctx,
+			     struct val *v)
+{
+	if (in->proc && in->proc->container.id[0])
+		set_str(v, in->proc->container.id);
+}
+
+static void get_container_rt(const struct format_input *in, const struct format_ctx *ctx,
+			     struct val *v)
+{
+	if (in->proc)
+		set_str(v, in->proc->container.runtime);
+}
+
+static void get_user_name(const struct format_input *in, const struct format_ctx *ctx,
+			  struct val *v)
+{
+	text_or_none(v, in->user_name);
+}
+
+static void get_ns_pid(const struct format_input *in, const struct format_ctx *ctx,
+		       struct val *v)
+{
+	if (in->ev->ns_pid)
+		set_uint(v, in->ev->ns_pid);
+}
+
+/* Unique across pid reuse and reboots: boot id, pid, start time. */
+static void get_entity_id(const struct format_input *in, const struct format_ctx *ctx,
+			  struct val *v)
+{
+	if (!ctx->boot_id || !in->ev->start_ns)
+		return;
+	snprintf(v->buf, sizeof(v->buf), "%s-%u-%llu", ctx->boot_id, in->ev->pid,
+		 (unsigned long long)in->ev->start_ns);
+	set_str(v, v->buf);
 }
 
 /*
@@ -274,8 +447,14 @@ static const struct field fields[] = {
 	{ "process.pid", "PID", 7, get_pid },
 	{ "process.thread.id", NULL, 0, get_tid },
 	{ "process.parent.pid", NULL, 0, get_ppid },
+	{ "process.parent.name", NULL, 0, get_pcomm },
 	{ "process.name", "COMM", 16, get_comm },
+	{ "process.executable", NULL, 0, get_exe },
+	{ "process.command_line", NULL, 0, get_command_line },
+	{ "process.args", NULL, 0, get_args },
+	{ "process.args_count", NULL, 0, get_args_count },
 	{ "process.start", NULL, 0, get_start },
+	{ "process.entity_id", NULL, 0, get_entity_id },
 	{ "event.kind", NULL, 0, get_ev_kind },
 	{ "event.action", "EVENT", 8, get_action },
 	{ "event.outcome", NULL, 0, get_outcome },
@@ -293,15 +472,37 @@ static const struct field fields[] = {
 	{ "destination.ip", NULL, 0, get_dest_ip },
 	{ "destination.port", NULL, 0, get_dest_port },
 	{ "user.id", NULL, 0, get_uid },
+	{ "user.name", NULL, 0, get_user_name },
 	{ "group.id", NULL, 0, get_gid },
+	{ "container.id", NULL, 0, get_container_id },
+	{ "container.runtime", NULL, 0, get_container_rt },
 	{ "portsnoop.requested", NULL, 0, get_requested },
 	{ "portsnoop.backlog", NULL, 0, get_backlog },
 	{ "portsnoop.netns", NULL, 0, get_netns },
-	{ "portsnoop.cgroup_id", NULL, 0, get_cgroup },
+	{ "portsnoop.cgroup.id", NULL, 0, get_cgroup },
+	{ "portsnoop.cgroup.path", NULL, 0, get_cgroup_path },
+	{ "portsnoop.systemd_unit", NULL, 0, get_unit },
+	{ "portsnoop.ns_pid", NULL, 0, get_ns_pid },
+	{ "portsnoop.args_truncated", NULL, 0, get_args_cut },
 	{ "portsnoop.cookie", NULL, 0, get_cookie },
 };
 
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+/* Arguments joined by spaces, each escaped by esc (text or JSON body). */
+static void joined(struct sbuf *b, const char *s, size_t n,
+		   void (*esc)(struct sbuf *, const char *, size_t))
+{
+	for (size_t i = 0; i <= n;) {
+		const char *nul = memchr(s + i, '\0', n - i);
+		size_t len = nul ? (size_t)(nul - (s + i)) : n - i;
+
+		if (i)
+			sbuf__putc(b, ' ');
+		esc(b, s + i, len);
+		i += len + 1;
+	}
+}
 
 static void cell(struct sbuf *b, const struct field *f, const struct val *v, bool last)
 {
@@ -316,7 +517,8 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 		sbuf__put(b, v->s, v->n);
 		break;
 	case V_TEXT:
-		escape__text(b, v->s, v->n);
+	case V_ARGS:
+		joined(b, v->s, v->n, escape__text);
 		break;
 	case V_UINT:
 		sbuf__u64(b, v->u);
@@ -369,8 +571,13 @@ static void json_member(struct jw *w, const char *key, const struct val *v)
 	case V_NONE:
 		break;
 	case V_STR:
-	case V_TEXT:
 		jw__str(w, key, v->s, v->n);
+		break;
+	case V_TEXT:
+		jw__text(w, key, v->s, v->n);
+		break;
+	case V_ARGS:
+		jw__str_list(w, key, v->s, v->n);
 		break;
 	case V_UINT:
 		jw__uint(w, key, v->u);
@@ -386,7 +593,7 @@ static void json_member(struct jw *w, const char *key, const struct val *v)
 }
 
 void format__event(struct sbuf *b, const struct format_ctx *ctx,
-		   const struct ps_event *ev)
+		   const struct format_input *in)
 {
 	struct jw w;
 
@@ -398,7 +605,7 @@ void format__event(struct sbuf *b, const struct format_ctx *ctx,
 
 		if (ctx->mode == FORMAT_TABLE ? !f->column : !f->key)
 			continue;
-		f->get(ev, ctx, &v);
+		f->get(in, ctx, &v);
 		if (ctx->mode == FORMAT_TABLE)
 			cell(b, f, &v, last_column(i));
 		else

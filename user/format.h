@@ -19,12 +19,25 @@ enum format_mode {
 struct format_ctx {
 	enum format_mode mode;
 	int64_t mono_offset;	/* CLOCK_MONOTONIC -> CLOCK_REALTIME, ns */
+	int64_t boot_offset;	/* CLOCK_BOOTTIME -> CLOCK_REALTIME, ns */
+	const char *boot_id;	/* for process.entity_id; NULL: none */
+};
+
+struct proc_info;
+
+/* One event and what is known about its process. */
+struct format_input {
+	const struct ps_event *ev;
+	const char *argv;		/* the kernel's head of the command line */
+	size_t argv_len;
+	const struct proc_info *proc;	/* from /proc, or NULL */
+	const char *user_name;		/* or NULL */
 };
 
 /* The table's header line; nothing in JSON mode. */
 void format__header(struct sbuf *b, const struct format_ctx *ctx);
 void format__event(struct sbuf *b, const struct format_ctx *ctx,
-		   const struct ps_event *ev);
+		   const struct format_input *in);
 /* In-band notice that `lost` more events were dropped in the kernel. */
 void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
 		  uint64_t total_lost);

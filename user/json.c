@@ -68,6 +68,38 @@ void jw__str(struct jw *w, const char *k, const char *s, size_t n)
 	escape__json(w->b, s, n);
 }
 
+void jw__text(struct jw *w, const char *k, const char *s, size_t n)
+{
+	key(w, k);
+	sbuf__putc(w->b, '"');
+	for (size_t i = 0; i <= n;) {
+		const char *nul = memchr(s + i, '\0', n - i);
+		size_t len = nul ? (size_t)(nul - (s + i)) : n - i;
+
+		if (i)
+			sbuf__putc(w->b, ' ');
+		escape__json_body(w->b, s + i, len);
+		i += len + 1;
+	}
+	sbuf__putc(w->b, '"');
+}
+
+void jw__str_list(struct jw *w, const char *k, const char *s, size_t n)
+{
+	key(w, k);
+	sbuf__putc(w->b, '[');
+	for (size_t i = 0; i <= n;) {
+		const char *nul = memchr(s + i, '\0', n - i);
+		size_t len = nul ? (size_t)(nul - (s + i)) : n - i;
+
+		if (i)
+			sbuf__putc(w->b, ',');
+		escape__json(w->b, s + i, len);
+		i += len + 1;
+	}
+	sbuf__putc(w->b, ']');
+}
+
 void jw__cstr(struct jw *w, const char *k, const char *s)
 {
 	jw__str(w, k, s, strlen(s));

@@ -26,6 +26,10 @@ struct jw {
 void jw__begin(struct jw *w, struct sbuf *b);
 void jw__str(struct jw *w, const char *key, const char *s, size_t n);
 void jw__cstr(struct jw *w, const char *key, const char *s);
+/* A string whose NULs (argument separators) are written as spaces. */
+void jw__text(struct jw *w, const char *key, const char *s, size_t n);
+/* An array of the NUL-separated strings in s[0..n). */
+void jw__str_list(struct jw *w, const char *key, const char *s, size_t n);
 void jw__uint(struct jw *w, const char *key, uint64_t v);
 void jw__int(struct jw *w, const char *key, int64_t v);
 void jw__bool(struct jw *w, const char *key, bool v);

@@ -14,14 +14,18 @@
 #include "cli.h"
 #include "event.h"
 #include "format.h"
+#include "pcache.h"
 #include "sbuf.h"
 #include "sink.h"
 #include "timefmt.h"
 #include "tracer.h"
+#include "users.h"
 
 #define STATS_INTERVAL_MS 1000
 /* Lines of one batch go out in one write(2), and no later than its end. */
 #define FLUSH_BYTES (64 * 1024)
+/* Processes whose /proc details are kept; the kernel watches as many exits. */
+#define PROC_CACHE_ENTRIES 8192
 
 struct app {
 	struct ps_opts opts;
@@ -29,6 +33,9 @@ struct app {
 	struct sbuf line;
 	struct sink *out;
 	struct tracer *tracer;
+	struct pcache *procs;
+	struct users *users;
+	char boot_id[40];
 	__u64 events;
 	__u64 malformed;
 	__u64 stats[PS_STAT__MAX];
@@ -57,15 +64,50 @@ static int flush_lines(struct app *a)
 static int on_event(void *ctx, const void *data, size_t len)
 {
 	struct app *a = ctx;
-	struct ps_event ev;
+	struct event_view v;
+	struct format_input in;
 
-	if (event__decode(data, len, &ev)) {
+	if (event__decode(data, len, &v)) {
 		a->malformed++;
 		return 0;
 	}
+	if (v.ev.kind == PS_EV_EXIT) {
+		pcache__exited(a->procs, v.ev.pid);
+		return 0;
+	}
 	a->events++;
-	format__event(&a->line, &a->fmt, &ev);
+	in = (struct format_input){
+		.ev = &v.ev,
+		.argv = v.argv,
+		.argv_len = v.argv_len,
+		.proc = pcache__get(a->procs, v.ev.pid, v.ev.start_ns),
+		.user_name = users__name(a->users, v.ev.uid),
+	};
+	format__event(&a->line, &a->fmt, &in);
 	return a->line.len >= FLUSH_BYTES ? flush_lines(a) : 0;
+}
+
+static void watch_exit(void *ctx, uint32_t pid, bool on)
+{
+	tracer__watch(ctx, pid, on);
+}
+
+/* This boot's id, dashes and newline dropped, for process.entity_id. */
+static void read_boot_id(char *out, size_t outsz)
+{
+	char buf[64] = "";
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	size_t o = 0;
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	for (const char *p = buf; *p && o + 1 < outsz; p++)
+		if (*p != '-' && *p != '\n')
+			out[o++] = *p;
+	out[o] = '\0';
 }
 
 /* One batch of records, written out before we sleep again. */
@@ -88,6 +130,8 @@ static void check_stats(struct app *a)
 	lost = now[PS_STAT_RB_DROPS] - a->stats[PS_STAT_RB_DROPS];
 	memcpy(a->stats, now, sizeof(now));
 	a->fmt.mono_offset = timefmt__mono_offset();
+	a->fmt.boot_offset = timefmt__boot_offset();
+	pcache__sweep(a->procs);
 	if (!lost || a->reader_gone || a->write_err)
 		return;
 	format__lost(&a->line, &a->fmt, lost, now[PS_STAT_RB_DROPS]);
@@ -234,6 +278,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	a.fmt.mode = a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
 	a.fmt.mono_offset = timefmt__mono_offset();
+	a.fmt.boot_offset = timefmt__boot_offset();
+	read_boot_id(a.boot_id, sizeof(a.boot_id));
+	a.fmt.boot_id = a.boot_id[0] ? a.boot_id : NULL;
+	a.users = users__new("/etc/passwd");
+	if (!a.users)
+		goto cleanup;
 
 	topts.tgid = a.opts.pid;
 	topts.port = a.opts.port;
@@ -249,6 +299,18 @@ int main(int argc, char **argv)
 	}
 	if (a.opts.verbose)
 		fprintf(stderr, "portsnoop: hooks: %s\n", tracer__describe(a.tracer));
+	{
+		struct pcache_opts po = {
+			.proc_root = "/proc",
+			.max_entries = PROC_CACHE_ENTRIES,
+			.watch = watch_exit,
+			.ctx = a.tracer,
+		};
+
+		a.procs = pcache__new(&po);
+		if (!a.procs)
+			goto cleanup;
+	}
 
 	format__header(&a.line, &a.fmt);
 	if (flush_lines(&a) && !a.reader_gone)
@@ -263,6 +325,8 @@ report:
 		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-a.write_err));
 	code = rc || a.write_err ? 1 : 0;
 cleanup:
+	pcache__free(a.procs);
+	users__free(a.users);
 	tracer__free(a.tracer);
 	sink__free(a.out);
 	sbuf__free(&a.line);

@@ -66,6 +66,7 @@ const char *names__kind(unsigned int kind)
 		[PS_EV_CONNECT] = "connect",
 		[PS_EV_CONNECT_RESULT] = "outcome",
 		[PS_EV_CLOSE] = "close",
+		[PS_EV_EXIT] = "exit",
 	};
 
 	return kind < PS_EV__MAX ? kinds[kind] : NULL;

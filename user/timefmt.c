@@ -6,13 +6,23 @@
 
 #define NSEC 1000000000LL
 
-int64_t timefmt__mono_offset(void)
+static int64_t offset_to_realtime(clockid_t clk)
 {
 	struct timespec r, m;
 
 	clock_gettime(CLOCK_REALTIME, &r);
-	clock_gettime(CLOCK_MONOTONIC, &m);
+	clock_gettime(clk, &m);
 	return ((int64_t)r.tv_sec - m.tv_sec) * NSEC + (r.tv_nsec - m.tv_nsec);
+}
+
+int64_t timefmt__mono_offset(void)
+{
+	return offset_to_realtime(CLOCK_MONOTONIC);
+}
+
+int64_t timefmt__boot_offset(void)
+{
+	return offset_to_realtime(CLOCK_BOOTTIME);
 }
 
 int64_t timefmt__now(void)

@@ -77,6 +77,7 @@ static int attach_all(struct tracer *t, char *err, size_t errsz)
 		{ "syscalls:sys_exit_listen", s->progs.tp_exit_listen, false },
 		{ "syscalls:sys_exit_connect", s->progs.tp_exit_connect, false },
 		{ "tp_btf:inet_sock_set_state", s->progs.tp_sock_state, false },
+		{ "tp_btf:sched_process_exit", s->progs.tp_process_exit, false },
 		{ "cgroup:sock_create", s->progs.cg_sock_create, true },
 		{ "cgroup:post_bind4", s->progs.cg_post_bind4, true },
 		{ "cgroup:post_bind6", s->progs.cg_post_bind6, true },
@@ -209,6 +210,16 @@ int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX])
 	}
 	free(vals);
 	return 0;
+}
+
+int tracer__watch(struct tracer *t, __u32 pid, bool on)
+{
+	int fd = bpf_map__fd(t->skel->maps.watched);
+	__u8 one = 1;
+
+	if (on)
+		return bpf_map_update_elem(fd, &pid, &one, BPF_ANY) ? -errno : 0;
+	return bpf_map_delete_elem(fd, &pid) && errno != ENOENT ? -errno : 0;
 }
 
 const char *tracer__describe(const struct tracer *t)

@@ -11,11 +11,13 @@
 
 static void test_decode_ok(void **state)
 {
-	struct ps_event in = { .kind = PS_EV_LISTEN, .pid = 7, .lport = 80 }, out;
+	struct ps_event in = { .kind = PS_EV_LISTEN, .pid = 7, .lport = 80 };
+	struct event_view out;
 
 	assert_int_equal(event__decode(&in, sizeof(in), &out), 0);
-	assert_int_equal(out.pid, 7);
-	assert_int_equal(out.lport, 80);
+	assert_int_equal(out.ev.pid, 7);
+	assert_int_equal(out.ev.lport, 80);
+	assert_int_equal(out.argv_len, 0);
 	/* A longer record (a newer kernel side) still decodes. */
 	{
 		unsigned char big[sizeof(in) + 32] = { 0 };
@@ -27,7 +29,8 @@ static void test_decode_ok(void **state)
 
 static void test_decode_rejects(void **state)
 {
-	struct ps_event in = { .kind = PS_EV_BIND }, out;
+	struct ps_event in = { .kind = PS_EV_BIND };
+	struct event_view out;
 
 	assert_int_equal(event__decode(&in, sizeof(in) - 1, &out), -EBADMSG);
 	assert_int_equal(event__decode(NULL, 0, &out), -EBADMSG);
@@ -38,15 +41,35 @@ static void test_decode_rejects(void **state)
 	in.kind = PS_EV_BIND;
 	in.err = -1;
 	assert_int_equal(event__decode(&in, sizeof(in), &out), -EBADMSG);
+	/* argv_len must stay inside the record (and the ABI's bound). */
+	in.err = 0;
+	in.argv_len = 1;
+	assert_int_equal(event__decode(&in, sizeof(in), &out), -EBADMSG);
+}
+
+static void test_decode_argv(void **state)
+{
+	struct ps_record r = { .ev = { .kind = PS_EV_BIND, .argv_len = 9 } };
+	struct event_view out;
+
+	memcpy(r.argv, "nc\0-l\0-p\0" "9", 9);
+	assert_int_equal(event__decode(&r, sizeof(r), &out), 0);
+	assert_int_equal(out.argv_len, 9);
+	assert_memory_equal(out.argv, "nc\0-l\0-p\0" "9", 9);
+	r.ev.argv_len = PS_ARGV_LEN + 1;
+	assert_int_equal(event__decode(&r, sizeof(r) + 8, &out), -EBADMSG);
 }
 
 static void test_decode_terminates_comm(void **state)
 {
-	struct ps_event in = { .kind = PS_EV_BIND }, out;
+	struct ps_event in = { .kind = PS_EV_BIND };
+	struct event_view out;
 
 	memset(in.comm, 'A', sizeof(in.comm));
+	memset(in.pcomm, 'B', sizeof(in.pcomm));
 	assert_int_equal(event__decode(&in, sizeof(in), &out), 0);
-	assert_int_equal(strlen(out.comm), PS_COMM_LEN - 1);
+	assert_int_equal(strlen(out.ev.comm), PS_COMM_LEN - 1);
+	assert_int_equal(strlen(out.ev.pcomm), PS_COMM_LEN - 1);
 }
 
 static void test_abi_layout(void **state)
@@ -56,9 +79,13 @@ static void test_abi_layout(void **state)
 	assert_int_equal(sizeof(struct ps_event), PS_EVENT_SIZE);
 	assert_int_equal(offsetof(struct ps_event, ts_ns), 0);
 	assert_int_equal(offsetof(struct ps_event, pid), 32);
-	assert_int_equal(offsetof(struct ps_event, kind), 64);
-	assert_int_equal(offsetof(struct ps_event, laddr), 80);
-	assert_int_equal(offsetof(struct ps_event, comm), 112);
+	assert_int_equal(offsetof(struct ps_event, ns_pid), 64);
+	assert_int_equal(offsetof(struct ps_event, kind), 72);
+	assert_int_equal(offsetof(struct ps_event, argv_len), 86);
+	assert_int_equal(offsetof(struct ps_event, laddr), 88);
+	assert_int_equal(offsetof(struct ps_event, comm), 120);
+	assert_int_equal(offsetof(struct ps_event, pcomm), 136);
+	assert_int_equal(offsetof(struct ps_record, argv), PS_EVENT_SIZE);
 }
 
 int main(void)
@@ -67,6 +94,7 @@ int main(void)
 		cmocka_unit_test(test_decode_ok),
 		cmocka_unit_test(test_decode_rejects),
 		cmocka_unit_test(test_decode_terminates_comm),
+		cmocka_unit_test(test_decode_argv),
 		cmocka_unit_test(test_abi_layout),
 	};
 

@@ -33,10 +33,11 @@ static struct ps_event base(unsigned int kind)
 
 static const char *fmt(struct sbuf *b, enum format_mode mode, const struct ps_event *e)
 {
-	struct format_ctx ctx = { .mode = mode, .mono_offset = 0 };
+	struct format_ctx ctx = { .mode = mode };
+	struct format_input in = { .ev = e };
 
 	sbuf__reset(b);
-	format__event(b, &ctx, e);
+	format__event(b, &ctx, &in);
 	return sbuf__str(b);
 }
 
@@ -66,7 +67,7 @@ static void test_json_bind_success(void **state)
 		"\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"},"
 		"\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080},"
 		"\"user\":{\"id\":1000},\"group\":{\"id\":100},"
-		"\"portsnoop\":{\"netns\":4026531840,\"cgroup_id\":77,\"cookie\":9001}}\n");
+		"\"portsnoop\":{\"netns\":4026531840,\"cgroup\":{\"id\":77},\"cookie\":9001}}\n");
 	sbuf__free(&b);
 }
 

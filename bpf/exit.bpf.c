@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Process exits, for userspace's cache of /proc details: only the processes
+ * userspace put in `watched` are reported, so the cost for every other exit
+ * is one hash lookup.
+ */
+#include "common.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} watched SEC(".maps");
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_process_exit, struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+	struct ps_event *e;
+
+	/* The process is gone when its leader goes (threads exit on their own). */
+	if (task->pid != tgid || !bpf_map_lookup_elem(&watched, &tgid))
+		return 0;
+	bpf_map_delete_elem(&watched, &tgid);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(PS_STAT_RB_DROPS);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = PS_EV_EXIT;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = tgid;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}

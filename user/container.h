@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What a cgroup path says about where a process runs. */
+#ifndef PS_CONTAINER_H
+#define PS_CONTAINER_H
+
+#include <stddef.h>
+
+struct container {
+	const char *runtime;	/* "docker", "containerd", "cri-o", "podman", or NULL */
+	char id[65];		/* the 64-hex container id, or "" */
+	char unit[256];		/* the systemd service or scope, or "" */
+};
+
+/*
+ * Classify a cgroup v2 path such as "/system.slice/docker-<id>.scope",
+ * "/docker/<id>", "/kubepods.slice/.../cri-containerd-<id>.scope",
+ * "/machine.slice/libpod-<id>.scope" or "/system.slice/nginx.service".
+ * The innermost match wins. Pure: no I/O.
+ */
+void container__classify(const char *cgroup_path, struct container *out);
+
+#endif

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "pcache.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "procinfo.h"
+
+struct entry {
+	struct entry *hnext;		/* hash chain */
+	struct entry *prev, *next;	/* LRU, most recent first */
+	uint32_t pid;
+	uint64_t ticks;			/* start time, as /proc/PID/stat has it */
+	bool known;			/* false: no such process could be read */
+	bool watched;
+	uint64_t exited_gen;		/* sweep generation it exited in, or 0 */
+	struct proc_info info;
+};
+
+struct pcache {
+	struct pcache_opts o;
+	char *root;
+	struct entry **buckets;
+	size_t nbuckets;		/* a power of two */
+	size_t count;
+	struct entry *head, *tail;
+	uint64_t gen;
+	uint64_t loads;
+};
+
+static size_t bucket(const struct pcache *c, uint32_t pid)
+{
+	return (pid * 2654435761u) & (c->nbuckets - 1);
+}
+
+struct pcache *pcache__new(const struct pcache_opts *opts)
+{
+	struct pcache *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->o = *opts;
+	if (!c->o.max_entries)
+		c->o.max_entries = 8192;
+	if (!c->o.max_cmdline)
+		c->o.max_cmdline = 64 * 1024;
+	c->nbuckets = 16;
+	while (c->nbuckets < c->o.max_entries * 2)
+		c->nbuckets *= 2;
+	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
+	c->root = strdup(opts->proc_root ? opts->proc_root : "/proc");
+	c->gen = 1;
+	if (!c->buckets || !c->root) {
+		pcache__free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void lru_unlink(struct pcache *c, struct entry *e)
+{
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		c->head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		c->tail = e->prev;
+	e->prev = e->next = NULL;
+}
+
+static void lru_front(struct pcache *c, struct entry *e)
+{
+	e->next = c->head;
+	e->prev = NULL;
+	if (c->head)
+		c->head->prev = e;
+	c->head = e;
+	if (!c->tail)
+		c->tail = e;
+}
+
+static void info_free(struct proc_info *pi)
+{
+	free(pi->exe);
+	free(pi->cmdline);
+	free(pi->cgroup);
+	memset(pi, 0, sizeof(*pi));
+}
+
+static void drop(struct pcache *c, struct entry *e)
+{
+	struct entry **pp = &c->buckets[bucket(c, e->pid)];
+
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	lru_unlink(c, e);
+	/* An exited process's watch is gone from the kernel already. */
+	if (e->watched && !e->exited_gen && c->o.watch)
+		c->o.watch(c->o.ctx, e->pid, false);
+	info_free(&e->info);
+	free(e);
+	c->count--;
+}
+
+static struct entry *find(const struct pcache *c, uint32_t pid)
+{
+	struct entry *e = c->buckets[bucket(c, pid)];
+
+	while (e && e->pid != pid)
+		e = e->hnext;
+	return e;
+}
+
+/* Is /proc/PID still the process that started at ticks? */
+static bool same_process(struct pcache *c, uint32_t pid, uint64_t ticks)
+{
+	struct proc_stat st;
+	char *buf = NULL;
+	long n = procinfo__read(c->root, pid, "stat", 4096, &buf);
+	bool same = n > 0 && !procinfo__parse_stat(buf, (size_t)n, &st) &&
+		    st.start_ticks == ticks;
+
+	free(buf);
+	return same;
+}
+
+/* Read /proc for (pid, ticks); everything read is thrown away unless the
+ * process is the same one before and after. */
+static bool load(struct pcache *c, uint32_t pid, uint64_t ticks, struct proc_info *pi)
+{
+	char path[PATH_MAX], cg[4096];
+	char *buf = NULL;
+	long n;
+
+	c->loads++;
+	if (!same_process(c, pid, ticks))
+		return false;
+	if (!procinfo__link(c->root, pid, "exe", path, sizeof(path)))
+		pi->exe = strdup(path);
+	n = procinfo__read(c->root, pid, "cmdline", c->o.max_cmdline, &buf);
+	if (n > 0) {
+		pi->cmdline = buf;
+		pi->cmdline_len = (size_t)n;
+	} else {
+		free(buf);
+	}
+	buf = NULL;
+	n = procinfo__read(c->root, pid, "cgroup", 65536, &buf);
+	if (n > 0 && !procinfo__parse_cgroup(buf, (size_t)n, cg, sizeof(cg))) {
+		pi->cgroup = strdup(cg);
+		container__classify(cg, &pi->container);
+	}
+	free(buf);
+	if (!same_process(c, pid, ticks)) {
+		info_free(pi);
+		return false;
+	}
+	return true;
+}
+
+const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t start_ns)
+{
+	uint64_t ticks = procinfo__ticks(start_ns);
+	struct entry *e = find(c, pid);
+	size_t b;
+
+	if (e && e->ticks == ticks) {
+		lru_unlink(c, e);
+		lru_front(c, e);
+		return e->known ? &e->info : NULL;
+	}
+	if (e)
+		drop(c, e);	/* the pid belongs to another process now */
+	while (c->count >= c->o.max_entries && c->tail)
+		drop(c, c->tail);
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->pid = pid;
+	e->ticks = ticks;
+	e->known = load(c, pid, ticks, &e->info);
+	b = bucket(c, pid);
+	e->hnext = c->buckets[b];
+	c->buckets[b] = e;
+	lru_front(c, e);
+	c->count++;
+	if (e->known && c->o.watch) {
+		c->o.watch(c->o.ctx, pid, true);
+		e->watched = true;
+	}
+	return e->known ? &e->info : NULL;
+}
+
+void pcache__exited(struct pcache *c, uint32_t pid)
+{
+	struct entry *e = find(c, pid);
+
+	if (e && !e->exited_gen)
+		e->exited_gen = c->gen;
+}
+
+void pcache__sweep(struct pcache *c)
+{
+	struct entry *e = c->head;
+
+	c->gen++;
+	while (e) {
+		struct entry *next = e->next;
+
+		if (e->exited_gen && e->exited_gen + 1 < c->gen)
+			drop(c, e);
+		e = next;
+	}
+}
+
+size_t pcache__count(const struct pcache *c)
+{
+	return c->count;
+}
+
+uint64_t pcache__loads(const struct pcache *c)
+{
+	return c->loads;
+}
+
+void pcache__free(struct pcache *c)
+{
+	if (!c)
+		return;
+	while (c->head)
+		drop(c, c->head);
+	free(c->buckets);
+	free(c->root);
+	free(c);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What /proc adds to an event (executable, full command line, cgroup),
+ * cached by (pid, start time). Bounded in size; an entry goes when its
+ * process exits; an entry is never used for another process that reused
+ * the pid, and /proc is read only when its process's start time matches.
+ */
+#ifndef PS_PCACHE_H
+#define PS_PCACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "container.h"
+
+struct proc_info {
+	char *exe;		/* NULL when unknown */
+	char *cmdline;		/* arguments, NUL-separated; NULL when unknown */
+	size_t cmdline_len;
+	char *cgroup;		/* cgroup v2 path; NULL when unknown */
+	struct container container;
+};
+
+/* Tell the kernel side to report (on) or stop reporting (off) an exit. */
+typedef void (*pcache_watch_fn)(void *ctx, uint32_t pid, bool on);
+
+struct pcache_opts {
+	const char *proc_root;	/* "/proc", or a fixture tree */
+	size_t max_entries;
+	size_t max_cmdline;	/* bytes of /proc/PID/cmdline kept */
+	pcache_watch_fn watch;	/* may be NULL */
+	void *ctx;
+};
+
+struct pcache;
+
+struct pcache *pcache__new(const struct pcache_opts *opts);
+/*
+ * The details of process pid that started at start_ns (CLOCK_BOOTTIME ns),
+ * or NULL when no such process can be read (it is gone, or the pid now
+ * belongs to another process).
+ */
+const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t start_ns);
+/* The process exited. Its entry stays until the second sweep from now, so
+ * events it emitted on the way out still find it. */
+void pcache__exited(struct pcache *c, uint32_t pid);
+/* Call about once a second: drops entries of processes that exited. */
+void pcache__sweep(struct pcache *c);
+size_t pcache__count(const struct pcache *c);
+/* How many lookups read /proc (misses) since the start. */
+uint64_t pcache__loads(const struct pcache *c);
+void pcache__free(struct pcache *c);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Reading a process's details from /proc. Parsers take byte buffers (they
+ * are fed files a hostile process controls: its comm, its command line);
+ * readers take a /proc root so tests can point them at a fixture tree.
+ */
+#ifndef PS_PROCINFO_H
+#define PS_PROCINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct proc_stat {
+	uint32_t ppid;
+	uint64_t start_ticks;	/* field 22: clock ticks since boot */
+};
+
+/* /proc/PID/stat. The comm may hold spaces and ')': fields are counted
+ * from the last ')'. Returns 0 or -EINVAL. */
+int procinfo__parse_stat(const char *buf, size_t len, struct proc_stat *st);
+
+/* The cgroup v2 path ("0::/path") from /proc/PID/cgroup, into out.
+ * Returns 0, -ENOENT (no v2 line) or -ENAMETOOLONG. */
+int procinfo__parse_cgroup(const char *buf, size_t len, char *out, size_t outsz);
+
+/* Read a whole (small) file under root into a malloc'd buffer, NUL added.
+ * At most max bytes. Returns the length or -errno. */
+long procinfo__read(const char *root, uint32_t pid, const char *name, size_t max,
+		    char **out);
+
+/* readlink(root/PID/name) into out. Returns 0 or -errno. */
+int procinfo__link(const char *root, uint32_t pid, const char *name, char *out,
+		   size_t outsz);
+
+/* Start time of a process in clock ticks, as /proc/PID/stat states it,
+ * from CLOCK_BOOTTIME nanoseconds. */
+uint64_t procinfo__ticks(uint64_t boottime_ns);
+
+#endif
