@@ -578,6 +578,109 @@ def drops_counted_in_band(ctx):
            m.group(0), len(delivered))
 
 
+# --- process context -------------------------------------------------------
+
+def sockwork_args(ctx, *args):
+    return [ctx.sockwork, *[str(a) for a in args]]
+
+
+@test
+def burst_of_short_lived_binders(ctx):
+    # 1,000 children, each binding a UDP port and exiting at once: every
+    # bind is reported with its own pid, parent pid and command line, from
+    # what the kernel captured (the processes are gone before /proc is read).
+    n = 1000
+    r = subprocess.run(["ip", "netns", "exec", ctx.ns.name,
+                        os.path.join(ctx.build, "tests", "forkbind"), str(n), ctx.sockwork],
+                       capture_output=True, timeout=120)
+    rep = json.loads(r.stdout)
+    expect(r.returncode == 0 and rep["failed"] == 0, "forkbind ran", rep, r.stderr)
+    kids = rep["children"]
+    want = set(kids)
+    evs = ctx.tracer.wait_for(lambda e: e["event"]["action"] == "bind" and
+                              e["process"]["pid"] in want, count=n, timeout=30)
+    expect(len(evs) == n, "one bind per child", len(evs), n)
+    by_pid = {e["process"]["pid"]: e for e in evs}
+    expect(sorted(by_pid) == sorted(kids), "every child, once")
+    for i, pid in enumerate(kids):
+        ev = by_pid[pid]
+        p = ev["process"]
+        expect(p["parent"]["pid"] == rep["pid"], "parent pid", pid, p)
+        expect(p["name"] == "b%d" % i, "comm", pid, p["name"])
+        expect(p["args"] == sockwork_args(ctx, "--comm", "b%d" % i, "bind", "udp", 4,
+                                          "127.0.0.1", 0), "command line", pid, p["args"])
+        expect(p.get("start") and p.get("entity_id"), "start time and entity id", p)
+        expect(ev["server"]["port"] > 0, "bound port", ev)
+    ids = {e["process"]["entity_id"] for e in evs}
+    expect(len(ids) == n, "entity ids are unique", len(ids))
+
+
+@test
+def pid_reuse_keeps_each_process_apart(ctx):
+    r = subprocess.run(["ip", "netns", "exec", ctx.ns.name,
+                        os.path.join(ctx.build, "tests", "pidreuse"), ctx.sockwork],
+                       capture_output=True, timeout=120)
+    expect(r.returncode == 0, "two processes got the same pid", r.stdout, r.stderr)
+    pid = json.loads(r.stdout)["first"]
+    evs = ctx.tracer.of_pid(pid, "bind", count=2)
+    expect(len(evs) == 2, "two binds with pid %d" % pid, evs)
+    first, second = evs
+    for ev, comm, fam, addr in ((first, "first", 4, "127.0.0.1"),
+                                (second, "second", 6, "::1")):
+        p = ev["process"]
+        expect(p["name"] == comm, "comm", p)
+        expect(p["args"] == sockwork_args(ctx, "--comm", comm, "--linger", 300, "bind",
+                                          "udp", fam, addr, 0),
+               "its own command line, not the other's", comm, p["args"])
+        expect(p.get("executable") == os.path.realpath(ctx.sockwork),
+               "executable from /proc while it lived", p)
+        expect(ev["server"]["ip"] == addr, "its own address", ev["server"])
+    expect(first["process"]["start"] != second["process"]["start"], "two start times")
+    expect(first["process"]["entity_id"] != second["process"]["entity_id"],
+           "two entity ids", first["process"]["entity_id"])
+
+
+def cgroup2_root():
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, _, right = line.partition(" - ")
+            if right.split(" ")[0] == "cgroup2":
+                return left.split(" ")[4].replace("\\040", " ")
+    raise Skip("cgroup v2 is not mounted")
+
+
+@test
+def other_cgroup_and_pid_namespace(ctx):
+    root = cgroup2_root()
+    name = "portsnoop-live-%d" % os.getpid()
+    cg = os.path.join(root, name)
+    os.mkdir(cg)
+    try:
+        # unshare forks the first process of a new pid namespace (pid 1
+        # there); it moves itself into the cgroup, then becomes sockwork.
+        script = 'echo 0 > "$1/cgroup.procs" && shift && exec "$@"'
+        r = subprocess.run(["unshare", "--pid", "--fork", "sh", "-c", script, "sh", cg,
+                            "ip", "netns", "exec", ctx.ns.name, ctx.sockwork,
+                            "--comm", "inns", "--linger", "300",
+                            "bind", "udp", "4", "127.0.0.1", "0"],
+                           capture_output=True, timeout=30)
+        expect(r.returncode == 0, "workload ran", r.stdout, r.stderr)
+        rep = json.loads(r.stdout)
+        expect(rep["pid"] == 1, "first process of its pid namespace", rep)
+        evs = ctx.tracer.wait_for(lambda e: e["process"].get("name") == "inns" and
+                                  e["event"]["action"] == "bind")
+        ev = one(evs, "bind")
+        expect(ev["process"]["pid"] != 1, "the global pid", ev["process"])
+        expect(ev["portsnoop"]["ns_pid"] == rep["pid"], "the namespace pid", ev["portsnoop"])
+        expect(ev["portsnoop"]["cgroup"]["path"] == "/" + name, "cgroup path",
+               ev["portsnoop"]["cgroup"])
+        expect(ev["portsnoop"]["cgroup"]["id"] == os.stat(cg).st_ino, "cgroup id",
+               ev["portsnoop"]["cgroup"], os.stat(cg).st_ino)
+        expect(ev["server"]["port"] == rep["lport"], "its port", ev["server"], rep)
+    finally:
+        os.rmdir(cg)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")

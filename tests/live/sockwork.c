@@ -11,6 +11,7 @@
  *     connect PROTO FAMILY ADDR PORT [nonblock]
  *   PROTO: tcp, udp, mptcp; FAMILY: 4 or 6.
  *   --hold keeps the socket open until stdin reaches EOF.
+ *   --linger MS stays alive MS milliseconds after the report.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +35,7 @@ struct opts {
 	const char *comm;
 	int hold;
 	int reuseport;
+	int linger_ms;
 };
 
 static void die(const char *what)
@@ -122,6 +124,8 @@ int main(int argc, char **argv)
 			o.hold = 1;
 		else if (!strcmp(argv[i], "--reuseport"))
 			o.reuseport = 1;
+		else if (!strcmp(argv[i], "--linger") && i + 1 < argc)
+			o.linger_ms = atoi(argv[++i]);
 		else
 			die("usage");
 	}
@@ -173,6 +177,8 @@ int main(int argc, char **argv)
 		die("usage");
 	}
 	report(op, fd, err);
+	if (o.linger_ms)
+		usleep((useconds_t)o.linger_ms * 1000);
 	if (o.hold)
 		hold(fd);
 	else

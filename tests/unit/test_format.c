@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "format.h"
+#include "pcache.h"
 
 /* 2026-11-21T04:50:26.123456789Z as CLOCK_REALTIME ns, with a zero offset. */
 #define TS 1795236626123456789ULL
@@ -191,6 +192,82 @@ static void test_table_row(void **state)
 	sbuf__free(&b);
 }
 
+static const char *fmt_in(struct sbuf *b, enum format_mode mode, const struct format_input *in)
+{
+	struct format_ctx ctx = { .mode = mode, .boot_id = "b00t" };
+
+	sbuf__reset(b);
+	format__event(b, &ctx, in);
+	return sbuf__str(b);
+}
+
+static void test_process_from_kernel_argv(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct format_input in = { .ev = &e, .argv = "nc\0-u\0-l\0" "53\0", .argv_len = 12 };
+	struct sbuf b = { 0 };
+	const char *s;
+
+	strcpy(e.pcomm, "bash");
+	e.ns_pid = 7;
+	e.start_ns = 123;
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	contains(s, "\"parent\":{\"pid\":1,\"name\":\"bash\"}");
+	contains(s, "\"command_line\":\"nc -u -l 53\",\"args\":[\"nc\",\"-u\",\"-l\",\"53\"],"
+		    "\"args_count\":4");
+	contains(s, "\"entity_id\":\"b00t-4242-123\"");
+	contains(s, "\"ns_pid\":7");
+	lacks(s, "executable");
+	lacks(s, "args_truncated");
+	/* Cut by the kernel: the last argument is partial and said to be. */
+	e.flags |= PS_F_ARGV_TRUNCATED;
+	in.argv_len = 8;
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	contains(s, "\"args\":[\"nc\",\"-u\",\"-l\"]");
+	contains(s, "\"args_truncated\":true");
+	sbuf__free(&b);
+}
+
+static void test_process_from_proc(void **state)
+{
+	struct ps_event e = base(PS_EV_LISTEN);
+	struct proc_info pi = {
+		.exe = (char *)"/usr/sbin/nginx",
+		.cmdline = (char *)"nginx: master process\0",
+		.cmdline_len = 22,
+		.cgroup = (char *)"/system.slice/docker-0123456789abcdef0123456789abcdef"
+				  "0123456789abcdef0123456789abcdef.scope",
+		.container = { .runtime = "docker",
+			       .id = "0123456789abcdef0123456789abcdef0123456789abcdef"
+				     "0123456789abcdef" },
+	};
+	struct format_input in = { .ev = &e, .argv = "stale\0", .argv_len = 6, .proc = &pi,
+				   .user_name = "www-data" };
+	struct sbuf b = { 0 };
+	const char *s = fmt_in(&b, FORMAT_JSON, &in);
+
+	contains(s, "\"executable\":\"/usr/sbin/nginx\"");
+	contains(s, "\"args\":[\"nginx: master process\"]");
+	contains(s, "\"user\":{\"id\":1000,\"name\":\"www-data\"}");
+	contains(s, "\"container\":{\"id\":\"0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef\",\"runtime\":\"docker\"}");
+	contains(s, "\"cgroup\":{\"id\":77,\"path\":\"/system.slice/docker-");
+	sbuf__free(&b);
+}
+
+static void test_hostile_args(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	static const char argv[] = "x\0\"],\"pid\":1\n\0\x1b[2J\xff";
+	struct format_input in = { .ev = &e, .argv = argv, .argv_len = sizeof(argv) - 1 };
+	struct sbuf b = { 0 };
+	const char *s = fmt_in(&b, FORMAT_JSON, &in);
+
+	contains(s, "\"args\":[\"x\",\"\\\"],\\\"pid\\\":1\\n\",\"\\u001b[2J\\ufffd\"]");
+	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
+	sbuf__free(&b);
+}
+
 static void test_lost_record(void **state)
 {
 	struct format_ctx ctx = { .mode = FORMAT_JSON };
@@ -218,6 +295,9 @@ int main(void)
 		cmocka_unit_test(test_hostile_comm),
 		cmocka_unit_test(test_table_row),
 		cmocka_unit_test(test_lost_record),
+		cmocka_unit_test(test_process_from_kernel_argv),
+		cmocka_unit_test(test_process_from_proc),
+		cmocka_unit_test(test_hostile_args),
 	};
 
 	setenv("TZ", "UTC", 1);

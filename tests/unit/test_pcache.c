@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The /proc cache against a fixture tree that the test rewrites. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "pcache.h"
+
+#define NS_PER_TICK 10000000ULL	/* USER_HZ = 100 */
+
+struct fixture {
+	char root[64];
+	int watching;		/* watch(on) minus watch(off) */
+	int watch_calls;
+};
+
+static void put(const char *root, unsigned pid, const char *name, const char *data, size_t n)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u", root, pid);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/%u/%s", root, pid, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(data, 1, n, f);
+	fclose(f);
+}
+
+/* A process: stat with a start time, cmdline, cgroup, exe link. */
+static void proc(struct fixture *fx, unsigned pid, unsigned long long ticks,
+		 const char *cmdline, size_t cmdlen, const char *cgroup, const char *exe)
+{
+	char buf[512], path[256];
+
+	snprintf(buf, sizeof(buf), "%u (x) S 1 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %llu 0 0\n",
+		 pid, ticks);
+	put(fx->root, pid, "stat", buf, strlen(buf));
+	put(fx->root, pid, "cmdline", cmdline, cmdlen);
+	snprintf(buf, sizeof(buf), "0::%s\n", cgroup);
+	put(fx->root, pid, "cgroup", buf, strlen(buf));
+	snprintf(path, sizeof(path), "%s/%u/exe", fx->root, pid);
+	unlink(path);
+	assert_int_equal(symlink(exe, path), 0);
+}
+
+static void watch(void *ctx, uint32_t pid, bool on)
+{
+	struct fixture *fx = ctx;
+
+	fx->watching += on ? 1 : -1;
+	fx->watch_calls++;
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	strcpy(fx->root, "/tmp/ps-pcache-XXXXXX");
+	assert_non_null(mkdtemp(fx->root));
+	*state = fx;
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	int err = nftw(fx->root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+
+	free(fx);
+	return err;
+}
+
+static struct pcache *cache(struct fixture *fx, size_t max)
+{
+	struct pcache_opts o = { .proc_root = fx->root, .max_entries = max,
+				 .watch = watch, .ctx = fx };
+
+	return pcache__new(&o);
+}
+
+static void test_reads_and_caches(void **state)
+{
+	struct fixture *fx = *state;
+	struct pcache *c = cache(fx, 16);
+	const struct proc_info *pi;
+
+	proc(fx, 100, 500, "nginx\0-g\0daemon off;\0", 22,
+	     "/system.slice/nginx.service", "/usr/sbin/nginx");
+	pi = pcache__get(c, 100, 500 * NS_PER_TICK + 3);
+	assert_non_null(pi);
+	assert_string_equal(pi->exe, "/usr/sbin/nginx");
+	assert_int_equal(pi->cmdline_len, 22);
+	assert_memory_equal(pi->cmdline, "nginx\0-g\0daemon off;\0", 22);
+	assert_string_equal(pi->cgroup, "/system.slice/nginx.service");
+	assert_string_equal(pi->container.unit, "nginx.service");
+	assert_int_equal(fx->watching, 1);
+	/* A second event of the same process reads nothing. */
+	assert_ptr_equal(pcache__get(c, 100, 500 * NS_PER_TICK), pi);
+	assert_int_equal(pcache__loads(c), 1);
+	pcache__free(c);
+	assert_int_equal(fx->watching, 0);
+}
+
+static void test_never_lends_a_reused_pid(void **state)
+{
+	struct fixture *fx = *state;
+	struct pcache *c = cache(fx, 16);
+	const struct proc_info *pi;
+
+	proc(fx, 200, 1000, "first\0", 6, "/a", "/bin/first");
+	pi = pcache__get(c, 200, 1000 * NS_PER_TICK);
+	assert_non_null(pi);
+	assert_string_equal(pi->exe, "/bin/first");
+	/* The process exits, another one gets pid 200. */
+	proc(fx, 200, 2000, "second\0", 7, "/b", "/bin/second");
+	pi = pcache__get(c, 200, 2000 * NS_PER_TICK);
+	assert_non_null(pi);
+	assert_string_equal(pi->exe, "/bin/second");
+	assert_string_equal(pi->cgroup, "/b");
+	/* A late event of the first process: /proc cannot tell it any more. */
+	assert_null(pcache__get(c, 200, 1000 * NS_PER_TICK));
+	/* An event of a process that is gone before we look. */
+	assert_null(pcache__get(c, 201, 1000 * NS_PER_TICK));
+	assert_int_equal(fx->watching, 0);
+	pcache__free(c);
+}
+
+static void test_bounded(void **state)
+{
+	struct fixture *fx = *state;
+	struct pcache *c = cache(fx, 4);
+
+	for (unsigned pid = 300; pid < 310; pid++) {
+		proc(fx, pid, pid, "x\0", 2, "/", "/bin/x");
+		assert_non_null(pcache__get(c, pid, pid * NS_PER_TICK));
+		assert_true(pcache__count(c) <= 4);
+	}
+	assert_int_equal(pcache__count(c), 4);
+	assert_int_equal(fx->watching, 4);
+	/* The most recent ones stayed. */
+	assert_non_null(pcache__get(c, 309, 309 * NS_PER_TICK));
+	assert_int_equal(pcache__loads(c), 10);
+	pcache__free(c);
+	assert_int_equal(fx->watching, 0);
+}
+
+static void test_exit_then_sweep(void **state)
+{
+	struct fixture *fx = *state;
+	struct pcache *c = cache(fx, 16);
+
+	proc(fx, 400, 7, "y\0", 2, "/", "/bin/y");
+	assert_non_null(pcache__get(c, 400, 7 * NS_PER_TICK));
+	pcache__exited(c, 400);
+	/* Events it emitted on its way out still find it... */
+	pcache__sweep(c);
+	assert_non_null(pcache__get(c, 400, 7 * NS_PER_TICK));
+	assert_int_equal(pcache__count(c), 1);
+	/* ...until the next sweep. */
+	pcache__sweep(c);
+	assert_int_equal(pcache__count(c), 0);
+	/* The kernel dropped the watch itself when it reported the exit. */
+	assert_int_equal(fx->watch_calls, 1);
+	pcache__free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reads_and_caches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_never_lends_a_reused_pid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_then_sweep, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("pcache", tests, NULL, NULL);
+}

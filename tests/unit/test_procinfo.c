@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "container.h"
+#include "procinfo.h"
+#include "users.h"
+
+static void test_stat_plain(void **state)
+{
+	static const char s[] = "4242 (nginx) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
+				"20 0 1 0 123456 10000 100 18446744073709551615\n";
+	struct proc_stat st;
+
+	assert_int_equal(procinfo__parse_stat(s, strlen(s), &st), 0);
+	assert_int_equal(st.ppid, 1);
+	assert_int_equal(st.start_ticks, 123456);
+}
+
+static void test_stat_hostile_comm(void **state)
+{
+	/* A comm may hold spaces and ')': fields count from the last ')'. */
+	static const char s[] = "77 (a) S 9 9 (b) R 3 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+				"999 0 0\n";
+	struct proc_stat st;
+
+	assert_int_equal(procinfo__parse_stat(s, strlen(s), &st), 0);
+	assert_int_equal(st.ppid, 3);
+	assert_int_equal(st.start_ticks, 999);
+}
+
+static void test_stat_truncated(void **state)
+{
+	static const char s[] = "77 (x) S 1 2 3";
+	struct proc_stat st;
+
+	assert_int_equal(procinfo__parse_stat(s, strlen(s), &st), -EINVAL);
+	assert_int_equal(procinfo__parse_stat("garbage", 7, &st), -EINVAL);
+	assert_int_equal(procinfo__parse_stat("", 0, &st), -EINVAL);
+}
+
+static void test_cgroup(void **state)
+{
+	static const char v1v2[] = "12:pids:/user.slice\n1:name=systemd:/x\n0::/system.slice/"
+				   "nginx.service\n";
+	char out[256];
+
+	assert_int_equal(procinfo__parse_cgroup(v1v2, strlen(v1v2), out, sizeof(out)), 0);
+	assert_string_equal(out, "/system.slice/nginx.service");
+	assert_int_equal(procinfo__parse_cgroup("1:cpu:/a\n", 9, out, sizeof(out)), -ENOENT);
+	assert_int_equal(procinfo__parse_cgroup(v1v2, strlen(v1v2), out, 5), -ENAMETOOLONG);
+}
+
+#define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void test_containers(void **state)
+{
+	struct container c;
+
+	container__classify("/system.slice/docker-" ID ".scope", &c);
+	assert_string_equal(c.runtime, "docker");
+	assert_string_equal(c.id, ID);
+	container__classify("/docker/" ID, &c);
+	assert_string_equal(c.runtime, "docker");
+	assert_string_equal(c.id, ID);
+	container__classify("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-"
+			    "pod1234.slice/cri-containerd-" ID ".scope", &c);
+	assert_string_equal(c.runtime, "containerd");
+	assert_string_equal(c.id, ID);
+	container__classify("/kubepods.slice/kubepods-pod1.slice/crio-" ID ".scope", &c);
+	assert_string_equal(c.runtime, "cri-o");
+	container__classify("/machine.slice/libpod-" ID ".scope/container", &c);
+	assert_string_equal(c.runtime, "podman");
+	assert_string_equal(c.id, ID);
+	/* cgroupfs under kubepods: the id is there, the runtime is not claimed. */
+	container__classify("/kubepods/burstable/pod1234/" ID, &c);
+	assert_null(c.runtime);
+	assert_string_equal(c.id, ID);
+}
+
+static void test_units_and_nothing(void **state)
+{
+	struct container c;
+
+	container__classify("/system.slice/nginx.service", &c);
+	assert_null(c.runtime);
+	assert_string_equal(c.id, "");
+	assert_string_equal(c.unit, "nginx.service");
+	container__classify("/user.slice/user-1000.slice/session-3.scope", &c);
+	assert_string_equal(c.unit, "session-3.scope");
+	container__classify("/", &c);
+	assert_null(c.runtime);
+	assert_string_equal(c.unit, "");
+	/* Not quite an id: one character short, or upper case. */
+	container__classify("/docker/0123456789abcdef0123456789abcdef0123456789abcdef"
+			    "0123456789abcde", &c);
+	assert_string_equal(c.id, "");
+	container__classify("/system.slice/docker-0123456789ABCDEF0123456789abcdef0123456789abcdef"
+			    "0123456789abcdef.scope", &c);
+	assert_string_equal(c.id, "");
+}
+
+static void test_users(void **state)
+{
+	static const char pw[] = "root:x:0:0:root:/root:/bin/bash\n"
+				 "# a comment:x:5:5\n"
+				 "broken line\n"
+				 "nobody:x:65534:65534:nobody:/:/usr/sbin/nologin\n"
+				 "bad:x:notanumber:1::/:/bin/sh\n"
+				 "last:x:1000:1000::/home/last:/bin/sh";
+	struct users *u = users__new(NULL);
+
+	assert_non_null(u);
+	assert_int_equal(users__parse(u, pw, strlen(pw)), 0);
+	assert_string_equal(users__name(u, 0), "root");
+	assert_string_equal(users__name(u, 65534), "nobody");
+	assert_string_equal(users__name(u, 1000), "last");
+	assert_null(users__name(u, 5));
+	assert_null(users__name(u, 4242));
+	users__free(u);
+}
+
+static void test_ticks(void **state)
+{
+	/* USER_HZ is 100 on every Linux ABI: 10 ms per tick, truncated. */
+	assert_int_equal(procinfo__ticks(1234567890ULL), 123);
+	assert_int_equal(procinfo__ticks(9999999ULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stat_plain),
+		cmocka_unit_test(test_stat_hostile_comm),
+		cmocka_unit_test(test_stat_truncated),
+		cmocka_unit_test(test_cgroup),
+		cmocka_unit_test(test_containers),
+		cmocka_unit_test(test_units_and_nothing),
+		cmocka_unit_test(test_users),
+		cmocka_unit_test(test_ticks),
+	};
+
+	return cmocka_run_group_tests_name("procinfo", tests, NULL, NULL);
+}
