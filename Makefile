@@ -72,7 +72,8 @@ live: all $(LIVE_BINS)
 	$(Q)$(PYTHON) tests/live/run_live.py --build $(OUT)
 
 bench: all $(BENCH_BINS)
-	$(Q)$(PYTHON) bench/run_bench.py --build $(OUT)
+	$(Q)$(PYTHON) bench/run_bench.py bindloop --build $(OUT)
+	$(Q)$(PYTHON) bench/run_bench.py churn --build $(OUT)
 
 # Sanitizer build of everything in its own output folder, then all tests.
 sanitize: deps

@@ -54,15 +54,92 @@ def traced(build, n, proto, extra):
     return res
 
 
+def proc_status(pid):
+    """utime+stime (s) and peak RSS (KiB) of a live process."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rpartition(")")[2].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    hwm = 0
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1])
+    return cpu, hwm
+
+
+def start_tracer(build, out, extra=()):
+    t = subprocess.Popen([os.path.join(build, "portsnoop"), "--json", *extra],
+                         stdout=out, stderr=subprocess.PIPE)
+    buf = b""
+    while b"tracing" not in buf:
+        chunk = t.stderr.read1(4096)
+        if not chunk:
+            sys.exit("portsnoop did not start: %s" % buf.decode(errors="replace"))
+        buf += chunk
+    return t
+
+
+def churn(args):
+    """Process churn: fork, bind, exit, with portsnoop attached."""
+    exe = os.path.join(args.build, "bench", "churn")
+    print("process churn: %d binds per process, portsnoop --json > /dev/null" % args.binds)
+    for procs in args.procs:
+        with open(os.devnull, "wb") as null:
+            t = start_tracer(args.build, null)
+            cpu0, _ = proc_status(t.pid)
+            res = json.loads(subprocess.run([exe, str(procs), str(args.binds)],
+                                            capture_output=True, check=True).stdout)
+            time.sleep(1.0)
+            cpu1, hwm = proc_status(t.pid)
+            t.send_signal(signal.SIGINT)
+            _, err = t.communicate(timeout=60)
+        m = re.search(rb"(\d+) events, (\d+) lost", err)
+        events, lost = int(m.group(1)), int(m.group(2))
+        generated = 2 * res["binds"]
+        secs = res["elapsed_ns"] / 1e9
+        print("  %7d processes, %8d events generated: %8d delivered, %d lost, "
+              "%.0f events/s, %.2f us user+sys CPU per event, peak RSS %d KiB" % (
+                  procs, generated, events, lost, events / secs,
+                  (cpu1 - cpu0) / max(events, 1) * 1e6, hwm))
+    # What the events carry: a smaller run written to a file and read back.
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "events.json")
+        with open(path, "wb") as f:
+            t = start_tracer(args.build, f)
+            res = json.loads(subprocess.run([exe, "2000", str(args.binds)],
+                                            capture_output=True, check=True).stdout)
+            time.sleep(1.0)
+            t.send_signal(signal.SIGINT)
+            t.communicate(timeout=60)
+        n = with_args = with_exe = 0
+        with open(path) as f:
+            for line in f:
+                ev = json.loads(line)
+                if ev.get("process", {}).get("parent", {}).get("pid") != res["pid"]:
+                    continue
+                n += 1
+                with_args += "args" in ev["process"]
+                with_exe += "executable" in ev["process"]
+        print("  context of %d events from 2000 short-lived processes: command line %.1f%%, "
+              "executable (from /proc) %.1f%%" % (n, 100.0 * with_args / max(n, 1),
+                                                  100.0 * with_exe / max(n, 1)))
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("what", nargs="?", default="bindloop", choices=("bindloop", "churn"))
     ap.add_argument("--build", default="build")
     ap.add_argument("-n", type=int, default=50000, help="iterations per run")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--proto", default="udp", choices=("udp", "tcp"))
+    ap.add_argument("--procs", type=int, nargs="+", default=[10000, 100000])
+    ap.add_argument("--binds", type=int, default=5)
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads portsnoop)")
+    if args.what == "churn":
+        churn(args)
+        return
 
     base, trace = [], []
     for r in range(args.rounds):
