@@ -38,9 +38,10 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 # Plain C over the project's own structs: unit-tested without root.
-CORE_SRCS := $(filter-out user/main.c user/tracer.c,$(sort $(wildcard user/*.c)))
+# tracer.c and iter.c are the libbpf users.
+CORE_SRCS := $(filter-out user/main.c user/tracer.c user/iter.c,$(sort $(wildcard user/*.c)))
 CORE_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
-APP_OBJS  := $(CORE_OBJS) $(OUT)/user/tracer.o $(OUT)/user/main.o
+APP_OBJS  := $(CORE_OBJS) $(OUT)/user/tracer.o $(OUT)/user/iter.o $(OUT)/user/main.o
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
@@ -102,6 +103,17 @@ $(OUT)/portsnoop.skel.h: $(OUT)/portsnoop.bpf.o
 
 $(OUT)/user/tracer.o: $(OUT)/portsnoop.skel.h
 
+# The owners iterator is a skeleton of its own: `ls` and `who` load only it.
+$(OUT)/bpf/iter/%.bpf.o: bpf/iter/%.bpf.c | $(OUT)/bpf/iter
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/owners.skel.h: $(OUT)/bpf/iter/owners.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name owners_bpf > $@
+
+$(OUT)/user/iter.o: $(OUT)/owners.skel.h
+
 $(OUT)/user/%.o: user/%.c | $(OUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -122,7 +134,7 @@ $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-$(OUT)/bpf $(OUT)/user $(OUT)/tests $(OUT)/bench:
+$(OUT)/bpf $(OUT)/bpf/iter $(OUT)/user $(OUT)/tests $(OUT)/bench:
 	$(Q)mkdir -p $@
 
 install: all
@@ -132,4 +144,4 @@ clean:
 	$(call msg,CLEAN,$(OUT))
 	$(Q)rm -rf build build-san
 
--include $(wildcard $(OUT)/bpf/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)
+-include $(wildcard $(OUT)/bpf/*.d $(OUT)/bpf/iter/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)

@@ -82,6 +82,18 @@ struct ps_record {
 	char argv[PS_ARGV_LEN];
 };
 
+/*
+ * One open socket file of one process, as the owners iterator
+ * (bpf/iter/owners.bpf.c) writes it: the socket's inode joins it to
+ * sock_diag's records.
+ */
+struct ps_owner {
+	__u64 inode;
+	__u32 pid;		/* tgid */
+	__u32 fd;
+	char comm[PS_COMM_LEN];
+};
+
 /* Indexes of the per-CPU counters in the "stats" map. */
 enum ps_stat {
 	PS_STAT_RB_DROPS = 0,	/* ring buffer reserve failed: event lost */

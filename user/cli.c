@@ -1,20 +1,29 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "cli.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <string.h>
 
 #define PID_MAX_LIMIT 4194304	/* the kernel's ceiling for pid_max (64-bit) */
 
 static const char usage_text[] =
-	"Usage: portsnoop [OPTION]...\n"
-	"Trace socket bind, listen, connect and close as they happen.\n"
+	"Usage: portsnoop [OPTION]...           trace bind, listen, connect, close\n"
+	"       portsnoop ls [OPTION]...        list listening and bound sockets, with owners\n"
+	"       portsnoop who PORT[/tcp|/udp]   every process holding PORT (or ADDR:PORT)\n"
+	"\n"
+	"Tracing starts with the sockets that already exist (state records);\n"
+	"then one line per event until SIGINT or SIGTERM.\n"
 	"\n"
 	"  -j, --json          JSON Lines, one object per event\n"
 	"  -p, --pid PID       only events of process PID\n"
 	"  -P, --port PORT     only events whose local or remote port is PORT\n"
+	"  -t, --tcp           ls: only TCP (and MPTCP) listeners\n"
+	"  -u, --udp           ls: only bound UDP sockets\n"
+	"      --no-initial    do not start with the sockets that already exist\n"
 	"      --ringbuf SIZE  ring buffer size: 4K to 1G, a power of two (default 8M)\n"
 	"      --btf FILE      kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
 	"  -v, --verbose       say how each hook is attached; libbpf warnings\n"
@@ -23,7 +32,55 @@ static const char usage_text[] =
 	"\n"
 	"Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN; CAP_SYS_ADMIN to mount\n"
 	"tracefs when it is not mounted). Stops on SIGINT or SIGTERM and prints a\n"
-	"summary on stderr. Exit status: 0 ok, 1 error, 2 usage error.\n";
+	"summary on stderr. Exit status: 0 ok, 1 error (who: nobody holds the\n"
+	"port), 2 usage error.\n";
+
+int cli__parse_target(const char *s, struct ps_target *t)
+{
+	char buf[96], *port, *slash;
+	size_t n = s ? strlen(s) : 0;
+	uint64_t v;
+
+	memset(t, 0, sizeof(*t));
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n + 1);
+	slash = strrchr(buf, '/');
+	if (slash) {
+		if (!strcmp(slash, "/tcp"))
+			t->proto = IPPROTO_TCP;
+		else if (!strcmp(slash, "/udp"))
+			t->proto = IPPROTO_UDP;
+		else
+			return -EINVAL;
+		*slash = '\0';
+	}
+	port = buf;
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+
+		if (!close || close[1] != ':')
+			return -EINVAL;
+		*close = '\0';
+		if (inet_pton(AF_INET6, buf + 1, t->addr) != 1)
+			return -EINVAL;
+		t->family = AF_INET6;
+		port = close + 2;
+	} else if (strchr(buf, ':')) {
+		char *colon = strrchr(buf, ':');
+
+		*colon = '\0';
+		if (inet_pton(AF_INET, buf, t->addr) == 1)
+			t->family = AF_INET;
+		else
+			return -EINVAL;
+		port = colon + 1;
+	}
+	if (cli__parse_uint(port, 1, 65535, &v))
+		return -ERANGE;
+	t->port = (uint16_t)v;
+	return 0;
+}
 
 int cli__parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -94,13 +151,16 @@ static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err)
 {
-	enum { OPT_RINGBUF = 256, OPT_BTF };
+	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "port", required_argument, NULL, 'P' },
 		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
 		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "tcp", no_argument, NULL, 't' },
+		{ "udp", no_argument, NULL, 'u' },
+		{ "no-initial", no_argument, NULL, OPT_NO_INITIAL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -112,7 +172,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	memset(opts, 0, sizeof(*opts));
 	opterr = 0;
 	optind = 0;	/* full re-initialisation: parse may run more than once */
-	while ((c = getopt_long(argc, argv, ":jp:P:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jp:P:tuvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts->json = true;
@@ -138,6 +198,15 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		case OPT_BTF:
 			opts->btf = optarg;
 			break;
+		case 't':
+			opts->tcp = true;
+			break;
+		case 'u':
+			opts->udp = true;
+			break;
+		case OPT_NO_INITIAL:
+			opts->no_initial = true;
+			break;
 		case 'v':
 			opts->verbose = true;
 			break;
@@ -158,7 +227,23 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (optind < argc && !strcmp(argv[optind], "ls")) {
+		opts->cmd = CMD_LS;
+		optind++;
+	} else if (optind < argc && !strcmp(argv[optind], "who")) {
+		opts->cmd = CMD_WHO;
+		if (++optind == argc)
+			return usage_error(err, "who needs a port: who PORT[/tcp|/udp] "
+					   "or who ADDR:PORT");
+		if (cli__parse_target(argv[optind], &opts->target))
+			return usage_error(err, "invalid port '%s': expected PORT, PORT/tcp, "
+					   "PORT/udp, ADDR:PORT or [ADDR]:PORT (port 1 to 65535)",
+					   argv[optind]);
+		optind++;
+	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
+	if (!opts->tcp && !opts->udp)
+		opts->tcp = opts->udp = true;
 	return CLI_RUN;
 }

@@ -9,7 +9,25 @@
 
 #define PS_VERSION "0.1.0"
 
+enum ps_cmd {
+	CMD_TRACE = 0,		/* stream events (the default) */
+	CMD_LS,			/* list listening/bound sockets and owners */
+	CMD_WHO,		/* who holds a port */
+};
+
+/* What `who` asks about: PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT. */
+struct ps_target {
+	uint16_t port;
+	uint16_t proto;		/* IPPROTO_TCP, IPPROTO_UDP, or 0 for both */
+	uint16_t family;	/* of addr; 0 when no address was given */
+	uint8_t addr[16];
+};
+
 struct ps_opts {
+	enum ps_cmd cmd;
+	struct ps_target target;	/* who */
+	bool tcp, udp;		/* ls: only these (neither given: both) */
+	bool no_initial;	/* streaming: no state records first */
 	bool json;
 	bool verbose;
 	uint32_t pid;		/* 0 = every process */
@@ -29,6 +47,8 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 
 /* Strict number parsing: digits only, no sign, no junk, within [min, max]. */
 int cli__parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT (and /proto after). */
+int cli__parse_target(const char *s, struct ps_target *t);
 /* A size like 4096, 256K or 8M: a power of two between 4 KiB and 1 GiB. */
 int cli__parse_ringbuf(const char *s, uint32_t *out);
 

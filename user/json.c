@@ -123,6 +123,12 @@ void jw__bool(struct jw *w, const char *k, bool v)
 	sbuf__puts(w->b, v ? "true" : "false");
 }
 
+void jw__raw(struct jw *w, const char *k, const char *json, size_t n)
+{
+	key(w, k);
+	sbuf__put(w->b, json, n);
+}
+
 void jw__end(struct jw *w)
 {
 	while (w->depth > 0) {

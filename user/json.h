@@ -33,6 +33,8 @@ void jw__str_list(struct jw *w, const char *key, const char *s, size_t n);
 void jw__uint(struct jw *w, const char *key, uint64_t v);
 void jw__int(struct jw *w, const char *key, int64_t v);
 void jw__bool(struct jw *w, const char *key, bool v);
+/* A value that is already JSON (built with another writer). */
+void jw__raw(struct jw *w, const char *key, const char *json, size_t n);
 /* Close every open object, the top one included. */
 void jw__end(struct jw *w);
 

@@ -12,6 +12,7 @@
 
 #include "caps.h"
 #include "cli.h"
+#include "commands.h"
 #include "event.h"
 #include "format.h"
 #include "pcache.h"
@@ -276,9 +277,15 @@ int main(int argc, char **argv)
 		return 1;
 	if (sink__fd(STDOUT_FILENO, &a.out))
 		goto cleanup;
+	signal(SIGPIPE, SIG_IGN);
 	a.fmt.mode = a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
 	a.fmt.mono_offset = timefmt__mono_offset();
 	a.fmt.boot_offset = timefmt__boot_offset();
+	if (a.opts.cmd == CMD_LS || a.opts.cmd == CMD_WHO) {
+		code = a.opts.cmd == CMD_LS ? cmd__ls(&a.opts, &a.fmt, a.out)
+					    : cmd__who(&a.opts, &a.fmt, a.out);
+		goto cleanup;
+	}
 	read_boot_id(a.boot_id, sizeof(a.boot_id));
 	a.fmt.boot_id = a.boot_id[0] ? a.boot_id : NULL;
 	a.users = users__new("/etc/passwd");

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "listing.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include "escape.h"
+#include "json.h"
+#include "names.h"
+#include "timefmt.h"
+
+void listing__header(struct sbuf *b, const struct format_ctx *ctx)
+{
+	if (ctx->mode == FORMAT_TABLE)
+		sbuf__puts(b, "PROTO  LOCAL                                 NETNS       "
+			      "UID    PROCESSES\n");
+}
+
+static const char *proto_col(const struct diag_sock *d, char *buf, size_t sz)
+{
+	char p[16];
+
+	snprintf(buf, sz, "%s%c", names__proto(d->proto, p, sizeof(p)),
+		 d->family == AF_INET ? '4' : '6');
+	return buf;
+}
+
+/* One entry per process (a process may hold a socket through several fds). */
+static bool first_of_pid(const struct ps_owner *o, size_t i)
+{
+	return i == 0 || o[i].pid != o[i - 1].pid;
+}
+
+static void table_row(struct sbuf *b, const struct diag_sock *d,
+		      const struct ps_owner *o, size_t n)
+{
+	char pc[24], ep[NAMES_ADDR_LEN];
+	size_t start = b->len, shown = 0;
+
+	sbuf__puts(b, proto_col(d, pc, sizeof(pc)));
+	sbuf__pad(b, start, 7);
+	start = b->len;
+	sbuf__puts(b, names__endpoint(d->family, d->laddr, d->lport, ep, sizeof(ep)));
+	sbuf__pad(b, start, 37);
+	sbuf__putc(b, ' ');
+	start = b->len;
+	sbuf__u64(b, d->netns);
+	sbuf__pad(b, start, 11);
+	sbuf__putc(b, ' ');
+	start = b->len;
+	sbuf__u64(b, d->uid);
+	sbuf__pad(b, start, 6);
+	sbuf__putc(b, ' ');
+	for (size_t i = 0; i < n; i++) {
+		if (!first_of_pid(o, i))
+			continue;
+		if (shown++)
+			sbuf__putc(b, ',');
+		escape__text(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
+		sbuf__putc(b, '[');
+		sbuf__u64(b, o[i].pid);
+		sbuf__putc(b, ']');
+	}
+	if (!shown)
+		sbuf__putc(b, '-');
+	sbuf__putc(b, '\n');
+}
+
+static void json_record(struct sbuf *b, const struct diag_sock *d,
+			const struct ps_owner *o, size_t n)
+{
+	struct sbuf list = { 0 };
+	char t[112], a[NAMES_ADDR_LEN], p[16];
+	struct jw w, ow;
+
+	sbuf__putc(&list, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (!first_of_pid(o, i))
+			continue;
+		if (list.len > 1)
+			sbuf__putc(&list, ',');
+		jw__begin(&ow, &list);
+		jw__uint(&ow, "pid", o[i].pid);
+		jw__str(&ow, "name", o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
+		jw__uint(&ow, "fd", o[i].fd);
+		jw__end(&ow);
+	}
+	sbuf__putc(&list, ']');
+
+	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
+	jw__begin(&w, b);
+	jw__cstr(&w, "@timestamp", t);
+	if (n) {
+		jw__uint(&w, "process.pid", o[0].pid);
+		jw__str(&w, "process.name", o[0].comm, strnlen(o[0].comm, sizeof(o[0].comm)));
+	}
+	jw__cstr(&w, "event.kind", "state");
+	jw__cstr(&w, "event.action", d->state == TCP_LISTEN ? "listening" : "bound");
+	jw__cstr(&w, "network.transport", names__proto(d->proto, p, sizeof(p)));
+	jw__cstr(&w, "network.type", names__family(d->family));
+	jw__cstr(&w, "server.ip", names__addr(d->family, d->laddr, a, sizeof(a)));
+	jw__uint(&w, "server.port", d->lport);
+	jw__uint(&w, "user.id", d->uid);
+	jw__uint(&w, "portsnoop.netns", d->netns);
+	if (d->cookie)
+		jw__uint(&w, "portsnoop.cookie", d->cookie);
+	if (d->inode)
+		jw__uint(&w, "portsnoop.inode", d->inode);
+	jw__raw(&w, "portsnoop.owners", list.p, list.len);
+	jw__end(&w);
+	sbuf__putc(b, '\n');
+	sbuf__free(&list);
+}
+
+void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
+		     const struct diag_sock *d, const struct ps_owner *owners, size_t n)
+{
+	if (ctx->mode == FORMAT_TABLE)
+		table_row(b, d, owners, n);
+	else
+		json_record(b, d, owners, n);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Sockets that exist, with their owners: `ls` rows and state records. */
+#ifndef PS_LISTING_H
+#define PS_LISTING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "diag.h"
+#include "format.h"
+#include "owners.h"
+#include "sbuf.h"
+
+void listing__header(struct sbuf *b, const struct format_ctx *ctx);
+/*
+ * One socket and the processes holding it: a table row, or a JSON record
+ * with event.kind "state" (action "listening" or "bound"). owners may be
+ * NULL (a socket no process holds a file of).
+ */
+void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
+		     const struct diag_sock *d, const struct ps_owner *owners, size_t n);
+
+#endif
