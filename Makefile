@@ -37,11 +37,12 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
-# Plain C over the project's own structs: unit-tested without root.
-# tracer.c and iter.c are the libbpf users.
-CORE_SRCS := $(filter-out user/main.c user/tracer.c user/iter.c,$(sort $(wildcard user/*.c)))
+# Plain C over the project's own structs: unit-tested without root. The rest
+# needs libbpf (tracer.c, iter.c) or the running system (the commands).
+APP_ONLY  := main tracer iter snapshot cmd_ls cmd_who
+CORE_SRCS := $(filter-out $(APP_ONLY:%=user/%.c),$(sort $(wildcard user/*.c)))
 CORE_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
-APP_OBJS  := $(CORE_OBJS) $(OUT)/user/tracer.o $(OUT)/user/iter.o $(OUT)/user/main.o
+APP_OBJS  := $(CORE_OBJS) $(APP_ONLY:%=$(OUT)/user/%.o)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
