@@ -186,6 +186,7 @@ static __always_inline void fill_task(struct ps_event *e)
 	e->ppid = task->real_parent->tgid;
 	e->start_ns = task_start_boottime(task->group_leader);
 	e->ns_pid = task_ns_tgid(task);
+	e->exec_id = (__u32)task->self_exec_id;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_probe_read_kernel(e->pcomm, sizeof(e->pcomm), &task->real_parent->comm);
 }

@@ -13,7 +13,12 @@
 #define TCP_LISTEN 10
 #define IPPROTO_TCP 6
 
-enum { PENDING_SYSCALL_DONE = 1, PENDING_OUTCOME_READY = 2 };
+enum {
+	PENDING_SYSCALL_DONE = 1,
+	PENDING_OUTCOME_READY = 2,
+	/* Left SYN_SENT with no sk_err: connect() itself may say why. */
+	PENDING_NO_SK_ERR = 4,
+};
 
 struct pending {
 	__u32 flags;		/* PENDING_*, updated atomically */
@@ -64,6 +69,10 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	if (p && (READ_ONCE(p->flags) & PENDING_OUTCOME_READY)) {
 		/* Blocking connect: the socket may have dropped its port already. */
 		__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
+		/* inet_hash_connect() and friends fail after SYN_SENT without
+		 * setting sk_err: the syscall's errno is the outcome. */
+		if ((p->flags & PENDING_NO_SK_ERR) && ctx->ret < 0 && ctx->ret != -EINPROGRESS)
+			p->outcome_err = errno_of(ctx->ret);
 	} else {
 		if (p)
 			__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
@@ -126,8 +135,10 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 		/* tcp_done_with_error() and tcp_write_err() set sk_err before the
 		 * state change; none means the caller gave up (close()). */
 		err = BPF_CORE_READ(sk, sk_err);
-		if (!err)
+		if (!err) {
 			err = ECONNABORTED;
+			__sync_fetch_and_or(&p->flags, PENDING_NO_SK_ERR);
+		}
 	}
 	p->outcome_err = err;
 	p->outcome_ts = bpf_ktime_get_ns();

@@ -19,8 +19,10 @@ int BPF_PROG(tp_process_exit, struct task_struct *task)
 	__u32 tgid = task->tgid;
 	struct ps_event *e;
 
-	/* The process is gone when its leader goes (threads exit on their own). */
-	if (task->pid != tgid || !bpf_map_lookup_elem(&watched, &tgid))
+	/* Only the last thread out ends the process (a leader may pthread_exit
+	 * first; exec from a thread kills the old leader). signal->live is
+	 * decremented before this tracepoint. */
+	if (task->signal->live.counter || !bpf_map_lookup_elem(&watched, &tgid))
 		return 0;
 	bpf_map_delete_elem(&watched, &tgid);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

@@ -55,7 +55,7 @@ struct ps_event {
 	__s32 err;		/* 0, or a positive errno */
 	__u32 backlog;		/* listen() only */
 	__u32 ns_pid;		/* the process's pid in its own pid namespace */
-	__u32 _pad0;
+	__u32 exec_id;		/* bumped by every execve(): (pid, start, exec_id) is one program */
 	__u16 kind;		/* enum ps_kind */
 	__u16 flags;		/* enum ps_flags */
 	__u16 family;		/* AF_INET / AF_INET6: of the addresses below */

@@ -2,6 +2,7 @@
 #include "escape.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 size_t utf8__decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
@@ -123,6 +124,21 @@ static void text_seq(struct sbuf *b, const unsigned char *s, size_t len, uint32_
 void escape__text(struct sbuf *b, const char *str, size_t n)
 {
 	escape_walk(b, str, n, text_seq);
+}
+
+void escape__cell(struct sbuf *b, const char *str, size_t n)
+{
+	/* Spaces are plain to the walk: split on them here. */
+	for (size_t i = 0; i <= n;) {
+		const char *sp = memchr(str + i, ' ', n - i);
+		size_t len = sp ? (size_t)(sp - (str + i)) : n - i;
+
+		escape_walk(b, str + i, len, text_seq);
+		if (!sp)
+			break;
+		sbuf__put(b, "\\x20", 4);
+		i += len + 1;
+	}
 }
 
 static void json_u(struct sbuf *b, uint32_t cp)

@@ -25,6 +25,10 @@ size_t utf8__decode(const unsigned char *s, size_t n, uint32_t *cp);
  */
 void escape__text(struct sbuf *b, const char *s, size_t n);
 
+/* The same for one cell of a table: a space is "\x20" too, so a value
+ * cannot pass for more columns than it is. */
+void escape__cell(struct sbuf *b, const char *s, size_t n);
+
 /*
  * A complete JSON string, quotes included. Control characters (C0, DEL,
  * C1), U+2028 and U+2029 are \u-escaped; invalid UTF-8 bytes become U+FFFD,

@@ -303,6 +303,7 @@ static bool cmdline_of(const struct format_input *in, const char **s, size_t *n,
 	if (in->proc && in->proc->cmdline_len) {
 		*s = in->proc->cmdline;
 		*n = in->proc->cmdline_len;
+		*cut = in->proc->cmdline_cut;
 	} else if (in->argv_len) {
 		*s = in->argv;
 		*n = in->argv_len;
@@ -310,7 +311,7 @@ static bool cmdline_of(const struct format_input *in, const char **s, size_t *n,
 	} else {
 		return false;
 	}
-	if (!*cut && (*s)[*n - 1] == '\0')
+	if ((*s)[*n - 1] == '\0')
 		(*n)--;		/* the terminator of the last argument */
 	return true;
 }
@@ -518,7 +519,7 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 		break;
 	case V_TEXT:
 	case V_ARGS:
-		joined(b, v->s, v->n, escape__text);
+		joined(b, v->s, v->n, escape__cell);
 		break;
 	case V_UINT:
 		sbuf__u64(b, v->u);

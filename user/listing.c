@@ -57,7 +57,7 @@ static void table_row(struct sbuf *b, const struct diag_sock *d,
 			continue;
 		if (shown++)
 			sbuf__putc(b, ',');
-		escape__text(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
+		escape__cell(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
 		sbuf__putc(b, '[');
 		sbuf__u64(b, o[i].pid);
 		sbuf__putc(b, ']');

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +28,10 @@
 /* Processes whose /proc details are kept; the kernel watches as many exits. */
 #define PROC_CACHE_ENTRIES 8192
 
+/* Set by SIGINT/SIGTERM; the wake pipe tells the event loop. */
+static volatile sig_atomic_t stopping;
+static int wake_pipe[2] = { -1, -1 };
+
 struct app {
 	struct ps_opts opts;
 	struct format_ctx fmt;
@@ -40,6 +44,8 @@ struct app {
 	__u64 events;
 	__u64 malformed;
 	__u64 stats[PS_STAT__MAX];
+	__u64 oom_lost;		/* formatted, but memory ran out before output */
+	__u64 pending_lines;	/* lines in `line` not yet written */
 	bool reader_gone;	/* stdout's reader left: stop quietly, exit 0 */
 	int write_err;
 };
@@ -51,12 +57,18 @@ static int flush_lines(struct app *a)
 
 	if (!a->line.len)
 		return 0;
-	if (a->line.oom)
-		return -ENOMEM;
+	if (a->line.oom) {
+		/* Lines were cut short: count them lost, never print half a line. */
+		a->oom_lost += a->pending_lines;
+		a->pending_lines = 0;
+		sbuf__reset(&a->line);
+		return 0;
+	}
+	a->pending_lines = 0;
 	err = sink__write(a->out, a->line.p, a->line.len);
 	sbuf__reset(&a->line);
-	if (err == -EPIPE)
-		a->reader_gone = true;
+	if (err == -EPIPE || (err == -ETIMEDOUT && stopping))
+		a->reader_gone = true;	/* gone, or not reading while we stop */
 	else if (err)
 		a->write_err = err;
 	return err;
@@ -81,11 +93,12 @@ static int on_event(void *ctx, const void *data, size_t len)
 		.ev = &v.ev,
 		.argv = v.argv,
 		.argv_len = v.argv_len,
-		.proc = pcache__get(a->procs, v.ev.pid, v.ev.start_ns),
+		.proc = pcache__get(a->procs, v.ev.pid, v.ev.start_ns, v.ev.exec_id),
 		.user_name = users__name(a->users, v.ev.uid),
 	};
 	format__event(&a->line, &a->fmt, &in);
-	return a->line.len >= FLUSH_BYTES ? flush_lines(a) : 0;
+	a->pending_lines++;
+	return a->line.len >= FLUSH_BYTES || a->line.oom ? flush_lines(a) : 0;
 }
 
 static void watch_exit(void *ctx, uint32_t pid, bool on)
@@ -139,13 +152,28 @@ static void check_stats(struct app *a)
 	flush_lines(a);
 }
 
-static int setup_signals(sigset_t *mask)
+
+/* Interrupts a write blocked on a full pipe (no SA_RESTART) and wakes the
+ * event loop through the pipe, so a stop is never missed between checks. */
+static void on_stop_signal(int sig)
 {
-	sigemptyset(mask);
-	sigaddset(mask, SIGINT);
-	sigaddset(mask, SIGTERM);
-	signal(SIGPIPE, SIG_IGN);
-	if (sigprocmask(SIG_BLOCK, mask, NULL))
+	int saved = errno;
+
+	stopping = 1;
+	if (write(wake_pipe[1], "", 1) < 0) {
+		/* full: a wakeup is pending already */
+	}
+	errno = saved;
+}
+
+static int setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC))
+		return -errno;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
 		return -errno;
 	return 0;
 }
@@ -171,14 +199,14 @@ static int run_loop(struct app *a)
 	int ep, sfd, rbfd = tracer__fd(a->tracer), err = 0;
 	__u64 last_stats = now_ms();
 	bool got = false;	/* the last look found records: more may follow unannounced */
-	sigset_t mask;
 
-	err = setup_signals(&mask);
+	err = setup_signals();
 	if (err)
 		return err;
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	sink__set_stopping(a->out, &stopping);
+	sfd = wake_pipe[0];
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || ep < 0) {
+	if (ep < 0) {
 		err = -errno;
 		goto out;
 	}
@@ -211,7 +239,7 @@ static int run_loop(struct app *a)
 			check_stats(a);
 			last_stats = now_ms();
 		}
-		if (stop)
+		if (stop || stopping)
 			break;
 	}
 	/* Whatever the kernel handed over before we stopped still goes out. */
@@ -221,8 +249,6 @@ static int run_loop(struct app *a)
 out:
 	if (ep >= 0)
 		close(ep);
-	if (sfd >= 0)
-		close(sfd);
 	return err;
 }
 
@@ -233,6 +259,9 @@ static void summary(const struct app *a)
 		(unsigned long long)a->stats[PS_STAT_RB_DROPS]);
 	if (a->malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)a->malformed);
+	if (a->oom_lost)
+		fprintf(stderr, ", %llu not printed (out of memory)",
+			(unsigned long long)a->oom_lost);
 	if (a->stats[PS_STAT_TRACK_FULL])
 		fprintf(stderr, ", %llu sockets untracked (no close event)",
 			(unsigned long long)a->stats[PS_STAT_TRACK_FULL]);
@@ -330,7 +359,7 @@ report:
 	summary(&a);
 	if (a.write_err)
 		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-a.write_err));
-	code = rc || a.write_err ? 1 : 0;
+	code = rc || a.write_err || a.oom_lost ? 1 : 0;
 cleanup:
 	pcache__free(a.procs);
 	users__free(a.users);

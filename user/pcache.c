@@ -12,6 +12,7 @@ struct entry {
 	struct entry *prev, *next;	/* LRU, most recent first */
 	uint32_t pid;
 	uint64_t ticks;			/* start time, as /proc/PID/stat has it */
+	uint32_t exec_id;
 	bool known;			/* false: no such process could be read */
 	bool watched;
 	uint64_t exited_gen;		/* sweep generation it exited in, or 0 */
@@ -44,7 +45,7 @@ struct pcache *pcache__new(const struct pcache_opts *opts)
 	if (!c->o.max_entries)
 		c->o.max_entries = 8192;
 	if (!c->o.max_cmdline)
-		c->o.max_cmdline = 64 * 1024;
+		c->o.max_cmdline = 8 * 1024;
 	c->nbuckets = 16;
 	while (c->nbuckets < c->o.max_entries * 2)
 		c->nbuckets *= 2;
@@ -142,10 +143,15 @@ static bool load(struct pcache *c, uint32_t pid, uint64_t ticks, struct proc_inf
 		return false;
 	if (!procinfo__link(c->root, pid, "exe", path, sizeof(path)))
 		pi->exe = strdup(path);
-	n = procinfo__read(c->root, pid, "cmdline", c->o.max_cmdline, &buf);
+	/* One byte more than kept tells whether there was more. */
+	n = procinfo__read(c->root, pid, "cmdline", c->o.max_cmdline + 1, &buf);
 	if (n > 0) {
 		pi->cmdline = buf;
 		pi->cmdline_len = (size_t)n;
+		if (pi->cmdline_len > c->o.max_cmdline) {
+			pi->cmdline_len = c->o.max_cmdline;
+			pi->cmdline_cut = true;
+		}
 	} else {
 		free(buf);
 	}
@@ -163,19 +169,20 @@ static bool load(struct pcache *c, uint32_t pid, uint64_t ticks, struct proc_inf
 	return true;
 }
 
-const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t start_ns)
+const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t start_ns,
+				    uint32_t exec_id)
 {
 	uint64_t ticks = procinfo__ticks(start_ns);
 	struct entry *e = find(c, pid);
 	size_t b;
 
-	if (e && e->ticks == ticks) {
+	if (e && e->ticks == ticks && e->exec_id == exec_id) {
 		lru_unlink(c, e);
 		lru_front(c, e);
 		return e->known ? &e->info : NULL;
 	}
 	if (e)
-		drop(c, e);	/* the pid belongs to another process now */
+		drop(c, e);	/* another process, or another program, has the pid now */
 	while (c->count >= c->o.max_entries && c->tail)
 		drop(c, c->tail);
 	e = calloc(1, sizeof(*e));
@@ -183,6 +190,7 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 		return NULL;
 	e->pid = pid;
 	e->ticks = ticks;
+	e->exec_id = exec_id;
 	e->known = load(c, pid, ticks, &e->info);
 	b = bucket(c, pid);
 	e->hnext = c->buckets[b];

@@ -17,6 +17,7 @@ struct proc_info {
 	char *exe;		/* NULL when unknown */
 	char *cmdline;		/* arguments, NUL-separated; NULL when unknown */
 	size_t cmdline_len;
+	bool cmdline_cut;	/* longer than max_cmdline: this is its head */
 	char *cgroup;		/* cgroup v2 path; NULL when unknown */
 	struct container container;
 };
@@ -36,11 +37,13 @@ struct pcache;
 
 struct pcache *pcache__new(const struct pcache_opts *opts);
 /*
- * The details of process pid that started at start_ns (CLOCK_BOOTTIME ns),
- * or NULL when no such process can be read (it is gone, or the pid now
- * belongs to another process).
+ * The details of process pid that started at start_ns (CLOCK_BOOTTIME ns)
+ * and has exec'd exec_id times, or NULL when no such process can be read
+ * (it is gone, or the pid now belongs to another process). A new exec_id
+ * means a new program in the same process: read again.
  */
-const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t start_ns);
+const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t start_ns,
+				    uint32_t exec_id);
 /* The process exited. Its entry stays until the second sweep from now, so
  * events it emitted on the way out still find it. */
 void pcache__exited(struct pcache *c, uint32_t pid);

@@ -516,6 +516,27 @@ def summary_on_sigterm(ctx):
 
 
 @test
+def sigterm_with_a_stuck_reader(ctx):
+    # stdout is a pipe nobody reads: once it is full, writes block. SIGTERM
+    # must still stop portsnoop, promptly and cleanly.
+    r, w = os.pipe()
+    t = subprocess.Popen([ctx.portsnoop, "--json"], stdout=w, stderr=subprocess.PIPE)
+    os.close(w)
+    try:
+        _wait_stderr(t, b"tracing")
+        subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
+                       capture_output=True, check=True)
+        time.sleep(0.5)
+        t.send_signal(signal.SIGTERM)
+        rc = t.wait(timeout=5)
+    finally:
+        if t.poll() is None:
+            t.kill()
+        os.close(r)
+    expect(rc == 0, "stopped cleanly", rc)
+
+
+@test
 def pid_filter(ctx):
     mine = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0, gated=True)
     t = Tracer(ctx.portsnoop, ("--json", "--pid", str(mine.pid)))

@@ -80,6 +80,19 @@ static void test_text_embedded_nul(void **state)
 	sbuf__free(&b);
 }
 
+static void test_cell_spaces(void **state)
+{
+	struct sbuf b = { 0 };
+
+	sbuf__reset(&b);
+	escape__cell(&b, "x  close tcp4", 13);
+	assert_string_equal(sbuf__str(&b), "x\\x20\\x20close\\x20tcp4");
+	sbuf__reset(&b);
+	escape__cell(&b, "a\n b", 4);
+	assert_string_equal(sbuf__str(&b), "a\\x0a\\x20b");
+	sbuf__free(&b);
+}
+
 static void test_json_specials(void **state)
 {
 	struct sbuf b = { 0 };
@@ -126,6 +139,7 @@ int main(void)
 		cmocka_unit_test(test_text_unicode_controls_escaped),
 		cmocka_unit_test(test_text_invalid_utf8),
 		cmocka_unit_test(test_text_embedded_nul),
+		cmocka_unit_test(test_cell_spaces),
 		cmocka_unit_test(test_json_specials),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_utf8_decode),

@@ -101,7 +101,7 @@ static void test_reads_and_caches(void **state)
 
 	proc(fx, 100, 500, "nginx\0-g\0daemon off;\0", 22,
 	     "/system.slice/nginx.service", "/usr/sbin/nginx");
-	pi = pcache__get(c, 100, 500 * NS_PER_TICK + 3);
+	pi = pcache__get(c, 100, 500 * NS_PER_TICK + 3, 0);
 	assert_non_null(pi);
 	assert_string_equal(pi->exe, "/usr/sbin/nginx");
 	assert_int_equal(pi->cmdline_len, 22);
@@ -110,8 +110,14 @@ static void test_reads_and_caches(void **state)
 	assert_string_equal(pi->container.unit, "nginx.service");
 	assert_int_equal(fx->watching, 1);
 	/* A second event of the same process reads nothing. */
-	assert_ptr_equal(pcache__get(c, 100, 500 * NS_PER_TICK), pi);
+	assert_ptr_equal(pcache__get(c, 100, 500 * NS_PER_TICK, 0), pi);
 	assert_int_equal(pcache__loads(c), 1);
+	/* The same process after an execve(): read again. */
+	proc(fx, 100, 500, "nginx\0-s\0reload\0", 16, "/", "/usr/sbin/nginx");
+	pi = pcache__get(c, 100, 500 * NS_PER_TICK, 1);
+	assert_non_null(pi);
+	assert_memory_equal(pi->cmdline, "nginx\0-s\0reload\0", 16);
+	assert_int_equal(pcache__loads(c), 2);
 	pcache__free(c);
 	assert_int_equal(fx->watching, 0);
 }
@@ -123,19 +129,19 @@ static void test_never_lends_a_reused_pid(void **state)
 	const struct proc_info *pi;
 
 	proc(fx, 200, 1000, "first\0", 6, "/a", "/bin/first");
-	pi = pcache__get(c, 200, 1000 * NS_PER_TICK);
+	pi = pcache__get(c, 200, 1000 * NS_PER_TICK, 0);
 	assert_non_null(pi);
 	assert_string_equal(pi->exe, "/bin/first");
 	/* The process exits, another one gets pid 200. */
 	proc(fx, 200, 2000, "second\0", 7, "/b", "/bin/second");
-	pi = pcache__get(c, 200, 2000 * NS_PER_TICK);
+	pi = pcache__get(c, 200, 2000 * NS_PER_TICK, 0);
 	assert_non_null(pi);
 	assert_string_equal(pi->exe, "/bin/second");
 	assert_string_equal(pi->cgroup, "/b");
 	/* A late event of the first process: /proc cannot tell it any more. */
-	assert_null(pcache__get(c, 200, 1000 * NS_PER_TICK));
+	assert_null(pcache__get(c, 200, 1000 * NS_PER_TICK, 0));
 	/* An event of a process that is gone before we look. */
-	assert_null(pcache__get(c, 201, 1000 * NS_PER_TICK));
+	assert_null(pcache__get(c, 201, 1000 * NS_PER_TICK, 0));
 	assert_int_equal(fx->watching, 0);
 	pcache__free(c);
 }
@@ -147,13 +153,13 @@ static void test_bounded(void **state)
 
 	for (unsigned pid = 300; pid < 310; pid++) {
 		proc(fx, pid, pid, "x\0", 2, "/", "/bin/x");
-		assert_non_null(pcache__get(c, pid, pid * NS_PER_TICK));
+		assert_non_null(pcache__get(c, pid, pid * NS_PER_TICK, 0));
 		assert_true(pcache__count(c) <= 4);
 	}
 	assert_int_equal(pcache__count(c), 4);
 	assert_int_equal(fx->watching, 4);
 	/* The most recent ones stayed. */
-	assert_non_null(pcache__get(c, 309, 309 * NS_PER_TICK));
+	assert_non_null(pcache__get(c, 309, 309 * NS_PER_TICK, 0));
 	assert_int_equal(pcache__loads(c), 10);
 	pcache__free(c);
 	assert_int_equal(fx->watching, 0);
@@ -165,11 +171,11 @@ static void test_exit_then_sweep(void **state)
 	struct pcache *c = cache(fx, 16);
 
 	proc(fx, 400, 7, "y\0", 2, "/", "/bin/y");
-	assert_non_null(pcache__get(c, 400, 7 * NS_PER_TICK));
+	assert_non_null(pcache__get(c, 400, 7 * NS_PER_TICK, 0));
 	pcache__exited(c, 400);
 	/* Events it emitted on its way out still find it... */
 	pcache__sweep(c);
-	assert_non_null(pcache__get(c, 400, 7 * NS_PER_TICK));
+	assert_non_null(pcache__get(c, 400, 7 * NS_PER_TICK, 0));
 	assert_int_equal(pcache__count(c), 1);
 	/* ...until the next sweep. */
 	pcache__sweep(c);
