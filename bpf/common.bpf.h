@@ -54,20 +54,12 @@ struct {
 
 /* What a close event needs once the socket is going away: the port it held.
  * Keyed by socket cookie, filled when a bind or listen succeeds. */
-struct tracked {
-	__u32 netns;
-	__u16 family;
-	__u16 proto;
-	__u16 sock_type;
-	__u16 lport;
-	__u8 laddr[16];
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u64);
-	__type(value, struct tracked);
+	__type(value, struct ps_tracked);
 } tracked SEC(".maps") __weak;
 
 static __always_inline void stat_inc(__u32 idx)
@@ -265,7 +257,7 @@ static __always_inline void fill_sock(struct ps_event *e, struct sock *sk, bool 
 
 static __always_inline void track_sock(const struct ps_event *e)
 {
-	struct tracked t = {
+	struct ps_tracked t = {
 		.netns = e->netns,
 		.family = e->family,
 		.proto = e->proto,

@@ -94,6 +94,20 @@ struct ps_owner {
 	char comm[PS_COMM_LEN];
 };
 
+/*
+ * A socket whose release is reported (the "tracked" map, keyed by socket
+ * cookie): filled by bind/listen in the kernel, and by userspace from the
+ * snapshot for sockets that existed before portsnoop started.
+ */
+struct ps_tracked {
+	__u32 netns;
+	__u16 family;
+	__u16 proto;
+	__u16 sock_type;
+	__u16 lport;
+	__u8 laddr[16];
+};
+
 /* Indexes of the per-CPU counters in the "stats" map. */
 enum ps_stat {
 	PS_STAT_RB_DROPS = 0,	/* ring buffer reserve failed: event lost */

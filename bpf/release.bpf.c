@@ -6,7 +6,7 @@ SEC("cgroup/sock_release")
 int cg_sock_release(struct bpf_sock *ctx)
 {
 	__u64 cookie = bpf_get_socket_cookie(ctx);
-	struct tracked *t = bpf_map_lookup_elem(&tracked, &cookie);
+	struct ps_tracked *t = bpf_map_lookup_elem(&tracked, &cookie);
 	struct ps_event e = {};
 
 	if (!t)

@@ -20,6 +20,7 @@ enum val_type {
 	V_BOOL,
 	V_TIME,		/* CLOCK_REALTIME ns */
 	V_ARGS,		/* NUL-separated, from another process: a JSON array */
+	V_HOLDERS,	/* the processes holding a port */
 };
 
 struct val {
@@ -191,12 +192,21 @@ static void get_result(const struct format_input *in, const struct format_ctx *c
 struct val *v)
 {
 	const struct ps_event *ev = in->ev;
-	if (ev->err)
+	if (ev->err && in->nholders)
+		v->type = V_HOLDERS;	/* "EADDRINUSE held by ..." */
+	else if (ev->err)
 		set_str(v, names__errno(ev->err, v->buf, sizeof(v->buf)));
 	else if (ev->kind == PS_EV_CONNECT_RESULT)
 		set_str(v, "established");
 	else if (ev->kind != PS_EV_CLOSE)
 		set_str(v, "ok");
+}
+
+static void get_holders(const struct format_input *in, const struct format_ctx *ctx,
+			struct val *v)
+{
+	if (in->nholders)
+		v->type = V_HOLDERS;
 }
 
 static void get_error(const struct format_input *in, const struct format_ctx *ctx,
@@ -479,6 +489,7 @@ static const struct field fields[] = {
 	{ "container.runtime", NULL, 0, get_container_rt },
 	{ "portsnoop.requested", NULL, 0, get_requested },
 	{ "portsnoop.backlog", NULL, 0, get_backlog },
+	{ "portsnoop.holders", NULL, 0, get_holders },
 	{ "portsnoop.netns", NULL, 0, get_netns },
 	{ "portsnoop.cgroup.id", NULL, 0, get_cgroup },
 	{ "portsnoop.cgroup.path", NULL, 0, get_cgroup_path },
@@ -505,7 +516,8 @@ static void joined(struct sbuf *b, const char *s, size_t n,
 	}
 }
 
-static void cell(struct sbuf *b, const struct field *f, const struct val *v, bool last)
+static void cell(struct sbuf *b, const struct field *f, const struct val *v, bool last,
+		 const struct format_input *in)
 {
 	size_t start = b->len;
 	char t[32];
@@ -530,6 +542,18 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 	case V_TIME:
 		timefmt__clock((int64_t)v->u, t, sizeof(t));
 		sbuf__puts(b, t);
+		break;
+	case V_HOLDERS:
+		sbuf__puts(b, names__errno(in->ev->err, t, sizeof(t)));
+		sbuf__puts(b, " held by ");
+		for (size_t i = 0; i < in->nholders; i++) {
+			const struct ps_owner *o = &in->holders[i];
+
+			if (i)
+				sbuf__putc(b, ',');
+			escape__cell(b, o->comm, strnlen(o->comm, sizeof(o->comm)));
+			sbuf__printf(b, "[%u]", o->pid);
+		}
 		break;
 	}
 	if (!last) {
@@ -564,7 +588,8 @@ void format__header(struct sbuf *b, const struct format_ctx *ctx)
 	sbuf__putc(b, '\n');
 }
 
-static void json_member(struct jw *w, const char *key, const struct val *v)
+static void json_member(struct jw *w, const char *key, const struct val *v,
+			const struct format_input *in)
 {
 	char t[112];
 
@@ -590,6 +615,26 @@ static void json_member(struct jw *w, const char *key, const struct val *v)
 		timefmt__rfc3339((int64_t)v->u, t, sizeof(t));
 		jw__cstr(w, key, t);
 		break;
+	case V_HOLDERS: {
+		struct sbuf list = { 0 };
+		struct jw ow;
+
+		sbuf__putc(&list, '[');
+		for (size_t i = 0; i < in->nholders; i++) {
+			const struct ps_owner *o = &in->holders[i];
+
+			if (i)
+				sbuf__putc(&list, ',');
+			jw__begin(&ow, &list);
+			jw__uint(&ow, "pid", o->pid);
+			jw__str(&ow, "name", o->comm, strnlen(o->comm, sizeof(o->comm)));
+			jw__end(&ow);
+		}
+		sbuf__putc(&list, ']');
+		jw__raw(w, key, list.p, list.len);
+		sbuf__free(&list);
+		break;
+	}
 	}
 }
 
@@ -608,9 +653,9 @@ void format__event(struct sbuf *b, const struct format_ctx *ctx,
 			continue;
 		f->get(in, ctx, &v);
 		if (ctx->mode == FORMAT_TABLE)
-			cell(b, f, &v, last_column(i));
+			cell(b, f, &v, last_column(i), in);
 		else
-			json_member(&w, f->key, &v);
+			json_member(&w, f->key, &v, in);
 	}
 	if (ctx->mode == FORMAT_JSON)
 		jw__end(&w);

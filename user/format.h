@@ -32,6 +32,8 @@ struct format_input {
 	size_t argv_len;
 	const struct proc_info *proc;	/* from /proc, or NULL */
 	const char *user_name;		/* or NULL */
+	const struct ps_owner *holders;	/* EADDRINUSE: who holds the port */
+	size_t nholders;
 };
 
 /* The table's header line; nothing in JSON mode. */

@@ -121,3 +121,58 @@ void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
 	else
 		json_record(b, d, owners, n);
 }
+
+/* Pad the cell that starts at start to width w, then one space. */
+static void end_cell(struct sbuf *b, size_t start, size_t w)
+{
+	sbuf__pad(b, start, w);
+	sbuf__putc(b, ' ');
+}
+
+void listing__state(struct sbuf *b, const struct format_ctx *ctx,
+		    const struct diag_sock *d, const struct ps_owner *o, size_t n)
+{
+	char t[112], pc[24], ep[NAMES_ADDR_LEN];
+	size_t start = b->len, shown = 0;
+
+	if (ctx->mode == FORMAT_JSON) {
+		json_record(b, d, o, n);
+		return;
+	}
+	timefmt__clock(timefmt__now(), t, sizeof(t));
+	sbuf__puts(b, t);
+	end_cell(b, start, 12);
+	start = b->len;
+	if (n)
+		sbuf__u64(b, o[0].pid);
+	else
+		sbuf__putc(b, '-');
+	end_cell(b, start, 7);
+	start = b->len;
+	if (n)
+		escape__cell(b, o[0].comm, strnlen(o[0].comm, sizeof(o[0].comm)));
+	else
+		sbuf__putc(b, '-');
+	end_cell(b, start, 16);
+	start = b->len;
+	sbuf__puts(b, "state");
+	end_cell(b, start, 8);
+	start = b->len;
+	sbuf__puts(b, proto_col(d, pc, sizeof(pc)));
+	end_cell(b, start, 6);
+	start = b->len;
+	sbuf__puts(b, names__endpoint(d->family, d->laddr, d->lport, ep, sizeof(ep)));
+	end_cell(b, start, 24);
+	start = b->len;
+	sbuf__putc(b, '-');
+	end_cell(b, start, 24);
+	sbuf__puts(b, d->state == TCP_LISTEN ? "listening" : "bound");
+	for (size_t i = 0; i < n; i++) {
+		if (!first_of_pid(o, i))
+			continue;
+		sbuf__puts(b, shown++ ? "," : ", held by ");
+		escape__cell(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
+		sbuf__printf(b, "[%u]", o[i].pid);
+	}
+	sbuf__putc(b, '\n');
+}

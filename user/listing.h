@@ -19,4 +19,12 @@ void listing__header(struct sbuf *b, const struct format_ctx *ctx);
 void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
 		     const struct diag_sock *d, const struct ps_owner *owners, size_t n);
 
+/*
+ * The same socket as a record of the event stream, before the live events:
+ * JSON as above; in the table, a row in the event columns with EVENT
+ * "state".
+ */
+void listing__state(struct sbuf *b, const struct format_ctx *ctx,
+		    const struct diag_sock *d, const struct ps_owner *owners, size_t n);
+
 #endif

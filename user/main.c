@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,7 +17,10 @@
 #include "commands.h"
 #include "event.h"
 #include "format.h"
+#include "holders.h"
+#include "listing.h"
 #include "pcache.h"
+#include "snapshot.h"
 #include "sbuf.h"
 #include "sink.h"
 #include "timefmt.h"
@@ -40,8 +45,10 @@ struct app {
 	struct tracer *tracer;
 	struct pcache *procs;
 	struct users *users;
+	struct holders *holders;
 	char boot_id[40];
 	__u64 events;
+	__u64 initial;		/* state records of sockets that existed */
 	__u64 malformed;
 	__u64 stats[PS_STAT__MAX];
 	__u64 oom_lost;		/* formatted, but memory ran out before output */
@@ -79,6 +86,7 @@ static int on_event(void *ctx, const void *data, size_t len)
 	struct app *a = ctx;
 	struct event_view v;
 	struct format_input in;
+	struct ps_owner held[HOLDERS_MAX];
 
 	if (event__decode(data, len, &v)) {
 		a->malformed++;
@@ -96,9 +104,56 @@ static int on_event(void *ctx, const void *data, size_t len)
 		.proc = pcache__get(a->procs, v.ev.pid, v.ev.start_ns, v.ev.exec_id),
 		.user_name = users__name(a->users, v.ev.uid),
 	};
+	/* Who is in the way: asked of the system now, once a second at most. */
+	if (v.ev.err == EADDRINUSE && (v.ev.kind == PS_EV_BIND || v.ev.kind == PS_EV_LISTEN) &&
+	    !(v.ev.flags & PS_F_NO_ADDR)) {
+		in.holders = held;
+		in.nholders = holders__find(a->holders, v.ev.netns, v.ev.proto, v.ev.lport, held);
+	}
 	format__event(&a->line, &a->fmt, &in);
 	a->pending_lines++;
 	return a->line.len >= FLUSH_BYTES || a->line.oom ? flush_lines(a) : 0;
+}
+
+/*
+ * The sockets that existed before we attached, as state records ahead of
+ * the live events; their releases are reported from now on too.
+ */
+static int initial_state(struct app *a)
+{
+	struct snapshot_opts so = { .tcp = true, .udp = true };
+	struct snapshot snap;
+	char err[256];
+
+	if (snapshot__collect(&snap, &so, err, sizeof(err))) {
+		fprintf(stderr, "portsnoop: no initial state: %s\n", err);
+		snapshot__free(&snap);
+		return 0;	/* live tracing still works */
+	}
+	for (size_t i = 0; i < snap.n; i++) {
+		const struct diag_sock *d = &snap.socks[i];
+		struct ps_tracked t = {
+			.netns = d->netns, .family = d->family, .proto = d->proto,
+			.sock_type = d->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM,
+			.lport = d->lport,
+		};
+		size_t n;
+		const struct ps_owner *o = owners__find(&snap.owners, d->inode, &n);
+
+		memcpy(t.laddr, d->laddr, sizeof(t.laddr));
+		if (d->cookie)
+			tracer__track(a->tracer, d->cookie, &t);
+		if (a->opts.pid && !(n && o[0].pid == a->opts.pid))
+			continue;
+		if (a->opts.port && d->lport != a->opts.port)
+			continue;
+		listing__state(&a->line, &a->fmt, d, o, n);
+		a->initial++;
+		if (a->line.len >= FLUSH_BYTES && flush_lines(a))
+			break;
+	}
+	snapshot__free(&snap);
+	return flush_lines(a);
 }
 
 static void watch_exit(void *ctx, uint32_t pid, bool on)
@@ -257,6 +312,8 @@ static void summary(const struct app *a)
 	fprintf(stderr, "portsnoop: %llu events, %llu lost",
 		(unsigned long long)a->events,
 		(unsigned long long)a->stats[PS_STAT_RB_DROPS]);
+	if (a->initial)
+		fprintf(stderr, ", %llu sockets existed before", (unsigned long long)a->initial);
 	if (a->malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)a->malformed);
 	if (a->oom_lost)
@@ -318,7 +375,8 @@ int main(int argc, char **argv)
 	read_boot_id(a.boot_id, sizeof(a.boot_id));
 	a.fmt.boot_id = a.boot_id[0] ? a.boot_id : NULL;
 	a.users = users__new("/etc/passwd");
-	if (!a.users)
+	a.holders = holders__new();
+	if (!a.users || !a.holders)
 		goto cleanup;
 
 	topts.tgid = a.opts.pid;
@@ -351,6 +409,8 @@ int main(int argc, char **argv)
 	format__header(&a.line, &a.fmt);
 	if (flush_lines(&a) && !a.reader_gone)
 		goto report;
+	if (!a.opts.no_initial && initial_state(&a) && !a.reader_gone)
+		goto report;
 	fprintf(stderr, "portsnoop: tracing, Ctrl-C to stop\n");
 	rc = run_loop(&a);
 	if (rc)
@@ -363,6 +423,7 @@ report:
 cleanup:
 	pcache__free(a.procs);
 	users__free(a.users);
+	holders__free(a.holders);
 	tracer__free(a.tracer);
 	sink__free(a.out);
 	sbuf__free(&a.line);

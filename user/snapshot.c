@@ -217,8 +217,11 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	}
 	rc = list_netns(&ns, &nns);
 	for (size_t i = 0; !rc && i < nns; i++) {
-		int nl = diag_socket_in(ns[i].pid, home);
+		int nl;
 
+		if (o->netns && ns[i].inode != o->netns)
+			continue;
+		nl = diag_socket_in(ns[i].pid, home);
 		if (nl == -ENOENT || nl == -ESRCH)
 			continue;	/* the process left in the meantime */
 		if (nl < 0) {

@@ -16,6 +16,7 @@ struct snapshot_opts {
 	bool tcp;		/* TCP and MPTCP listeners */
 	bool udp;		/* unconnected bound UDP sockets */
 	uint16_t port;		/* only this local port; 0 = all */
+	uint32_t netns;		/* only this network namespace; 0 = all */
 };
 
 struct snapshot {

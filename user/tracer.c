@@ -212,6 +212,14 @@ int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX])
 	return 0;
 }
 
+int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what)
+{
+	int fd = bpf_map__fd(t->skel->maps.tracked);
+
+	return bpf_map_update_elem(fd, &cookie, what, BPF_NOEXIST) && errno != EEXIST
+		       ? -errno : 0;
+}
+
 int tracer__watch(struct tracer *t, __u32 pid, bool on)
 {
 	int fd = bpf_map__fd(t->skel->maps.watched);

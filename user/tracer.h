@@ -41,6 +41,8 @@ int tracer__fd(const struct tracer *t);
 int tracer__consume(struct tracer *t);
 /* Kernel-side counters summed over CPUs, indexed by enum ps_stat. */
 int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX]);
+/* Report the release of a socket that existed before we started. */
+int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what);
 /* Ask for (on) or stop asking for a PS_EV_EXIT record when pid exits. */
 int tracer__watch(struct tracer *t, __u32 pid, bool on);
 /* How each hook is attached, for --verbose: "bind=tracepoint ...". */

@@ -508,7 +508,7 @@ def summary_on_sigterm(ctx):
     rest, err = t.communicate(timeout=10)
     out += rest
     expect(t.returncode == 0, "SIGTERM is a clean stop", t.returncode, err)
-    n = len([l for l in out.split(b"\n") if l.strip()])
+    n = len([l for l in out.split(b"\n") if l.strip() and b'"kind":"state"' not in l])
     m = re.search(rb"portsnoop: (\d+) events, (\d+) lost", err)
     expect(m is not None, "summary on stderr", err)
     expect(int(m.group(1)) == n, "summary counts the lines printed", n, m.group(0))
@@ -562,7 +562,8 @@ def port_filter(ctx):
         time.sleep(0.3)
     finally:
         t.stop()
-    expect(not [e for e in t.events if e["process"]["pid"] == b.pid], "port 10 filtered")
+    expect(not [e for e in t.events if e.get("process", {}).get("pid") == b.pid],
+           "port 10 filtered")
 
 
 @test
@@ -688,7 +689,7 @@ def other_cgroup_and_pid_namespace(ctx):
         expect(r.returncode == 0, "workload ran", r.stdout, r.stderr)
         rep = json.loads(r.stdout)
         expect(rep["pid"] == 1, "first process of its pid namespace", rep)
-        evs = ctx.tracer.wait_for(lambda e: e["process"].get("name") == "inns" and
+        evs = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("name") == "inns" and
                                   e["event"]["action"] == "bind")
         ev = one(evs, "bind")
         expect(ev["process"]["pid"] != 1, "the global pid", ev["process"])
@@ -700,6 +701,195 @@ def other_cgroup_and_pid_namespace(ctx):
         expect(ev["server"]["port"] == rep["lport"], "its port", ev["server"], rep)
     finally:
         os.rmdir(cg)
+
+
+# --- state: what existed before, and who holds what ------------------------
+
+def parse_ss(text):
+    """ss -Htulpn lines -> {(proto, ip, port): set(pids)}."""
+    socks = {}
+    for line in text.splitlines():
+        f = line.split()
+        if len(f) < 5:
+            continue
+        proto = f[0]
+        local = f[4]
+        host, _, port = local.rpartition(":")
+        host = host.strip("[]")
+        if host == "*":
+            host = "::"
+        pids = frozenset(int(p) for p in re.findall(r"pid=(\d+)", line))
+        socks.setdefault((proto, host, int(port)), []).append(pids)
+    return {k: sorted(v, key=sorted) for k, v in socks.items()}
+
+
+def ls_records(ctx, *args):
+    r = subprocess.run([ctx.portsnoop, "ls", "--json", *args], capture_output=True,
+                       timeout=60)
+    expect(r.returncode == 0, "ls ran", r.returncode, r.stderr)
+    return [json.loads(l) for l in r.stdout.splitlines()]
+
+
+def ls_as_ss(records, netns):
+    socks = {}
+    for e in records:
+        if e["portsnoop"]["netns"] != netns:
+            continue
+        proto = "udp" if e["network"]["transport"] == "udp" else "tcp"
+        socks.setdefault((proto, e["server"]["ip"], e["server"]["port"]), []).append(
+            frozenset(o["pid"] for o in e["portsnoop"]["owners"]))
+    return {k: sorted(v, key=sorted) for k, v in socks.items()}
+
+
+class Holders:
+    """Processes that hold sockets in a namespace until .release()."""
+
+    def __init__(self):
+        self.procs = []
+
+    def add(self, w):
+        self.procs.append(w)
+        return w
+
+    def release(self):
+        for w in self.procs:
+            try:
+                w.proc.stdin.close()
+                w.proc.wait(timeout=10)
+            except Exception:  # noqa: BLE001 — best effort cleanup
+                w.proc.kill()
+
+
+def workers(ctx, ns, n, log):
+    p = subprocess.Popen(["ip", "netns", "exec", ns, "/usr/bin/python3",
+                          os.path.join(os.path.dirname(__file__), "workers.py"), log, str(n)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    rep = json.loads(p.stdout.readline())
+    p.report = rep
+    return p
+
+
+@test
+def ls_matches_ss(ctx):
+    h = Holders()
+    other = Netns("portsnoop-live-b-%d" % os.getpid())
+    pool = None
+    try:
+        h.add(Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True))
+        h.add(Work(ctx, "listen", "tcp", 6, "::", 0, 5, hold=True))
+        h.add(Work(ctx, "bind", "udp", 4, "0.0.0.0", 0, hold=True))
+        h.add(Work(ctx, "bind", "udp", 6, "::1", 0, hold=True))
+        h.add(Work(ctx, "listen", "tcp", 6, "::ffff:127.0.0.1", 0, 5, hold=True))
+        first = h.add(Work(ctx, "--reuseport", "listen", "tcp", 4, "0.0.0.0", 0, 5, hold=True))
+        h.add(Work(ctx, "--reuseport", "listen", "tcp", 4, "0.0.0.0", first.port, 5,
+                   hold=True))
+        pool = workers(ctx, ctx.ns.name, 2, "/tmp/portsnoop-live-%d.log" % os.getpid())
+        saved, ctx.ns = ctx.ns, other
+        try:
+            h.add(Work(ctx, "listen", "tcp", 4, "0.0.0.0", 0, 5, hold=True))
+        finally:
+            ctx.ns = saved
+        recs = ls_records(ctx)
+        for ns in (ctx.ns, other):
+            ss = subprocess.run(["ip", "netns", "exec", ns.name, "ss", "-Htulpn"],
+                                capture_output=True, text=True, check=True).stdout
+            want, got = parse_ss(ss), ls_as_ss(recs, ns.inode)
+            expect(want and got == want, "ls = ss -tulpn in namespace %s" % ns.name,
+                   sorted(got.items()), sorted(want.items()))
+        mine = ls_as_ss(recs, ctx.ns.inode)
+        expect(mine[("tcp", "0.0.0.0", pool.report["port"])] ==
+               [frozenset([pool.report["pid"], *pool.report["kids"]])],
+               "master and workers named")
+        expect(len(mine[("tcp", "0.0.0.0", first.port)]) == 2, "a SO_REUSEPORT group of two",
+               mine[("tcp", "0.0.0.0", first.port)])
+    finally:
+        h.release()
+        if pool:
+            pool.stdin.close()
+            pool.wait(timeout=10)
+        other.delete()
+
+
+@test
+def who_names_every_holder(ctx):
+    log = "/tmp/portsnoop-live-who-%d.log" % os.getpid()
+    pool = workers(ctx, ctx.ns.name, 2, log)
+    try:
+        port = pool.report["port"]
+        r = subprocess.run([ctx.portsnoop, "who", "%d/tcp" % port, "--json"],
+                           capture_output=True, timeout=60)
+        expect(r.returncode == 0, "who found it", r.returncode, r.stderr)
+        lines = [json.loads(l) for l in r.stdout.splitlines()]
+        lines = [l for l in lines if l["portsnoop"]["netns"] == ctx.ns.inode]
+        pids = sorted(l["process"]["pid"] for l in lines)
+        expect(pids == sorted([pool.report["pid"], *pool.report["kids"]]),
+               "master and both workers", pids, pool.report)
+        for l in lines:
+            p = l["process"]
+            expect(p["args"][-2:] == [log, "2"], "command line", p)
+            expect(p["executable"].startswith("/usr/bin/python3"), "executable", p)
+            expect(p["working_directory"] == os.getcwd(), "cwd", p)
+            expect(log in l["portsnoop"]["files_written"], "its log file", l["portsnoop"])
+            want_parent = os.getpid() if p["pid"] == pool.report["pid"] else pool.report["pid"]
+            if p["pid"] != pool.report["pid"]:
+                expect(p["parent"]["pid"] == want_parent, "workers' parent", p)
+            expect(l["user"] == {"id": 0, "name": "root"}, "user", l["user"])
+            expect(l["server"]["port"] == port, "port", l["server"])
+        r = subprocess.run([ctx.portsnoop, "who", "%d/udp" % port], capture_output=True,
+                           timeout=60)
+        expect(r.returncode == 1 and b"nobody holds port %d/udp" % port in r.stderr and
+               r.stdout == b"", "nobody holds the UDP port", r)
+    finally:
+        pool.stdin.close()
+        pool.wait(timeout=10)
+        if os.path.exists(log):
+            os.unlink(log)
+
+
+@test
+def initial_state_then_close(ctx):
+    holder = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
+    t = Tracer(ctx.portsnoop)
+    try:
+        states = t.wait_for(lambda e: e["event"]["kind"] == "state" and
+                            e["server"]["port"] == holder.port and
+                            e["portsnoop"]["netns"] == ctx.ns.inode)
+        st = one(states, "state record")
+        expect(st["event"]["action"] == "listening", "listening", st["event"])
+        expect([o["pid"] for o in st["portsnoop"]["owners"]] == [holder.pid], "owner", st)
+        holder.release()
+        close = one(t.of_pid(holder.pid, "close"), "close of a socket older than portsnoop")
+        expect(close["server"] == {"ip": "127.0.0.1", "port": holder.port}, "its port", close)
+        expect(close["portsnoop"]["cookie"] == st["portsnoop"]["cookie"], "same cookie")
+    finally:
+        t.stop()
+        if holder.proc.poll() is None:
+            holder.release()
+
+
+@test
+def no_initial_skips_state(ctx):
+    holder = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0, hold=True)
+    try:
+        t = Tracer(ctx.portsnoop, ("--json", "--no-initial"))
+        time.sleep(0.3)
+        t.stop()
+        expect(not [e for e in t.events if e["event"]["kind"] == "state"], "no state records")
+    finally:
+        holder.release()
+
+
+@test
+def eaddrinuse_names_the_holder(ctx):
+    holder = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
+    try:
+        w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", holder.port)
+        expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+        ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+        expect(ev["portsnoop"].get("holders") == [{"pid": holder.pid, "name": "sockwork"}],
+               "the holder", ev["portsnoop"])
+    finally:
+        holder.release()
 
 
 def main():
