@@ -76,6 +76,7 @@ live: all $(LIVE_BINS)
 bench: all $(BENCH_BINS)
 	$(Q)$(PYTHON) bench/run_bench.py bindloop --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py churn --build $(OUT)
+	$(Q)$(PYTHON) bench/run_bench.py snapshot --build $(OUT)
 
 # Sanitizer build of everything in its own output folder, then all tests.
 sanitize: deps

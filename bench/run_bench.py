@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -125,9 +126,60 @@ def churn(args):
                                                   100.0 * with_exe / max(n, 1)))
 
 
+def timed(cmd):
+    """Wall seconds and peak RSS (KiB) of one run of cmd, output discarded."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("bench: %s failed" % " ".join(cmd))
+    return wall, ru.ru_maxrss
+
+
+def snapshot(args):
+    """Who holds what: portsnoop ls against ss, netstat and lsof, side by side."""
+    ns = "portsnoop-bench-%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+    holder = subprocess.Popen(["ip", "netns", "exec", ns,
+                               os.path.join(args.build, "bench", "holdsocks"), "4",
+                               str(args.listeners // 4), str(args.listeners // 4)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        if holder.stdout.readline().strip() != b"ready":
+            sys.exit("bench: holdsocks failed")
+        inns = ["ip", "netns", "exec", ns]
+        tools = [("portsnoop ls", [os.path.join(args.build, "portsnoop"), "ls"]),
+                 ("ss -tulpn", inns + ["ss", "-tulpn"]),
+                 ("netstat -tulpn", inns + ["netstat", "-tulpn"]),
+                 ("lsof -nP -i", inns + ["lsof", "-nP", "-i"])]
+        tools = [t for t in tools if shutil.which(t[1][4] if t[1][0] == "ip" else t[1][0])]
+        res = {name: [] for name, _ in tools}
+        for _ in range(args.rounds):
+            for name, cmd in tools:
+                res[name].append(timed(cmd))
+        ss_wall = statistics.median(w for w, _ in res["ss -tulpn"])
+        ss_rss = max(m for _, m in res["ss -tulpn"])
+        print("snapshot: %d TCP listeners + %d bound UDP sockets held by 4 processes, "
+              "median of %d rounds" % (args.listeners, args.listeners, args.rounds))
+        for name, _ in tools:
+            wall = statistics.median(w for w, _ in res[name])
+            rss = max(m for _, m in res[name])
+            print("  %-15s %8.1f ms  %6.2fx ss   peak RSS %7d KiB  %5.2fx ss" % (
+                name, wall * 1e3, wall / ss_wall, rss, rss / ss_rss))
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+        subprocess.run(["ip", "netns", "del", ns])
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", nargs="?", default="bindloop", choices=("bindloop", "churn"))
+    ap.add_argument("what", nargs="?", default="bindloop",
+                    choices=("bindloop", "churn", "snapshot"))
+    ap.add_argument("--listeners", type=int, default=20000,
+                    help="snapshot: TCP listeners, and as many UDP sockets")
     ap.add_argument("--build", default="build")
     ap.add_argument("-n", type=int, default=50000, help="iterations per run")
     ap.add_argument("--rounds", type=int, default=5)
@@ -139,6 +191,9 @@ def main():
         sys.exit("bench: needs root (it loads portsnoop)")
     if args.what == "churn":
         churn(args)
+        return
+    if args.what == "snapshot":
+        snapshot(args)
         return
 
     base, trace = [], []

@@ -3,7 +3,9 @@
 #include "owners.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -19,8 +21,9 @@ static int from_iter(struct owners *o)
 {
 	struct owners_bpf *skel;
 	struct bpf_link *link = NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	/* Whole records at a time, straight into o: no copy of the output. */
+	static char buf[2048 * sizeof(struct ps_owner)];
+	size_t len = 0;
 	int fd = -1, err;
 
 	skel = owners_bpf__open_and_load();
@@ -33,35 +36,32 @@ static int from_iter(struct owners *o)
 		err = fd < 0 ? -errno : 0;
 	}
 	while (!err) {
-		ssize_t n;
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+		size_t whole;
 
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, cap ? cap * 2 : 1 << 20);
-
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 1 << 20;
-		}
-		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n < 0) {
 			err = -errno;
-		else if (n == 0)
 			break;
-		else
-			len += (size_t)n;
+		}
+		if (n == 0) {
+			err = len ? -EBADMSG : 0;	/* a record cut short */
+			break;
+		}
+		len += (size_t)n;
+		whole = len - len % sizeof(struct ps_owner);
+		err = owners__from_records(o, buf, whole);
+		memmove(buf, buf + whole, len - whole);
+		len -= whole;
 	}
-	if (!err)
-		err = owners__from_records(o, buf, len);
-	free(buf);
 	if (fd >= 0)
 		close(fd);
 	bpf_link__destroy(link);
 	owners_bpf__destroy(skel);
+	/* libbpf's copy of the kernel's BTF is the biggest thing we ever hold:
+	 * give it back before the socket dumps grow. */
+	malloc_trim(0);
 	return err;
 }
 

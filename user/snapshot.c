@@ -215,7 +215,12 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		snprintf(err, errsz, "cannot open /proc/self/ns/net: %s", strerror(-rc));
 		return rc;
 	}
-	rc = list_netns(&ns, &nns);
+	/* Owners first: the iterator's memory is gone before the dumps grow. */
+	rc = owners__collect(&s->owners, &s->owners_how);
+	if (rc)
+		snprintf(err, errsz, "cannot list socket owners: %s", strerror(-rc));
+	if (!rc)
+		rc = list_netns(&ns, &nns);
 	for (size_t i = 0; !rc && i < nns; i++) {
 		int nl;
 
@@ -245,9 +250,6 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		merge_mptcp(s);
 		if (s->n)
 			qsort(s->socks, s->n, sizeof(*s->socks), cmp_sock);
-		rc = owners__collect(&s->owners, &s->owners_how);
-		if (rc)
-			snprintf(err, errsz, "cannot list socket owners: %s", strerror(-rc));
 	}
 	return rc;
 }
