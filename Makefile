@@ -122,11 +122,11 @@ $(OUT)/user/%.o: user/%.c | $(OUT)/user
 
 $(OUT)/portsnoop: $(APP_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lpthread -o $@
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(OUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) -lcmocka -lpthread -o $@
 
 $(OUT)/tests/%: tests/live/%.c | $(OUT)/tests
 	$(call msg,CC,$@)

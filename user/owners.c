@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int owners__add(struct owners *o, const struct ps_owner *rec)
@@ -89,16 +91,15 @@ static int scan_pid(struct owners *o, int procfd, const char *pid)
 	}
 	read_comm(piddir, rec.comm);
 	while (!err && (de = readdir(d))) {
-		char link[64];
-		ssize_t n;
+		struct stat st;
 
 		if (!is_pid(de->d_name))
 			continue;
-		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
-		if (n < 9 || memcmp(link, "socket:[", 8))
+		/* Following the fd's link stats the socket itself: its inode is the
+		 * one sock_diag reports, with no "socket:[N]" text to build. */
+		if (fstatat(dirfd(d), de->d_name, &st, 0) || !S_ISSOCK(st.st_mode))
 			continue;
-		link[n] = '\0';
-		rec.inode = strtoull(link + 8, NULL, 10);
+		rec.inode = st.st_ino;
 		rec.fd = (uint32_t)atoi(de->d_name);
 		err = owners__add(o, &rec);
 	}
@@ -107,25 +108,96 @@ static int scan_pid(struct owners *o, int procfd, const char *pid)
 	return err;
 }
 
+/* The pids in /proc, as directory names. */
+static int list_pids(int procfd, char (**out)[16], size_t *count)
+{
+	DIR *d = fdopendir(dup(procfd));
+	char (*v)[16] = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (!is_pid(de->d_name) || strlen(de->d_name) >= 16)
+			continue;
+		if (n == cap) {
+			char (*nv)[16] = realloc(v, (cap ? cap * 2 : 1024) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				closedir(d);
+				return -ENOMEM;
+			}
+			v = nv;
+			cap = cap ? cap * 2 : 1024;
+		}
+		strcpy(v[n++], de->d_name);
+	}
+	closedir(d);
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+struct walk {
+	int procfd;
+	char (*pids)[16];
+	size_t npids;
+	size_t *next;		/* shared: the next pid to take */
+	struct owners found;
+	int err;
+};
+
+/* Each thread takes the next pid: one process with 10,000 fds does not
+ * leave the other threads idle. */
+static void *walk_pids(void *arg)
+{
+	struct walk *w = arg;
+	size_t i;
+
+	while (!w->err && (i = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) < w->npids)
+		w->err = scan_pid(&w->found, w->procfd, w->pids[i]);
+	return NULL;
+}
+
+/*
+ * Every process's fds, walked by as many threads as there are CPUs (up to
+ * 8): the cost is one readdir and one stat per fd, all in the kernel.
+ */
 int owners__from_proc(struct owners *o, const char *root)
 {
 	int procfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct dirent *de;
-	int err = 0;
-	DIR *d;
+	struct walk w[8];
+	pthread_t tid[8];
+	char (*pids)[16] = NULL;
+	size_t npids = 0, nthreads, next = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int err;
 
 	if (procfd < 0)
 		return -errno;
-	d = fdopendir(dup(procfd));
-	if (!d) {
-		err = -errno;
-		close(procfd);
-		return err;
+	err = list_pids(procfd, &pids, &npids);
+	nthreads = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
+	for (size_t t = 0; !err && t < nthreads; t++) {
+		w[t] = (struct walk){ .procfd = procfd, .pids = pids, .npids = npids,
+				      .next = &next };
+		if (t && pthread_create(&tid[t], NULL, walk_pids, &w[t]))
+			w[t].err = -EAGAIN;
 	}
-	while (!err && (de = readdir(d)))
-		if (is_pid(de->d_name))
-			err = scan_pid(o, procfd, de->d_name);
-	closedir(d);
+	if (!err) {
+		walk_pids(&w[0]);
+		for (size_t t = 0; t < nthreads; t++) {
+			if (t && !w[t].err)
+				pthread_join(tid[t], NULL);
+			for (size_t i = 0; i < w[t].found.n && !err; i++)
+				err = owners__add(o, &w[t].found.v[i]);
+			if (!err)
+				err = w[t].err;
+			owners__free(&w[t].found);
+		}
+	}
+	free(pids);
 	close(procfd);
 	return err;
 }
