@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "owners.h"
+
+static void test_records_sort_find(void **state)
+{
+	struct ps_owner recs[] = {
+		{ .inode = 30, .pid = 2, .fd = 5, .comm = "b" },
+		{ .inode = 10, .pid = 1, .fd = 3, .comm = "a" },
+		{ .inode = 30, .pid = 1, .fd = 4, .comm = "a" },
+	};
+	struct owners o = { 0 };
+	const struct ps_owner *f;
+	size_t n;
+
+	assert_int_equal(owners__from_records(&o, recs, sizeof(recs)), 0);
+	assert_int_equal(owners__from_records(&o, recs, sizeof(recs) - 1), -EBADMSG);
+	owners__sort(&o);
+	f = owners__find(&o, 30, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(f[0].pid, 1);
+	assert_int_equal(f[1].pid, 2);
+	f = owners__find(&o, 10, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(f->comm, "a");
+	assert_null(owners__find(&o, 20, &n));
+	assert_int_equal(n, 0);
+	assert_null(owners__find(&o, 0, &n));	/* inode 0: no file holds it */
+	owners__free(&o);
+}
+
+static void test_proc_walk_finds_our_socket(void **state)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct owners o = { 0 };
+	const struct ps_owner *f;
+	struct stat st;
+	size_t n, mine = 0;
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(owners__from_proc(&o, "/proc"), 0);
+	owners__sort(&o);
+	f = owners__find(&o, st.st_ino, &n);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].pid == (uint32_t)getpid() && f[i].fd == (uint32_t)fd)
+			mine++;
+	assert_int_equal(mine, 1);
+	assert_string_equal(f[0].comm, "test_owners");
+	owners__free(&o);
+	close(fd);
+	assert_int_equal(owners__from_proc(&o, "/nonexistent"), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_records_sort_find),
+		cmocka_unit_test(test_proc_walk_finds_our_socket),
+	};
+
+	return cmocka_run_group_tests_name("owners", tests, NULL, NULL);
+}
