@@ -81,10 +81,8 @@ static __always_inline bool port_wanted(const struct ps_event *e)
 }
 
 /* Racy across CPUs on purpose: at worst two wakeups instead of one. */
-static __always_inline __u64 wakeup_flags(void)
+static __always_inline __u64 wakeup_flags(__u64 now)
 {
-	__u64 now = bpf_ktime_get_ns();
-
 	if (now - last_wakeup_ns < WAKEUP_INTERVAL_NS)
 		return BPF_RB_NO_WAKEUP;
 	last_wakeup_ns = now;
@@ -131,7 +129,7 @@ static __always_inline void event_output(struct ps_event *e)
 	}
 	__builtin_memcpy(&r->ev, e, sizeof(*e));
 	read_argv(r);
-	bpf_ringbuf_submit(r, wakeup_flags());
+	bpf_ringbuf_submit(r, wakeup_flags(e->ts_ns));
 }
 
 /* A record that is complete as it is (a map value), copied in whole. */
@@ -139,7 +137,7 @@ static __always_inline void record_output(struct ps_record *r)
 {
 	if (!port_wanted(&r->ev))
 		return;
-	if (bpf_ringbuf_output(&events, r, sizeof(*r), wakeup_flags()))
+	if (bpf_ringbuf_output(&events, r, sizeof(*r), wakeup_flags(bpf_ktime_get_ns())))
 		stat_inc(PS_STAT_RB_DROPS);
 }
 
@@ -166,21 +164,20 @@ static __always_inline __u32 task_ns_tgid(struct task_struct *task)
 static __always_inline void fill_task(struct ps_event *e)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 uid_gid = bpf_get_current_uid_gid();
+	const struct cred *cred = task->cred;
 
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->uid = (__u32)uid_gid;
-	e->gid = uid_gid >> 32;
+	e->pid = task->tgid;
+	e->tid = task->pid;
+	e->uid = cred->uid.val;
+	e->gid = cred->gid.val;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->ppid = task->real_parent->tgid;
 	e->start_ns = task_start_boottime(task->group_leader);
 	e->ns_pid = task_ns_tgid(task);
 	e->exec_id = (__u32)task->self_exec_id;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_probe_read_kernel(e->pcomm, sizeof(e->pcomm), &task->real_parent->comm);
+	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
+	__builtin_memcpy(e->pcomm, task->real_parent->comm, sizeof(e->pcomm));
 }
 
 /*

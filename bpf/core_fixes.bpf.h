@@ -33,7 +33,7 @@ struct task_struct___pre55 {
 static __always_inline __u64 task_start_boottime(struct task_struct *t)
 {
 	if (bpf_core_field_exists(t->start_boottime))
-		return BPF_CORE_READ(t, start_boottime);
+		return t->start_boottime;	/* a BTF pointer: a plain load */
 	return BPF_CORE_READ((struct task_struct___pre55 *)t, real_start_time);
 }
 

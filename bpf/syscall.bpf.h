@@ -62,11 +62,13 @@ static __always_inline struct sock *syscall_sock(struct sysargs *a)
 /* Copy the caller's sockaddr; 0 on success. */
 static __always_inline int read_sockaddr(const struct sysargs *a, struct ps_sockaddr *sa)
 {
-	__u32 len = a->arg3;
+	/* 64-bit and clamped, so the verifier sees 0 <= len <= sizeof(*sa). */
+	__u64 len = a->arg3;
 
 	__builtin_memset(sa, 0, sizeof(*sa));
 	if (len > sizeof(*sa))
 		len = sizeof(*sa);
+	barrier_var(len);
 	if (!a->uaddr || len < sizeof(sa->family))
 		return -1;
 	return bpf_probe_read_user(sa, len, a->uaddr) ? -1 : 0;
