@@ -31,19 +31,12 @@ def traced(build, n, proto, extra):
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "events.json")
         with open(path, "wb") as f:
-            t = subprocess.Popen([os.path.join(build, "portsnoop"), "--json", *extra],
-                                 stdout=f, stderr=subprocess.PIPE)
-            buf = b""
-            while b"tracing" not in buf:
-                chunk = t.stderr.read1(4096)
-                if not chunk:
-                    sys.exit("portsnoop did not start: %s" % buf.decode(errors="replace"))
-                buf += chunk
+            t = start_tracer(build, f, extra)
             res = loop(build, n, proto)
             time.sleep(0.5)  # let the consumer drain the ring
             t.send_signal(signal.SIGINT)
             _, err = t.communicate(timeout=60)
-        m = re.search(rb"(\d+) events, (\d+) lost", buf + err)
+        m = re.search(rb"(\d+) events, (\d+) lost", err)
         lost = int(m.group(2)) if m else -1
         delivered = 0
         pid = b'"pid":%d,' % res["pid"]
@@ -69,7 +62,7 @@ def proc_status(pid):
 
 
 def start_tracer(build, out, extra=()):
-    t = subprocess.Popen([os.path.join(build, "portsnoop"), "--json", *extra],
+    t = subprocess.Popen([os.path.join(build, "portsnoop"), "--json", "--no-initial", *extra],
                          stdout=out, stderr=subprocess.PIPE)
     buf = b""
     while b"tracing" not in buf:

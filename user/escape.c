@@ -189,3 +189,17 @@ void escape__json(struct sbuf *b, const char *str, size_t n)
 	escape_walk(b, str, n, json_seq);
 	sbuf__putc(b, '"');
 }
+
+void escape__parts(struct sbuf *b, const char *s, size_t n, char sep,
+		   void (*esc)(struct sbuf *, const char *, size_t))
+{
+	for (size_t i = 0; i <= n;) {
+		const char *nul = memchr(s + i, '\0', n - i);
+		size_t len = nul ? (size_t)(nul - (s + i)) : n - i;
+
+		if (i)
+			sbuf__putc(b, sep);
+		esc(b, s + i, len);
+		i += len + 1;
+	}
+}

@@ -38,4 +38,11 @@ void escape__json(struct sbuf *b, const char *s, size_t n);
 /* The same without the surrounding quotes. */
 void escape__json_body(struct sbuf *b, const char *s, size_t n);
 
+/*
+ * s[0..n) holds NUL-separated parts (a command line): write each with esc,
+ * with sep between them.
+ */
+void escape__parts(struct sbuf *b, const char *s, size_t n, char sep,
+		   void (*esc)(struct sbuf *, const char *, size_t));
+
 #endif

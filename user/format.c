@@ -501,21 +501,6 @@ static const struct field fields[] = {
 
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
-/* Arguments joined by spaces, each escaped by esc (text or JSON body). */
-static void joined(struct sbuf *b, const char *s, size_t n,
-		   void (*esc)(struct sbuf *, const char *, size_t))
-{
-	for (size_t i = 0; i <= n;) {
-		const char *nul = memchr(s + i, '\0', n - i);
-		size_t len = nul ? (size_t)(nul - (s + i)) : n - i;
-
-		if (i)
-			sbuf__putc(b, ' ');
-		esc(b, s + i, len);
-		i += len + 1;
-	}
-}
-
 static void cell(struct sbuf *b, const struct field *f, const struct val *v, bool last,
 		 const struct format_input *in)
 {
@@ -531,7 +516,7 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 		break;
 	case V_TEXT:
 	case V_ARGS:
-		joined(b, v->s, v->n, escape__cell);
+		escape__parts(b, v->s, v->n, ' ', escape__cell);
 		break;
 	case V_UINT:
 		sbuf__u64(b, v->u);

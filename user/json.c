@@ -72,15 +72,7 @@ void jw__text(struct jw *w, const char *k, const char *s, size_t n)
 {
 	key(w, k);
 	sbuf__putc(w->b, '"');
-	for (size_t i = 0; i <= n;) {
-		const char *nul = memchr(s + i, '\0', n - i);
-		size_t len = nul ? (size_t)(nul - (s + i)) : n - i;
-
-		if (i)
-			sbuf__putc(w->b, ' ');
-		escape__json_body(w->b, s + i, len);
-		i += len + 1;
-	}
+	escape__parts(w->b, s, n, ' ', escape__json_body);
 	sbuf__putc(w->b, '"');
 }
 
@@ -88,15 +80,7 @@ void jw__str_list(struct jw *w, const char *k, const char *s, size_t n)
 {
 	key(w, k);
 	sbuf__putc(w->b, '[');
-	for (size_t i = 0; i <= n;) {
-		const char *nul = memchr(s + i, '\0', n - i);
-		size_t len = nul ? (size_t)(nul - (s + i)) : n - i;
-
-		if (i)
-			sbuf__putc(w->b, ',');
-		escape__json(w->b, s + i, len);
-		i += len + 1;
-	}
+	escape__parts(w->b, s, n, ',', escape__json);
 	sbuf__putc(w->b, ']');
 }
 
