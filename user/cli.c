@@ -19,6 +19,7 @@ static const char usage_text[] =
 	"then one line per event until SIGINT or SIGTERM.\n"
 	"\n"
 	"  -j, --json          JSON Lines, one object per event\n"
+	"  -o, --output FILE   append to FILE instead of stdout; reopen it on SIGHUP\n"
 	"  -p, --pid PID       only events of process PID\n"
 	"  -P, --port PORT     only events whose local or remote port is PORT\n"
 	"  -t, --tcp           ls: only TCP (and MPTCP) listeners\n"
@@ -154,6 +155,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "port", required_argument, NULL, 'P' },
 		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
@@ -172,10 +174,15 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	memset(opts, 0, sizeof(*opts));
 	opterr = 0;
 	optind = 0;	/* full re-initialisation: parse may run more than once */
-	while ((c = getopt_long(argc, argv, ":jp:P:tuvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jo:p:P:tuvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts->json = true;
+			break;
+		case 'o':
+			if (!*optarg)
+				return usage_error(err, "--output needs a file name");
+			opts->output = optarg;
 			break;
 		case 'p':
 			if (cli__parse_uint(optarg, 1, PID_MAX_LIMIT, &v))

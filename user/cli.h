@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #define PS_VERSION "0.1.0"
+#define PS_VERSION_STRING PS_VERSION
 
 enum ps_cmd {
 	CMD_TRACE = 0,		/* stream events (the default) */
@@ -34,6 +35,7 @@ struct ps_opts {
 	uint16_t port;		/* 0 = every port */
 	uint32_t ringbuf_bytes;	/* 0 = default */
 	const char *btf;	/* --btf FILE, or NULL */
+	const char *output;	/* --output FILE, or NULL for stdout */
 };
 
 enum cli_result {

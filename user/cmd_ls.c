@@ -22,6 +22,7 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *
 	struct snapshot snap;
 	struct sbuf b = { 0 };
 	char err[256];
+	size_t done;
 	int rc = 0;
 
 	if (snapshot__collect(&snap, &so, err, sizeof(err))) {
@@ -38,12 +39,12 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *
 			continue;
 		listing__socket(&b, ctx, &snap.socks[i], own, n);
 		if (b.len >= 65536) {
-			rc = sink__write(out, b.p, b.len);
+			rc = sink__write(out, b.p, b.len, &done);
 			sbuf__reset(&b);
 		}
 	}
 	if (!rc && b.len)
-		rc = sink__write(out, b.p, b.len);
+		rc = sink__write(out, b.p, b.len, &done);
 	sbuf__free(&b);
 	snapshot__free(&snap);
 	if (rc && rc != -EPIPE) {

@@ -187,12 +187,14 @@ static void text_block(struct sbuf *b, const struct diag_sock *s, const struct d
 }
 
 static void json_line(struct sbuf *b, const struct diag_sock *s, const struct details *d,
-		      const char *user)
+		      const char *user, const char *host)
 {
 	char a[NAMES_ADDR_LEN], pc[16], t[112];
 	struct jw w;
 
 	jw__begin(&w, b);
+	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
+	jw__cstr(&w, "@timestamp", t);
 	jw__uint(&w, "process.pid", d->pid);
 	jw__str(&w, "process.name", d->comm, strlen(d->comm));
 	if (d->exe[0])
@@ -209,6 +211,8 @@ static void json_line(struct sbuf *b, const struct diag_sock *s, const struct de
 	}
 	jw__uint(&w, "process.parent.pid", d->ppid);
 	jw__str(&w, "process.parent.name", d->pcomm, strlen(d->pcomm));
+	jw__cstr(&w, "event.kind", "state");
+	jw__cstr(&w, "event.action", "held");
 	jw__cstr(&w, "network.transport", names__proto(s->proto, pc, sizeof(pc)));
 	jw__cstr(&w, "network.type", names__family(s->family));
 	jw__cstr(&w, "server.ip", names__addr(s->family, s->laddr, a, sizeof(a)));
@@ -216,6 +220,8 @@ static void json_line(struct sbuf *b, const struct diag_sock *s, const struct de
 	jw__uint(&w, "user.id", d->uid);
 	if (user)
 		jw__cstr(&w, "user.name", user);
+	if (host)
+		jw__str(&w, "host.name", host, strlen(host));
 	jw__uint(&w, "portsnoop.netns", s->netns);
 	jw__str_list(&w, "portsnoop.files_written", d->files.p ? d->files.p : "",
 		     d->files.len ? d->files.len - 1 : 0);
@@ -231,7 +237,7 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	struct users *users = users__new("/etc/passwd");
 	struct snapshot snap;
 	struct sbuf b = { 0 };
-	size_t found = 0;
+	size_t found = 0, done;
 	char err[256];
 	int rc;
 
@@ -253,7 +259,7 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 			static const struct details nobody = { .comm = "?" };
 
 			if (ctx->mode == FORMAT_JSON)
-				json_line(&b, s, &nobody, NULL);
+				json_line(&b, s, &nobody, NULL, ctx->host);
 			else
 				text_block(&b, s, &nobody, NULL);
 			found++;
@@ -267,14 +273,14 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 			gather(&d, own[k].pid, ctx->boot_offset);
 			user = users ? users__name(users, d.uid) : NULL;
 			if (ctx->mode == FORMAT_JSON)
-				json_line(&b, s, &d, user);
+				json_line(&b, s, &d, user, ctx->host);
 			else
 				text_block(&b, s, &d, user);
 			release(&d);
 			found++;
 		}
 	}
-	rc = b.len ? sink__write(out, b.p, b.len) : 0;
+	rc = b.len ? sink__write(out, b.p, b.len, &done) : 0;
 	sbuf__free(&b);
 	snapshot__free(&snap);
 	users__free(users);

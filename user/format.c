@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "cli.h"
 #include "escape.h"
 #include "json.h"
 #include "names.h"
@@ -112,6 +113,15 @@ struct val *v)
 		return;
 	v->type = V_TIME;
 	v->u = (uint64_t)((int64_t)ev->start_ns + ctx->boot_offset);
+}
+
+static void text_or_none(struct val *v, const char *s);
+
+static void get_host(const struct format_input *in, const struct format_ctx *ctx,
+		     struct val *v)
+{
+	if (ctx->host)
+		text_or_none(v, ctx->host);
 }
 
 static void get_ev_kind(const struct format_input *in, const struct format_ctx *ctx,
@@ -482,6 +492,7 @@ static const struct field fields[] = {
 	{ "source.port", NULL, 0, get_source_port },
 	{ "destination.ip", NULL, 0, get_dest_ip },
 	{ "destination.port", NULL, 0, get_dest_port },
+	{ "host.name", NULL, 0, get_host },
 	{ "user.id", NULL, 0, get_uid },
 	{ "user.name", NULL, 0, get_user_name },
 	{ "group.id", NULL, 0, get_gid },
@@ -647,10 +658,80 @@ void format__event(struct sbuf *b, const struct format_ctx *ctx,
 	sbuf__putc(b, '\n');
 }
 
+/* "@timestamp", event.kind/action, host.name: the head of in-band records. */
+static void record_head(struct jw *w, struct sbuf *b, const struct format_ctx *ctx,
+			const char *kind, const char *action)
+{
+	char t[112];
+
+	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
+	jw__begin(w, b);
+	jw__cstr(w, "@timestamp", t);
+	jw__cstr(w, "event.kind", kind);
+	jw__cstr(w, "event.action", action);
+	if (ctx->host)
+		jw__str(w, "host.name", ctx->host, strlen(ctx->host));
+}
+
+void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hooks)
+{
+	struct jw w;
+
+	if (ctx->mode != FORMAT_JSON)
+		return;
+	record_head(&w, b, ctx, "event", "start");
+	jw__cstr(&w, "portsnoop.version", PS_VERSION_STRING);
+	jw__uint(&w, "portsnoop.abi", PS_ABI_VERSION);
+	{
+		/* "bind=tracepoint listen=..." -> {"bind":"tracepoint",...} */
+		struct sbuf obj = { 0 };
+		const char *p = hooks;
+		bool first = true;
+
+		sbuf__putc(&obj, '{');
+		while (*p) {
+			const char *eq = strchr(p, '='), *end = strchr(p, ' ');
+
+			if (!end)
+				end = p + strlen(p);
+			if (eq && eq < end) {
+				if (!first)
+					sbuf__putc(&obj, ',');
+				first = false;
+				escape__json(&obj, p, (size_t)(eq - p));
+				sbuf__putc(&obj, ':');
+				escape__json(&obj, eq + 1, (size_t)(end - eq - 1));
+			}
+			p = *end ? end + 1 : end;
+		}
+		sbuf__putc(&obj, '}');
+		jw__raw(&w, "portsnoop.hooks", obj.p, obj.len);
+		sbuf__free(&obj);
+	}
+	jw__end(&w);
+	sbuf__putc(b, '\n');
+}
+
+void format__stop(struct sbuf *b, const struct format_ctx *ctx,
+		  const struct format_totals *t)
+{
+	struct jw w;
+
+	if (ctx->mode != FORMAT_JSON)
+		return;
+	record_head(&w, b, ctx, "metric", "stop");
+	jw__uint(&w, "portsnoop.events", t->events);
+	jw__uint(&w, "portsnoop.lost_total", t->lost);
+	jw__uint(&w, "portsnoop.initial", t->initial);
+	jw__uint(&w, "portsnoop.malformed", t->malformed);
+	jw__uint(&w, "portsnoop.unwritten", t->unwritten);
+	jw__end(&w);
+	sbuf__putc(b, '\n');
+}
+
 void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
 		  uint64_t total_lost)
 {
-	char t[112];
 	struct jw w;
 
 	if (ctx->mode == FORMAT_TABLE) {
@@ -659,11 +740,7 @@ void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
 			     (unsigned long long)total_lost);
 		return;
 	}
-	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
-	jw__begin(&w, b);
-	jw__cstr(&w, "@timestamp", t);
-	jw__cstr(&w, "event.kind", "metric");
-	jw__cstr(&w, "event.action", "lost");
+	record_head(&w, b, ctx, "metric", "lost");
 	jw__uint(&w, "portsnoop.lost", lost);
 	jw__uint(&w, "portsnoop.lost_total", total_lost);
 	jw__end(&w);

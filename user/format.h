@@ -21,6 +21,7 @@ struct format_ctx {
 	int64_t mono_offset;	/* CLOCK_MONOTONIC -> CLOCK_REALTIME, ns */
 	int64_t boot_offset;	/* CLOCK_BOOTTIME -> CLOCK_REALTIME, ns */
 	const char *boot_id;	/* for process.entity_id; NULL: none */
+	const char *host;	/* host.name; NULL: none */
 };
 
 struct proc_info;
@@ -40,6 +41,15 @@ struct format_input {
 void format__header(struct sbuf *b, const struct format_ctx *ctx);
 void format__event(struct sbuf *b, const struct format_ctx *ctx,
 		   const struct format_input *in);
+struct format_totals {
+	uint64_t events, lost, initial, malformed, unwritten;
+};
+
+/* JSON only: the first record (version, host, how each hook is attached)
+ * and the last (what was seen, lost, not written). */
+void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hooks);
+void format__stop(struct sbuf *b, const struct format_ctx *ctx,
+		  const struct format_totals *t);
 /* In-band notice that `lost` more events were dropped in the kernel. */
 void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
 		  uint64_t total_lost);

@@ -67,8 +67,8 @@ static void table_row(struct sbuf *b, const struct diag_sock *d,
 	sbuf__putc(b, '\n');
 }
 
-static void json_record(struct sbuf *b, const struct diag_sock *d,
-			const struct ps_owner *o, size_t n)
+static void json_record(struct sbuf *b, const struct format_ctx *ctx,
+			const struct diag_sock *d, const struct ps_owner *o, size_t n)
 {
 	struct sbuf list = { 0 };
 	char t[112], a[NAMES_ADDR_LEN], p[16];
@@ -101,6 +101,8 @@ static void json_record(struct sbuf *b, const struct diag_sock *d,
 	jw__cstr(&w, "network.type", names__family(d->family));
 	jw__cstr(&w, "server.ip", names__addr(d->family, d->laddr, a, sizeof(a)));
 	jw__uint(&w, "server.port", d->lport);
+	if (ctx->host)
+		jw__str(&w, "host.name", ctx->host, strlen(ctx->host));
 	jw__uint(&w, "user.id", d->uid);
 	jw__uint(&w, "portsnoop.netns", d->netns);
 	if (d->cookie)
@@ -119,7 +121,7 @@ void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
 	if (ctx->mode == FORMAT_TABLE)
 		table_row(b, d, owners, n);
 	else
-		json_record(b, d, owners, n);
+		json_record(b, ctx, d, owners, n);
 }
 
 /* Pad the cell that starts at start to width w, then one space. */
@@ -136,7 +138,7 @@ void listing__state(struct sbuf *b, const struct format_ctx *ctx,
 	size_t start = b->len, shown = 0;
 
 	if (ctx->mode == FORMAT_JSON) {
-		json_record(b, d, o, n);
+		json_record(b, ctx, d, o, n);
 		return;
 	}
 	timefmt__clock(timefmt__now(), t, sizeof(t));

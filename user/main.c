@@ -33,8 +33,9 @@
 /* Processes whose /proc details are kept; the kernel watches as many exits. */
 #define PROC_CACHE_ENTRIES 8192
 
-/* Set by SIGINT/SIGTERM; the wake pipe tells the event loop. */
-static volatile sig_atomic_t stopping;
+/* Set by SIGINT/SIGTERM (stop) and SIGHUP (reopen the output file); the
+ * wake pipe tells the event loop. */
+static volatile sig_atomic_t stopping, reopen;
 static int wake_pipe[2] = { -1, -1 };
 
 struct app {
@@ -47,6 +48,7 @@ struct app {
 	struct users *users;
 	struct holders *holders;
 	char boot_id[40];
+	char host[256];
 	__u64 events;
 	__u64 initial;		/* state records of sockets that existed */
 	__u64 malformed;
@@ -54,12 +56,15 @@ struct app {
 	__u64 oom_lost;		/* formatted, but memory ran out before output */
 	__u64 pending_lines;	/* lines in `line` not yet written */
 	bool reader_gone;	/* stdout's reader left: stop quietly, exit 0 */
-	int write_err;
+	int write_err;		/* the first write error, reported once */
+	__u64 unwritten;	/* lines the sink refused (disk full, ...) */
 };
 
 /* Write out the lines gathered in app->line; remember why output stopped. */
 static int flush_lines(struct app *a)
 {
+	size_t done;
+	__u64 lines;
 	int err;
 
 	if (!a->line.len)
@@ -72,12 +77,23 @@ static int flush_lines(struct app *a)
 		return 0;
 	}
 	a->pending_lines = 0;
-	err = sink__write(a->out, a->line.p, a->line.len);
+	err = sink__write(a->out, a->line.p, a->line.len, &done);
+	lines = 0;
+	for (size_t i = done; i < a->line.len; i++)
+		lines += a->line.p[i] == '\n';
 	sbuf__reset(&a->line);
-	if (err == -EPIPE || (err == -ETIMEDOUT && stopping))
+	if (err == -EPIPE || (err == -ETIMEDOUT && stopping)) {
 		a->reader_gone = true;	/* gone, or not reading while we stop */
-	else if (err)
+	} else if (err) {
+		/* Say it once, count what is lost, keep tracing: the disk may
+		 * get space again, logrotate may move the file. */
+		if (!a->write_err)
+			fprintf(stderr, "portsnoop: cannot write output: %s (counting lost "
+				"lines, still tracing)\n", strerror(-err));
 		a->write_err = err;
+		a->unwritten += lines;
+		return 0;
+	}
 	return err;
 }
 
@@ -201,7 +217,7 @@ static void check_stats(struct app *a)
 	a->fmt.mono_offset = timefmt__mono_offset();
 	a->fmt.boot_offset = timefmt__boot_offset();
 	pcache__sweep(a->procs);
-	if (!lost || a->reader_gone || a->write_err)
+	if (!lost || a->reader_gone)
 		return;
 	format__lost(&a->line, &a->fmt, lost, now[PS_STAT_RB_DROPS]);
 	flush_lines(a);
@@ -210,11 +226,14 @@ static void check_stats(struct app *a)
 
 /* Interrupts a write blocked on a full pipe (no SA_RESTART) and wakes the
  * event loop through the pipe, so a stop is never missed between checks. */
-static void on_stop_signal(int sig)
+static void on_signal(int sig)
 {
 	int saved = errno;
 
-	stopping = 1;
+	if (sig == SIGHUP)
+		reopen = 1;
+	else
+		stopping = 1;
 	if (write(wake_pipe[1], "", 1) < 0) {
 		/* full: a wakeup is pending already */
 	}
@@ -223,12 +242,13 @@ static void on_stop_signal(int sig)
 
 static int setup_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct sigaction sa = { .sa_handler = on_signal };
 
 	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC))
 		return -errno;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL))
 		return -errno;
 	return 0;
 }
@@ -274,7 +294,7 @@ static int run_loop(struct app *a)
 	 * regular file cannot be watched (EPERM) and needs no watching. */
 	watch(ep, sink__poll_fd(a->out), 0);
 
-	while (!a->reader_gone && !a->write_err) {
+	while (!a->reader_gone) {
 		struct epoll_event evs[4];
 		bool stop = false;
 		int n = epoll_wait(ep, evs, 4, got ? TRACER_LINGER_MS : STATS_INTERVAL_MS);
@@ -284,10 +304,26 @@ static int run_loop(struct app *a)
 			break;
 		}
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd == sfd)
-				stop = true;
+			if (evs[i].data.fd == sfd) {
+				char drain[64];
+
+				while (read(sfd, drain, sizeof(drain)) > 0)
+					;
+				stop = stopping;
+			}
 			else if (evs[i].data.fd == sink__poll_fd(a->out))
 				a->reader_gone = true;
+		}
+		if (reopen) {
+			/* Lines consumed so far went to the old file, whole; the next
+			 * batch goes to the new one. */
+			reopen = 0;
+			flush_lines(a);
+			err = sink__reopen(a->out);
+			if (err)
+				fprintf(stderr, "portsnoop: cannot reopen %s: %s (still writing "
+					"to the old file)\n", a->opts.output, strerror(-err));
+			err = 0;
 		}
 		got = consume(a) > 0;
 		if (now_ms() - last_stats >= STATS_INTERVAL_MS) {
@@ -298,7 +334,7 @@ static int run_loop(struct app *a)
 			break;
 	}
 	/* Whatever the kernel handed over before we stopped still goes out. */
-	if (!a->reader_gone && !a->write_err)
+	if (!a->reader_gone)
 		consume(a);
 	check_stats(a);
 out:
@@ -319,6 +355,9 @@ static void summary(const struct app *a)
 	if (a->oom_lost)
 		fprintf(stderr, ", %llu not printed (out of memory)",
 			(unsigned long long)a->oom_lost);
+	if (a->unwritten)
+		fprintf(stderr, ", %llu lines not written (%s)", (unsigned long long)a->unwritten,
+			strerror(-a->write_err));
 	if (a->stats[PS_STAT_TRACK_FULL])
 		fprintf(stderr, ", %llu sockets untracked (no close event)",
 			(unsigned long long)a->stats[PS_STAT_TRACK_FULL]);
@@ -361,8 +400,12 @@ int main(int argc, char **argv)
 	}
 	if (preflight(&a.opts))
 		return 1;
-	if (sink__fd(STDOUT_FILENO, &a.out))
+	rc = a.opts.output ? sink__file(a.opts.output, &a.out) : sink__fd(STDOUT_FILENO, &a.out);
+	if (rc) {
+		fprintf(stderr, "portsnoop: cannot open %s: %s\n", a.opts.output ? a.opts.output
+			: "stdout", rc == -EINVAL ? "not a regular file" : strerror(-rc));
 		goto cleanup;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	a.fmt.mode = a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
 	a.fmt.mono_offset = timefmt__mono_offset();
@@ -373,6 +416,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	read_boot_id(a.boot_id, sizeof(a.boot_id));
+	if (!gethostname(a.host, sizeof(a.host) - 1))
+		a.fmt.host = a.host;
 	a.fmt.boot_id = a.boot_id[0] ? a.boot_id : NULL;
 	a.users = users__new("/etc/passwd");
 	a.holders = holders__new();
@@ -407,6 +452,7 @@ int main(int argc, char **argv)
 	}
 
 	format__header(&a.line, &a.fmt);
+	format__start(&a.line, &a.fmt, tracer__describe(a.tracer));
 	if (flush_lines(&a) && !a.reader_gone)
 		goto report;
 	if (!a.opts.no_initial && initial_state(&a) && !a.reader_gone)
@@ -416,10 +462,18 @@ int main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "portsnoop: event loop failed: %s\n", strerror(-rc));
 report:
+	if (!a.reader_gone) {
+		struct format_totals t = {
+			.events = a.events, .lost = a.stats[PS_STAT_RB_DROPS],
+			.initial = a.initial, .malformed = a.malformed,
+			.unwritten = a.unwritten,
+		};
+
+		format__stop(&a.line, &a.fmt, &t);
+		flush_lines(&a);
+	}
 	summary(&a);
-	if (a.write_err)
-		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-a.write_err));
-	code = rc || a.write_err || a.oom_lost ? 1 : 0;
+	code = rc || a.unwritten || a.oom_lost ? 1 : 0;
 cleanup:
 	pcache__free(a.procs);
 	users__free(a.users);

@@ -2,14 +2,18 @@
 #include "sink.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define STOP_WAIT_MS 1000
 
 struct sink {
 	int fd;
+	char *path;		/* a file sink: owned fd, reopened by path */
 	const volatile sig_atomic_t *stopping;
 };
 
@@ -43,31 +47,104 @@ int sink__fd(int fd, struct sink **out)
 	return 0;
 }
 
-int sink__write(struct sink *s, const char *buf, size_t len)
+static int open_log(const char *path)
 {
-	while (len) {
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		      0640);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+int sink__file(const char *path, struct sink **out)
+{
+	struct sink *s;
+	int fd = open_log(path);
+
+	if (fd < 0)
+		return fd;
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		close(fd);
+		return -ENOMEM;
+	}
+	s->fd = fd;
+	*out = s;
+	return 0;
+}
+
+int sink__reopen(struct sink *s)
+{
+	int fd;
+
+	if (!s->path)
+		return 0;
+	fd = open_log(s->path);
+	if (fd < 0)
+		return fd;
+	close(s->fd);
+	s->fd = fd;
+	return 0;
+}
+
+/* A file that filled up mid-line: cut it back to the last whole line. */
+static size_t take_back(struct sink *s, const char *buf, size_t done, off_t start)
+{
+	size_t keep = done;
+
+	while (keep && buf[keep - 1] != '\n')
+		keep--;
+	if (keep != done && start >= 0 && ftruncate(s->fd, start + (off_t)keep))
+		return done;	/* could not: the partial line stays, say so */
+	return keep;
+}
+
+int sink__write(struct sink *s, const char *buf, size_t len, size_t *done)
+{
+	off_t start = s->path ? lseek(s->fd, 0, SEEK_END) : -1;
+	size_t off = 0;
+
+	*done = 0;
+	while (off < len) {
 		int err = room(s);
 		ssize_t n;
 
-		if (err)
+		if (!err) {
+			n = write(s->fd, buf + off, len - off);
+			if (n < 0 && errno == EINTR)
+				continue;	/* a signal: room() decides whether to go on */
+			err = n < 0 ? -errno : 0;
+			if (!err)
+				off += (size_t)n;
+		}
+		if (err) {
+			*done = s->path ? take_back(s, buf, off, start) : off;
 			return err;
-		n = write(s->fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;	/* a signal: room() decides whether to go on */
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
+		}
 	}
+	*done = len;
 	return 0;
 }
 
 int sink__poll_fd(const struct sink *s)
 {
-	return s->fd;
+	return s->path ? -1 : s->fd;
 }
 
 void sink__free(struct sink *s)
 {
+	if (!s)
+		return;
+	if (s->path) {
+		close(s->fd);
+		free(s->path);
+	}
 	free(s);
 }

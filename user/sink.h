@@ -13,14 +13,26 @@ struct sink;
 /* A sink over an fd portsnoop does not own (stdout). */
 int sink__fd(int fd, struct sink **out);
 /*
+ * A file portsnoop appends to: created 0640 when missing, never opened
+ * through a symbolic link (O_NOFOLLOW) nor as anything but a regular file.
+ */
+int sink__file(const char *path, struct sink **out);
+/* Open the file's path again (logrotate renamed it and sent SIGHUP); lines
+ * already written stay in the renamed file. No-op for an fd sink. */
+int sink__reopen(struct sink *s);
+/*
  * Once *stopping is set (by a signal handler), a write waits at most a
  * second for a reader that does not read, then gives up (-ETIMEDOUT): a
  * stuck pipe cannot keep portsnoop from stopping.
  */
 void sink__set_stopping(struct sink *s, const volatile sig_atomic_t *stopping);
-/* Write all of buf. -EPIPE when the reader is gone; other -errno. */
-int sink__write(struct sink *s, const char *buf, size_t len);
-/* The fd to watch for the reader going away, or -1. */
+/*
+ * Write all of buf (whole lines). -EPIPE when the reader is gone; other
+ * -errno. *done says how many bytes of buf are out; for a file, a line cut
+ * by the error (a full disk) is taken back, so *done ends on a line.
+ */
+int sink__write(struct sink *s, const char *buf, size_t len, size_t *done);
+/* The fd to watch for the reader going away, or -1 (files: none). */
 int sink__poll_fd(const struct sink *s);
 void sink__free(struct sink *s);
 

@@ -13,10 +13,12 @@ import errno
 import json
 import os
 import re
+import shutil
 import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -508,7 +510,11 @@ def summary_on_sigterm(ctx):
     rest, err = t.communicate(timeout=10)
     out += rest
     expect(t.returncode == 0, "SIGTERM is a clean stop", t.returncode, err)
-    n = len([l for l in out.split(b"\n") if l.strip() and b'"kind":"state"' not in l])
+    recs = [json.loads(l) for l in out.split(b"\n") if l.strip()]
+    n = len([r for r in recs if r["event"]["kind"] == "event" and r["event"]["action"] != "start"])
+    expect(recs[0]["event"]["action"] == "start", "a start record first", recs[0])
+    expect(recs[-1]["event"]["action"] == "stop", "a stop record last", recs[-1])
+    expect(recs[-1]["portsnoop"]["events"] == n, "the stop record counts events", recs[-1], n)
     m = re.search(rb"portsnoop: (\d+) events, (\d+) lost", err)
     expect(m is not None, "summary on stderr", err)
     expect(int(m.group(1)) == n, "summary counts the lines printed", n, m.group(0))
@@ -548,7 +554,8 @@ def pid_filter(ctx):
         time.sleep(0.3)
     finally:
         t.stop()
-    pids = sorted({e["process"]["pid"] for e in t.events})
+    pids = sorted({e["process"]["pid"] for e in t.events if e["event"]["kind"] != "metric"
+                   and e["event"]["action"] != "start"})
     expect(pids == [mine.pid], "only the filtered pid", pids, other.pid)
 
 
@@ -581,14 +588,14 @@ def drops_counted_in_band(ctx):
         out, _ = loop.communicate(b"go\n", timeout=60)
         expect(json.loads(out)["failures"] == 0, "bindloop ran", out)
         t.proc.send_signal(signal.SIGCONT)
-        lost = t.wait_for(lambda e: e["event"].get("kind") == "metric")
+        lost = t.wait_for(lambda e: e["event"].get("action") == "lost")
         expect(lost, "a lost-events record in the stream")
     finally:
         t.proc.send_signal(signal.SIGCONT)
         t.stop()
     delivered = [e for e in t.events if e.get("process", {}).get("pid") == loop.pid]
     lost_total = sum(e["portsnoop"]["lost"] for e in t.events
-                     if e["event"].get("kind") == "metric")
+                     if e["event"].get("action") == "lost")
     m = re.search(rb"(\d+) events, (\d+) lost", t.stderr)
     expect(m is not None, "summary", t.stderr)
     expect(lost_total > 0, "the small ring overflowed")
@@ -890,6 +897,165 @@ def eaddrinuse_names_the_holder(ctx):
                "the holder", ev["portsnoop"])
     finally:
         holder.release()
+
+
+# --- log pipelines: schema, rotation, a full disk ---------------------------
+
+SCHEMA = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "schema",
+                      "portsnoop.schema.json")
+HOSTILE_ARG0 = b'x"y\n\x1b[31m\xff\xe2\x80\xae}'
+
+
+def validator():
+    try:
+        import jsonschema
+    except ImportError:
+        raise Skip("python3-jsonschema is not installed")
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@test
+def every_record_matches_the_schema(ctx):
+    v = validator()
+    lines = []
+    t = subprocess.Popen([ctx.portsnoop, "--json", "--ringbuf", "4K"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        _wait_stderr(t, b"tracing")
+        holder = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
+        Work(ctx, "bind", "tcp", 4, "127.0.0.1", holder.port)          # EADDRINUSE + holders
+        Work(ctx, "connect", "tcp", 4, "127.0.0.1", holder.port)       # connect + outcome
+        Work(ctx, "connect", "tcp", 6, "::1", 9, "nonblock")            # in progress, refused
+        Work(ctx, "connect", "udp", 4, "127.0.0.1", 53)
+        Work(ctx, "bind", "udp", 6, "2001:db8::1", 53)                  # EADDRNOTAVAIL
+        # Text a process controls: comm and argv with quotes, newline, ESC,
+        # invalid UTF-8 and a bidi override.
+        subprocess.run(["ip", "netns", "exec", ctx.ns.name, "/usr/bin/python3", "-c",
+                        "import os,sys; os.execv(sys.argv[1], [sys.argv[2].encode('latin1')] + "
+                        "sys.argv[3:])", ctx.sockwork, HOSTILE_ARG0.decode("latin1"),
+                        "--comm", 'c"\n\x1b', "--linger", "200", "bind", "udp", "4",
+                        "127.0.0.1", "0"], check=True, capture_output=True)
+        time.sleep(0.4)
+        holder.release()
+        # Freeze the reader behind the 4 KiB ring: a lost record follows.
+        t.send_signal(signal.SIGSTOP)
+        subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "300"],
+                       capture_output=True, check=True)
+        t.send_signal(signal.SIGCONT)
+        time.sleep(1.5)
+    finally:
+        t.send_signal(signal.SIGCONT)
+        t.send_signal(signal.SIGINT)
+        out, _ = t.communicate(timeout=20)
+    lines += out.splitlines()
+    r = subprocess.run([ctx.portsnoop, "ls", "--json"], capture_output=True, timeout=60)
+    lines += r.stdout.splitlines()
+    pool = workers(ctx, ctx.ns.name, 1, "/dev/null")
+    try:
+        r = subprocess.run([ctx.portsnoop, "who", str(pool.report["port"]), "--json"],
+                           capture_output=True, timeout=60)
+        lines += r.stdout.splitlines()
+    finally:
+        pool.stdin.close()
+        pool.wait(timeout=10)
+    seen = set()
+    hostile = []
+    for line in lines:
+        rec = json.loads(line)          # every line parses on its own
+        errors = sorted(v.iter_errors(rec), key=str)
+        expect(not errors, "schema", errors[:1], rec)
+        seen.add((rec["event"]["kind"], rec["event"]["action"]))
+        if rec.get("process", {}).get("name") == 'c"\n\x1b':
+            hostile.append(rec)
+    want = {("event", a) for a in ("start", "bind", "listen", "connect", "outcome", "close")}
+    want |= {("metric", "lost"), ("metric", "stop"), ("state", "listening"),
+             ("state", "held")}
+    expect(want <= seen, "every kind of record was checked", sorted(want - seen))
+    expect(hostile, "the hostile process was reported")
+    for rec in hostile:
+        expect(rec["process"]["args"][0] == 'x"y\n\x1b[31m\ufffd\u202e}',
+               "argv[0] kept, with U+FFFD for the invalid byte", rec["process"]["args"])
+
+
+def rotate_case(ctx, log):
+    """Events into a file while logrotate-style renames and SIGHUPs happen."""
+    n = 60000
+    t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial", "-o", log],
+                         stderr=subprocess.PIPE)
+    _wait_stderr(t, b"tracing")
+    loop = subprocess.Popen([os.path.join(ctx.build, "bench", "bindloop"), str(n)],
+                            stdout=subprocess.PIPE)
+    rotated = []
+    for i in range(3):
+        time.sleep(0.1)
+        os.rename(log, "%s.%d" % (log, i))
+        rotated.append("%s.%d" % (log, i))
+        t.send_signal(signal.SIGHUP)
+    pid = json.loads(loop.communicate(timeout=60)[0])["pid"]
+    time.sleep(0.5)
+    t.send_signal(signal.SIGINT)
+    _, err = t.communicate(timeout=20)
+    return pid, n, rotated + [log], err, t.returncode
+
+
+@test
+def rotation_loses_nothing(ctx):
+    d = tempfile.mkdtemp(prefix="portsnoop-live-")
+    log = os.path.join(d, "events.json")
+    try:
+        pid, n, files, err, rc = rotate_case(ctx, log)
+        expect(rc == 0, "clean exit", rc, err)
+        count = 0
+        for f in files:
+            with open(f, "rb") as fh:
+                data = fh.read()
+            expect(data.endswith(b"\n") or not data, "no line cut at the end of", f)
+            for line in data.splitlines():
+                rec = json.loads(line)
+                if rec.get("process", {}).get("pid") == pid:
+                    count += 1
+        expect(count == 2 * n, "every bind and close once, across %d files" % len(files),
+               count, 2 * n)
+        expect(len([f for f in files if os.path.getsize(f) > 0]) >= 2,
+               "lines went to the files opened after SIGHUP too")
+    finally:
+        shutil.rmtree(d)
+
+
+@test
+def full_disk_is_reported_once(ctx):
+    d = tempfile.mkdtemp(prefix="portsnoop-live-")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", d], check=True)
+    try:
+        log = os.path.join(d, "events.json")
+        t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial", "-o", log],
+                             stderr=subprocess.PIPE)
+        _wait_stderr(t, b"tracing")
+        subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
+                       capture_output=True, check=True)
+        time.sleep(0.5)
+        w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+        time.sleep(0.5)
+        expect(t.poll() is None, "still tracing with the disk full")
+        t.send_signal(signal.SIGINT)
+        _, err = t.communicate(timeout=20)
+        expect(err.count(b"cannot write output") == 1, "said once", err)
+        expect(b"No space left on device" in err, "says why", err)
+        m = re.search(rb"(\d+) lines not written", err)
+        expect(m and int(m.group(1)) > 0, "counted", err)
+        expect(t.returncode == 1, "exit 1: lines were lost", t.returncode)
+        with open(log, "rb") as f:
+            data = f.read()
+        expect(not data or data.endswith(b"\n"), "no half line at the end")
+        for line in data.splitlines():
+            json.loads(line)
+        expect(w.pid, "workload ran")
+    finally:
+        subprocess.run(["umount", d])
+        os.rmdir(d)
 
 
 def main():
