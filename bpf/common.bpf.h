@@ -26,8 +26,7 @@
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
 
 /* Load-time knobs, set by the loader through the skeleton's rodata. */
-extern const volatile __u32 targ_tgid;
-extern const volatile __u16 targ_port;
+extern const volatile struct ps_filter filter;
 
 /*
  * Waking the reader costs an irq_work and a context switch: far more than
@@ -70,14 +69,52 @@ static __always_inline void stat_inc(__u32 idx)
 		*v += 1;
 }
 
-static __always_inline bool tgid_wanted(__u32 tgid)
+/* Filters on who: checked first, before any socket is looked at. */
+static __always_inline bool task_wanted(void)
 {
-	return !targ_tgid || targ_tgid == tgid;
+	struct task_struct *task;
+
+	if (filter.tgid && filter.tgid != bpf_get_current_pid_tgid() >> 32)
+		return false;
+	if (filter.has_uid) {
+		task = bpf_get_current_task_btf();
+		if (task->cred->uid.val != filter.uid)
+			return false;
+	}
+	if (filter.cgroup_id &&
+	    bpf_get_current_ancestor_cgroup_id(filter.cgroup_level) != filter.cgroup_id)
+		return false;
+	return true;
 }
 
-static __always_inline bool port_wanted(const struct ps_event *e)
+static __always_inline bool port_in(__u16 port)
 {
-	return !targ_port || e->lport == targ_port || e->rport == targ_port;
+	return filter.ports[(port >> 3) & 8191] & (1u << (port & 7));
+}
+
+static __always_inline __u8 proto_bit(__u16 proto)
+{
+	return proto == 6 ? PS_PROTO_TCP : proto == 17 ? PS_PROTO_UDP :
+	       proto == 262 ? PS_PROTO_MPTCP : 0;
+}
+
+/* Filters on what: checked on the finished record. */
+static __always_inline bool event_wanted(const struct ps_event *e)
+{
+	if (filter.kinds && !(filter.kinds & (1u << e->kind)))
+		return false;
+	if (filter.protos && !(filter.protos & proto_bit(e->proto)))
+		return false;
+	if (filter.families &&
+	    !(filter.families & (e->family == AF_INET ? PS_FAMILY_INET : PS_FAMILY_INET6)))
+		return false;
+	if (filter.netns && filter.netns != e->netns)
+		return false;
+	if (filter.failed_only && (!e->err || e->err == EINPROGRESS))
+		return false;
+	if (filter.has_ports && !port_in(e->lport) && !port_in(e->rport))
+		return false;
+	return true;
 }
 
 /* Racy across CPUs on purpose: at worst two wakeups instead of one. */
@@ -120,7 +157,7 @@ static __always_inline void event_output(struct ps_event *e)
 {
 	struct ps_record *r;
 
-	if (!port_wanted(e))
+	if (!event_wanted(e))
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
@@ -135,7 +172,7 @@ static __always_inline void event_output(struct ps_event *e)
 /* A record that is complete as it is (a map value), copied in whole. */
 static __always_inline void record_output(struct ps_record *r)
 {
-	if (!port_wanted(&r->ev))
+	if (!event_wanted(&r->ev))
 		return;
 	if (bpf_ringbuf_output(&events, r, sizeof(*r), wakeup_flags(bpf_ktime_get_ns())))
 		stat_inc(PS_STAT_RB_DROPS);

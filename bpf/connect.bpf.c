@@ -107,7 +107,7 @@ static __always_inline void attempt_start(struct sock *sk)
 	if (!in_syscall_connect(regs) ||
 	    sock_from_fd((int)PT_REGS_PARM1_SYSCALL(regs)) != sk)
 		return;
-	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+	if (!task_wanted())
 		return;
 	bpf_get_socket_cookie(sk);
 	if (bpf_map_update_elem(&pending, &key, &pending_init, BPF_ANY)) {

@@ -2,8 +2,7 @@
 /* Definitions shared by every hook family; the other objects see externs. */
 #include "common.bpf.h"
 
-const volatile __u32 targ_tgid = 0;
-const volatile __u16 targ_port = 0;
+const volatile struct ps_filter filter = {};
 __u64 last_wakeup_ns = 0;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

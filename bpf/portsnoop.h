@@ -108,6 +108,36 @@ struct ps_tracked {
 	__u8 laddr[16];
 };
 
+/* Bits of ps_filter.protos and .families. */
+enum ps_filter_bits {
+	PS_PROTO_TCP = 1u << 0,
+	PS_PROTO_UDP = 1u << 1,
+	PS_PROTO_MPTCP = 1u << 2,
+	PS_FAMILY_INET = 1u << 0,
+	PS_FAMILY_INET6 = 1u << 1,
+};
+
+/*
+ * What the user asked to see, fixed at load time (the BPF programs' rodata):
+ * what is filtered out costs a few compares in the kernel and nothing else.
+ * Zero means "no filter" everywhere.
+ */
+struct ps_filter {
+	__u64 cgroup_id;	/* the task's cgroup, or its ancestor at cgroup_level */
+	__u32 cgroup_level;
+	__u32 tgid;
+	__u32 uid;		/* with has_uid */
+	__u32 netns;		/* network namespace inode */
+	__u8 has_uid;
+	__u8 has_ports;		/* ports[] is in force */
+	__u8 failed_only;	/* only records whose call failed */
+	__u8 kinds;		/* bit (1 << enum ps_kind) */
+	__u8 protos;		/* PS_PROTO_* */
+	__u8 families;		/* PS_FAMILY_* */
+	__u8 _pad[2];
+	__u8 ports[8192];	/* bit p: local or remote port p */
+};
+
 /* Indexes of the per-CPU counters in the "stats" map. */
 enum ps_stat {
 	PS_STAT_RB_DROPS = 0,	/* ring buffer reserve failed: event lost */

@@ -11,7 +11,7 @@ int cg_sock_release(struct bpf_sock *ctx)
 
 	if (!t)
 		return 1;
-	if (tgid_wanted(bpf_get_current_pid_tgid() >> 32)) {
+	if (task_wanted()) {
 		fill_task(&e);
 		e.kind = PS_EV_CLOSE;
 		e.cookie = cookie;

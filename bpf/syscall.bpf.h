@@ -50,7 +50,7 @@ static __always_inline struct sock *syscall_sock(struct sysargs *a)
 {
 	struct sock *sk;
 
-	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+	if (!task_wanted())
 		return NULL;
 	sysargs_read(a);
 	sk = sock_from_fd(a->fd);

@@ -21,7 +21,15 @@ static const char usage_text[] =
 	"  -j, --json          JSON Lines, one object per event\n"
 	"  -o, --output FILE   append to FILE instead of stdout; reopen it on SIGHUP\n"
 	"  -p, --pid PID       only events of process PID\n"
-	"  -P, --port PORT     only events whose local or remote port is PORT\n"
+	"  -P, --port PORTS    only this local or remote port: 80,443,8000-8100\n"
+	"      --uid UID       only processes of this user id\n"
+	"      --comm NAME     only processes with this name\n"
+	"      --cgroup PATH   only processes in this cgroup (v2 path) or below it\n"
+	"      --netns INODE   only sockets of this network namespace\n"
+	"      --proto LIST    only tcp, udp, mptcp (comma-separated)\n"
+	"  -4, -6              only IPv4 / only IPv6\n"
+	"  -e, --events LIST   only bind, listen, connect, outcome, close\n"
+	"      --failed        only calls that failed\n"
 	"  -t, --tcp           ls: only TCP (and MPTCP) listeners\n"
 	"  -u, --udp           ls: only bound UDP sockets\n"
 	"      --no-initial    do not start with the sockets that already exist\n"
@@ -35,6 +43,51 @@ static const char usage_text[] =
 	"tracefs when it is not mounted). Stops on SIGINT or SIGTERM and prints a\n"
 	"summary on stderr. Exit status: 0 ok, 1 error (who: nobody holds the\n"
 	"port), 2 usage error.\n";
+
+int cli__parse_ports(const char *s, uint8_t map[8192])
+{
+	char buf[256], *save = NULL, *tok;
+	size_t n = s ? strlen(s) : 0;
+
+	/* strtok would skip empty items: "80," is a mistake, not a list of one. */
+	if (n == 0 || n >= sizeof(buf) || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
+		return -EINVAL;
+	memcpy(buf, s, n + 1);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		uint64_t lo, hi;
+
+		if (dash)
+			*dash = '\0';
+		if (cli__parse_uint(tok, 1, 65535, &lo) ||
+		    (dash ? cli__parse_uint(dash + 1, lo, 65535, &hi) : (hi = lo, 0)))
+			return -EINVAL;
+		for (uint64_t p = lo; p <= hi; p++)
+			map[p >> 3] |= (uint8_t)(1u << (p & 7));
+	}
+	return 0;
+}
+
+int cli__parse_list(const char *s, const char *const *names, uint8_t *bits)
+{
+	char buf[128], *save = NULL, *tok;
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n >= sizeof(buf) || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
+		return -EINVAL;
+	memcpy(buf, s, n + 1);
+	*bits = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int i = 0;
+
+		while (names[i] && strcmp(names[i], tok))
+			i++;
+		if (!names[i] || i > 7)
+			return -EINVAL;
+		*bits |= (uint8_t)(1u << i);
+	}
+	return *bits ? 0 : -EINVAL;
+}
 
 int cli__parse_target(const char *s, struct ps_target *t)
 {
@@ -152,7 +205,12 @@ static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err)
 {
-	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL };
+	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
+	       OPT_NETNS, OPT_PROTO, OPT_FAILED };
+	/* Bit i is name i: the same order as enum ps_kind and PS_PROTO_*. */
+	static const char *const kinds[] = { "", "bind", "listen", "connect", "outcome",
+					     "close", NULL };
+	static const char *const protos[] = { "tcp", "udp", "mptcp", NULL };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
@@ -163,6 +221,13 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		{ "tcp", no_argument, NULL, 't' },
 		{ "udp", no_argument, NULL, 'u' },
 		{ "no-initial", no_argument, NULL, OPT_NO_INITIAL },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "proto", required_argument, NULL, OPT_PROTO },
+		{ "events", required_argument, NULL, 'e' },
+		{ "failed", no_argument, NULL, OPT_FAILED },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -174,7 +239,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	memset(opts, 0, sizeof(*opts));
 	opterr = 0;
 	optind = 0;	/* full re-initialisation: parse may run more than once */
-	while ((c = getopt_long(argc, argv, ":jo:p:P:tuvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jo:p:P:e:tu46vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts->json = true;
@@ -189,12 +254,54 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 				return usage_error(err, "invalid pid '%s': expected a "
 						   "process id from 1 to 4194304", optarg);
 			opts->pid = (uint32_t)v;
+			opts->filter.tgid = opts->pid;
 			break;
 		case 'P':
-			if (cli__parse_uint(optarg, 1, 65535, &v))
-				return usage_error(err, "invalid port '%s': expected "
-						   "1 to 65535", optarg);
-			opts->port = (uint16_t)v;
+			if (cli__parse_ports(optarg, opts->filter.ports))
+				return usage_error(err, "invalid port '%s': expected ports from 1 "
+						   "to 65535, like 80,443,8000-8100", optarg);
+			opts->filter.has_ports = 1;
+			break;
+		case OPT_UID:
+			if (cli__parse_uint(optarg, 0, UINT32_MAX - 1, &v))
+				return usage_error(err, "invalid uid '%s'", optarg);
+			opts->filter.uid = (uint32_t)v;
+			opts->filter.has_uid = 1;
+			break;
+		case OPT_COMM:
+			if (!*optarg || strlen(optarg) > 15)
+				return usage_error(err, "invalid --comm '%s': 1 to 15 characters",
+						   optarg);
+			opts->comm = optarg;
+			break;
+		case OPT_CGROUP:
+			opts->cgroup = optarg;
+			break;
+		case OPT_NETNS:
+			if (cli__parse_uint(optarg, 1, UINT32_MAX, &v))
+				return usage_error(err, "invalid --netns '%s': the inode number "
+						   "of /proc/PID/ns/net", optarg);
+			opts->filter.netns = (uint32_t)v;
+			break;
+		case OPT_PROTO:
+			if (cli__parse_list(optarg, protos, &opts->filter.protos))
+				return usage_error(err, "invalid --proto '%s': tcp, udp, mptcp",
+						   optarg);
+			break;
+		case 'e':
+			if (cli__parse_list(optarg, kinds, &opts->filter.kinds) ||
+			    (opts->filter.kinds & 1))
+				return usage_error(err, "invalid --events '%s': bind, listen, "
+						   "connect, outcome, close", optarg);
+			break;
+		case '4':
+			opts->filter.families |= PS_FAMILY_INET;
+			break;
+		case '6':
+			opts->filter.families |= PS_FAMILY_INET6;
+			break;
+		case OPT_FAILED:
+			opts->filter.failed_only = 1;
 			break;
 		case OPT_RINGBUF:
 			if (cli__parse_ringbuf(optarg, &opts->ringbuf_bytes))

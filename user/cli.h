@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <linux/types.h>
+#include "portsnoop.h"
 
 #define PS_VERSION "0.1.0"
 #define PS_VERSION_STRING PS_VERSION
@@ -32,7 +34,9 @@ struct ps_opts {
 	bool json;
 	bool verbose;
 	uint32_t pid;		/* 0 = every process */
-	uint16_t port;		/* 0 = every port */
+	struct ps_filter filter;	/* in-kernel filters, pid included */
+	const char *comm;	/* --comm: only this process name (userspace) */
+	const char *cgroup;	/* --cgroup PATH, resolved by the loader */
 	uint32_t ringbuf_bytes;	/* 0 = default */
 	const char *btf;	/* --btf FILE, or NULL */
 	const char *output;	/* --output FILE, or NULL for stdout */
@@ -44,6 +48,12 @@ enum cli_result {
 	CLI_USAGE = 2,		/* a usage error was printed to err */
 };
 
+/* Is port p among the --port ones (or were none given)? */
+static inline bool cli__port_wanted(const struct ps_filter *f, uint16_t p)
+{
+	return !f->has_ports || (f->ports[p >> 3] & (1u << (p & 7)));
+}
+
 enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err);
 
@@ -51,6 +61,11 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 int cli__parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT (and /proto after). */
 int cli__parse_target(const char *s, struct ps_target *t);
+/* "80", "80,443", "8000-8100,9090": set bits in a 65536-bit map. */
+int cli__parse_ports(const char *s, uint8_t map[8192]);
+/* A comma-separated list of names from names[] (NULL-terminated, index =
+ * bit): the bits set. */
+int cli__parse_list(const char *s, const char *const *names, uint8_t *bits);
 /* A size like 4096, 256K or 8M: a power of two between 4 KiB and 1 GiB. */
 int cli__parse_ringbuf(const char *s, uint32_t *out);
 

@@ -18,7 +18,7 @@ static bool held_by(const struct ps_owner *o, size_t n, uint32_t pid)
 
 int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out)
 {
-	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp, .port = o->port };
+	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp };
 	struct snapshot snap;
 	struct sbuf b = { 0 };
 	char err[256];
@@ -36,6 +36,8 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *
 		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
 
 		if (o->pid && !held_by(own, n, o->pid))
+			continue;
+		if (!cli__port_wanted(&o->filter, snap.socks[i].lport))
 			continue;
 		listing__socket(&b, ctx, &snap.socks[i], own, n);
 		if (b.len >= 65536) {

@@ -19,6 +19,7 @@
 #include "format.h"
 #include "holders.h"
 #include "listing.h"
+#include "mounts.h"
 #include "pcache.h"
 #include "snapshot.h"
 #include "sbuf.h"
@@ -112,6 +113,8 @@ static int on_event(void *ctx, const void *data, size_t len)
 		pcache__exited(a->procs, v.ev.pid);
 		return 0;
 	}
+	if (a->opts.comm && strcmp(v.ev.comm, a->opts.comm))
+		return 0;	/* the one filter the kernel cannot apply cheaply */
 	a->events++;
 	in = (struct format_input){
 		.ev = &v.ev,
@@ -161,7 +164,7 @@ static int initial_state(struct app *a)
 			tracer__track(a->tracer, d->cookie, &t);
 		if (a->opts.pid && !(n && o[0].pid == a->opts.pid))
 			continue;
-		if (a->opts.port && d->lport != a->opts.port)
+		if (!cli__port_wanted(&a->opts.filter, d->lport))
 			continue;
 		listing__state(&a->line, &a->fmt, d, o, n);
 		a->initial++;
@@ -275,9 +278,6 @@ static int run_loop(struct app *a)
 	__u64 last_stats = now_ms();
 	bool got = false;	/* the last look found records: more may follow unannounced */
 
-	err = setup_signals();
-	if (err)
-		return err;
 	sink__set_stopping(a->out, &stopping);
 	sfd = wake_pipe[0];
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -400,6 +400,7 @@ int main(int argc, char **argv)
 	}
 	if (preflight(&a.opts))
 		return 1;
+
 	rc = a.opts.output ? sink__file(a.opts.output, &a.out) : sink__fd(STDOUT_FILENO, &a.out);
 	if (rc) {
 		fprintf(stderr, "portsnoop: cannot open %s: %s\n", a.opts.output ? a.opts.output
@@ -415,6 +416,13 @@ int main(int argc, char **argv)
 					    : cmd__who(&a.opts, &a.fmt, a.out);
 		goto cleanup;
 	}
+	/* Before anything is attached: a SIGHUP from logrotate or a Ctrl-C
+	 * during start-up must not kill the tracer the default way. */
+	rc = setup_signals();
+	if (rc) {
+		fprintf(stderr, "portsnoop: cannot set up signals: %s\n", strerror(-rc));
+		goto cleanup;
+	}
 	read_boot_id(a.boot_id, sizeof(a.boot_id));
 	if (!gethostname(a.host, sizeof(a.host) - 1))
 		a.fmt.host = a.host;
@@ -424,8 +432,20 @@ int main(int argc, char **argv)
 	if (!a.users || !a.holders)
 		goto cleanup;
 
-	topts.tgid = a.opts.pid;
-	topts.port = a.opts.port;
+	if (a.opts.cgroup) {
+		uint64_t cgid = 0;
+		uint32_t level = 0;
+
+		rc = mounts__cgroup_id(a.opts.cgroup, &cgid, &level);
+		a.opts.filter.cgroup_id = cgid;
+		a.opts.filter.cgroup_level = level;
+		if (rc) {
+			fprintf(stderr, "portsnoop: --cgroup %s: %s\n", a.opts.cgroup,
+				rc == -EXDEV ? "not in the cgroup v2 hierarchy" : strerror(-rc));
+			goto cleanup;
+		}
+	}
+	topts.filter = &a.opts.filter;
 	topts.ringbuf_bytes = a.opts.ringbuf_bytes;
 	topts.verbose = a.opts.verbose;
 	topts.btf = a.opts.btf;

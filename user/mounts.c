@@ -216,3 +216,33 @@ int mounts__open_cgroup2(char *path, size_t pathsz, const char **note)
 	*note = "cgroup2 was not mounted: mounted its root privately to attach";
 	return fd;
 }
+
+int mounts__cgroup_id(const char *path, uint64_t *id, uint32_t *level)
+{
+	char root[4096], *rp, *pp;
+	struct stat st;
+	size_t rl;
+	int err;
+
+	err = mounts__find_in("/proc/self/mountinfo", "cgroup2", root, sizeof(root));
+	if (err)
+		return err;
+	rp = realpath(root, NULL);
+	pp = realpath(path, NULL);
+	err = !rp || !pp ? -errno : 0;
+	if (!err && stat(pp, &st))
+		err = -errno;
+	rl = rp ? strlen(rp) : 0;
+	if (!err && (strncmp(pp, rp, rl) || (pp[rl] && pp[rl] != '/')))
+		err = -EXDEV;
+	if (!err) {
+		*id = st.st_ino;
+		*level = 0;
+		for (const char *p = pp + rl; *p; p++)
+			if (*p == '/' && p[1])
+				(*level)++;
+	}
+	free(rp);
+	free(pp);
+	return err;
+}

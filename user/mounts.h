@@ -4,6 +4,7 @@
 #define PS_MOUNTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Find the first mount of type fstype in a /proc/PID/mountinfo text and
@@ -30,5 +31,12 @@ int mounts__ensure_tracefs(const char **note);
  * again once the fd is held. path receives where it was found.
  */
 int mounts__open_cgroup2(char *path, size_t pathsz, const char **note);
+
+/*
+ * The cgroup v2 id (the directory's inode) of path and its depth below the
+ * hierarchy's root (mountinfo says where that is). Returns 0 or -errno;
+ * -EXDEV when path is not in the cgroup v2 hierarchy.
+ */
+int mounts__cgroup_id(const char *path, uint64_t *id, uint32_t *level);
 
 #endif

@@ -149,8 +149,8 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		snprintf(err, errsz, "cannot open the BPF object: %s", strerror(-rc));
 		goto fail;
 	}
-	t->skel->rodata->targ_tgid = opts->tgid;
-	t->skel->rodata->targ_port = opts->port;
+	if (opts->filter)
+		memcpy((void *)&t->skel->rodata->filter, opts->filter, sizeof(*opts->filter));
 	rc = bpf_map__set_max_entries(t->skel->maps.events,
 				      opts->ringbuf_bytes ? opts->ringbuf_bytes
 							  : DEFAULT_RINGBUF_BYTES);

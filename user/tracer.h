@@ -20,8 +20,7 @@ struct tracer;
 typedef int (*tracer_event_fn)(void *ctx, const void *data, size_t len);
 
 struct tracer_opts {
-	__u32 tgid;		/* only this process; 0 = all */
-	__u16 port;		/* only this local or remote port; 0 = all */
+	const struct ps_filter *filter;	/* in-kernel filters; NULL = none */
 	__u32 ringbuf_bytes;	/* power of two, page multiple; 0 = default */
 	bool verbose;		/* libbpf warnings and attach notes on stderr */
 	const char *btf;	/* kernel BTF file for CO-RE; NULL = the running kernel's */

@@ -899,6 +899,72 @@ def eaddrinuse_names_the_holder(ctx):
         holder.release()
 
 
+# --- filters -------------------------------------------------------------
+
+def filtered(ctx, args, workloads):
+    """Run the workloads under portsnoop with filters; the events seen."""
+    t = Tracer(ctx.portsnoop, ("--json", "--no-initial", *args))
+    try:
+        ran = [w() for w in workloads]
+        time.sleep(0.5)
+    finally:
+        t.stop()
+    evs = [e for e in t.events if e["event"]["kind"] == "event" and
+           e["event"]["action"] != "start"]
+    return ran, evs
+
+
+@test
+def filter_uid_events_failed(ctx):
+    ran, evs = filtered(ctx, ("--uid", "65534", "-e", "bind", "--failed"), [
+        lambda: Work(ctx, "--uid", 65534, "bind", "tcp", 4, "127.0.0.1", 80),   # EACCES
+        lambda: Work(ctx, "--uid", 65534, "bind", "udp", 4, "127.0.0.1", 0),    # works
+        lambda: Work(ctx, "bind", "tcp", 4, "127.0.0.1", 80),                   # uid 0
+    ])
+    expect(ran[0].report["errno"] == errno.EACCES, "the failing bind", ran[0].report)
+    expect([(e["process"]["pid"], e["event"]["action"]) for e in evs] ==
+           [(ran[0].pid, "bind")], "only the failed bind of uid 65534", evs)
+
+
+@test
+def filter_proto_family_ports(ctx):
+    ran, evs = filtered(ctx, ("--proto", "udp", "-6", "-P", "5000-5010"), [
+        lambda: Work(ctx, "bind", "udp", 6, "::1", 5005),
+        lambda: Work(ctx, "bind", "udp", 4, "127.0.0.1", 5005),
+        lambda: Work(ctx, "bind", "tcp", 6, "::1", 5006),
+        lambda: Work(ctx, "bind", "udp", 6, "::1", 6000),
+    ])
+    got = sorted((e["process"]["pid"], e["event"]["action"]) for e in evs)
+    expect(got == [(ran[0].pid, "bind"), (ran[0].pid, "close")],
+           "only udp6 in 5000-5010", got, [w.pid for w in ran])
+
+
+@test
+def filter_cgroup_and_comm(ctx):
+    root = cgroup2_root()
+    cg = os.path.join(root, "portsnoop-filter-%d" % os.getpid())
+    os.mkdir(cg)
+    script = 'echo 0 > "$1/cgroup.procs" && shift && exec "$@"'
+
+    def in_cgroup():
+        r = subprocess.run(["sh", "-c", script, "sh", cg, "ip", "netns", "exec", ctx.ns.name,
+                            ctx.sockwork, "--comm", "incg", "bind", "udp", "4", "127.0.0.1",
+                            "0"], capture_output=True, timeout=30, check=True)
+        return json.loads(r.stdout)
+
+    try:
+        ran, evs = filtered(ctx, ("--cgroup", cg), [
+            in_cgroup, lambda: Work(ctx, "--comm", "incg", "bind", "udp", 4, "127.0.0.1", 0)])
+        expect({e["process"]["pid"] for e in evs} == {ran[0]["pid"]},
+               "only the process in the cgroup", evs)
+        ran, evs = filtered(ctx, ("--comm", "pickme"), [
+            lambda: Work(ctx, "--comm", "pickme", "bind", "udp", 4, "127.0.0.1", 0),
+            lambda: Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)])
+        expect({e["process"]["pid"] for e in evs} == {ran[0].pid}, "only comm pickme", evs)
+    finally:
+        os.rmdir(cg)
+
+
 # --- log pipelines: schema, rotation, a full disk ---------------------------
 
 SCHEMA = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "schema",
@@ -989,15 +1055,25 @@ def rotate_case(ctx, log):
     loop = subprocess.Popen([os.path.join(ctx.build, "bench", "bindloop"), str(n)],
                             stdout=subprocess.PIPE)
     rotated = []
-    for i in range(3):
-        time.sleep(0.1)
-        os.rename(log, "%s.%d" % (log, i))
-        rotated.append("%s.%d" % (log, i))
-        t.send_signal(signal.SIGHUP)
-    pid = json.loads(loop.communicate(timeout=60)[0])["pid"]
-    time.sleep(0.5)
-    t.send_signal(signal.SIGINT)
-    _, err = t.communicate(timeout=20)
+    try:
+        for i in range(3):
+            time.sleep(0.1)
+            os.rename(log, "%s.%d" % (log, i))
+            rotated.append("%s.%d" % (log, i))
+            t.send_signal(signal.SIGHUP)
+            # As logrotate would: the next rotation once the file is back.
+            deadline = time.time() + 10
+            while not os.path.exists(log) and time.time() < deadline:
+                time.sleep(0.01)
+        pid = json.loads(loop.communicate(timeout=60)[0])["pid"]
+        time.sleep(0.5)
+        t.send_signal(signal.SIGINT)
+        _, err = t.communicate(timeout=20)
+    finally:
+        if t.poll() is None:
+            t.kill()
+        if loop.poll() is None:
+            loop.kill()
     return pid, n, rotated + [log], err, t.returncode
 
 
@@ -1033,15 +1109,19 @@ def full_disk_is_reported_once(ctx):
         log = os.path.join(d, "events.json")
         t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial", "-o", log],
                              stderr=subprocess.PIPE)
-        _wait_stderr(t, b"tracing")
-        subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
-                       capture_output=True, check=True)
-        time.sleep(0.5)
-        w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
-        time.sleep(0.5)
-        expect(t.poll() is None, "still tracing with the disk full")
-        t.send_signal(signal.SIGINT)
-        _, err = t.communicate(timeout=20)
+        try:
+            _wait_stderr(t, b"tracing")
+            subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
+                           capture_output=True, check=True)
+            time.sleep(0.5)
+            w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+            time.sleep(0.5)
+            expect(t.poll() is None, "still tracing with the disk full")
+            t.send_signal(signal.SIGINT)
+            _, err = t.communicate(timeout=20)
+        finally:
+            if t.poll() is None:
+                t.kill()
         expect(err.count(b"cannot write output") == 1, "said once", err)
         expect(b"No space left on device" in err, "says why", err)
         m = re.search(rb"(\d+) lines not written", err)

@@ -55,7 +55,8 @@ static void test_defaults(void **state)
 	assert_int_equal(r.res, CLI_RUN);
 	assert_false(r.o.json);
 	assert_int_equal(r.o.pid, 0);
-	assert_int_equal(r.o.port, 0);
+	assert_int_equal(r.o.filter.has_ports, 0);
+	assert_int_equal(r.o.filter.kinds, 0);
 	assert_int_equal(r.o.ringbuf_bytes, 0);
 }
 
@@ -68,12 +69,14 @@ static void test_all_options(void **state)
 	assert_true(r.o.json);
 	assert_true(r.o.verbose);
 	assert_int_equal(r.o.pid, 4242);
-	assert_int_equal(r.o.port, 443);
+	assert_int_equal(r.o.filter.tgid, 4242);
+	assert_true(cli__port_wanted(&r.o.filter, 443));
+	assert_false(cli__port_wanted(&r.o.filter, 444));
 	assert_int_equal(r.o.ringbuf_bytes, 256 * 1024);
 	PARSE(&r, "-j", "--pid=1", "-P65535");
 	assert_int_equal(r.res, CLI_RUN);
 	assert_int_equal(r.o.pid, 1);
-	assert_int_equal(r.o.port, 65535);
+	assert_true(cli__port_wanted(&r.o.filter, 65535));
 }
 
 static void expect_usage(const char **args, const char *needle)
@@ -135,6 +138,38 @@ static void test_help_and_version(void **state)
 	assert_string_equal(r.out, "portsnoop " PS_VERSION "\n");
 }
 
+static void test_filters(void **state)
+{
+	struct run r;
+
+	PARSE(&r, "-P", "80,443,8000-8002", "--uid", "0", "--proto", "udp,mptcp", "-6",
+	      "-e", "bind,close", "--failed", "--netns", "4026531840", "--comm", "nginx");
+	assert_int_equal(r.res, CLI_RUN);
+	for (unsigned p = 1; p < 65536; p++)
+		assert_int_equal(cli__port_wanted(&r.o.filter, (uint16_t)p),
+				 p == 80 || p == 443 || (p >= 8000 && p <= 8002));
+	assert_int_equal(r.o.filter.has_uid, 1);
+	assert_int_equal(r.o.filter.uid, 0);
+	assert_int_equal(r.o.filter.protos, PS_PROTO_UDP | PS_PROTO_MPTCP);
+	assert_int_equal(r.o.filter.families, PS_FAMILY_INET6);
+	assert_int_equal(r.o.filter.kinds, (1u << PS_EV_BIND) | (1u << PS_EV_CLOSE));
+	assert_int_equal(r.o.filter.failed_only, 1);
+	assert_int_equal(r.o.filter.netns, 4026531840u);
+	assert_string_equal(r.o.comm, "nginx");
+}
+
+static void test_bad_filters(void **state)
+{
+	expect_usage((const char *[]){ "-P", "80,", NULL }, "'80,'");
+	expect_usage((const char *[]){ "-P", "90-80", NULL }, "'90-80'");
+	expect_usage((const char *[]){ "-P", "1-70000", NULL }, "'1-70000'");
+	expect_usage((const char *[]){ "--proto", "sctp", NULL }, "'sctp'");
+	expect_usage((const char *[]){ "-e", "bind,exit", NULL }, "'bind,exit'");
+	expect_usage((const char *[]){ "--uid", "root", NULL }, "'root'");
+	expect_usage((const char *[]){ "--netns", "0", NULL }, "'0'");
+	expect_usage((const char *[]){ "--comm", "a-name-longer-than-15", NULL }, "15");
+}
+
 static void test_ringbuf_sizes(void **state)
 {
 	uint32_t v = 0;
@@ -159,6 +194,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_ringbuf_sizes),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_bad_filters),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
