@@ -11,6 +11,7 @@ BPFTOOL    ?= bpftool
 PKG_CONFIG ?= pkg-config
 PYTHON     ?= /usr/bin/python3
 PREFIX     ?= /usr/local
+UNITDIR    ?= /lib/systemd/system
 VMLINUX    := vmlinux/$(ARCH)/vmlinux.h
 
 ifeq ($(V),1)
@@ -140,7 +141,16 @@ $(OUT)/bpf $(OUT)/bpf/iter $(OUT)/user $(OUT)/tests $(OUT)/bench:
 	$(Q)mkdir -p $@
 
 install: all
-	install -D -m 0755 $(OUT)/portsnoop $(DESTDIR)$(PREFIX)/sbin/portsnoop
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 0755 $(OUT)/portsnoop $(DESTDIR)$(PREFIX)/sbin/portsnoop
+	$(Q)install -D -m 0644 docs/man/portsnoop.8 $(DESTDIR)$(PREFIX)/share/man/man8/portsnoop.8
+	$(Q)install -D -m 0644 docs/schema/portsnoop.schema.json \
+		$(DESTDIR)$(PREFIX)/share/portsnoop/portsnoop.schema.json
+	$(Q)sed 's|/usr/local/sbin/portsnoop|$(PREFIX)/sbin/portsnoop|' deploy/portsnoop.service \
+		> $(OUT)/portsnoop.service
+	$(Q)install -D -m 0644 $(OUT)/portsnoop.service \
+		$(DESTDIR)$(UNITDIR)/portsnoop.service
+	$(Q)install -D -m 0644 deploy/portsnoop.logrotate $(DESTDIR)/etc/logrotate.d/portsnoop
 
 clean:
 	$(call msg,CLEAN,$(OUT))
