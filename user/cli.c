@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"\n"
 	"  -j, --json          JSON Lines, one object per event\n"
 	"  -o, --output FILE   append to FILE instead of stdout; reopen it on SIGHUP\n"
+	"      --syslog[=PATH] RFC 5424 to the syslog socket (default /dev/log)\n"
 	"  -p, --pid PID       only events of process PID\n"
 	"  -P, --port PORTS    only this local or remote port: 80,443,8000-8100\n"
 	"      --uid UID       only processes of this user id\n"
@@ -206,7 +207,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err)
 {
 	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
-	       OPT_NETNS, OPT_PROTO, OPT_FAILED };
+	       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG };
 	/* Bit i is name i: the same order as enum ps_kind and PS_PROTO_*. */
 	static const char *const kinds[] = { "", "bind", "listen", "connect", "outcome",
 					     "close", NULL };
@@ -214,6 +215,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "syslog", optional_argument, NULL, OPT_SYSLOG },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "port", required_argument, NULL, 'P' },
 		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
@@ -303,6 +305,9 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		case OPT_FAILED:
 			opts->filter.failed_only = 1;
 			break;
+		case OPT_SYSLOG:
+			opts->syslog = optarg && *optarg ? optarg : "/dev/log";
+			break;
 		case OPT_RINGBUF:
 			if (cli__parse_ringbuf(optarg, &opts->ringbuf_bytes))
 				return usage_error(err, "invalid ring buffer size '%s': "
@@ -357,6 +362,8 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
+	if (opts->syslog && opts->output)
+		return usage_error(err, "--syslog and --output go to different places: pick one");
 	if (!opts->tcp && !opts->udp)
 		opts->tcp = opts->udp = true;
 	return CLI_RUN;

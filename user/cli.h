@@ -40,6 +40,7 @@ struct ps_opts {
 	uint32_t ringbuf_bytes;	/* 0 = default */
 	const char *btf;	/* --btf FILE, or NULL */
 	const char *output;	/* --output FILE, or NULL for stdout */
+	const char *syslog;	/* --syslog[=PATH]: the socket, or NULL */
 };
 
 enum cli_result {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include "cli.h"
 #include "escape.h"
 #include "json.h"
@@ -512,11 +513,11 @@ static const struct field fields[] = {
 
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
-static void cell(struct sbuf *b, const struct field *f, const struct val *v, bool last,
-		 const struct format_input *in)
+/* A value as one-line text, safe for a terminal: the table and syslog. */
+static void text_value(struct sbuf *b, const struct val *v, const struct format_input *in,
+		       bool syslog)
 {
-	size_t start = b->len;
-	char t[32];
+	char t[112];
 
 	switch (v->type) {
 	case V_NONE:
@@ -527,7 +528,8 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 		break;
 	case V_TEXT:
 	case V_ARGS:
-		escape__parts(b, v->s, v->n, ' ', escape__cell);
+		/* A table cell must not pass for several; a quoted value may hold spaces. */
+		escape__parts(b, v->s, v->n, ' ', syslog ? escape__text : escape__cell);
 		break;
 	case V_UINT:
 		sbuf__u64(b, v->u);
@@ -536,7 +538,10 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 		sbuf__puts(b, v->u ? "yes" : "no");
 		break;
 	case V_TIME:
-		timefmt__clock((int64_t)v->u, t, sizeof(t));
+		if (syslog)
+			timefmt__rfc3339((int64_t)v->u, t, sizeof(t));
+		else
+			timefmt__clock((int64_t)v->u, t, sizeof(t));
 		sbuf__puts(b, t);
 		break;
 	case V_HOLDERS:
@@ -552,6 +557,14 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 		}
 		break;
 	}
+}
+
+static void cell(struct sbuf *b, const struct field *f, const struct val *v, bool last,
+		 const struct format_input *in)
+{
+	size_t start = b->len;
+
+	text_value(b, v, in, false);
 	if (!last) {
 		sbuf__pad(b, start, (size_t)f->width);
 		sbuf__putc(b, ' ');
@@ -634,10 +647,80 @@ static void json_member(struct jw *w, const char *key, const struct val *v,
 	}
 }
 
+/* RFC 5424 PARAM-VALUE: '"', '\\' and ']' are backslash-escaped. */
+static void sd_value(struct sbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\' || s[i] == ']')
+			sbuf__putc(b, '\\');
+		sbuf__putc(b, s[i]);
+	}
+}
+
+/*
+ * <PRI>1 TIMESTAMP HOST portsnoop PROCID MSGID [portsnoop@32473 k="v" ...] MSG
+ * daemon facility; warning for failures, info otherwise; the fields as
+ * structured data under the JSON names; MSG is the table's line. 32473 is
+ * the enterprise number RFC 5612 sets aside for documentation.
+ */
+void format__syslog_head(struct sbuf *b, const struct format_ctx *ctx, int64_t ts,
+			 const char *msgid, bool failure)
+{
+	char t[112];
+	size_t n;
+
+	timefmt__rfc3339(ts, t, sizeof(t));
+	n = strlen(t);
+	if (n > 27)	/* TIME-SECFRAC has at most 6 digits */
+		memmove(t + 26, t + n - 1, 2);
+	sbuf__printf(b, "<%d>1 %s ", 3 * 8 + (failure ? 4 : 6), t);
+	if (ctx->host && *ctx->host)
+		escape__cell(b, ctx->host, strlen(ctx->host));
+	else
+		sbuf__putc(b, '-');
+	sbuf__printf(b, " portsnoop %d %s [portsnoop@32473", (int)getpid(), msgid);
+}
+
+static void syslog_event(struct sbuf *b, const struct format_ctx *ctx,
+			 const struct format_input *in)
+{
+	const struct ps_event *ev = in->ev;
+	struct format_ctx table = *ctx;
+	struct sbuf tmp = { 0 };
+
+	format__syslog_head(b, ctx, (int64_t)ev->ts_ns + ctx->mono_offset,
+		    names__kind(ev->kind) ? names__kind(ev->kind) : "-",
+		    ev->err && ev->err != EINPROGRESS);
+	for (size_t i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+		struct val v = { .type = V_NONE };
+
+		if (!f->key || f->key[0] == '@')
+			continue;
+		f->get(in, ctx, &v);
+		if (v.type == V_NONE)
+			continue;
+		sbuf__reset(&tmp);
+		text_value(&tmp, &v, in, true);
+		sbuf__printf(b, " %s=\"", f->key);
+		sd_value(b, tmp.p, tmp.len);
+		sbuf__putc(b, '"');
+	}
+	sbuf__puts(b, "] ");
+	sbuf__free(&tmp);
+	table.mode = FORMAT_TABLE;
+	format__event(b, &table, in);	/* ends the line */
+}
+
 void format__event(struct sbuf *b, const struct format_ctx *ctx,
 		   const struct format_input *in)
 {
 	struct jw w;
+
+	if (ctx->mode == FORMAT_SYSLOG) {
+		syslog_event(b, ctx, in);
+		return;
+	}
 
 	if (ctx->mode == FORMAT_JSON)
 		jw__begin(&w, b);
@@ -734,7 +817,12 @@ void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
 {
 	struct jw w;
 
-	if (ctx->mode == FORMAT_TABLE) {
+	if (ctx->mode == FORMAT_SYSLOG) {
+		format__syslog_head(b, ctx, timefmt__now(), "lost", true);
+		sbuf__printf(b, " portsnoop.lost=\"%llu\" portsnoop.lost_total=\"%llu\"] ",
+			     (unsigned long long)lost, (unsigned long long)total_lost);
+	}
+	if (ctx->mode != FORMAT_JSON) {
 		sbuf__printf(b, "-- portsnoop: %llu events lost (ring buffer full), "
 			     "%llu in all --\n", (unsigned long long)lost,
 			     (unsigned long long)total_lost);

@@ -14,6 +14,7 @@
 enum format_mode {
 	FORMAT_TABLE,
 	FORMAT_JSON,
+	FORMAT_SYSLOG,		/* RFC 5424, one message per line */
 };
 
 struct format_ctx {
@@ -50,6 +51,10 @@ struct format_totals {
 void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hooks);
 void format__stop(struct sbuf *b, const struct format_ctx *ctx,
 		  const struct format_totals *t);
+/* The RFC 5424 header up to an open structured-data element: the caller
+ * adds ` name="value"` params, then "] " and the message. */
+void format__syslog_head(struct sbuf *b, const struct format_ctx *ctx, int64_t ts,
+			 const char *msgid, bool failure);
 /* In-band notice that `lost` more events were dropped in the kernel. */
 void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
 		  uint64_t total_lost);

@@ -141,6 +141,13 @@ void listing__state(struct sbuf *b, const struct format_ctx *ctx,
 		json_record(b, ctx, d, o, n);
 		return;
 	}
+	if (ctx->mode == FORMAT_SYSLOG) {
+		format__syslog_head(b, ctx, timefmt__now(),
+				    d->state == TCP_LISTEN ? "listening" : "bound", false);
+		sbuf__printf(b, " server.port=\"%u\" portsnoop.netns=\"%u\"] ", d->lport,
+			     d->netns);
+		start = b->len;
+	}
 	timefmt__clock(timefmt__now(), t, sizeof(t));
 	sbuf__puts(b, t);
 	end_cell(b, start, 12);

@@ -401,14 +401,19 @@ int main(int argc, char **argv)
 	if (preflight(&a.opts))
 		return 1;
 
-	rc = a.opts.output ? sink__file(a.opts.output, &a.out) : sink__fd(STDOUT_FILENO, &a.out);
+	rc = a.opts.syslog ? sink__syslog(a.opts.syslog, &a.out)
+	     : a.opts.output ? sink__file(a.opts.output, &a.out)
+			     : sink__fd(STDOUT_FILENO, &a.out);
 	if (rc) {
-		fprintf(stderr, "portsnoop: cannot open %s: %s\n", a.opts.output ? a.opts.output
-			: "stdout", rc == -EINVAL ? "not a regular file" : strerror(-rc));
+		const char *where = a.opts.syslog ? a.opts.syslog
+				    : a.opts.output ? a.opts.output : "stdout";
+
+		fprintf(stderr, "portsnoop: cannot open %s: %s\n", where,
+			rc == -EINVAL ? "not a regular file" : strerror(-rc));
 		goto cleanup;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	a.fmt.mode = a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
+	a.fmt.mode = a.opts.syslog ? FORMAT_SYSLOG : a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
 	a.fmt.mono_offset = timefmt__mono_offset();
 	a.fmt.boot_offset = timefmt__boot_offset();
 	if (a.opts.cmd == CMD_LS || a.opts.cmd == CMD_WHO) {

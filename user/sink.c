@@ -6,13 +6,17 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define STOP_WAIT_MS 1000
 
 struct sink {
 	int fd;
+	bool datagram;		/* one message per line (syslog) */
 	char *path;		/* a file sink: owned fd, reopened by path */
 	const volatile sig_atomic_t *stopping;
 };
@@ -80,6 +84,56 @@ int sink__file(const char *path, struct sink **out)
 	return 0;
 }
 
+int sink__syslog(const char *path, struct sink **out)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sink *s;
+	int fd, err;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		close(fd);
+		return -ENOMEM;
+	}
+	s->fd = fd;
+	s->datagram = true;
+	s->path = NULL;
+	*out = s;
+	return 0;
+}
+
+/* Each line its own datagram, without its newline. */
+static int send_lines(struct sink *s, const char *buf, size_t len, size_t *done)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
+
+		if (send(s->fd, buf + off, n, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			*done = off;
+			return -errno;
+		}
+		off += n + (nl ? 1 : 0);
+	}
+	*done = len;
+	return 0;
+}
+
 int sink__reopen(struct sink *s)
 {
 	int fd;
@@ -108,10 +162,13 @@ static size_t take_back(struct sink *s, const char *buf, size_t done, off_t star
 
 int sink__write(struct sink *s, const char *buf, size_t len, size_t *done)
 {
-	off_t start = s->path ? lseek(s->fd, 0, SEEK_END) : -1;
+	off_t start;
 	size_t off = 0;
 
 	*done = 0;
+	if (s->datagram)
+		return send_lines(s, buf, len, done);
+	start = s->path ? lseek(s->fd, 0, SEEK_END) : -1;
 	while (off < len) {
 		int err = room(s);
 		ssize_t n;
@@ -135,16 +192,15 @@ int sink__write(struct sink *s, const char *buf, size_t len, size_t *done)
 
 int sink__poll_fd(const struct sink *s)
 {
-	return s->path ? -1 : s->fd;
+	return s->path || s->datagram ? -1 : s->fd;
 }
 
 void sink__free(struct sink *s)
 {
 	if (!s)
 		return;
-	if (s->path) {
+	if (s->path || s->datagram)
 		close(s->fd);
-		free(s->path);
-	}
+	free(s->path);
 	free(s);
 }

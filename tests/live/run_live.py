@@ -1138,6 +1138,64 @@ def full_disk_is_reported_once(ctx):
         os.rmdir(d)
 
 
+@test
+def syslog_to_a_real_rsyslogd(ctx):
+    rsyslogd = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
+    if not os.path.exists(rsyslogd):
+        raise Skip("rsyslogd is not installed")
+    d = tempfile.mkdtemp(prefix="portsnoop-rsyslog-")
+    sock, out = os.path.join(d, "log"), os.path.join(d, "out.log")
+    with open(os.path.join(d, "rsyslog.conf"), "w") as f:
+        f.write('global(workDirectory="%s")\n'
+                'module(load="imuxsock" SysSock.Use="off")\n'
+                'input(type="imuxsock" Socket="%s" UseSpecialParser="off")\n'
+                'template(name="t" type="string" '
+                'string="%%pri%%|%%msgid%%|%%structured-data%%|%%msg%%\\n")\n'
+                '*.* action(type="omfile" file="%s" template="t")\n' % (d, sock, out))
+    rs = subprocess.Popen([rsyslogd, "-n", "-f", os.path.join(d, "rsyslog.conf"),
+                           "-i", os.path.join(d, "pid")], stderr=subprocess.PIPE)
+    t = None
+    try:
+        deadline = time.time() + 10
+        while not os.path.exists(sock) and time.time() < deadline:
+            time.sleep(0.05)
+        expect(os.path.exists(sock), "rsyslogd is listening")
+        t = subprocess.Popen([ctx.portsnoop, "--syslog=" + sock, "--no-initial"],
+                             stderr=subprocess.PIPE)
+        _wait_stderr(t, b"tracing")
+        holder = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0, hold=True)
+        failed = Work(ctx, "bind", "udp", 4, "127.0.0.1", holder.port)
+        holder.release()
+        time.sleep(0.5)
+        t.send_signal(signal.SIGINT)
+        t.communicate(timeout=20)
+        deadline = time.time() + 10
+        lines = []
+        while time.time() < deadline:
+            if os.path.exists(out):
+                with open(out) as f:
+                    lines = [l.rstrip("\n").split("|", 3) for l in f]
+                if len(lines) >= 3:
+                    break
+            time.sleep(0.1)
+        def find(pid, msgid):
+            return [l for l in lines if l[1] == msgid and 'process.pid="%d"' % pid in l[2]]
+        ok = one(find(holder.pid, "bind"), "bind message")
+        expect(ok[0] == "30", "daemon.info", ok)
+        expect('server.port="%d"' % holder.port in ok[2], "port as structured data", ok)
+        bad = one(find(failed.pid, "bind"), "failed bind message")
+        expect(bad[0] == "28", "daemon.warning for a failure", bad)
+        expect('error.code="EADDRINUSE"' in bad[2], "errno as structured data", bad)
+        expect("EADDRINUSE" in bad[3], "the table line as the message", bad)
+        one(find(holder.pid, "close"), "close message")
+    finally:
+        if t and t.poll() is None:
+            t.kill()
+        rs.terminate()
+        rs.wait(timeout=10)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
