@@ -21,6 +21,8 @@ static const char usage_text[] =
 	"  -j, --json          JSON Lines, one object per event\n"
 	"  -o, --output FILE   append to FILE instead of stdout; reopen it on SIGHUP\n"
 	"      --syslog[=PATH] RFC 5424 to the syslog socket (default /dev/log)\n"
+	"      --journald[=PATH]  native fields to the journal\n"
+	"                      (default /run/systemd/journal/socket)\n"
 	"  -p, --pid PID       only events of process PID\n"
 	"  -P, --port PORTS    only this local or remote port: 80,443,8000-8100\n"
 	"      --uid UID       only processes of this user id\n"
@@ -207,7 +209,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err)
 {
 	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
-	       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG };
+	       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL };
 	/* Bit i is name i: the same order as enum ps_kind and PS_PROTO_*. */
 	static const char *const kinds[] = { "", "bind", "listen", "connect", "outcome",
 					     "close", NULL };
@@ -216,6 +218,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "syslog", optional_argument, NULL, OPT_SYSLOG },
+		{ "journald", optional_argument, NULL, OPT_JOURNAL },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "port", required_argument, NULL, 'P' },
 		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
@@ -308,6 +311,9 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		case OPT_SYSLOG:
 			opts->syslog = optarg && *optarg ? optarg : "/dev/log";
 			break;
+		case OPT_JOURNAL:
+			opts->journal = optarg && *optarg ? optarg : "/run/systemd/journal/socket";
+			break;
 		case OPT_RINGBUF:
 			if (cli__parse_ringbuf(optarg, &opts->ringbuf_bytes))
 				return usage_error(err, "invalid ring buffer size '%s': "
@@ -362,8 +368,9 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
-	if (opts->syslog && opts->output)
-		return usage_error(err, "--syslog and --output go to different places: pick one");
+	if (!!opts->syslog + !!opts->output + !!opts->journal > 1)
+		return usage_error(err, "--output, --syslog and --journald go to different "
+				   "places: pick one");
 	if (!opts->tcp && !opts->udp)
 		opts->tcp = opts->udp = true;
 	return CLI_RUN;

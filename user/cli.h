@@ -41,6 +41,7 @@ struct ps_opts {
 	const char *btf;	/* --btf FILE, or NULL */
 	const char *output;	/* --output FILE, or NULL for stdout */
 	const char *syslog;	/* --syslog[=PATH]: the socket, or NULL */
+	const char *journal;	/* --journald[=PATH]: the socket, or NULL */
 };
 
 enum cli_result {

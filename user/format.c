@@ -712,6 +712,95 @@ static void syslog_event(struct sbuf *b, const struct format_ctx *ctx,
 	format__event(b, &table, in);	/* ends the line */
 }
 
+/* "process.parent.pid" -> "PROCESS_PARENT_PID": a journal field name. */
+static void journal_name(struct sbuf *b, const char *key)
+{
+	for (const char *p = key; *p; p++) {
+		char c = *p;
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		else if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9'))
+			c = '_';
+		sbuf__putc(b, c);
+	}
+}
+
+/* One journal field: NAME=value and a newline; values are already text
+ * escaped, so none holds a newline and the short form always fits. */
+static void journal_field(struct sbuf *b, const char *name, const char *v, size_t n)
+{
+	sbuf__puts(b, name);
+	sbuf__putc(b, '=');
+	sbuf__put(b, v, n);
+	sbuf__putc(b, '\n');
+}
+
+/* A MESSAGE_ID per action, so journalctl MESSAGE_ID=... finds one kind. */
+static const char *const journal_ids[PS_EV__MAX] = {
+	[PS_EV_BIND] = "6f1d3a0c2b8e4d7a9c5e1f2a3b4c5d01",
+	[PS_EV_LISTEN] = "6f1d3a0c2b8e4d7a9c5e1f2a3b4c5d02",
+	[PS_EV_CONNECT] = "6f1d3a0c2b8e4d7a9c5e1f2a3b4c5d03",
+	[PS_EV_CONNECT_RESULT] = "6f1d3a0c2b8e4d7a9c5e1f2a3b4c5d04",
+	[PS_EV_CLOSE] = "6f1d3a0c2b8e4d7a9c5e1f2a3b4c5d05",
+};
+
+static void journal_event(struct sbuf *b, const struct format_ctx *ctx,
+			  const struct format_input *in)
+{
+	const struct ps_event *ev = in->ev;
+	struct format_ctx table = *ctx;
+	struct sbuf tmp = { 0 };
+	char a[NAMES_ADDR_LEN], num[24];
+
+	table.mode = FORMAT_TABLE;
+	format__event(&tmp, &table, in);
+	journal_field(b, "MESSAGE", tmp.p, tmp.len - 1);
+	if (ev->kind < PS_EV__MAX && journal_ids[ev->kind])
+		journal_field(b, "MESSAGE_ID", journal_ids[ev->kind], 32);
+	journal_field(b, "PRIORITY", ev->err && ev->err != EINPROGRESS ? "4" : "6", 1);
+	journal_field(b, "SYSLOG_IDENTIFIER", "portsnoop", 9);
+	/* The short names people filter on. */
+	sbuf__reset(&tmp);
+	escape__text(&tmp, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+	journal_field(b, "COMM", tmp.p, tmp.len);
+	snprintf(num, sizeof(num), "%u", ev->pid);
+	journal_field(b, "PID", num, strlen(num));
+	if (!(ev->flags & PS_F_NO_ADDR) && names__family(ev->family)) {
+		names__addr(ev->family, ev->laddr, a, sizeof(a));
+		journal_field(b, "LOCAL_ADDR", a, strlen(a));
+		snprintf(num, sizeof(num), "%u", ev->lport);
+		journal_field(b, "LOCAL_PORT", num, strlen(num));
+		if (ev->kind == PS_EV_CONNECT || ev->kind == PS_EV_CONNECT_RESULT) {
+			names__addr(ev->family, ev->raddr, a, sizeof(a));
+			journal_field(b, "REMOTE_ADDR", a, strlen(a));
+			snprintf(num, sizeof(num), "%u", ev->rport);
+			journal_field(b, "REMOTE_PORT", num, strlen(num));
+		}
+	}
+	if (ev->err)
+		journal_field(b, "ERRNO", names__errno(ev->err, num, sizeof(num)),
+			      strlen(names__errno(ev->err, num, sizeof(num))));
+	/* And every JSON field under its own name. */
+	for (size_t i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+		struct val v = { .type = V_NONE };
+		struct sbuf name = { 0 };
+
+		if (!f->key || f->key[0] == '@')
+			continue;
+		f->get(in, ctx, &v);
+		if (v.type == V_NONE)
+			continue;
+		sbuf__reset(&tmp);
+		text_value(&tmp, &v, in, true);
+		journal_name(&name, f->key);
+		journal_field(b, sbuf__str(&name), tmp.p, tmp.len);
+		sbuf__free(&name);
+	}
+	sbuf__free(&tmp);
+}
+
 void format__event(struct sbuf *b, const struct format_ctx *ctx,
 		   const struct format_input *in)
 {
@@ -719,6 +808,10 @@ void format__event(struct sbuf *b, const struct format_ctx *ctx,
 
 	if (ctx->mode == FORMAT_SYSLOG) {
 		syslog_event(b, ctx, in);
+		return;
+	}
+	if (ctx->mode == FORMAT_JOURNAL) {
+		journal_event(b, ctx, in);
 		return;
 	}
 
@@ -821,6 +914,13 @@ void format__lost(struct sbuf *b, const struct format_ctx *ctx, uint64_t lost,
 		format__syslog_head(b, ctx, timefmt__now(), "lost", true);
 		sbuf__printf(b, " portsnoop.lost=\"%llu\" portsnoop.lost_total=\"%llu\"] ",
 			     (unsigned long long)lost, (unsigned long long)total_lost);
+	}
+	if (ctx->mode == FORMAT_JOURNAL) {
+		sbuf__printf(b, "MESSAGE=portsnoop: %llu events lost (ring buffer full), %llu in "
+			     "all\nPRIORITY=4\nSYSLOG_IDENTIFIER=portsnoop\nPORTSNOOP_LOST=%llu\n",
+			     (unsigned long long)lost, (unsigned long long)total_lost,
+			     (unsigned long long)lost);
+		return;
 	}
 	if (ctx->mode != FORMAT_JSON) {
 		sbuf__printf(b, "-- portsnoop: %llu events lost (ring buffer full), "

@@ -14,7 +14,8 @@
 enum format_mode {
 	FORMAT_TABLE,
 	FORMAT_JSON,
-	FORMAT_SYSLOG,		/* RFC 5424, one message per line */
+	FORMAT_SYSLOG,		/* RFC 5424, one message per record */
+	FORMAT_JOURNAL,		/* journald native fields, one entry per record */
 };
 
 struct format_ctx {

@@ -141,6 +141,11 @@ void listing__state(struct sbuf *b, const struct format_ctx *ctx,
 		json_record(b, ctx, d, o, n);
 		return;
 	}
+	if (ctx->mode == FORMAT_JOURNAL) {
+		sbuf__puts(b, "SYSLOG_IDENTIFIER=portsnoop\nPRIORITY=6\n");
+		sbuf__printf(b, "LOCAL_PORT=%u\nPORTSNOOP_NETNS=%u\nMESSAGE=", d->lport, d->netns);
+		start = b->len;
+	}
 	if (ctx->mode == FORMAT_SYSLOG) {
 		format__syslog_head(b, ctx, timefmt__now(),
 				    d->state == TCP_LISTEN ? "listening" : "bound", false);

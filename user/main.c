@@ -131,7 +131,8 @@ static int on_event(void *ctx, const void *data, size_t len)
 	}
 	format__event(&a->line, &a->fmt, &in);
 	a->pending_lines++;
-	return a->line.len >= FLUSH_BYTES || a->line.oom ? flush_lines(a) : 0;
+	return a->line.len >= FLUSH_BYTES || a->line.oom || sink__datagram(a->out)
+		       ? flush_lines(a) : 0;
 }
 
 /*
@@ -168,7 +169,8 @@ static int initial_state(struct app *a)
 			continue;
 		listing__state(&a->line, &a->fmt, d, o, n);
 		a->initial++;
-		if (a->line.len >= FLUSH_BYTES && flush_lines(a))
+		a->pending_lines++;
+		if ((a->line.len >= FLUSH_BYTES || sink__datagram(a->out)) && flush_lines(a))
 			break;
 	}
 	snapshot__free(&snap);
@@ -402,10 +404,12 @@ int main(int argc, char **argv)
 		return 1;
 
 	rc = a.opts.syslog ? sink__syslog(a.opts.syslog, &a.out)
+	     : a.opts.journal ? sink__journal(a.opts.journal, &a.out)
 	     : a.opts.output ? sink__file(a.opts.output, &a.out)
 			     : sink__fd(STDOUT_FILENO, &a.out);
 	if (rc) {
 		const char *where = a.opts.syslog ? a.opts.syslog
+				    : a.opts.journal ? a.opts.journal
 				    : a.opts.output ? a.opts.output : "stdout";
 
 		fprintf(stderr, "portsnoop: cannot open %s: %s\n", where,
@@ -413,7 +417,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	a.fmt.mode = a.opts.syslog ? FORMAT_SYSLOG : a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
+	a.fmt.mode = a.opts.syslog ? FORMAT_SYSLOG : a.opts.journal ? FORMAT_JOURNAL
+		     : a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
 	a.fmt.mono_offset = timefmt__mono_offset();
 	a.fmt.boot_offset = timefmt__boot_offset();
 	if (a.opts.cmd == CMD_LS || a.opts.cmd == CMD_WHO) {

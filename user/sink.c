@@ -16,7 +16,8 @@
 
 struct sink {
 	int fd;
-	bool datagram;		/* one message per line (syslog) */
+	bool datagram;		/* one datagram per record (syslog, journal) */
+	bool strip_newline;
 	char *path;		/* a file sink: owned fd, reopened by path */
 	const volatile sig_atomic_t *stopping;
 };
@@ -84,7 +85,24 @@ int sink__file(const char *path, struct sink **out)
 	return 0;
 }
 
+static int sink__dgram(const char *path, bool strip_newline, struct sink **out);
+
 int sink__syslog(const char *path, struct sink **out)
+{
+	return sink__dgram(path, true, out);
+}
+
+int sink__journal(const char *path, struct sink **out)
+{
+	return sink__dgram(path, false, out);
+}
+
+bool sink__datagram(const struct sink *s)
+{
+	return s->datagram;
+}
+
+static int sink__dgram(const char *path, bool strip_newline, struct sink **out)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct sink *s;
@@ -108,27 +126,20 @@ int sink__syslog(const char *path, struct sink **out)
 	}
 	s->fd = fd;
 	s->datagram = true;
-	s->path = NULL;
+	s->strip_newline = strip_newline;
 	*out = s;
 	return 0;
 }
 
-/* Each line its own datagram, without its newline. */
-static int send_lines(struct sink *s, const char *buf, size_t len, size_t *done)
+/* One record, one datagram (the caller writes records one at a time). */
+static int send_record(struct sink *s, const char *buf, size_t len, size_t *done)
 {
-	size_t off = 0;
-
-	while (off < len) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
-
-		if (send(s->fd, buf + off, n, 0) < 0) {
-			if (errno == EINTR)
-				continue;
-			*done = off;
+	/* A syslog message does not end in a newline; a journal entry does. */
+	if (s->strip_newline && len && buf[len - 1] == '\n')
+		len--;
+	while (send(s->fd, buf, len, 0) < 0) {
+		if (errno != EINTR)
 			return -errno;
-		}
-		off += n + (nl ? 1 : 0);
 	}
 	*done = len;
 	return 0;
@@ -166,8 +177,13 @@ int sink__write(struct sink *s, const char *buf, size_t len, size_t *done)
 	size_t off = 0;
 
 	*done = 0;
-	if (s->datagram)
-		return send_lines(s, buf, len, done);
+	if (s->datagram) {
+		int err = send_record(s, buf, len, done);
+
+		if (!err)
+			*done = len;
+		return err;
+	}
 	start = s->path ? lseek(s->fd, 0, SEEK_END) : -1;
 	while (off < len) {
 		int err = room(s);

@@ -17,9 +17,14 @@ int sink__fd(int fd, struct sink **out);
  * through a symbolic link (O_NOFOLLOW) nor as anything but a regular file.
  */
 int sink__file(const char *path, struct sink **out);
-/* A syslog socket (AF_UNIX datagram, /dev/log or another path): every line
- * written goes out as one message. */
+#include <stdbool.h>
+
+/* A syslog socket (AF_UNIX datagram, /dev/log or another path) and the
+ * journal's native socket: every write is one record, one datagram. */
 int sink__syslog(const char *path, struct sink **out);
+int sink__journal(const char *path, struct sink **out);
+/* Records must be written one at a time. */
+bool sink__datagram(const struct sink *s);
 /* Open the file's path again (logrotate renamed it and sent SIGHUP); lines
  * already written stay in the renamed file. No-op for an fd sink. */
 int sink__reopen(struct sink *s);

@@ -16,6 +16,7 @@ import re
 import shutil
 import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -1194,6 +1195,52 @@ def syslog_to_a_real_rsyslogd(ctx):
         rs.terminate()
         rs.wait(timeout=10)
         shutil.rmtree(d, ignore_errors=True)
+
+
+@test
+def journald_native_fields(ctx):
+    # A stand-in for journald: the native protocol is one datagram per entry,
+    # NAME=value lines (a value with a newline would use the binary form).
+    d = tempfile.mkdtemp(prefix="portsnoop-journal-")
+    path = os.path.join(d, "socket")
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    srv.bind(path)
+    srv.settimeout(0.2)
+    t = subprocess.Popen([ctx.portsnoop, "--journald=" + path, "--no-initial"],
+                         stderr=subprocess.PIPE)
+    entries = []
+    try:
+        _wait_stderr(t, b"tracing")
+        w = Work(ctx, "--comm", 'j"x\n', "bind", "udp", 6, "::1", 0)
+        deadline = time.time() + 5
+        while time.time() < deadline and len([e for e in entries if e.get("PID") == str(w.pid)]) < 2:
+            try:
+                data = srv.recv(65536)
+            except socket.timeout:
+                continue
+            entry = {}
+            for line in data.split(b"\n"):
+                expect(line == b"" or b"=" in line, "NAME=value lines only", data)
+                if line:
+                    k, _, v = line.partition(b"=")
+                    expect(re.fullmatch(rb"[A-Z0-9_]+", k), "a journal field name", k)
+                    entry[k.decode()] = v.decode()
+            expect(data.endswith(b"\n"), "every field ends in a newline", data)
+            entries.append(entry)
+    finally:
+        t.send_signal(signal.SIGINT)
+        t.communicate(timeout=20)
+        srv.close()
+        shutil.rmtree(d, ignore_errors=True)
+    mine = [e for e in entries if e.get("PID") == str(w.pid)]
+    bind = one([e for e in mine if e.get("EVENT_ACTION") == "bind"], "bind entry")
+    expect(bind["MESSAGE_ID"] == "6f1d3a0c2b8e4d7a9c5e1f2a3b4c5d01", "bind's MESSAGE_ID", bind)
+    expect(bind["LOCAL_PORT"] == str(w.port) and bind["LOCAL_ADDR"] == "::1", "address", bind)
+    expect(bind["COMM"] == 'j"x\\x0a', "comm, escaped", bind["COMM"])
+    expect(bind["PRIORITY"] == "6" and bind["SYSLOG_IDENTIFIER"] == "portsnoop", "meta", bind)
+    expect(bind["PROCESS_PID"] == str(w.pid) and bind["SERVER_PORT"] == str(w.port),
+           "every JSON field too", bind)
+    one([e for e in mine if e.get("EVENT_ACTION") == "close"], "close entry")
 
 
 def main():
