@@ -167,10 +167,47 @@ def snapshot(args):
         subprocess.run(["ip", "netns", "del", ns])
 
 
+def rate(args):
+    """The highest rate into a JSON file: parallel generators, default ring."""
+    exe = os.path.join(args.build, "bench", "bindloop")
+    print("sustained rate: %d bindloop processes x %d iterations, portsnoop --json "
+          "into a file" % (args.gens, args.n))
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "events.json")
+        with open(path, "wb") as f:
+            t = start_tracer(args.build, f)
+            t0 = time.perf_counter()
+            gens = [subprocess.Popen([exe, str(args.n)], stdout=subprocess.PIPE)
+                    for _ in range(args.gens)]
+            pids = [json.loads(g.communicate()[0])["pid"] for g in gens]
+            gen_secs = time.perf_counter() - t0
+            # Drained when the file stops growing.
+            last = -1
+            while os.path.getsize(path) != last:
+                last = os.path.getsize(path)
+                time.sleep(0.3)
+            drain_secs = time.perf_counter() - t0 - 0.3
+            t.send_signal(signal.SIGINT)
+            _, err = t.communicate(timeout=60)
+        m = re.search(rb"(\d+) events, (\d+) lost", err)
+        lost = int(m.group(2))
+        want = {b'"pid":%d,' % p for p in pids}
+        delivered = 0
+        with open(path, "rb") as f:
+            for line in f:
+                delivered += any(w in line for w in want)
+    generated = 2 * args.n * args.gens
+    print("  generated %d events in %.2f s (%.0f/s); delivered %d in %.2f s (%.0f/s); "
+          "lost %d; delivered + lost = generated: %s" % (
+              generated, gen_secs, generated / gen_secs, delivered, drain_secs,
+              delivered / drain_secs, lost, delivered + lost == generated))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="bindloop",
-                    choices=("bindloop", "churn", "snapshot"))
+                    choices=("bindloop", "churn", "snapshot", "rate"))
+    ap.add_argument("--gens", type=int, default=2, help="rate: generator processes")
     ap.add_argument("--listeners", type=int, default=20000,
                     help="snapshot: TCP listeners, and as many UDP sockets")
     ap.add_argument("--build", default="build")
@@ -187,6 +224,9 @@ def main():
         return
     if args.what == "snapshot":
         snapshot(args)
+        return
+    if args.what == "rate":
+        rate(args)
         return
 
     base, trace, nomatch = [], [], []

@@ -69,12 +69,33 @@ static __always_inline void stat_inc(__u32 idx)
 		*v += 1;
 }
 
+#define PS_ANCESTORS_MAX 16	/* how far up --children looks */
+
+/* Is the current process filter.tgid, or (--children) one of its descendants? */
+static __always_inline bool tgid_wanted(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (task->tgid == filter.tgid)
+		return true;
+	if (!filter.children)
+		return false;
+	for (int i = 0; i < PS_ANCESTORS_MAX; i++) {
+		task = task->real_parent;
+		if (!task || task->tgid <= 1)
+			return false;
+		if (task->tgid == filter.tgid)
+			return true;
+	}
+	return false;
+}
+
 /* Filters on who: checked first, before any socket is looked at. */
 static __always_inline bool task_wanted(void)
 {
 	struct task_struct *task;
 
-	if (filter.tgid && filter.tgid != bpf_get_current_pid_tgid() >> 32)
+	if (filter.tgid && !tgid_wanted())
 		return false;
 	if (filter.has_uid) {
 		task = bpf_get_current_task_btf();

@@ -134,7 +134,8 @@ struct ps_filter {
 	__u8 kinds;		/* bit (1 << enum ps_kind) */
 	__u8 protos;		/* PS_PROTO_* */
 	__u8 families;		/* PS_FAMILY_* */
-	__u8 _pad[2];
+	__u8 children;		/* tgid: its descendants too */
+	__u8 _pad;
 	__u8 ports[8192];	/* bit p: local or remote port p */
 };
 

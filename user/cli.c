@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"      --journald[=PATH]  native fields to the journal\n"
 	"                      (default /run/systemd/journal/socket)\n"
 	"  -p, --pid PID       only events of process PID\n"
+	"  -C, --children      with --pid: its descendants too\n"
 	"  -P, --port PORTS    only this local or remote port: 80,443,8000-8100\n"
 	"      --uid UID       only processes of this user id\n"
 	"      --comm NAME     only processes with this name\n"
@@ -233,6 +234,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		{ "proto", required_argument, NULL, OPT_PROTO },
 		{ "events", required_argument, NULL, 'e' },
 		{ "failed", no_argument, NULL, OPT_FAILED },
+		{ "children", no_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -244,7 +246,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	memset(opts, 0, sizeof(*opts));
 	opterr = 0;
 	optind = 0;	/* full re-initialisation: parse may run more than once */
-	while ((c = getopt_long(argc, argv, ":jo:p:P:e:tu46vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jo:p:P:e:Ctu46vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts->json = true;
@@ -298,6 +300,9 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			    (opts->filter.kinds & 1))
 				return usage_error(err, "invalid --events '%s': bind, listen, "
 						   "connect, outcome, close", optarg);
+			break;
+		case 'C':
+			opts->filter.children = 1;
 			break;
 		case '4':
 			opts->filter.families |= PS_FAMILY_INET;
@@ -368,6 +373,8 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
+	if (opts->filter.children && !opts->filter.tgid)
+		return usage_error(err, "--children goes with --pid PID");
 	if (!!opts->syslog + !!opts->output + !!opts->journal > 1)
 		return usage_error(err, "--output, --syslog and --journald go to different "
 				   "places: pick one");

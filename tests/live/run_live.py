@@ -928,6 +928,28 @@ def filter_uid_events_failed(ctx):
 
 
 @test
+def filter_pid_and_children(ctx):
+    # A shell that is filtered on starts two binders; another process binds
+    # outside it. --children sees the shell's descendants, not the outsider.
+    script = ('read go; for i in 1 2; do "$@"; done')
+    sh = subprocess.Popen(["ip", "netns", "exec", ctx.ns.name, "sh", "-c", script, "sh",
+                           ctx.sockwork, "bind", "udp", "4", "127.0.0.1", "0"],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    t = Tracer(ctx.portsnoop, ("--json", "--no-initial", "--pid", str(sh.pid), "--children"))
+    try:
+        other = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+        out, _ = sh.communicate(b"go\n", timeout=30)
+        kids = [json.loads(l)["pid"] for l in out.splitlines()]
+        time.sleep(0.5)
+    finally:
+        t.stop()
+    got = {e["process"]["pid"] for e in t.events if e["event"]["kind"] == "event" and
+           e["event"]["action"] != "start"}
+    expect(len(kids) == 2 and got == set(kids), "both children, not the outsider",
+           got, kids, other.pid)
+
+
+@test
 def filter_proto_family_ports(ctx):
     ran, evs = filtered(ctx, ("--proto", "udp", "-6", "-P", "5000-5010"), [
         lambda: Work(ctx, "bind", "udp", 6, "::1", 5005),
