@@ -82,10 +82,12 @@ static __always_inline bool tgid_wanted(void)
 		return false;
 	for (int i = 0; i < PS_ANCESTORS_MAX; i++) {
 		task = task->real_parent;
-		if (!task || task->tgid <= 1)
+		if (!task)
 			return false;
 		if (task->tgid == filter.tgid)
 			return true;
+		if (task->tgid <= 1)
+			return false;
 	}
 	return false;
 }
@@ -127,7 +129,8 @@ static __always_inline bool event_wanted(const struct ps_event *e)
 	if (filter.protos && !(filter.protos & proto_bit(e->proto)))
 		return false;
 	if (filter.families &&
-	    !(filter.families & (e->family == AF_INET ? PS_FAMILY_INET : PS_FAMILY_INET6)))
+	    !(filter.families & (e->family == AF_INET ? PS_FAMILY_INET :
+				 e->family == AF_INET6 ? PS_FAMILY_INET6 : 0)))
 		return false;
 	if (filter.netns && filter.netns != e->netns)
 		return false;

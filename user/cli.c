@@ -375,6 +375,8 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
 	if (opts->filter.children && !opts->filter.tgid)
 		return usage_error(err, "--children goes with --pid PID");
+	if (opts->cmd != CMD_TRACE && (opts->syslog || opts->journal))
+		return usage_error(err, "--syslog and --journald are for tracing, not ls or who");
 	if (!!opts->syslog + !!opts->output + !!opts->journal > 1)
 		return usage_error(err, "--output, --syslog and --journald go to different "
 				   "places: pick one");

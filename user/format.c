@@ -755,7 +755,8 @@ static void journal_event(struct sbuf *b, const struct format_ctx *ctx,
 
 	table.mode = FORMAT_TABLE;
 	format__event(&tmp, &table, in);
-	journal_field(b, "MESSAGE", tmp.p, tmp.len - 1);
+	if (tmp.len)
+		journal_field(b, "MESSAGE", tmp.p, tmp.len - 1);
 	if (ev->kind < PS_EV__MAX && journal_ids[ev->kind])
 		journal_field(b, "MESSAGE_ID", journal_ids[ev->kind], 32);
 	journal_field(b, "PRIORITY", ev->err && ev->err != EINPROGRESS ? "4" : "6", 1);
@@ -778,9 +779,11 @@ static void journal_event(struct sbuf *b, const struct format_ctx *ctx,
 			journal_field(b, "REMOTE_PORT", num, strlen(num));
 		}
 	}
-	if (ev->err)
-		journal_field(b, "ERRNO", names__errno(ev->err, num, sizeof(num)),
-			      strlen(names__errno(ev->err, num, sizeof(num))));
+	/* ERRNO is a number in systemd.journal-fields(7); the name is ERROR_CODE. */
+	if (ev->err && ev->err != EINPROGRESS) {
+		snprintf(num, sizeof(num), "%d", ev->err);
+		journal_field(b, "ERRNO", num, strlen(num));
+	}
 	/* And every JSON field under its own name. */
 	for (size_t i = 0; i < NFIELDS; i++) {
 		const struct field *f = &fields[i];

@@ -79,19 +79,24 @@ static int flush_lines(struct app *a)
 	}
 	a->pending_lines = 0;
 	err = sink__write(a->out, a->line.p, a->line.len, &done);
+	/* A datagram holds one record (a journal entry has a newline per field). */
 	lines = 0;
-	for (size_t i = done; i < a->line.len; i++)
-		lines += a->line.p[i] == '\n';
+	if (sink__datagram(a->out))
+		lines = done < a->line.len;
+	else
+		for (size_t i = done; i < a->line.len; i++)
+			lines += a->line.p[i] == '\n';
 	sbuf__reset(&a->line);
 	if (err == -EPIPE || (err == -ETIMEDOUT && stopping)) {
 		a->reader_gone = true;	/* gone, or not reading while we stop */
 	} else if (err) {
 		/* Say it once, count what is lost, keep tracing: the disk may
 		 * get space again, logrotate may move the file. */
-		if (!a->write_err)
+		if (!a->write_err) {
 			fprintf(stderr, "portsnoop: cannot write output: %s (counting lost "
 				"lines, still tracing)\n", strerror(-err));
-		a->write_err = err;
+			a->write_err = err;
+		}
 		a->unwritten += lines;
 		return 0;
 	}
@@ -135,6 +140,33 @@ static int on_event(void *ctx, const void *data, size_t len)
 		       ? flush_lines(a) : 0;
 }
 
+/* The filters that can be asked of a socket that already exists. */
+static bool state_wanted(const struct app *a, const struct diag_sock *d,
+			 const struct ps_owner *o, size_t n)
+{
+	const struct ps_filter *f = &a->opts.filter;
+	bool pid = !f->tgid, comm = !a->opts.comm;
+
+	/* A state record is no bind, listen, ... nor a failure; and which
+	 * cgroup or ancestry its holders have is not known here. */
+	if (f->kinds || f->failed_only || f->cgroup_id || f->children)
+		return false;
+	if ((f->has_uid && d->uid != f->uid) || (f->netns && d->netns != f->netns) ||
+	    !cli__port_wanted(f, d->lport))
+		return false;
+	if (f->protos && !(f->protos & (d->proto == IPPROTO_UDP ? PS_PROTO_UDP :
+					d->proto == IPPROTO_TCP ? PS_PROTO_TCP : PS_PROTO_MPTCP)))
+		return false;
+	if (f->families && !(f->families & (d->family == AF_INET ? PS_FAMILY_INET
+								  : PS_FAMILY_INET6)))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		pid |= o[i].pid == f->tgid;
+		comm |= a->opts.comm && !strcmp(o[i].comm, a->opts.comm);
+	}
+	return pid && comm;
+}
+
 /*
  * The sockets that existed before we attached, as state records ahead of
  * the live events; their releases are reported from now on too.
@@ -163,9 +195,7 @@ static int initial_state(struct app *a)
 		memcpy(t.laddr, d->laddr, sizeof(t.laddr));
 		if (d->cookie)
 			tracer__track(a->tracer, d->cookie, &t);
-		if (a->opts.pid && !(n && o[0].pid == a->opts.pid))
-			continue;
-		if (!cli__port_wanted(&a->opts.filter, d->lport))
+		if (!state_wanted(a, d, o, n))
 			continue;
 		listing__state(&a->line, &a->fmt, d, o, n);
 		a->initial++;

@@ -18,9 +18,12 @@ struct sink {
 	int fd;
 	bool datagram;		/* one datagram per record (syslog, journal) */
 	bool strip_newline;
+	char *dgram_path;	/* the socket, to connect again after a restart */
 	char *path;		/* a file sink: owned fd, reopened by path */
 	const volatile sig_atomic_t *stopping;
 };
+
+static int dgram_connect(const char *path);
 
 void sink__set_stopping(struct sink *s, const volatile sig_atomic_t *stopping)
 {
@@ -104,8 +107,27 @@ bool sink__datagram(const struct sink *s)
 
 static int sink__dgram(const char *path, bool strip_newline, struct sink **out)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct sink *s;
+	int fd = dgram_connect(path);
+
+	if (fd < 0)
+		return fd;
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->dgram_path = strdup(path))) {
+		free(s);
+		close(fd);
+		return -ENOMEM;
+	}
+	s->fd = fd;
+	s->datagram = true;
+	s->strip_newline = strip_newline;
+	*out = s;
+	return 0;
+}
+
+static int dgram_connect(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd, err;
 
 	if (strlen(path) >= sizeof(sun.sun_path))
@@ -119,27 +141,45 @@ static int sink__dgram(const char *path, bool strip_newline, struct sink **out)
 		close(fd);
 		return err;
 	}
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		close(fd);
-		return -ENOMEM;
-	}
+	return fd;
+}
+
+/* The daemon restarted and made a new socket: connect to it again. */
+static int dgram_reconnect(struct sink *s)
+{
+	int fd = dgram_connect(s->dgram_path);
+
+	if (fd < 0)
+		return fd;
+	close(s->fd);
 	s->fd = fd;
-	s->datagram = true;
-	s->strip_newline = strip_newline;
-	*out = s;
 	return 0;
 }
 
 /* One record, one datagram (the caller writes records one at a time). */
 static int send_record(struct sink *s, const char *buf, size_t len, size_t *done)
 {
+	bool retried = false;
+
 	/* A syslog message does not end in a newline; a journal entry does. */
 	if (s->strip_newline && len && buf[len - 1] == '\n')
 		len--;
-	while (send(s->fd, buf, len, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
+	for (;;) {
+		int err = room(s);	/* stopping: a reader that does not read gets 1 s */
+
+		if (err)
+			return err;
+		if (send(s->fd, buf, len, 0) >= 0)
+			break;
+		err = -errno;
+		if (err == -EINTR)
+			continue;
+		if ((err == -ECONNREFUSED || err == -ENOTCONN) && !retried &&
+		    !dgram_reconnect(s)) {
+			retried = true;
+			continue;
+		}
+		return err;
 	}
 	*done = len;
 	return 0;
@@ -149,6 +189,8 @@ int sink__reopen(struct sink *s)
 {
 	int fd;
 
+	if (s->datagram)
+		return dgram_reconnect(s);
 	if (!s->path)
 		return 0;
 	fd = open_log(s->path);
@@ -218,5 +260,6 @@ void sink__free(struct sink *s)
 	if (s->path || s->datagram)
 		close(s->fd);
 	free(s->path);
+	free(s->dgram_path);
 	free(s);
 }

@@ -876,6 +876,21 @@ def initial_state_then_close(ctx):
 
 
 @test
+def initial_state_obeys_filters(ctx):
+    tcp = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
+    udp = Work(ctx, "bind", "udp", 6, "::1", 0, hold=True)
+    try:
+        t = Tracer(ctx.portsnoop, ("--json", "--proto", "udp", "--netns", str(ctx.ns.inode)))
+        time.sleep(0.3)
+        t.stop()
+        ports = sorted(e["server"]["port"] for e in t.events if e["event"]["kind"] == "state")
+        expect(ports == [udp.port], "only the UDP socket of this namespace", ports, tcp.port)
+    finally:
+        tcp.release()
+        udp.release()
+
+
+@test
 def no_initial_skips_state(ctx):
     holder = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0, hold=True)
     try:
@@ -1264,6 +1279,7 @@ def journald_native_fields(ctx):
     expect(bind["LOCAL_PORT"] == str(w.port) and bind["LOCAL_ADDR"] == "::1", "address", bind)
     expect(bind["COMM"] == 'j"x\\x0a', "comm, escaped", bind["COMM"])
     expect(bind["PRIORITY"] == "6" and bind["SYSLOG_IDENTIFIER"] == "portsnoop", "meta", bind)
+    expect("ERRNO" not in bind, "no errno on success", bind)
     expect(bind["PROCESS_PID"] == str(w.pid) and bind["SERVER_PORT"] == str(w.port),
            "every JSON field too", bind)
     one([e for e in mine if e.get("EVENT_ACTION") == "close"], "close entry")

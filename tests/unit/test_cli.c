@@ -169,6 +169,7 @@ static void test_bad_filters(void **state)
 	expect_usage((const char *[]){ "--netns", "0", NULL }, "'0'");
 	expect_usage((const char *[]){ "--comm", "a-name-longer-than-15", NULL }, "15");
 	expect_usage((const char *[]){ "--children", NULL }, "--pid");
+	expect_usage((const char *[]){ "ls", "--syslog", NULL }, "not ls");
 }
 
 static void test_ringbuf_sizes(void **state)
