@@ -52,7 +52,8 @@ LIVE_BINS := $(patsubst tests/live/%.c,$(OUT)/tests/%,$(LIVE_SRCS))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run check unit live bench vmlinux clean install sanitize
+.PHONY: all deps run check unit live bench vmlinux clean install sanitize fuzz fuzz-short \
+	fuzz-build
 all: $(OUT)/portsnoop
 
 deps:
@@ -63,8 +64,8 @@ run: deps
 	$(Q)exec ./$(OUT)/portsnoop $(ARGS)
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all tests
-	$(Q)scripts/check.sh $(OUT)
+	$(Q)$(MAKE) --no-print-directory all tests fuzz-build
+	$(Q)scripts/check.sh --fuzz build-fuzz $(OUT)
 
 tests: $(UNIT_BINS) $(LIVE_BINS) $(BENCH_BINS)
 
@@ -87,6 +88,30 @@ sanitize: deps
 		EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
 		EXTRA_LDFLAGS='-fsanitize=address,undefined' all tests
 	$(Q)scripts/check.sh build-san
+
+# libFuzzer harnesses for every parser (tests/fuzz/fuzz_*.c), built with
+# ASan+UBSan in build-fuzz/. `make fuzz` runs each FUZZ_SECONDS; the short,
+# seeded run is part of `make check`. New inputs land in a scratch corpus;
+# crashes in tests/fuzz/crashes/.
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory OUT=build-fuzz CC=clang \
+		EXTRA_CFLAGS='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -fno-omit-frame-pointer' \
+		$(patsubst %,build-fuzz/fuzz/%,$(FUZZ_NAMES))
+
+$(OUT)/fuzz/%: tests/fuzz/%.c $(CORE_OBJS) | $(OUT)/fuzz
+	$(call msg,FUZZ,$@)
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(CORE_OBJS) -lpthread -o $@
+
+fuzz: deps fuzz-build
+	$(Q)scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-short: fuzz-build
+	$(Q)scripts/fuzz.sh build-fuzz short
 
 vmlinux:
 	$(call msg,GEN,$(VMLINUX))
@@ -139,7 +164,7 @@ $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-$(OUT)/bpf $(OUT)/bpf/iter $(OUT)/user $(OUT)/tests $(OUT)/bench:
+$(OUT)/bpf $(OUT)/bpf/iter $(OUT)/user $(OUT)/tests $(OUT)/bench $(OUT)/fuzz:
 	$(Q)mkdir -p $@
 
 install: all
@@ -156,6 +181,6 @@ install: all
 
 clean:
 	$(call msg,CLEAN,$(OUT))
-	$(Q)rm -rf build build-san
+	$(Q)rm -rf build build-san build-fuzz
 
 -include $(wildcard $(OUT)/bpf/*.d $(OUT)/bpf/iter/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)

@@ -1,13 +1,17 @@
 #!/bin/sh
 # Run every test: cmocka unit tests, then the live tests (root, real BPF).
-# Usage: scripts/check.sh [--unit-only] BUILD_DIR
+# Usage: scripts/check.sh [--unit-only] [--fuzz FUZZ_BUILD_DIR] BUILD_DIR
 # Ends with one line "check: N passed, N failed, N skipped".
 set -u
 
-unit_only=0
+unit_only=0 fuzz=""
 if [ "${1:-}" = "--unit-only" ]; then
 	unit_only=1
 	shift
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+	fuzz=$2
+	shift 2
 fi
 build=${1:-build}
 passed=0 failed=0 skipped=0
@@ -27,6 +31,20 @@ for t in "$build"/tests/test_*; do
 		failed=$((failed + 1))
 	fi
 done
+
+if [ -n "$fuzz" ]; then
+	echo "== fuzzing (short, seeded)"
+	out=$(mktemp)
+	scripts/fuzz.sh "$fuzz" short | tee "$out"
+	line=$(grep '^fuzz: ' "$out" | tail -1)
+	rm -f "$out"
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+	else
+		set -- $(echo "$line" | sed 's/[^0-9 ]//g')
+		passed=$((passed + $1)) failed=$((failed + $2))
+	fi
+fi
 
 if [ "$unit_only" = 0 ]; then
 	echo "== live tests"

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* libFuzzer: /proc files and /etc/passwd, which other users' processes shape. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "container.h"
+#include "mounts.h"
+#include "procinfo.h"
+#include "users.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data;
+	struct proc_stat st;
+	struct container c;
+	char out[256], *z;
+	struct users *u;
+
+	procinfo__parse_stat(s, size, &st);
+	if (!procinfo__parse_cgroup(s, size, out, sizeof(out)))
+		container__classify(out, &c);
+	mounts__find(s, size, "cgroup2", out, sizeof(out));
+	z = malloc(size + 1);
+	if (z) {
+		memcpy(z, data, size);
+		z[size] = '\0';
+		container__classify(z, &c);
+		free(z);
+	}
+	u = users__new(NULL);
+	if (u) {
+		users__parse(u, s, size);
+		users__name(u, 0);
+		users__free(u);
+	}
+	return 0;
+}
