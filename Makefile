@@ -53,7 +53,7 @@ BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps run check unit live bench vmlinux clean install sanitize fuzz fuzz-short \
-	fuzz-build
+	fuzz-build valgrind
 all: $(OUT)/portsnoop
 
 deps:
@@ -88,6 +88,14 @@ sanitize: deps
 		EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
 		EXTRA_LDFLAGS='-fsanitize=address,undefined' all tests
 	$(Q)scripts/check.sh build-san
+
+# valgrind memcheck over the unit tests (no BPF: they need no root).
+valgrind: $(UNIT_BINS)
+	$(Q)for t in $(UNIT_BINS); do \
+		valgrind -q --error-exitcode=9 --leak-check=full \
+			--errors-for-leak-kinds=definite $$t > $$t.vg 2>&1 && \
+			echo "PASS $$t (memcheck)" || { echo "FAIL $$t:"; cat $$t.vg; exit 1; }; \
+	done
 
 # libFuzzer harnesses for every parser (tests/fuzz/fuzz_*.c), built with
 # ASan+UBSan in build-fuzz/. `make fuzz` runs each FUZZ_SECONDS; the short,
