@@ -57,12 +57,14 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	struct ps_sockaddr sa;
 	struct ps_event e = {};
 	struct pending *p;
+	bool sa_ok;
 	__u64 key;
 
 	if (!sk)
 		return 0;
 	/* connect(AF_UNSPEC) dissolves an association; it is no attempt. */
-	if (!read_sockaddr(&a, &sa) && sa.family == AF_UNSPEC)
+	sa_ok = !read_sockaddr(&a, &sa);
+	if (sa_ok && sa.family == AF_UNSPEC)
 		return 0;
 	key = (__u64)sk;
 	p = bpf_map_lookup_elem(&pending, &key);
@@ -83,7 +85,7 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	e.kind = PS_EV_CONNECT;
 	e.err = errno_of(ctx->ret);
 	if (!e.rport)
-		use_requested(&e, &a, true);
+		use_requested(&e, &sa, sa_ok, true);
 	event_output(&e);
 	if (p && (__sync_fetch_and_or(&p->flags, PENDING_SYSCALL_DONE) &
 		  PENDING_OUTCOME_READY)) {

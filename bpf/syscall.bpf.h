@@ -78,26 +78,24 @@ static __always_inline int read_sockaddr(const struct sysargs *a, struct ps_sock
  * Put the caller's requested address in place of the socket's. An AF_INET
  * sockaddr given to an AF_INET6 socket stays AF_INET: it is shown as given.
  */
-static __always_inline void use_requested(struct ps_event *e, const struct sysargs *a,
-					  bool remote)
+static __always_inline void use_requested(struct ps_event *e, const struct ps_sockaddr *sa,
+					  bool read_ok, bool remote)
 {
 	__u8 *addr = remote ? e->raddr : e->laddr;
-	struct ps_sockaddr sa;
 	__u16 port;
 
 	e->flags |= PS_F_REQUESTED;
 	__builtin_memset(addr, 0, 16);
-	if (read_sockaddr(a, &sa) ||
-	    (sa.family != AF_INET && sa.family != AF_INET6)) {
+	if (!read_ok || (sa->family != AF_INET && sa->family != AF_INET6)) {
 		e->flags |= PS_F_NO_ADDR;
 		return;
 	}
-	if (sa.family == AF_INET)
-		__builtin_memcpy(addr, &sa.v4, 4);
+	if (sa->family == AF_INET)
+		__builtin_memcpy(addr, &sa->v4, 4);
 	else
-		__builtin_memcpy(addr, sa.v6, 16);
-	e->family = sa.family;
-	port = bpf_ntohs(sa.port);
+		__builtin_memcpy(addr, sa->v6, 16);
+	e->family = sa->family;
+	port = bpf_ntohs(sa->port);
 	if (remote)
 		e->rport = port;
 	else
@@ -128,10 +126,13 @@ static __always_inline int local_event(__u16 kind, long ret)
 	fill_sock(&e, sk, false);
 	if (kind == PS_EV_LISTEN)
 		e.backlog = a.arg2;
-	if (!e.err)
+	if (!e.err) {
 		track_sock(&e);
-	else if (kind == PS_EV_BIND)
-		use_requested(&e, &a, false);
+	} else if (kind == PS_EV_BIND) {
+		struct ps_sockaddr sa;
+
+		use_requested(&e, &sa, !read_sockaddr(&a, &sa), false);
+	}
 	event_output(&e);
 	return 0;
 }

@@ -10,7 +10,6 @@
 #include "portsnoop.h"
 
 #define PS_VERSION "0.1.0"
-#define PS_VERSION_STRING PS_VERSION
 
 enum ps_cmd {
 	CMD_TRACE = 0,		/* stream events (the default) */

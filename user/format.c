@@ -547,16 +547,48 @@ static void text_value(struct sbuf *b, const struct val *v, const struct format_
 	case V_HOLDERS:
 		sbuf__puts(b, names__errno(in->ev->err, t, sizeof(t)));
 		sbuf__puts(b, " held by ");
-		for (size_t i = 0; i < in->nholders; i++) {
-			const struct ps_owner *o = &in->holders[i];
-
-			if (i)
-				sbuf__putc(b, ',');
-			escape__cell(b, o->comm, strnlen(o->comm, sizeof(o->comm)));
-			sbuf__printf(b, "[%u]", o->pid);
-		}
+		format__owners_text(b, in->holders, in->nholders);
 		break;
 	}
+}
+
+static bool first_of_pid(const struct ps_owner *o, size_t i)
+{
+	return i == 0 || o[i].pid != o[i - 1].pid;
+}
+
+void format__owners_text(struct sbuf *b, const struct ps_owner *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!first_of_pid(o, i))
+			continue;
+		if (i)
+			sbuf__putc(b, ',');
+		escape__cell(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
+		sbuf__putc(b, '[');
+		sbuf__u64(b, o[i].pid);
+		sbuf__putc(b, ']');
+	}
+}
+
+void format__owners_json(struct sbuf *b, const struct ps_owner *o, size_t n, bool with_fd)
+{
+	struct jw w;
+
+	sbuf__putc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (!first_of_pid(o, i))
+			continue;
+		if (i)
+			sbuf__putc(b, ',');
+		jw__begin(&w, b);
+		jw__uint(&w, "pid", o[i].pid);
+		jw__str(&w, "name", o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
+		if (with_fd)
+			jw__uint(&w, "fd", o[i].fd);
+		jw__end(&w);
+	}
+	sbuf__putc(b, ']');
 }
 
 static void cell(struct sbuf *b, const struct field *f, const struct val *v, bool last,
@@ -571,12 +603,21 @@ static void cell(struct sbuf *b, const struct field *f, const struct val *v, boo
 	}
 }
 
+/* Index of the table's last column: it is not padded. */
+static size_t last_column_index(void)
+{
+	static size_t last = NFIELDS;
+
+	if (last == NFIELDS)
+		for (size_t k = 0; k < NFIELDS; k++)
+			if (fields[k].column)
+				last = k;
+	return last;
+}
+
 static bool last_column(size_t i)
 {
-	for (size_t k = i + 1; k < NFIELDS; k++)
-		if (fields[k].column)
-			return false;
-	return true;
+	return i == last_column_index();
 }
 
 void format__header(struct sbuf *b, const struct format_ctx *ctx)
@@ -626,20 +667,8 @@ static void json_member(struct jw *w, const char *key, const struct val *v,
 		break;
 	case V_HOLDERS: {
 		struct sbuf list = { 0 };
-		struct jw ow;
 
-		sbuf__putc(&list, '[');
-		for (size_t i = 0; i < in->nholders; i++) {
-			const struct ps_owner *o = &in->holders[i];
-
-			if (i)
-				sbuf__putc(&list, ',');
-			jw__begin(&ow, &list);
-			jw__uint(&ow, "pid", o->pid);
-			jw__str(&ow, "name", o->comm, strnlen(o->comm, sizeof(o->comm)));
-			jw__end(&ow);
-		}
-		sbuf__putc(&list, ']');
+		format__owners_json(&list, in->holders, in->nholders, false);
 		jw__raw(w, key, list.p, list.len);
 		sbuf__free(&list);
 		break;
@@ -859,7 +888,7 @@ void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hoo
 	if (ctx->mode != FORMAT_JSON)
 		return;
 	record_head(&w, b, ctx, "event", "start");
-	jw__cstr(&w, "portsnoop.version", PS_VERSION_STRING);
+	jw__cstr(&w, "portsnoop.version", PS_VERSION);
 	jw__uint(&w, "portsnoop.abi", PS_ABI_VERSION);
 	{
 		/* "bind=tracepoint listen=..." -> {"bind":"tracepoint",...} */

@@ -6,6 +6,7 @@
 #ifndef PS_FORMAT_H
 #define PS_FORMAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/types.h>
 #include "portsnoop.h"
@@ -38,6 +39,14 @@ struct format_input {
 	const struct ps_owner *holders;	/* EADDRINUSE: who holds the port */
 	size_t nholders;
 };
+
+/*
+ * The processes holding a socket, one entry each (o[] is ordered by pid; a
+ * process may hold it through several fds): "nginx[812],nginx[813]" for a
+ * table cell, or a JSON array of {pid, name[, fd]}.
+ */
+void format__owners_text(struct sbuf *b, const struct ps_owner *o, size_t n);
+void format__owners_json(struct sbuf *b, const struct ps_owner *o, size_t n, bool with_fd);
 
 /* The table's header line; nothing in JSON mode. */
 void format__header(struct sbuf *b, const struct format_ctx *ctx);

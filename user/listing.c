@@ -26,43 +26,33 @@ static const char *proto_col(const struct diag_sock *d, char *buf, size_t sz)
 	return buf;
 }
 
-/* One entry per process (a process may hold a socket through several fds). */
-static bool first_of_pid(const struct ps_owner *o, size_t i)
+/* Pad the cell that starts at start to width w, then one space. */
+static void end_cell(struct sbuf *b, size_t start, size_t w)
 {
-	return i == 0 || o[i].pid != o[i - 1].pid;
+	sbuf__pad(b, start, w);
+	sbuf__putc(b, ' ');
 }
 
 static void table_row(struct sbuf *b, const struct diag_sock *d,
 		      const struct ps_owner *o, size_t n)
 {
 	char pc[24], ep[NAMES_ADDR_LEN];
-	size_t start = b->len, shown = 0;
+	size_t start = b->len;
 
 	sbuf__puts(b, proto_col(d, pc, sizeof(pc)));
-	sbuf__pad(b, start, 7);
+	end_cell(b, start, 6);
 	start = b->len;
 	sbuf__puts(b, names__endpoint(d->family, d->laddr, d->lport, ep, sizeof(ep)));
-	sbuf__pad(b, start, 37);
-	sbuf__putc(b, ' ');
+	end_cell(b, start, 37);
 	start = b->len;
 	sbuf__u64(b, d->netns);
-	sbuf__pad(b, start, 11);
-	sbuf__putc(b, ' ');
+	end_cell(b, start, 11);
 	start = b->len;
 	sbuf__u64(b, d->uid);
-	sbuf__pad(b, start, 6);
-	sbuf__putc(b, ' ');
-	for (size_t i = 0; i < n; i++) {
-		if (!first_of_pid(o, i))
-			continue;
-		if (shown++)
-			sbuf__putc(b, ',');
-		escape__cell(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
-		sbuf__putc(b, '[');
-		sbuf__u64(b, o[i].pid);
-		sbuf__putc(b, ']');
-	}
-	if (!shown)
+	end_cell(b, start, 6);
+	if (n)
+		format__owners_text(b, o, n);
+	else
 		sbuf__putc(b, '-');
 	sbuf__putc(b, '\n');
 }
@@ -72,21 +62,9 @@ static void json_record(struct sbuf *b, const struct format_ctx *ctx,
 {
 	struct sbuf list = { 0 };
 	char t[112], a[NAMES_ADDR_LEN], p[16];
-	struct jw w, ow;
+	struct jw w;
 
-	sbuf__putc(&list, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (!first_of_pid(o, i))
-			continue;
-		if (list.len > 1)
-			sbuf__putc(&list, ',');
-		jw__begin(&ow, &list);
-		jw__uint(&ow, "pid", o[i].pid);
-		jw__str(&ow, "name", o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
-		jw__uint(&ow, "fd", o[i].fd);
-		jw__end(&ow);
-	}
-	sbuf__putc(&list, ']');
+	format__owners_json(&list, o, n, true);
 
 	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
 	jw__begin(&w, b);
@@ -124,18 +102,11 @@ void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
 		json_record(b, ctx, d, owners, n);
 }
 
-/* Pad the cell that starts at start to width w, then one space. */
-static void end_cell(struct sbuf *b, size_t start, size_t w)
-{
-	sbuf__pad(b, start, w);
-	sbuf__putc(b, ' ');
-}
-
 void listing__state(struct sbuf *b, const struct format_ctx *ctx,
 		    const struct diag_sock *d, const struct ps_owner *o, size_t n)
 {
 	char t[112], pc[24], ep[NAMES_ADDR_LEN];
-	size_t start = b->len, shown = 0;
+	size_t start = b->len;
 
 	if (ctx->mode == FORMAT_JSON) {
 		json_record(b, ctx, d, o, n);
@@ -181,12 +152,9 @@ void listing__state(struct sbuf *b, const struct format_ctx *ctx,
 	sbuf__putc(b, '-');
 	end_cell(b, start, 24);
 	sbuf__puts(b, d->state == TCP_LISTEN ? "listening" : "bound");
-	for (size_t i = 0; i < n; i++) {
-		if (!first_of_pid(o, i))
-			continue;
-		sbuf__puts(b, shown++ ? "," : ", held by ");
-		escape__cell(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
-		sbuf__printf(b, "[%u]", o[i].pid);
+	if (n) {
+		sbuf__puts(b, ", held by ");
+		format__owners_text(b, o, n);
 	}
 	sbuf__putc(b, '\n');
 }

@@ -160,16 +160,17 @@ static int dgram_reconnect(struct sink *s)
 static int send_record(struct sink *s, const char *buf, size_t len, size_t *done)
 {
 	bool retried = false;
+	size_t n = len;
 
 	/* A syslog message does not end in a newline; a journal entry does. */
-	if (s->strip_newline && len && buf[len - 1] == '\n')
-		len--;
+	if (s->strip_newline && n && buf[n - 1] == '\n')
+		n--;
 	for (;;) {
 		int err = room(s);	/* stopping: a reader that does not read gets 1 s */
 
 		if (err)
 			return err;
-		if (send(s->fd, buf, len, 0) >= 0)
+		if (send(s->fd, buf, n, 0) >= 0)
 			break;
 		err = -errno;
 		if (err == -EINTR)
@@ -181,7 +182,7 @@ static int send_record(struct sink *s, const char *buf, size_t len, size_t *done
 		}
 		return err;
 	}
-	*done = len;
+	*done = len;	/* the whole record, the newline not sent included */
 	return 0;
 }
 
@@ -219,13 +220,8 @@ int sink__write(struct sink *s, const char *buf, size_t len, size_t *done)
 	size_t off = 0;
 
 	*done = 0;
-	if (s->datagram) {
-		int err = send_record(s, buf, len, done);
-
-		if (!err)
-			*done = len;
-		return err;
-	}
+	if (s->datagram)
+		return send_record(s, buf, len, done);
 	start = s->path ? lseek(s->fd, 0, SEEK_END) : -1;
 	while (off < len) {
 		int err = room(s);
