@@ -40,7 +40,7 @@ BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 # Plain C over the project's own structs: unit-tested without root. The rest
 # needs libbpf (tracer.c, iter.c) or the running system (the commands).
-APP_ONLY  := main tracer iter snapshot cmd_ls cmd_who holders
+APP_ONLY  := main tracer kfeat iter snapshot cmd_ls cmd_who holders
 CORE_SRCS := $(filter-out $(APP_ONLY:%=user/%.c),$(sort $(wildcard user/*.c)))
 CORE_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
 APP_OBJS  := $(CORE_OBJS) $(APP_ONLY:%=$(OUT)/user/%.o)

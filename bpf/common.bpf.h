@@ -13,7 +13,6 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "portsnoop.h"
-#include "core_fixes.bpf.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -22,6 +21,9 @@
 #define S_IFSOCK 0140000
 #define EINPROGRESS 115
 #define ECONNABORTED 103
+#define IPPROTO_TCP 6
+
+#include "core_fixes.bpf.h"
 
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
 

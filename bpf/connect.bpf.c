@@ -6,12 +6,12 @@
  * second emits the outcome, so the stream always reads attempt, outcome.
  */
 #include "syscall.bpf.h"
+#include "sockfn.bpf.h"
 
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE 7
 #define TCP_LISTEN 10
-#define IPPROTO_TCP 6
 
 enum {
 	PENDING_SYSCALL_DONE = 1,
@@ -49,41 +49,36 @@ static __always_inline void emit_outcome(struct pending *p)
 	record_output(&p->rec);
 }
 
-SEC("tracepoint/syscalls/sys_exit_connect")
-int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void connect_done(const struct call *c, long ret)
 {
-	struct sysargs a;
-	struct sock *sk = syscall_sock(&a);
 	struct ps_sockaddr sa;
 	struct ps_event e = {};
 	struct pending *p;
 	bool sa_ok;
 	__u64 key;
 
-	if (!sk)
-		return 0;
 	/* connect(AF_UNSPEC) dissolves an association; it is no attempt. */
-	sa_ok = !read_sockaddr(&a, &sa);
+	sa_ok = !read_sockaddr(c, &sa);
 	if (sa_ok && sa.family == AF_UNSPEC)
-		return 0;
-	key = (__u64)sk;
+		return;
+	key = (__u64)c->sk;
 	p = bpf_map_lookup_elem(&pending, &key);
 	if (p && (READ_ONCE(p->flags) & PENDING_OUTCOME_READY)) {
 		/* Blocking connect: the socket may have dropped its port already. */
 		__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
 		/* inet_hash_connect() and friends fail after SYN_SENT without
-		 * setting sk_err: the syscall's errno is the outcome. */
-		if ((p->flags & PENDING_NO_SK_ERR) && ctx->ret < 0 && ctx->ret != -EINPROGRESS)
-			p->outcome_err = errno_of(ctx->ret);
+		 * setting sk_err: the call's errno is the outcome. */
+		if ((p->flags & PENDING_NO_SK_ERR) && ret < 0 && ret != -EINPROGRESS)
+			p->outcome_err = errno_of(ret);
 	} else {
 		if (p)
 			__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
 		else
 			fill_task(&e);
-		fill_sock(&e, sk, true);
+		fill_sock(&e, c->sk, true);
 	}
 	e.kind = PS_EV_CONNECT;
-	e.err = errno_of(ctx->ret);
+	e.err = errno_of(ret);
 	if (!e.rport)
 		use_requested(&e, &sa, sa_ok, true);
 	event_output(&e);
@@ -92,8 +87,25 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 		emit_outcome(p);
 		bpf_map_delete_elem(&pending, &key);
 	}
+}
+
+/* tracepoint strategy */
+SEC("tracepoint/syscalls/sys_exit_connect")
+int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	struct call c;
+
+	if (syscall_call(&c))
+		connect_done(&c, ctx->ret);
 	return 0;
 }
+
+/* fentry and kprobe strategies: TCP streams (and MPTCP's, on kernels
+ * whose MPTCP uses inet_stream_connect()), UDP v4 and v6, and MPTCP on
+ * kernels where it has its own stream connect (see sk_is_subflow()). */
+SOCKFN_CONNECT(inet_stream_connect, connect_done)
+SOCKFN_CONNECT(inet_dgram_connect, connect_done)
+SOCKFN_CONNECT(mptcp_stream_connect, connect_done)
 
 /*
  * CLOSE -> SYN_SENT inside a connect() on this very socket: remember who is

@@ -22,6 +22,25 @@ static __always_inline __u16 sk_type(struct sock *sk)
 }
 
 /*
+ * MPTCP's socket calls: older kernels (6.1 among them) implement
+ * mptcp_bind(), mptcp_listen() and mptcp_stream_connect() by calling
+ * inet_bind(), inet_listen() and inet_stream_connect() on the first
+ * subflow's struct socket; newer ones (6.18) go to inet_bind_sk(),
+ * __inet_listen_sk() and the subflow's proto directly.
+ * Hooks on the inet functions skip subflows, so an MPTCP socket is reported
+ * once, by MPTCP's own hook, on every kernel. tcp_sock.is_mptcp exists only
+ * with CONFIG_MPTCP.
+ */
+static __always_inline bool sk_is_subflow(struct sock *sk)
+{
+	if (!bpf_core_field_exists(((struct tcp_sock *)0)->is_mptcp))
+		return false;
+	if (sk_protocol(sk) != IPPROTO_TCP)
+		return false;
+	return BPF_CORE_READ((struct tcp_sock *)sk, is_mptcp);
+}
+
+/*
  * Process start on CLOCK_BOOTTIME, the clock /proc/PID/stat uses: the field
  * was real_start_time until commit cf25e24db61c ("time: Rename
  * tsk->real_start_time to ->start_boottime", v5.5).

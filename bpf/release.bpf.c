@@ -2,15 +2,16 @@
 /* close: a socket that bind() or listen() gave a port lets go of it. */
 #include "common.bpf.h"
 
-SEC("cgroup/sock_release")
-int cg_sock_release(struct bpf_sock *ctx)
+static __always_inline void release_done(__u64 cookie)
 {
-	__u64 cookie = bpf_get_socket_cookie(ctx);
-	struct ps_tracked *t = bpf_map_lookup_elem(&tracked, &cookie);
+	struct ps_tracked *t;
 	struct ps_event e = {};
 
+	if (!cookie)
+		return;
+	t = bpf_map_lookup_elem(&tracked, &cookie);
 	if (!t)
-		return 1;
+		return;
 	if (task_wanted()) {
 		fill_task(&e);
 		e.kind = PS_EV_CLOSE;
@@ -24,5 +25,36 @@ int cg_sock_release(struct bpf_sock *ctx)
 		event_output(&e);
 	}
 	bpf_map_delete_elem(&tracked, &cookie);
+}
+
+/* tracepoint strategy: the cgroup hook */
+SEC("cgroup/sock_release")
+int cg_sock_release(struct bpf_sock *ctx)
+{
+	release_done(bpf_get_socket_cookie(ctx));
 	return 1;
+}
+
+/*
+ * fentry and kprobe strategies: every inet socket's release goes through
+ * inet_release() (inet6_release() calls it). A socket that never got a
+ * cookie was never tracked: read it, do not make one.
+ */
+static __always_inline __u64 sock_cookie_if_any(struct socket *sock)
+{
+	return BPF_CORE_READ(sock, sk, __sk_common.skc_cookie.counter);
+}
+
+SEC("fentry/inet_release")
+int BPF_PROG(fe_inet_release, struct socket *sock)
+{
+	release_done(sock_cookie_if_any(sock));
+	return 0;
+}
+
+SEC("kprobe/inet_release")
+int BPF_KPROBE(kp_inet_release, struct socket *sock)
+{
+	release_done(sock_cookie_if_any(sock));
+	return 0;
 }

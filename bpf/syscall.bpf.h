@@ -7,16 +7,7 @@
 #ifndef PS_SYSCALL_BPF_H
 #define PS_SYSCALL_BPF_H
 
-#include "common.bpf.h"
-
-/* A struct sockaddr_in or sockaddr_in6 as the caller passed it. */
-struct ps_sockaddr {
-	__u16 family;
-	__u16 port;		/* network byte order */
-	__u32 v4;		/* sockaddr_in: address; sockaddr_in6: flowinfo */
-	__u8 v6[16];
-	__u32 scope_id;
-};
+#include "call.bpf.h"
 
 /* The arguments of the syscall being traced, from the saved registers. */
 struct sysargs {
@@ -43,98 +34,25 @@ static __always_inline void sysargs_read(struct sysargs *a)
 }
 
 /*
- * The inet socket the call was made on, or NULL (not ours: AF_UNIX,
- * netlink, a bad fd, a filtered-out process).
+ * The call as the syscall made it, on an inet socket of a wanted process;
+ * false for anything else (AF_UNIX, netlink, a bad fd, a filtered-out
+ * process).
  */
-static __always_inline struct sock *syscall_sock(struct sysargs *a)
-{
-	struct sock *sk;
-
-	if (!task_wanted())
-		return NULL;
-	sysargs_read(a);
-	sk = sock_from_fd(a->fd);
-	if (!sk || !family_inet(sk_family(sk)))
-		return NULL;
-	return sk;
-}
-
-/* Copy the caller's sockaddr; 0 on success. */
-static __always_inline int read_sockaddr(const struct sysargs *a, struct ps_sockaddr *sa)
-{
-	/* 64-bit and clamped, so the verifier sees 0 <= len <= sizeof(*sa). */
-	__u64 len = a->arg3;
-
-	__builtin_memset(sa, 0, sizeof(*sa));
-	if (len > sizeof(*sa))
-		len = sizeof(*sa);
-	barrier_var(len);
-	if (!a->uaddr || len < sizeof(sa->family))
-		return -1;
-	return bpf_probe_read_user(sa, len, a->uaddr) ? -1 : 0;
-}
-
-/*
- * Put the caller's requested address in place of the socket's. An AF_INET
- * sockaddr given to an AF_INET6 socket stays AF_INET: it is shown as given.
- */
-static __always_inline void use_requested(struct ps_event *e, const struct ps_sockaddr *sa,
-					  bool read_ok, bool remote)
-{
-	__u8 *addr = remote ? e->raddr : e->laddr;
-	__u16 port;
-
-	e->flags |= PS_F_REQUESTED;
-	__builtin_memset(addr, 0, 16);
-	if (!read_ok || (sa->family != AF_INET && sa->family != AF_INET6)) {
-		e->flags |= PS_F_NO_ADDR;
-		return;
-	}
-	if (sa->family == AF_INET)
-		__builtin_memcpy(addr, &sa->v4, 4);
-	else
-		__builtin_memcpy(addr, sa->v6, 16);
-	e->family = sa->family;
-	port = bpf_ntohs(sa->port);
-	if (remote)
-		e->rport = port;
-	else
-		e->lport = port;
-}
-
-static __always_inline __s32 errno_of(long ret)
-{
-	return ret < 0 ? (__s32)-ret : 0;
-}
-
-/*
- * bind() and listen() report the local end: what the socket holds after a
- * success (and it is tracked for its close), what was asked for after a
- * failed bind, what the socket held after a failed listen.
- */
-static __always_inline int local_event(__u16 kind, long ret)
+static __always_inline bool syscall_call(struct call *c)
 {
 	struct sysargs a;
-	struct sock *sk = syscall_sock(&a);
-	struct ps_event e = {};
 
-	if (!sk)
-		return 0;
-	fill_task(&e);
-	e.kind = kind;
-	e.err = errno_of(ret);
-	fill_sock(&e, sk, false);
-	if (kind == PS_EV_LISTEN)
-		e.backlog = a.arg2;
-	if (!e.err) {
-		track_sock(&e);
-	} else if (kind == PS_EV_BIND) {
-		struct ps_sockaddr sa;
-
-		use_requested(&e, &sa, !read_sockaddr(&a, &sa), false);
-	}
-	event_output(&e);
-	return 0;
+	if (!task_wanted())
+		return false;
+	sysargs_read(&a);
+	c->sk = sock_from_fd(a.fd);
+	if (!c->sk || !family_inet(sk_family(c->sk)))
+		return false;
+	c->addr = a.uaddr;
+	c->addrlen = a.arg3;
+	c->backlog = a.arg2;
+	c->user_addr = true;
+	return true;
 }
 
 #endif /* PS_SYSCALL_BPF_H */

@@ -39,6 +39,8 @@ static const char usage_text[] =
 	"      --no-initial    do not start with the sockets that already exist\n"
 	"      --ringbuf SIZE  ring buffer size: 4K to 1G, a power of two (default 8M)\n"
 	"      --btf FILE      kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
+	"      --probe HOW     auto (default: the best the kernel allows, per hook),\n"
+	"                      fentry, kprobe or tracepoint\n"
 	"  -v, --verbose       say how each hook is attached; libbpf warnings\n"
 	"  -h, --help          this help\n"
 	"  -V, --version       the version\n"
@@ -210,7 +212,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err)
 {
 	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
-	       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL };
+	       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE };
 	/* Bit i is name i: the same order as enum ps_kind and PS_PROTO_*. */
 	static const char *const kinds[] = { "", "bind", "listen", "connect", "outcome",
 					     "close", NULL };
@@ -224,6 +226,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		{ "port", required_argument, NULL, 'P' },
 		{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
 		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "probe", required_argument, NULL, OPT_PROBE },
 		{ "tcp", no_argument, NULL, 't' },
 		{ "udp", no_argument, NULL, 'u' },
 		{ "no-initial", no_argument, NULL, OPT_NO_INITIAL },
@@ -244,6 +247,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
+	opts->probe = STRAT_AUTO;
 	opterr = 0;
 	optind = 0;	/* full re-initialisation: parse may run more than once */
 	while ((c = getopt_long(argc, argv, ":jo:p:P:e:Ctu46vhV", longopts, NULL)) != -1) {
@@ -324,6 +328,11 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 				return usage_error(err, "invalid ring buffer size '%s': "
 						   "expected a power of two from 4K to 1G",
 						   optarg);
+			break;
+		case OPT_PROBE:
+			if (strategy__parse(optarg, &opts->probe))
+				return usage_error(err, "invalid --probe '%s': auto, fentry, "
+						   "kprobe or tracepoint", optarg);
 			break;
 		case OPT_BTF:
 			opts->btf = optarg;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "portsnoop.h"
+#include "strategy.h"
 
 #define PS_VERSION "0.1.0"
 
@@ -38,6 +39,7 @@ struct ps_opts {
 	const char *cgroup;	/* --cgroup PATH, resolved by the loader */
 	uint32_t ringbuf_bytes;	/* 0 = default */
 	const char *btf;	/* --btf FILE, or NULL */
+	int probe;		/* --probe: enum strategy, or STRAT_AUTO */
 	const char *output;	/* --output FILE, or NULL for stdout */
 	const char *syslog;	/* --syslog[=PATH]: the socket, or NULL */
 	const char *journal;	/* --journald[=PATH]: the socket, or NULL */

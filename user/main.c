@@ -489,6 +489,7 @@ int main(int argc, char **argv)
 	topts.ringbuf_bytes = a.opts.ringbuf_bytes;
 	topts.verbose = a.opts.verbose;
 	topts.btf = a.opts.btf;
+	topts.probe = a.opts.probe;
 	topts.on_event = on_event;
 	topts.ctx = &a;
 	rc = tracer__open(&topts, &a.tracer, err, sizeof(err));

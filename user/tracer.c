@@ -8,12 +8,16 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "kfeat.h"
 #include "mounts.h"
 #include "portsnoop.skel.h"
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
+
+enum { NFN = 9, NTP = 4 };
 
 struct tracer {
 	struct portsnoop_bpf *skel;
@@ -23,6 +27,9 @@ struct tracer {
 	int cgroup_fd;
 	tracer_event_fn on_event;
 	void *ctx;
+	struct plan plan;
+	bool fn_ok[NFN][STRAT__N];	/* trial attach results, per fnhook */
+	char why_not[STRAT__N][160];	/* the first trial that failed */
 	char describe[512];
 };
 
@@ -63,52 +70,299 @@ static int add_link(struct tracer *t, struct bpf_link *link)
 	return 0;
 }
 
-struct hook {
+/* One kernel socket function, hooked by fentry or by kprobe. */
+struct fnhook {
+	int hook;		/* enum hook */
+	const char *fn;
+	bool optional;		/* absent on some kernels (MPTCP's own calls) */
+	struct bpf_program *fx;	/* fexit (fentry for release) */
+	struct bpf_program *kp, *kr;	/* kprobe, kretprobe (or NULL) */
+};
+
+/* One syscall tracepoint or cgroup hook: the tracepoint strategy. */
+struct tphook {
+	int hook;
 	const char *name;	/* what the user reads in messages */
 	struct bpf_program *prog;
 	bool cgroup;
 };
 
-static int attach_all(struct tracer *t, char *err, size_t errsz)
+#define SOCKFN(h, name, opt, fx, kr) { h, #name, opt, s->progs.fx, s->progs.kp_##name, kr }
+
+static void hook_tables(struct portsnoop_bpf *s, struct fnhook fns[NFN],
+			struct tphook tps[NTP])
 {
-	struct portsnoop_bpf *s = t->skel;
-	const struct hook hooks[] = {
-		{ "syscalls:sys_exit_bind", s->progs.tp_exit_bind, false },
-		{ "syscalls:sys_exit_listen", s->progs.tp_exit_listen, false },
-		{ "syscalls:sys_exit_connect", s->progs.tp_exit_connect, false },
-		{ "tp_btf:inet_sock_set_state", s->progs.tp_sock_state, false },
-		{ "tp_btf:sched_process_exit", s->progs.tp_process_exit, false },
-		{ "cgroup:sock_create", s->progs.cg_sock_create, true },
-		{ "cgroup:post_bind4", s->progs.cg_post_bind4, true },
-		{ "cgroup:post_bind6", s->progs.cg_post_bind6, true },
-		{ "cgroup:sock_release", s->progs.cg_sock_release, true },
+	const struct fnhook f[NFN] = {
+		SOCKFN(HOOK_BIND, inet_bind, false, fx_inet_bind, s->progs.kr_inet_bind),
+		SOCKFN(HOOK_BIND, inet6_bind, false, fx_inet6_bind, s->progs.kr_inet6_bind),
+		SOCKFN(HOOK_BIND, mptcp_bind, true, fx_mptcp_bind, s->progs.kr_mptcp_bind),
+		SOCKFN(HOOK_LISTEN, inet_listen, false, fx_inet_listen,
+		       s->progs.kr_inet_listen),
+		SOCKFN(HOOK_LISTEN, mptcp_listen, true, fx_mptcp_listen,
+		       s->progs.kr_mptcp_listen),
+		SOCKFN(HOOK_CONNECT, inet_stream_connect, false, fx_inet_stream_connect,
+		       s->progs.kr_inet_stream_connect),
+		SOCKFN(HOOK_CONNECT, inet_dgram_connect, false, fx_inet_dgram_connect,
+		       s->progs.kr_inet_dgram_connect),
+		SOCKFN(HOOK_CONNECT, mptcp_stream_connect, true, fx_mptcp_stream_connect,
+		       s->progs.kr_mptcp_stream_connect),
+		/* Release needs no result: fentry, and a kprobe alone. */
+		SOCKFN(HOOK_CLOSE, inet_release, false, fe_inet_release, NULL),
+	};
+	const struct tphook t[NTP] = {
+		{ HOOK_BIND, "syscalls:sys_exit_bind", s->progs.tp_exit_bind, false },
+		{ HOOK_LISTEN, "syscalls:sys_exit_listen", s->progs.tp_exit_listen, false },
+		{ HOOK_CONNECT, "syscalls:sys_exit_connect", s->progs.tp_exit_connect, false },
+		{ HOOK_CLOSE, "cgroup:sock_release", s->progs.cg_sock_release, true },
 	};
 
-	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
-		const struct hook *h = &hooks[i];
-		struct bpf_link *link;
-		int rc;
+	memcpy(fns, f, sizeof(f));
+	memcpy(tps, t, sizeof(t));
+}
 
-		link = h->cgroup ? bpf_program__attach_cgroup(h->prog, t->cgroup_fd)
-				 : bpf_program__attach(h->prog);
-		rc = add_link(t, link);
-		if (rc) {
-			snprintf(err, errsz, "cannot attach %s: %s", h->name, strerror(-rc));
+/*
+ * Ask the kernel, by trial attaches, which functions fentry and kprobe can
+ * hook; in auto mode kprobe is tried only where fentry is not enough.
+ * Fills t->fn_ok and t->plan.offered.
+ */
+static void probe_kernel(struct tracer *t, const struct fnhook fns[NFN], bool verbose)
+{
+	struct plan *plan = &t->plan;
+
+	for (int h = 0; h < HOOK__N; h++)
+		plan->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
+	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++) {
+		struct btf *vmlinux = NULL;
+
+		if (plan->forced != STRAT_AUTO && plan->forced != st)
+			continue;
+		if (st == STRAT_FENTRY)
+			vmlinux = btf__load_vmlinux_btf();	/* NULL: no fentry */
+		for (int h = 0; h < HOOK__N; h++) {
+			bool all = true;
+
+			if (plan->forced == STRAT_AUTO && st == STRAT_KPROBE &&
+			    (plan->offered[h] & STRAT_BIT(STRAT_FENTRY)))
+				continue;
+			for (int i = 0; i < NFN; i++) {
+				int rc;
+
+				if (fns[i].hook != h)
+					continue;
+				rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, fns[i].fn)
+							: kfeat__kprobe(fns[i].fn);
+				t->fn_ok[i][st] = !rc;
+				if (rc && verbose)
+					fprintf(stderr, "portsnoop: %s on %s: %s\n",
+						strategy__name(st), fns[i].fn, strerror(-rc));
+				if (!rc || fns[i].optional)
+					continue;
+				all = false;
+				if (!t->why_not[st][0])
+					snprintf(t->why_not[st], sizeof(t->why_not[st]),
+						 "%s on %s: %s", strategy__name(st), fns[i].fn,
+						 rc == -ENOENT && st == STRAT_FENTRY
+						 ? "not in the kernel's BTF" : strerror(-rc));
+			}
+			if (all)
+				plan->offered[h] |= STRAT_BIT(st);
+		}
+		btf__free(vmlinux);
+	}
+}
+
+static bool needs_cgroup(const struct plan *plan)
+{
+	return plan__uses(plan, STRAT_KPROBE) || plan__uses(plan, STRAT_TRACEPOINT);
+}
+
+/* Load only what the plan attaches. */
+static void set_autoload(struct tracer *t, const struct fnhook fns[NFN],
+			 const struct tphook tps[NTP])
+{
+	struct portsnoop_bpf *s = t->skel;
+	const struct plan *plan = &t->plan;
+	bool cookies = needs_cgroup(plan);
+
+	for (int i = 0; i < NFN; i++) {
+		enum strategy st = plan->chosen[fns[i].hook];
+		bool fe = st == STRAT_FENTRY && t->fn_ok[i][STRAT_FENTRY];
+		bool kp = st == STRAT_KPROBE && t->fn_ok[i][STRAT_KPROBE];
+
+		bpf_program__set_autoload(fns[i].fx, fe);
+		bpf_program__set_autoload(fns[i].kp, kp);
+		if (fns[i].kr)
+			bpf_program__set_autoload(fns[i].kr, kp);
+	}
+	for (int i = 0; i < NTP; i++)
+		bpf_program__set_autoload(tps[i].prog,
+					  plan->chosen[tps[i].hook] == STRAT_TRACEPOINT);
+	/* Cookies: fexit programs make their own; the others need these. */
+	bpf_program__set_autoload(s->progs.cg_sock_create, cookies);
+	bpf_program__set_autoload(s->progs.cg_post_bind4, cookies);
+	bpf_program__set_autoload(s->progs.cg_post_bind6, cookies);
+}
+
+static int attach_prog(struct tracer *t, struct bpf_program *prog, bool cgroup)
+{
+	if (!prog || !bpf_program__autoload(prog))
+		return 0;
+	return add_link(t, cgroup ? bpf_program__attach_cgroup(prog, t->cgroup_fd)
+				  : bpf_program__attach(prog));
+}
+
+/*
+ * Attach what was loaded. On failure *hook is the hook that failed (or -1
+ * for the hooks every strategy shares) and err says what.
+ */
+static int attach_all(struct tracer *t, const struct fnhook fns[NFN],
+		      const struct tphook tps[NTP], int *hook, char *err, size_t errsz)
+{
+	struct portsnoop_bpf *s = t->skel;
+	const struct tphook shared[] = {
+		{ -1, "tp_btf:inet_sock_set_state", s->progs.tp_sock_state, false },
+		{ -1, "tp_btf:sched_process_exit", s->progs.tp_process_exit, false },
+		{ -1, "cgroup:sock_create", s->progs.cg_sock_create, true },
+		{ -1, "cgroup:post_bind4", s->progs.cg_post_bind4, true },
+		{ -1, "cgroup:post_bind6", s->progs.cg_post_bind6, true },
+	};
+	int rc;
+
+	for (int i = 0; i < NFN; i++) {
+		struct bpf_program *p[3] = { fns[i].fx, fns[i].kp, fns[i].kr };
+
+		for (int k = 0; k < 3; k++) {
+			rc = attach_prog(t, p[k], false);
+			if (!rc)
+				continue;
+			*hook = fns[i].hook;
+			snprintf(err, errsz, "cannot attach %s: %s",
+				 bpf_program__section_name(p[k]), strerror(-rc));
 			return rc;
 		}
 	}
-	snprintf(t->describe, sizeof(t->describe),
-		 "bind=tracepoint+cgroup listen=tracepoint connect=tracepoint+tp_btf "
-		 "close=cgroup");
+	for (size_t i = 0; i < NTP + sizeof(shared) / sizeof(shared[0]); i++) {
+		const struct tphook *tp = i < NTP ? &tps[i] : &shared[i - NTP];
+
+		rc = attach_prog(t, tp->prog, tp->cgroup);
+		if (!rc)
+			continue;
+		*hook = tp->hook;
+		snprintf(err, errsz, "cannot attach %s: %s", tp->name, strerror(-rc));
+		return rc;
+	}
 	return 0;
+}
+
+/* Drop what one attempt loaded and attached. */
+static void unload(struct tracer *t)
+{
+	for (size_t i = 0; i < t->nlinks; i++)
+		bpf_link__destroy(t->links[i]);
+	t->nlinks = 0;
+	portsnoop_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+static int open_cgroup(struct tracer *t, bool verbose, char *err, size_t errsz)
+{
+	char cgpath[4096];
+	const char *note;
+	int rc;
+
+	if (t->cgroup_fd >= 0)
+		return 0;
+	rc = mounts__open_cgroup2(cgpath, sizeof(cgpath), &note);
+	if (rc < 0) {
+		snprintf(err, errsz, "cannot open the cgroup v2 root (needed by the kprobe "
+			 "and tracepoint strategies): %s", strerror(-rc));
+		return rc;
+	}
+	t->cgroup_fd = rc;
+	if (verbose)
+		fprintf(stderr, "portsnoop: cgroup v2 root: %s%s%s\n", cgpath,
+			note ? "; " : "", note ? note : "");
+	return 0;
+}
+
+/* One attempt at the plan: open, load, attach. */
+static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage *stage,
+		    int *hook, char *err, size_t errsz)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = opts->btf);
+	struct fnhook fns[NFN];
+	struct tphook tps[NTP];
+	int rc;
+
+	*stage = STAGE_SETUP;
+	*hook = -1;
+	t->skel = portsnoop_bpf__open_opts(&oo);
+	if (!t->skel) {
+		rc = -errno;
+		snprintf(err, errsz, "cannot open the BPF object: %s", strerror(-rc));
+		return rc;
+	}
+	hook_tables(t->skel, fns, tps);
+	if (opts->filter)
+		memcpy((void *)&t->skel->rodata->filter, opts->filter, sizeof(*opts->filter));
+	rc = bpf_map__set_max_entries(t->skel->maps.events,
+				      opts->ringbuf_bytes ? opts->ringbuf_bytes
+							  : DEFAULT_RINGBUF_BYTES);
+	if (rc) {
+		snprintf(err, errsz, "bad ring buffer size: %s", strerror(-rc));
+		return rc;
+	}
+	set_autoload(t, fns, tps);
+	if (needs_cgroup(&t->plan)) {
+		rc = open_cgroup(t, opts->verbose, err, errsz);
+		if (rc)
+			return rc;
+	}
+	*stage = STAGE_LOAD;
+	rc = portsnoop_bpf__load(t->skel);
+	if (rc) {
+		snprintf(err, errsz, "cannot load the BPF programs: %s%s", strerror(-rc),
+			 opts->verbose ? "" : " (--verbose shows the verifier's log)");
+		return rc;
+	}
+	*stage = STAGE_ATTACH;
+	return attach_all(t, fns, tps, hook, err, errsz);
+}
+
+static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
+			   char *err, size_t errsz)
+{
+	for (;;) {
+		enum stage stage;
+		int hook, rc;
+
+		if (plan__choose(&t->plan, err, errsz)) {
+			int f = t->plan.forced;
+
+			if (f != STRAT_AUTO && t->why_not[f][0])
+				snprintf(err, errsz, "--probe=%s is not possible here: %s",
+					 strategy__name(f), t->why_not[f]);
+			return -EOPNOTSUPP;
+		}
+		rc = try_plan(t, opts, &stage, &hook, err, errsz);
+		if (!rc)
+			return 0;
+		unload(t);
+		if (stage == STAGE_SETUP || !plan__demote(&t->plan, stage == STAGE_LOAD, hook))
+			return rc;
+		if (opts->verbose)
+			fprintf(stderr, "portsnoop: %s; trying the next strategy\n", err);
+	}
 }
 
 int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		 char *err, size_t errsz)
 {
+	struct fnhook fns[NFN];
+	struct tphook tps[NTP];
+	struct portsnoop_bpf *shape;
 	struct tracer *t;
 	const char *note;
-	char cgpath[4096];
 	int rc;
 
 	*out = NULL;
@@ -120,6 +374,7 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	t->cgroup_fd = -1;
 	t->on_event = opts->on_event;
 	t->ctx = opts->ctx;
+	t->plan.forced = opts->probe;
 
 	rc = mounts__ensure_tracefs(&note);
 	if (rc) {
@@ -129,44 +384,22 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	}
 	if (note && opts->verbose)
 		fprintf(stderr, "portsnoop: %s\n", note);
-	rc = mounts__open_cgroup2(cgpath, sizeof(cgpath), &note);
-	if (rc < 0) {
-		snprintf(err, errsz, "cannot open the cgroup v2 root: %s", strerror(-rc));
-		goto fail;
-	}
-	t->cgroup_fd = rc;
-	if (opts->verbose)
-		fprintf(stderr, "portsnoop: cgroup v2 root: %s%s%s\n", cgpath,
-			note ? "; " : "", note ? note : "");
 
-	{
-		LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = opts->btf);
-
-		t->skel = portsnoop_bpf__open_opts(&oo);
-	}
-	if (!t->skel) {
+	/* The function names come from the tables; an unloaded skeleton has them. */
+	shape = portsnoop_bpf__open();
+	if (!shape) {
 		rc = -errno;
 		snprintf(err, errsz, "cannot open the BPF object: %s", strerror(-rc));
 		goto fail;
 	}
-	if (opts->filter)
-		memcpy((void *)&t->skel->rodata->filter, opts->filter, sizeof(*opts->filter));
-	rc = bpf_map__set_max_entries(t->skel->maps.events,
-				      opts->ringbuf_bytes ? opts->ringbuf_bytes
-							  : DEFAULT_RINGBUF_BYTES);
-	if (rc) {
-		snprintf(err, errsz, "bad ring buffer size: %s", strerror(-rc));
-		goto fail;
-	}
-	rc = portsnoop_bpf__load(t->skel);
-	if (rc) {
-		snprintf(err, errsz, "cannot load the BPF programs: %s%s", strerror(-rc),
-			 opts->verbose ? "" : " (--verbose shows the verifier's log)");
-		goto fail;
-	}
-	rc = attach_all(t, err, errsz);
+	hook_tables(shape, fns, tps);
+	probe_kernel(t, fns, opts->verbose);
+	portsnoop_bpf__destroy(shape);
+
+	rc = load_and_attach(t, opts, err, errsz);
 	if (rc)
 		goto fail;
+	plan__describe(&t->plan, t->describe, sizeof(t->describe));
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
 	if (!t->rb) {
 		rc = -errno;

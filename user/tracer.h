@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "portsnoop.h"
+#include "strategy.h"
 
 struct tracer;
 
@@ -24,6 +25,7 @@ struct tracer_opts {
 	__u32 ringbuf_bytes;	/* power of two, page multiple; 0 = default */
 	bool verbose;		/* libbpf warnings and attach notes on stderr */
 	const char *btf;	/* kernel BTF file for CO-RE; NULL = the running kernel's */
+	int probe;		/* enum strategy, or STRAT_AUTO */
 	tracer_event_fn on_event;
 	void *ctx;
 };
@@ -44,7 +46,8 @@ int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX]);
 int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what);
 /* Ask for (on) or stop asking for a PS_EV_EXIT record when pid exits. */
 int tracer__watch(struct tracer *t, __u32 pid, bool on);
-/* How each hook is attached, for --verbose: "bind=tracepoint ...". */
+/* How each hook is attached, for --verbose and the start record:
+ * "bind=fentry listen=fentry ...". */
 const char *tracer__describe(const struct tracer *t);
 void tracer__free(struct tracer *t);
 

@@ -155,9 +155,10 @@ class Work:
 
 
 class Ctx:
-    def __init__(self, build, ns, tracer):
+    def __init__(self, build, ns, tracer, portsnoop, probe):
         self.build = build
-        self.portsnoop = os.path.join(build, "portsnoop")
+        self.portsnoop = portsnoop
+        self.probe = probe
         self.sockwork = os.path.join(build, "tests", "sockwork")
         self.ns = ns
         self.tracer = tracer
@@ -189,6 +190,20 @@ def check_process(ctx, ev, w):
 
 def errname(code):
     return errno.errorcode[code]
+
+
+# --- attach strategies ---------------------------------------------------
+
+@test
+def start_record_names_the_strategies(ctx):
+    start = ctx.tracer.wait_for(lambda e: e["event"]["action"] == "start")
+    hooks = one(start, "start record")["portsnoop"]["hooks"]
+    for h in ("bind", "listen", "connect", "close"):
+        expect(hooks.get(h) in ("fentry", "kprobe", "tracepoint"), "strategy of " + h, hooks)
+        if ctx.probe:
+            expect(hooks[h] == ctx.probe, "--probe=%s is in force for %s" % (ctx.probe, h),
+                   hooks)
+    expect(hooks["probe"] == (ctx.probe or "auto"), "the mode asked for", hooks)
 
 
 # --- bind ---------------------------------------------------------------
@@ -1289,6 +1304,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("-k", help="run only tests whose name contains this")
+    ap.add_argument("--probe", choices=("fentry", "kprobe", "tracepoint"),
+                    help="run every portsnoop with --probe=PROBE")
     args = ap.parse_args()
     tests = [t for t in TESTS if not args.k or args.k in t.__name__]
     passed = failed = skipped = 0
@@ -1318,16 +1335,29 @@ def main():
         print("live: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
         return 1 if failed else 0
 
+    portsnoop = os.path.abspath(os.path.join(args.build, "portsnoop"))
+    wrapdir = None
+    if args.probe:
+        # Every test runs `portsnoop`; make that mean `portsnoop --probe=X`.
+        wrapdir = tempfile.mkdtemp(prefix="portsnoop-probe-")
+        os.chmod(wrapdir, 0o755)
+        wrapper = os.path.join(wrapdir, "portsnoop")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\nexec %s --probe=%s "$@"\n' % (portsnoop, args.probe))
+        os.chmod(wrapper, 0o755)
+        portsnoop = wrapper
+        print("live: every portsnoop runs with --probe=%s" % args.probe)
+
     ns = Netns("portsnoop-live-%d" % os.getpid())
     tracer = None
     try:
         try:
-            tracer = Tracer(os.path.join(args.build, "portsnoop"))
+            tracer = Tracer(portsnoop)
         except Skip as e:
             print("!!! SKIPPING LIVE TESTS: %s" % e)
             outcome_for_skip(str(e))
             tests = []
-        ctx = Ctx(args.build, ns, tracer)
+        ctx = Ctx(args.build, ns, tracer, portsnoop, args.probe)
         for t in tests:
             start = time.time()
             try:
@@ -1356,6 +1386,8 @@ def main():
         if tracer and tracer.proc.poll() is None:
             tracer.proc.kill()
         ns.delete()
+        if wrapdir:
+            shutil.rmtree(wrapdir, ignore_errors=True)
     print("live: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0
 

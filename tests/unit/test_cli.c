@@ -58,6 +58,25 @@ static void test_defaults(void **state)
 	assert_int_equal(r.o.filter.has_ports, 0);
 	assert_int_equal(r.o.filter.kinds, 0);
 	assert_int_equal(r.o.ringbuf_bytes, 0);
+	assert_int_equal(r.o.probe, STRAT_AUTO);
+}
+
+static void expect_usage(const char **args, const char *needle);
+
+static void test_probe(void **state)
+{
+	struct run r;
+
+	PARSE(&r, "--probe=kprobe");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.probe, STRAT_KPROBE);
+	PARSE(&r, "--probe", "fentry", "--probe", "tracepoint");
+	assert_int_equal(r.o.probe, STRAT_TRACEPOINT);
+	PARSE(&r, "--probe=auto");
+	assert_int_equal(r.o.probe, STRAT_AUTO);
+	expect_usage((const char *[]){ "--probe=fexit", NULL }, "'fexit'");
+	expect_usage((const char *[]){ "--probe=", NULL }, "--probe ''");
+	expect_usage((const char *[]){ "--probe", NULL }, "needs a value");
 }
 
 static void test_all_options(void **state)
@@ -190,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_bad_port),
 		cmocka_unit_test(test_bad_pid),
 		cmocka_unit_test(test_bad_ringbuf),

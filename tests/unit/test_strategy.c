@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "strategy.h"
+
+#define ALL (STRAT_BIT(STRAT_FENTRY) | STRAT_BIT(STRAT_KPROBE) | STRAT_BIT(STRAT_TRACEPOINT))
+#define TP STRAT_BIT(STRAT_TRACEPOINT)
+
+static struct plan offering(int forced, unsigned bind, unsigned listen, unsigned connect,
+			    unsigned close)
+{
+	struct plan p;
+
+	memset(&p, 0, sizeof(p));
+	p.forced = forced;
+	p.offered[HOOK_BIND] = bind;
+	p.offered[HOOK_LISTEN] = listen;
+	p.offered[HOOK_CONNECT] = connect;
+	p.offered[HOOK_CLOSE] = close;
+	return p;
+}
+
+static void test_auto_takes_the_best_per_hook(void **state)
+{
+	/* A kernel where listen's function cannot take fentry. */
+	struct plan p = offering(STRAT_AUTO, ALL, ALL & ~STRAT_BIT(STRAT_FENTRY), TP, ALL);
+	char err[128], desc[256];
+
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_FENTRY);
+	assert_int_equal(p.chosen[HOOK_LISTEN], STRAT_KPROBE);
+	assert_int_equal(p.chosen[HOOK_CONNECT], STRAT_TRACEPOINT);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_FENTRY);
+	assert_true(plan__uses(&p, STRAT_KPROBE));
+	plan__describe(&p, desc, sizeof(desc));
+	assert_string_equal(desc, "bind=fentry listen=kprobe connect=tracepoint close=fentry "
+				  "outcome=tp_btf probe=auto");
+}
+
+static void test_forced_needs_every_hook(void **state)
+{
+	struct plan p = offering(STRAT_KPROBE, ALL, ALL, TP, ALL);
+	char err[128];
+
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--probe=kprobe"));
+	assert_non_null(strstr(err, "connect"));
+	p = offering(STRAT_TRACEPOINT, ALL, ALL, TP, ALL);
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_false(plan__uses(&p, STRAT_FENTRY));
+	/* Forced: a failure is final. */
+	assert_false(plan__demote(&p, true, -1));
+	assert_false(plan__demote(&p, false, HOOK_BIND));
+}
+
+static void test_demote_after_failures(void **state)
+{
+	struct plan p = offering(STRAT_AUTO, ALL, ALL, ALL, ALL);
+	char err[128];
+
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	/* One hook's attach failed: only that hook moves down. */
+	assert_true(plan__demote(&p, false, HOOK_CONNECT));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_CONNECT], STRAT_KPROBE);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_FENTRY);
+	/* The load failed: every hook on the best strategy in use moves. */
+	assert_true(plan__demote(&p, true, -1));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	for (int h = 0; h < HOOK__N; h++)
+		assert_int_equal(p.chosen[h], STRAT_KPROBE);
+	assert_true(plan__demote(&p, true, -1));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	for (int h = 0; h < HOOK__N; h++)
+		assert_int_equal(p.chosen[h], STRAT_TRACEPOINT);
+	/* Nothing below tracepoints; a shared hook (-1) is nobody's to move. */
+	assert_false(plan__demote(&p, true, -1));
+	assert_false(plan__demote(&p, false, HOOK_BIND));
+	p = offering(STRAT_AUTO, ALL, ALL, ALL, ALL);
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_false(plan__demote(&p, false, -1));
+}
+
+static void test_nothing_left(void **state)
+{
+	struct plan p = offering(STRAT_AUTO, ALL, 0, ALL, ALL);
+	char err[128];
+
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "listen"));
+}
+
+static void test_names(void **state)
+{
+	int s = -5;
+
+	assert_int_equal(strategy__parse("auto", &s), 0);
+	assert_int_equal(s, STRAT_AUTO);
+	assert_int_equal(strategy__parse("tracepoint", &s), 0);
+	assert_int_equal(s, STRAT_TRACEPOINT);
+	assert_int_equal(strategy__parse("Fentry", &s), -1);
+	assert_int_equal(strategy__parse("", &s), -1);
+	assert_string_equal(strategy__name(STRAT_KPROBE), "kprobe");
+	assert_string_equal(strategy__name(99), "?");
+	assert_string_equal(hook__name(HOOK_CLOSE), "close");
+	assert_string_equal(hook__name(-1), "?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_auto_takes_the_best_per_hook),
+		cmocka_unit_test(test_forced_needs_every_hook),
+		cmocka_unit_test(test_demote_after_failures),
+		cmocka_unit_test(test_nothing_left),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests_name("strategy", tests, NULL, NULL);
+}

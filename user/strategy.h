@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Attach strategies: how each hook (bind, listen, connect, close) is
+ * attached, chosen per hook from what the running kernel lets us load and
+ * attach. Pure bookkeeping; the trials are user/kfeat.c's, the loading
+ * user/tracer.c's.
+ */
+#ifndef PS_STRATEGY_H
+#define PS_STRATEGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Best first: the order auto mode tries them in. */
+enum strategy {
+	STRAT_FENTRY = 0,	/* fentry/fexit on the socket functions */
+	STRAT_KPROBE,		/* kprobe/kretprobe on the same functions */
+	STRAT_TRACEPOINT,	/* syscall tracepoints + cgroup socket hooks */
+	STRAT__N,
+	STRAT_AUTO = STRAT__N,	/* --probe=auto: the best per hook */
+};
+
+enum hook {
+	HOOK_BIND = 0,
+	HOOK_LISTEN,
+	HOOK_CONNECT,
+	HOOK_CLOSE,
+	HOOK__N,
+};
+
+#define STRAT_BIT(s) (1u << (s))
+
+/* How far one attempt got: what a failure says about the plan. */
+enum stage { STAGE_SETUP, STAGE_LOAD, STAGE_ATTACH };
+
+struct plan {
+	int forced;			/* a strategy, or STRAT_AUTO */
+	unsigned offered[HOOK__N];	/* STRAT_BITs the kernel allows */
+	unsigned failed[HOOK__N];	/* STRAT_BITs that were tried and failed */
+	enum strategy chosen[HOOK__N];
+};
+
+const char *strategy__name(int s);
+const char *hook__name(int h);
+/* "auto", "fentry", "kprobe", "tracepoint": 0, or -1 for anything else. */
+int strategy__parse(const char *s, int *out);
+
+/*
+ * Pick, per hook, the forced strategy or else the best one offered that
+ * has not failed. -1 when a hook is left with none: err names the hook
+ * and the strategy that is missing.
+ */
+int plan__choose(struct plan *p, char *err, size_t errsz);
+/*
+ * Auto mode only: after a failure move hooks down one strategy, the one
+ * hook whose attach failed, or, when the load failed (libbpf does not say
+ * which program), every hook on the best strategy in use. False when there
+ * is nothing left to try (forced mode, or already on tracepoints).
+ */
+bool plan__demote(struct plan *p, bool load_failed, int hook);
+bool plan__uses(const struct plan *p, enum strategy s);
+/* "bind=fentry listen=fentry ...", as --verbose and the start record show. */
+void plan__describe(const struct plan *p, char *buf, size_t n);
+
+#endif
