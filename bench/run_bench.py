@@ -203,10 +203,37 @@ def rate(args):
               delivered / drain_secs, lost, delivered + lost == generated))
 
 
+def strategies(args):
+    """The bind/close loop under each attach strategy, side by side."""
+    base, runs = [], {st: [] for st in args.probes}
+    for r in range(args.rounds):
+        base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
+        line = ["round %d: untraced %.3f s" % (r + 1, base[-1] / 1e9)]
+        for st in args.probes:
+            t = traced(args.build, args.n, args.proto, ["--probe=" + st])
+            runs[st].append(t)
+            line.append("%s %.3f s (%d/%d delivered, %d lost%s)" % (
+                st, t["elapsed_ns"] / 1e9, t["delivered"], t["generated"], t["lost"],
+                "" if t["delivered"] + t["lost"] == t["generated"] else ", MISMATCH"))
+        print(", ".join(line))
+    b = statistics.median(base)
+    print("bind/close loop (%s, %d iterations, %d rounds): median untraced %.0f ns/iter" % (
+        args.proto, args.n, args.rounds, b / args.n))
+    for st in args.probes:
+        t = statistics.median(x["elapsed_ns"] for x in runs[st])
+        lost = sum(x["lost"] for x in runs[st])
+        ok = all(x["delivered"] + x["lost"] == x["generated"] for x in runs[st])
+        print("  %-10s traced %.0f ns/iter, slowdown ratio %.3f, lost %d, "
+              "delivered + lost = generated: %s" % (st, t / args.n, t / b, lost,
+                                                     "yes" if ok else "NO"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="bindloop",
-                    choices=("bindloop", "churn", "snapshot", "rate"))
+                    choices=("bindloop", "churn", "snapshot", "rate", "strategies"))
+    ap.add_argument("--probes", nargs="+", default=["fentry", "kprobe", "tracepoint"],
+                    help="strategies: the attach strategies to compare")
     ap.add_argument("--gens", type=int, default=2, help="rate: generator processes")
     ap.add_argument("--listeners", type=int, default=20000,
                     help="snapshot: TCP listeners, and as many UDP sockets")
@@ -227,6 +254,9 @@ def main():
         return
     if args.what == "rate":
         rate(args)
+        return
+    if args.what == "strategies":
+        strategies(args)
         return
 
     base, trace, nomatch = [], [], []

@@ -309,6 +309,7 @@ static int run_loop(struct app *a)
 	int ep, sfd, rbfd = tracer__fd(a->tracer), err = 0;
 	__u64 last_stats = now_ms();
 	bool got = false;	/* the last look found records: more may follow unannounced */
+	bool full = false;	/* it stopped at a full batch: more are waiting */
 
 	sink__set_stopping(a->out, &stopping);
 	sfd = wake_pipe[0];
@@ -329,7 +330,8 @@ static int run_loop(struct app *a)
 	while (!a->reader_gone) {
 		struct epoll_event evs[4];
 		bool stop = false;
-		int n = epoll_wait(ep, evs, 4, got ? TRACER_LINGER_MS : STATS_INTERVAL_MS);
+		int n = epoll_wait(ep, evs, 4, full ? 0 : got ? TRACER_LINGER_MS
+							     : STATS_INTERVAL_MS);
 
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
@@ -357,7 +359,9 @@ static int run_loop(struct app *a)
 					"to the old file)\n", a->opts.output, strerror(-err));
 			err = 0;
 		}
-		got = consume(a) > 0;
+		n = consume(a);
+		got = n > 0;
+		full = n >= TRACER_BATCH;
 		if (now_ms() - last_stats >= STATS_INTERVAL_MS) {
 			check_stats(a);
 			last_stats = now_ms();
@@ -365,9 +369,11 @@ static int run_loop(struct app *a)
 		if (stop || stopping)
 			break;
 	}
-	/* Whatever the kernel handed over before we stopped still goes out. */
-	if (!a->reader_gone)
-		consume(a);
+	/* Whatever the kernel handed over before we stopped still goes out
+	 * (bounded: a flood that goes on does not hold the exit). */
+	for (int i = 0; i < 256 && !a->reader_gone; i++)
+		if (consume(a) < TRACER_BATCH)
+			break;
 	check_stats(a);
 out:
 	if (ep >= 0)

@@ -31,6 +31,7 @@ struct tracer {
 	bool fn_ok[NFN][STRAT__N];	/* trial attach results, per fnhook */
 	char why_not[STRAT__N][160];	/* the first trial that failed */
 	char describe[512];
+	int batch;		/* records handed over by this tracer__consume() */
 };
 
 static bool verbose_libbpf;
@@ -47,11 +48,17 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* Returned to libbpf to end a batch: the record was handled, stop there. */
+#define BATCH_FULL (-EALREADY)
+
 static int on_sample(void *ctx, void *data, size_t len)
 {
 	struct tracer *t = ctx;
+	int rc = t->on_event(t->ctx, data, len);
 
-	return t->on_event(t->ctx, data, len);
+	if (rc < 0)
+		return rc;
+	return ++t->batch >= TRACER_BATCH ? BATCH_FULL : 0;
 }
 
 static int add_link(struct tracer *t, struct bpf_link *link)
@@ -420,7 +427,11 @@ int tracer__fd(const struct tracer *t)
 
 int tracer__consume(struct tracer *t)
 {
-	return ring_buffer__consume(t->rb);
+	int rc;
+
+	t->batch = 0;
+	rc = ring_buffer__consume(t->rb);
+	return rc == BATCH_FULL ? t->batch : rc;
 }
 
 int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX])

@@ -38,7 +38,12 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		 char *err, size_t errsz);
 /* An fd that polls readable when records are waiting. */
 int tracer__fd(const struct tracer *t);
-/* Hand every waiting record to on_event. Returns the count or -errno. */
+/*
+ * Hand waiting records to on_event, at most TRACER_BATCH, so that a flood
+ * that never lets the ring run dry cannot keep the caller from its signals
+ * and its output. Returns the count (TRACER_BATCH: more may wait) or -errno.
+ */
+#define TRACER_BATCH 4096
 int tracer__consume(struct tracer *t);
 /* Kernel-side counters summed over CPUs, indexed by enum ps_stat. */
 int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX]);
