@@ -52,7 +52,7 @@ LIVE_BINS := $(patsubst tests/live/%.c,$(OUT)/tests/%,$(LIVE_SRCS))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run check unit live bench vmlinux clean install sanitize fuzz fuzz-short \
+.PHONY: all deps run check unit live vmtest vmbench bench vmlinux clean install sanitize fuzz fuzz-short \
 	fuzz-build valgrind
 all: $(OUT)/portsnoop
 
@@ -65,7 +65,7 @@ run: deps
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all tests fuzz-build
-	$(Q)scripts/check.sh --fuzz build-fuzz $(OUT)
+	$(Q)scripts/check.sh --fuzz build-fuzz --vm $(OUT)
 
 tests: $(UNIT_BINS) $(LIVE_BINS) $(BENCH_BINS)
 
@@ -74,6 +74,14 @@ unit: $(UNIT_BINS)
 
 live: all $(LIVE_BINS)
 	$(Q)$(PYTHON) tests/live/run_live.py --build $(OUT)
+
+# Debian's stock kernel under qemu (TCG): the live tests under fentry, kprobe
+# and tracepoints, then all three side by side (tests/vm/).
+vmtest: deps all tests
+	$(Q)tests/vm/run.sh -- sh tests/vm/live.sh $(OUT)
+
+vmbench: deps all tests
+	$(Q)tests/vm/run.sh -- $(PYTHON) bench/run_bench.py strategies --build $(OUT)
 
 bench: all $(BENCH_BINS)
 	$(Q)$(PYTHON) bench/run_bench.py bindloop --build $(OUT)

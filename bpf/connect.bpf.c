@@ -100,12 +100,11 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-/* fentry and kprobe strategies: TCP streams (and MPTCP's, on kernels
- * whose MPTCP uses inet_stream_connect()), UDP v4 and v6, and MPTCP on
- * kernels where it has its own stream connect (see sk_is_subflow()). */
+/* fentry and kprobe strategies: TCP and MPTCP streams (MPTCP's socket
+ * connects through inet_stream_connect() too; a subflow that does is
+ * skipped by sk_is_subflow()), then UDP v4 and v6. */
 SOCKFN_CONNECT(inet_stream_connect, connect_done)
 SOCKFN_CONNECT(inet_dgram_connect, connect_done)
-SOCKFN_CONNECT(mptcp_stream_connect, connect_done)
 
 /*
  * CLOSE -> SYN_SENT inside a connect() on this very socket: remember who is

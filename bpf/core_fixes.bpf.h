@@ -23,10 +23,10 @@ static __always_inline __u16 sk_type(struct sock *sk)
 
 /*
  * MPTCP's socket calls: older kernels (6.1 among them) implement
- * mptcp_bind(), mptcp_listen() and mptcp_stream_connect() by calling
- * inet_bind(), inet_listen() and inet_stream_connect() on the first
- * subflow's struct socket; newer ones (6.18) go to inet_bind_sk(),
- * __inet_listen_sk() and the subflow's proto directly.
+ * mptcp_bind() and mptcp_listen() by calling inet_bind() and inet_listen()
+ * on the first subflow's struct socket; newer ones (6.18) go to inet_bind_sk(), __inet_listen_sk()
+ * and the subflow's proto directly: there inet_bind_sk() and
+ * __inet_listen_sk() exist and subflows never reach the inet hooks.
  * Hooks on the inet functions skip subflows, so an MPTCP socket is reported
  * once, by MPTCP's own hook, on every kernel. tcp_sock.is_mptcp exists only
  * with CONFIG_MPTCP.

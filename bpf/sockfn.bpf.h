@@ -27,7 +27,6 @@ enum sockfn_id {
 	SOCKFN_mptcp_listen,
 	SOCKFN_inet_stream_connect,
 	SOCKFN_inet_dgram_connect,
-	SOCKFN_mptcp_stream_connect,
 };
 
 struct saved_args {

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Run every test: cmocka unit tests, then the live tests (root, real BPF).
-# Usage: scripts/check.sh [--unit-only] [--fuzz FUZZ_BUILD_DIR] BUILD_DIR
+# Usage: scripts/check.sh [--unit-only] [--fuzz FUZZ_BUILD_DIR] [--vm] BUILD_DIR
+#   --vm: then the live tests again on Debian's stock kernel in qemu, under
+#   each attach strategy (tests/vm/live.sh).
 # Ends with one line "check: N passed, N failed, N skipped".
 set -u
 
@@ -12,6 +14,11 @@ fi
 if [ "${1:-}" = "--fuzz" ]; then
 	fuzz=$2
 	shift 2
+fi
+vm=0
+if [ "${1:-}" = "--vm" ]; then
+	vm=1
+	shift
 fi
 build=${1:-build}
 passed=0 failed=0 skipped=0
@@ -54,6 +61,21 @@ if [ "$unit_only" = 0 ]; then
 	rm -f "$out"
 	if [ -z "$line" ]; then
 		echo "FAIL live tests: the runner printed no result"
+		failed=$((failed + 1))
+	else
+		set -- $(echo "$line" | sed 's/[^0-9 ]//g')
+		passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+	fi
+fi
+
+if [ "$vm" = 1 ]; then
+	echo "== live tests in a VM (Debian's kernel: fentry, kprobe, tracepoint)"
+	out=$(mktemp)
+	tests/vm/run.sh -- sh tests/vm/live.sh "$build" | tee "$out"
+	line=$(grep '^vmtest: [0-9]' "$out" | tail -1)
+	rm -f "$out"
+	if [ -z "$line" ]; then
+		echo "FAIL vm tests: the VM printed no result"
 		failed=$((failed + 1))
 	else
 		set -- $(echo "$line" | sed 's/[^0-9 ]//g')

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libcmocka-dev iproute2 util-linux python3 python3-jsonschema rsyslog
-valgrind libclang-rt-dev"
+valgrind libclang-rt-dev qemu-system-x86 busybox-static"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: not a Debian/Ubuntu system; make sure these are installed:" $PKGS >&2

@@ -17,7 +17,7 @@
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
 
-enum { NFN = 9, NTP = 4 };
+enum { NFN = 8, NTP = 4 };
 
 struct tracer {
 	struct portsnoop_bpf *skel;
@@ -111,8 +111,6 @@ static void hook_tables(struct portsnoop_bpf *s, struct fnhook fns[NFN],
 		       s->progs.kr_inet_stream_connect),
 		SOCKFN(HOOK_CONNECT, inet_dgram_connect, false, fx_inet_dgram_connect,
 		       s->progs.kr_inet_dgram_connect),
-		SOCKFN(HOOK_CONNECT, mptcp_stream_connect, true, fx_mptcp_stream_connect,
-		       s->progs.kr_mptcp_stream_connect),
 		/* Release needs no result: fentry, and a kprobe alone. */
 		SOCKFN(HOOK_CLOSE, inet_release, false, fe_inet_release, NULL),
 	};
