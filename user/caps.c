@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,4 +72,38 @@ int caps__btf(const char *custom, char *msg, size_t msgsz)
 		snprintf(msg, msgsz, "this kernel exposes no BTF (%s is missing): it needs "
 			 "CONFIG_DEBUG_INFO_BTF=y, or name a BTF file with --btf", path);
 	return err;
+}
+
+int caps__limit(uint64_t keep)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	/* The bounding set first: dropping from it takes CAP_SETPCAP. */
+	for (int cap = 0; cap < 64; cap++) {
+		if ((keep >> cap) & 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno == EINVAL)
+			break;	/* past the kernel's last capability */
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		return -errno;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	for (int i = 0; i < 2; i++) {
+		__u32 k = (__u32)(keep >> (32 * i));
+
+		data[i].effective &= k;
+		data[i].permitted &= k;
+		data[i].inheritable = 0;
+	}
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
+int caps__privileged_exec(void)
+{
+	return getauxval(AT_SECURE) != 0 || getuid() != geteuid() || getgid() != getegid();
 }

@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define CAPS_DAC_OVERRIDE 1
+#define CAPS_DAC_READ_SEARCH 2
 #define CAPS_NET_ADMIN 12
+#define CAPS_SYS_PTRACE 19
 #define CAPS_SYS_ADMIN 21
 #define CAPS_PERFMON 38
 #define CAPS_BPF 39
@@ -20,6 +23,33 @@
 int caps__missing(uint64_t effective, char *buf, size_t bufsz);
 /* The effective set of this process, or 0 when it cannot be read. */
 uint64_t caps__effective(void);
+
+/*
+ * What a running tracer still needs once its programs are attached:
+ * CAP_BPF and CAP_PERFMON (the owners iterator, when a bind fails with
+ * EADDRINUSE), CAP_SYS_ADMIN (setns() into the failing socket's network
+ * namespace), CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (/proc/PID/exe, cwd and
+ * fd of other users' processes), CAP_DAC_OVERRIDE (reopening --output on
+ * SIGHUP), CAP_NET_ADMIN (sock_diag).
+ */
+#define CAPS_RUNNING_KEEP                                                      \
+	((1ull << CAPS_BPF) | (1ull << CAPS_PERFMON) | (1ull << CAPS_SYS_ADMIN) | \
+	 (1ull << CAPS_SYS_PTRACE) | (1ull << CAPS_DAC_READ_SEARCH) |          \
+	 (1ull << CAPS_DAC_OVERRIDE) | (1ull << CAPS_NET_ADMIN))
+
+/*
+ * Keep only the capabilities in keep, for good: effective and permitted
+ * sets, the bounding set, no inheritable or ambient ones, and no_new_privs
+ * so no exec can gain any back. Returns 0 or -errno (what was done stays
+ * done).
+ */
+int caps__limit(uint64_t keep);
+
+/*
+ * Was this process started setuid, setgid or with file capabilities
+ * (AT_SECURE)? portsnoop refuses to run so: it is run by root.
+ */
+int caps__privileged_exec(void);
 
 #define CAPS_KERNEL_BTF "/sys/kernel/btf/vmlinux"
 

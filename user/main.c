@@ -428,6 +428,11 @@ int main(int argc, char **argv)
 	char err[256] = "";
 	int rc, code = 1;
 
+	if (caps__privileged_exec()) {
+		fputs("portsnoop: refusing to run setuid, setgid or with file capabilities: "
+		      "run it as root (sudo portsnoop)\n", stderr);
+		return 1;
+	}
 	switch (cli__parse(&a.opts, argc, argv, stdout, stderr)) {
 	case CLI_DONE:
 		return 0;
@@ -524,6 +529,10 @@ int main(int argc, char **argv)
 		goto report;
 	if (!a.opts.no_initial && initial_state(&a) && !a.reader_gone)
 		goto report;
+	/* Attached and seeded: from here on, only what running needs. */
+	rc = caps__limit(CAPS_RUNNING_KEEP);
+	if (rc && a.opts.verbose)
+		fprintf(stderr, "portsnoop: cannot drop capabilities: %s\n", strerror(-rc));
 	fprintf(stderr, "portsnoop: tracing, Ctrl-C to stop\n");
 	rc = run_loop(&a);
 	if (rc)

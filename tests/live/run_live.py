@@ -566,6 +566,48 @@ def cli_not_root(ctx):
            "one line saying what is needed", r.stderr)
 
 
+CAP_KEEP = {1, 2, 12, 19, 21, 38, 39}  # DAC_OVERRIDE, DAC_READ_SEARCH, NET_ADMIN,
+#                                     SYS_PTRACE, SYS_ADMIN, PERFMON, BPF
+
+
+@test
+def capabilities_dropped_once_attached(ctx):
+    status = {}
+    with open("/proc/%d/status" % ctx.tracer.proc.pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            status[k] = v.strip()
+    for k in ("CapEff", "CapPrm", "CapBnd"):
+        caps = {b for b in range(64) if (int(status[k], 16) >> b) & 1}
+        expect(caps == CAP_KEEP, k + " holds only what running needs",
+               sorted(caps - CAP_KEEP), sorted(CAP_KEEP - caps))
+    expect(status["CapInh"] == status["CapAmb"] == "0000000000000000", "nothing inherited",
+           status["CapInh"], status["CapAmb"])
+    expect(status["NoNewPrivs"] == "1", "no exec can gain privileges", status["NoNewPrivs"])
+
+
+@test
+def refuses_to_run_setuid(ctx):
+    d = tempfile.mkdtemp(prefix="suid-", dir=os.path.abspath(ctx.build))
+    try:
+        opts = subprocess.run(["findmnt", "-no", "OPTIONS", "-T", d], capture_output=True,
+                              text=True).stdout
+        if "nosuid" in opts.split(","):
+            raise Skip("%s is mounted nosuid" % d)
+        os.chmod(d, 0o755)
+        copy = os.path.join(d, "portsnoop")
+        shutil.copy(os.path.join(ctx.build, "portsnoop"), copy)
+        os.chmod(copy, 0o4755)
+        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            copy, "--json"], capture_output=True, timeout=30)
+        expect(r.returncode == 1, "exit 1", r.returncode, r.stderr)
+        expect(r.stderr.count(b"\n") == 1 and b"refusing to run setuid" in r.stderr,
+               "one line saying why", r.stderr)
+        expect(r.stdout == b"", "nothing traced", r.stdout[:200])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 @test
 def cli_missing_btf(ctx):
     r = run_cli(ctx, "--btf", "/nonexistent/vmlinux")
