@@ -4,11 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const strategy_names[STRAT__N + 1] = {
+static const char *const strategy_names[STRAT_NONE + 1] = {
 	[STRAT_FENTRY] = "fentry",
 	[STRAT_KPROBE] = "kprobe",
 	[STRAT_TRACEPOINT] = "tracepoint",
 	[STRAT_AUTO] = "auto",
+	[STRAT_NONE] = "unavailable",
 };
 
 static const char *const hook_names[HOOK__N] = {
@@ -20,7 +21,7 @@ static const char *const hook_names[HOOK__N] = {
 
 const char *strategy__name(int s)
 {
-	return s >= 0 && s <= STRAT__N ? strategy_names[s] : "?";
+	return s >= 0 && s <= STRAT_NONE ? strategy_names[s] : "?";
 }
 
 const char *hook__name(int h)
@@ -41,6 +42,8 @@ int strategy__parse(const char *s, int *out)
 
 int plan__choose(struct plan *p, char *err, size_t errsz)
 {
+	int left = 0;
+
 	for (int h = 0; h < HOOK__N; h++) {
 		unsigned usable = p->offered[h] & ~p->failed[h];
 		int s;
@@ -52,16 +55,18 @@ int plan__choose(struct plan *p, char *err, size_t errsz)
 				return -1;
 			}
 			p->chosen[h] = (enum strategy)p->forced;
+			left++;
 			continue;
 		}
 		for (s = 0; s < STRAT__N && !(usable & STRAT_BIT(s)); s++)
 			;
-		if (s == STRAT__N) {
-			snprintf(err, errsz, "no way to attach the %s hook: fentry, kprobe "
-				 "and tracepoint all failed", hook__name(h));
-			return -1;
-		}
-		p->chosen[h] = (enum strategy)s;
+		p->chosen[h] = s == STRAT__N ? STRAT_NONE : (enum strategy)s;
+		left += s != STRAT__N;
+	}
+	if (!left) {
+		snprintf(err, errsz, "no hook could be attached: fentry, kprobe and "
+			 "tracepoint all failed");
+		return -1;
 	}
 	return 0;
 }
@@ -73,7 +78,7 @@ bool plan__demote(struct plan *p, bool load_failed, int hook)
 	if (p->forced != STRAT_AUTO)
 		return false;
 	if (!load_failed) {
-		if (hook < 0 || hook >= HOOK__N || p->chosen[hook] == STRAT_TRACEPOINT)
+		if (hook < 0 || hook >= HOOK__N || p->chosen[hook] >= STRAT__N)
 			return false;
 		p->failed[hook] |= STRAT_BIT(p->chosen[hook]);
 		return true;
@@ -81,7 +86,7 @@ bool plan__demote(struct plan *p, bool load_failed, int hook)
 	for (int h = 0; h < HOOK__N; h++)
 		if ((int)p->chosen[h] < best)
 			best = (int)p->chosen[h];
-	if (best == STRAT_TRACEPOINT)
+	if (best >= STRAT_TRACEPOINT)
 		return false;
 	for (int h = 0; h < HOOK__N; h++)
 		if ((int)p->chosen[h] == best)

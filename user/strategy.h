@@ -18,6 +18,7 @@ enum strategy {
 	STRAT_TRACEPOINT,	/* syscall tracepoints + cgroup socket hooks */
 	STRAT__N,
 	STRAT_AUTO = STRAT__N,	/* --probe=auto: the best per hook */
+	STRAT_NONE,		/* auto found no way: the hook's events are unavailable */
 };
 
 enum hook {
@@ -47,15 +48,18 @@ int strategy__parse(const char *s, int *out);
 
 /*
  * Pick, per hook, the forced strategy or else the best one offered that
- * has not failed. -1 when a hook is left with none: err names the hook
- * and the strategy that is missing.
+ * has not failed; in auto mode a hook with none left is STRAT_NONE (its
+ * events are unavailable, the others still work). -1 when a forced
+ * strategy is not possible for a hook, or no hook is left at all: err says
+ * which.
  */
 int plan__choose(struct plan *p, char *err, size_t errsz);
 /*
  * Auto mode only: after a failure move hooks down one strategy, the one
- * hook whose attach failed, or, when the load failed (libbpf does not say
- * which program), every hook on the best strategy in use. False when there
- * is nothing left to try (forced mode, or already on tracepoints).
+ * hook whose attach failed (below tracepoints: unavailable), or, when the
+ * load failed (libbpf does not say which program), every hook on the best
+ * strategy in use. False when there is nothing left to try (forced mode, a
+ * failure no hook is to blame for, a load that fails on tracepoints).
  */
 bool plan__demote(struct plan *p, bool load_failed, int hook);
 bool plan__uses(const struct plan *p, enum strategy s);

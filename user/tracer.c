@@ -31,6 +31,7 @@ struct tracer {
 	bool fn_ok[NFN][STRAT__N];	/* trial attach results, per fnhook */
 	char why_not[STRAT__N][160];	/* the first trial that failed */
 	char describe[512];
+	unsigned fault_hooks;	/* PORTSNOOP_FAULT_HOOKS: attaches that fail on purpose */
 	int batch;		/* records handed over by this tracer__consume() */
 };
 
@@ -237,7 +238,9 @@ static int attach_all(struct tracer *t, const struct fnhook fns[NFN],
 		struct bpf_program *p[3] = { fns[i].fx, fns[i].kp, fns[i].kr };
 
 		for (int k = 0; k < 3; k++) {
-			rc = attach_prog(t, p[k], false);
+			rc = t->fault_hooks & (1u << fns[i].hook) && p[k] &&
+				     bpf_program__autoload(p[k])
+				     ? -ENOENT : attach_prog(t, p[k], false);
 			if (!rc)
 				continue;
 			*hook = fns[i].hook;
@@ -249,7 +252,9 @@ static int attach_all(struct tracer *t, const struct fnhook fns[NFN],
 	for (size_t i = 0; i < NTP + sizeof(shared) / sizeof(shared[0]); i++) {
 		const struct tphook *tp = i < NTP ? &tps[i] : &shared[i - NTP];
 
-		rc = attach_prog(t, tp->prog, tp->cgroup);
+		rc = tp->hook >= 0 && t->fault_hooks & (1u << tp->hook) &&
+			     bpf_program__autoload(tp->prog)
+			     ? -ENOENT : attach_prog(t, tp->prog, tp->cgroup);
 		if (!rc)
 			continue;
 		*hook = tp->hook;
@@ -360,6 +365,28 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 	}
 }
 
+/*
+ * Fault injection for the tests: PORTSNOOP_FAULT_HOOKS=connect,close makes
+ * every attach of those hooks fail as if the kernel lacked them.
+ */
+static unsigned fault_hooks(void)
+{
+	const char *env = getenv("PORTSNOOP_FAULT_HOOKS");
+	unsigned mask = 0;
+
+	for (int h = 0; env && h < HOOK__N; h++) {
+		const char *name = hook__name(h), *p = env;
+		size_t n = strlen(name);
+
+		while ((p = strstr(p, name))) {
+			if ((p == env || p[-1] == ',') && (p[n] == ',' || !p[n]))
+				mask |= 1u << h;
+			p += n;
+		}
+	}
+	return mask;
+}
+
 int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		 char *err, size_t errsz)
 {
@@ -380,6 +407,7 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	t->on_event = opts->on_event;
 	t->ctx = opts->ctx;
 	t->plan.forced = opts->probe;
+	t->fault_hooks = fault_hooks();
 
 	rc = mounts__ensure_tracefs(&note);
 	if (rc) {
@@ -405,6 +433,10 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	if (rc)
 		goto fail;
 	plan__describe(&t->plan, t->describe, sizeof(t->describe));
+	for (int h = 0; h < HOOK__N; h++)
+		if (t->plan.chosen[h] == STRAT_NONE)
+			fprintf(stderr, "portsnoop: %s events are unavailable: no strategy could "
+				"attach them (--verbose says why)\n", hook__name(h));
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
 	if (!t->rb) {
 		rc = -errno;

@@ -24,6 +24,7 @@ import threading
 import time
 
 IN_CI = os.environ.get("CI") == "true"
+READY = b"portsnoop: tracing, "  # on stderr once everything is attached
 WAIT = 5.0
 TESTS = []
 
@@ -40,16 +41,17 @@ class Skip(Exception):
 class Tracer:
     """A running portsnoop whose JSON lines are collected by a thread."""
 
-    def __init__(self, binary, args=("--json",)):
+    def __init__(self, binary, args=("--json",), env=None):
         self.proc = subprocess.Popen([binary, *args], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE,
+                                     env=dict(os.environ, **env) if env else None)
         self.events = []
         self.bad_lines = []
         self.lock = threading.Lock()
         self.stderr = b""
         # Ready once it says so on stderr; anything else first is a failure.
         deadline = time.time() + 30
-        while b"tracing" not in self.stderr:
+        while READY not in self.stderr:
             if time.time() > deadline or self.proc.poll() is not None:
                 rest = self.proc.stderr.read1(65536) if self.proc.poll() is not None else b""
                 raise Skip("portsnoop did not start: " +
@@ -295,6 +297,101 @@ def strategies_agree(ctx):
             t.stop()
 
 
+# --- faults ---------------------------------------------------------------
+
+def bind_and_close_seen(ctx, tracer, what):
+    w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+    b = one(tracer.of_pid(w.pid, "bind"), what + ": bind")
+    expect(b["server"]["port"] == w.port, what + ": bound port", b["server"], w.port)
+    c = one(tracer.of_pid(w.pid, "close"), what + ": close")
+    expect(c["portsnoop"]["cookie"] == b["portsnoop"]["cookie"], what + ": same socket")
+
+
+@test
+def a_second_portsnoop_at_the_same_time(ctx):
+    second = Tracer(ctx.portsnoop, ("--json", "--no-initial"))
+    try:
+        bind_and_close_seen(ctx, second, "the second portsnoop")
+        bind_and_close_seen(ctx, ctx.tracer, "the first, while the second runs")
+    finally:
+        expect(second.stop() == 0, "the second exits cleanly", second.stderr)
+    bind_and_close_seen(ctx, ctx.tracer, "the first, after the second detached")
+
+
+def mountpoints(*fstypes):
+    found = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, _, right = line.partition(" - ")
+            if right.split(" ")[0] in fstypes:
+                found.append(left.split(" ")[4].replace("\\040", " "))
+    return sorted(found, reverse=True)
+
+
+def tracer_in_own_mounts(ctx, cgroup_at):
+    """portsnoop in a mount namespace without cgroup2 and bpffs mounts,
+    and, when cgroup_at is a path, cgroup2 mounted there instead."""
+    script = ('for m in "$@"; do [ "$m" = -- ] && break; umount -l "$m"; shift; done; shift; '
+              + ('mount -t cgroup2 none %s; ' % cgroup_at if cgroup_at else "")
+              + 'exec "$@"')
+    args = ["-m", "--propagation", "private", "sh", "-c", script, "sh",
+            *mountpoints("cgroup2", "bpf"), "--", ctx.portsnoop, "--json", "--no-initial", "-v"]
+    return Tracer("unshare", args)
+
+
+def uses_cgroup(tracer):
+    start = one(tracer.wait_for(lambda e: e["event"]["action"] == "start"), "start")
+    return any(v in ("kprobe", "tracepoint") for v in start["portsnoop"]["hooks"].values())
+
+
+@test
+def cgroup2_at_an_unusual_path(ctx):
+    where = tempfile.mkdtemp(prefix="portsnoop-cg2-")
+    try:
+        t = tracer_in_own_mounts(ctx, where)
+        try:
+            bind_and_close_seen(ctx, t, "cgroup2 at " + where)
+        finally:
+            t.stop()
+        if uses_cgroup(t):
+            expect(("cgroup v2 root: " + where).encode() in t.stderr,
+                   "found through mountinfo", t.stderr)
+    finally:
+        os.rmdir(where)
+
+
+@test
+def no_cgroup2_and_no_bpffs_mounted(ctx):
+    t = tracer_in_own_mounts(ctx, None)
+    try:
+        bind_and_close_seen(ctx, t, "nothing mounted")
+    finally:
+        t.stop()
+    if uses_cgroup(t):
+        expect(b"cgroup2 was not mounted: mounted its root privately" in t.stderr,
+               "says it mounted cgroup2 for itself", t.stderr)
+
+
+@test
+def a_hook_the_kernel_lacks(ctx):
+    # Every strategy's attach of the connect hook fails, as on a kernel
+    # without it: connect events are unavailable, the rest still work.
+    t = Tracer(ctx.portsnoop, ("--json", "--no-initial"),
+               env={"PORTSNOOP_FAULT_HOOKS": "connect"})
+    try:
+        start = one(t.wait_for(lambda e: e["event"]["action"] == "start"), "start")
+        hooks = start["portsnoop"]["hooks"]
+        expect(hooks["connect"] == "unavailable", "connect unavailable", hooks)
+        expect(all(hooks[h] != "unavailable" for h in ("bind", "listen", "close")),
+               "the other hooks attached", hooks)
+        expect(b"connect events are unavailable" in t.stderr, "said on stderr", t.stderr)
+        bind_and_close_seen(ctx, t, "with connect missing")
+        w = Work(ctx, "connect", "udp", 4, "127.0.0.1", 53)
+        expect(not t.of_pid(w.pid, "connect", timeout=0.5), "no connect events")
+    finally:
+        expect(t.stop() == 0, "exits cleanly", t.stderr)
+
+
 # --- bind ---------------------------------------------------------------
 
 def bind_case(ctx, proto, fam, addr, transport=None):
@@ -510,7 +607,7 @@ def json_escapes_comm(ctx):
 def table_escapes_comm(ctx):
     t = subprocess.Popen([ctx.portsnoop], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        _wait_stderr(t, b"tracing")
+        _wait_stderr(t, READY)
         w = Work(ctx, "--comm", NASTY_COMM, "bind", "udp", 4, "127.0.0.1", 0)
         time.sleep(0.5)
     finally:
@@ -645,7 +742,7 @@ def stdout_closed_early(ctx):
 def summary_on_sigterm(ctx):
     t = subprocess.Popen([ctx.portsnoop, "--json"], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
-    _wait_stderr(t, b"tracing")
+    _wait_stderr(t, READY)
     w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
     deadline = time.time() + WAIT
     out = b""
@@ -676,7 +773,7 @@ def sigterm_with_a_stuck_reader(ctx):
     t = subprocess.Popen([ctx.portsnoop, "--json"], stdout=w, stderr=subprocess.PIPE)
     os.close(w)
     try:
-        _wait_stderr(t, b"tracing")
+        _wait_stderr(t, READY)
         subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
                        capture_output=True, check=True)
         time.sleep(0.5)
@@ -1176,7 +1273,7 @@ def every_record_matches_the_schema(ctx):
     t = subprocess.Popen([ctx.portsnoop, "--json", "--ringbuf", "4K"], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     try:
-        _wait_stderr(t, b"tracing")
+        _wait_stderr(t, READY)
         holder = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
         Work(ctx, "bind", "tcp", 4, "127.0.0.1", holder.port)          # EADDRINUSE + holders
         Work(ctx, "connect", "tcp", 4, "127.0.0.1", holder.port)       # connect + outcome
@@ -1238,7 +1335,7 @@ def rotate_case(ctx, log):
     n = 60000
     t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial", "--ringbuf", "64M",
                           "-o", log], stderr=subprocess.PIPE)
-    _wait_stderr(t, b"tracing")
+    _wait_stderr(t, READY)
     loop = subprocess.Popen([os.path.join(ctx.build, "bench", "bindloop"), str(n)],
                             stdout=subprocess.PIPE)
     rotated = []
@@ -1301,7 +1398,7 @@ def full_disk_is_reported_once(ctx):
         t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial", "-o", log],
                              stderr=subprocess.PIPE)
         try:
-            _wait_stderr(t, b"tracing")
+            _wait_stderr(t, READY)
             subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
                            capture_output=True, check=True)
             time.sleep(0.5)
@@ -1353,7 +1450,7 @@ def syslog_to_a_real_rsyslogd(ctx):
         expect(os.path.exists(sock), "rsyslogd is listening")
         t = subprocess.Popen([ctx.portsnoop, "--syslog=" + sock, "--no-initial"],
                              stderr=subprocess.PIPE)
-        _wait_stderr(t, b"tracing")
+        _wait_stderr(t, READY)
         holder = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0, hold=True)
         failed = Work(ctx, "bind", "udp", 4, "127.0.0.1", holder.port)
         holder.release()
@@ -1400,7 +1497,7 @@ def journald_native_fields(ctx):
                          stderr=subprocess.PIPE)
     entries = []
     try:
-        _wait_stderr(t, b"tracing")
+        _wait_stderr(t, READY)
         w = Work(ctx, "--comm", 'j"x\n', "bind", "udp", 6, "::1", 0)
         deadline = time.time() + 5
         while time.time() < deadline and len([e for e in entries if e.get("PID") == str(w.pid)]) < 2:

@@ -78,21 +78,31 @@ static void test_demote_after_failures(void **state)
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
 	for (int h = 0; h < HOOK__N; h++)
 		assert_int_equal(p.chosen[h], STRAT_TRACEPOINT);
-	/* Nothing below tracepoints; a shared hook (-1) is nobody's to move. */
-	assert_false(plan__demote(&p, true, -1));
+	/* Below tracepoints a hook is unavailable; the others stay. */
+	assert_true(plan__demote(&p, false, HOOK_BIND));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_NONE);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_TRACEPOINT);
 	assert_false(plan__demote(&p, false, HOOK_BIND));
+	/* A load that fails on tracepoints, a shared hook (-1): nothing to move. */
+	assert_false(plan__demote(&p, true, -1));
 	p = offering(STRAT_AUTO, ALL, ALL, ALL, ALL);
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
 	assert_false(plan__demote(&p, false, -1));
 }
 
-static void test_nothing_left(void **state)
+static void test_unavailable_hooks(void **state)
 {
 	struct plan p = offering(STRAT_AUTO, ALL, 0, ALL, ALL);
-	char err[128];
+	char err[128], desc[256];
 
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_LISTEN], STRAT_NONE);
+	plan__describe(&p, desc, sizeof(desc));
+	assert_non_null(strstr(desc, "listen=unavailable"));
+	p = offering(STRAT_AUTO, 0, 0, 0, 0);
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "listen"));
+	assert_non_null(strstr(err, "no hook"));
 }
 
 static void test_names(void **state)
@@ -117,7 +127,7 @@ int main(void)
 		cmocka_unit_test(test_auto_takes_the_best_per_hook),
 		cmocka_unit_test(test_forced_needs_every_hook),
 		cmocka_unit_test(test_demote_after_failures),
-		cmocka_unit_test(test_nothing_left),
+		cmocka_unit_test(test_unavailable_hooks),
 		cmocka_unit_test(test_names),
 	};
 
