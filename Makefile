@@ -52,7 +52,7 @@ LIVE_BINS := $(patsubst tests/live/%.c,$(OUT)/tests/%,$(LIVE_SRCS))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run check unit live vmtest vmbench bench vmlinux clean install sanitize fuzz fuzz-short \
+.PHONY: all deps run check unit live vmtest vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
 	fuzz-build valgrind
 all: $(OUT)/portsnoop
 
@@ -79,6 +79,10 @@ live: all $(LIVE_BINS)
 # and tracepoints, then all three side by side (tests/vm/).
 vmtest: deps all tests
 	$(Q)tests/vm/run.sh -- sh tests/vm/live.sh $(OUT)
+
+# 10 minutes of bind/listen/connect/close at full speed (SOAK_SECONDS).
+soak: all $(BENCH_BINS)
+	$(Q)$(PYTHON) bench/run_bench.py soak --build $(OUT) --seconds $(or $(SOAK_SECONDS),600)
 
 vmbench: deps all tests
 	$(Q)tests/vm/run.sh -- $(PYTHON) bench/run_bench.py strategies --build $(OUT)

@@ -228,10 +228,71 @@ def strategies(args):
                                                      "yes" if ok else "NO"))
 
 
+def soak(args):
+    """Minutes of bind/listen/connect/close from several processes at full
+    speed: events generated, delivered and lost, and portsnoop's RSS over time."""
+    import threading
+    t = subprocess.Popen([os.path.join(args.build, "portsnoop"), "--json", "--no-initial"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    buf = b""
+    while b"portsnoop: tracing, " not in buf:
+        chunk = t.stderr.read1(4096)
+        if not chunk:
+            sys.exit("portsnoop did not start: %s" % buf.decode(errors="replace"))
+        buf += chunk
+    counts, lost_in_band = {}, [0]
+
+    def read():
+        for line in t.stdout:
+            i = line.find(b'"pid":')
+            if i >= 0:
+                j = line.find(b",", i)
+                pid = int(line[i + 6:j])
+                counts[pid] = counts.get(pid, 0) + 1
+            elif b'"action":"lost"' in line:
+                m = re.search(rb'"lost":(\d+)', line)
+                lost_in_band[0] += int(m.group(1)) if m else 0
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    print("soak: %d mixloop processes x %d s (TCP bind, listen, connect, close; UDP bind, "
+          "close), portsnoop --json into a pipe" % (args.gens, args.seconds))
+    gens = [subprocess.Popen([os.path.join(args.build, "bench", "mixloop"), str(args.seconds)],
+                             stdout=subprocess.PIPE) for _ in range(args.gens)]
+    rss, t0 = [], time.time()
+    while any(g.poll() is None for g in gens):
+        time.sleep(min(args.sample, 1.0))
+        if time.time() - t0 >= args.sample * (len(rss) + 1):
+            with open("/proc/%d/status" % t.pid) as f:
+                kb = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+            rss.append((time.time() - t0, kb))
+            print("  %5.0f s: portsnoop RSS %d KiB, %d events so far" % (
+                rss[-1][0], kb, sum(counts.values())), flush=True)
+    outs = [json.loads(g.stdout.read()) for g in gens]
+    time.sleep(2)
+    t.send_signal(signal.SIGINT)
+    _, err = t.communicate(timeout=120)
+    reader.join(timeout=30)
+    m = re.search(rb"(\d+) events, (\d+) lost", err)
+    lost = int(m.group(2)) if m else -1
+    generated = sum(o["events"] for o in outs)
+    delivered = sum(counts.get(o["pid"], 0) for o in outs)
+    failures = sum(o["failures"] for o in outs)
+    print("generated %d (%.0f/s), delivered %d, lost %d (in-band %d); delivered + lost = "
+          "generated: %s; workload failures %d" % (
+              generated, generated / args.seconds, delivered, lost, lost_in_band[0],
+              "yes" if delivered + lost == generated else "NO", failures))
+    if rss:
+        warm = [kb for s_, kb in rss if s_ >= min(60, args.seconds / 4)] or [rss[-1][1]]
+        print("portsnoop RSS: first %d KiB, after warm-up min %d / max %d KiB, last %d KiB "
+              "(%d samples)" % (rss[0][1], min(warm), max(warm), rss[-1][1], len(rss)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="bindloop",
-                    choices=("bindloop", "churn", "snapshot", "rate", "strategies"))
+                    choices=("bindloop", "churn", "snapshot", "rate", "strategies", "soak"))
+    ap.add_argument("--seconds", type=int, default=600, help="soak: how long")
+    ap.add_argument("--sample", type=float, default=30, help="soak: RSS every this many s")
     ap.add_argument("--probes", nargs="+", default=["fentry", "kprobe", "tracepoint"],
                     help="strategies: the attach strategies to compare")
     ap.add_argument("--gens", type=int, default=2, help="rate: generator processes")
@@ -257,6 +318,9 @@ def main():
         return
     if args.what == "strategies":
         strategies(args)
+        return
+    if args.what == "soak":
+        soak(args)
         return
 
     base, trace, nomatch = [], [], []

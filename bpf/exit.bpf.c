@@ -27,7 +27,7 @@ int BPF_PROG(tp_process_exit, struct task_struct *task)
 	bpf_map_delete_elem(&watched, &tgid);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		stat_inc(PS_STAT_RB_DROPS);
+		stat_inc(PS_STAT_EXIT_DROPS);	/* the cache's sweep finds it */
 		return 0;
 	}
 	__builtin_memset(e, 0, sizeof(*e));

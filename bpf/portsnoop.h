@@ -144,7 +144,8 @@ enum ps_stat {
 	PS_STAT_RB_DROPS = 0,	/* ring buffer reserve failed: event lost */
 	PS_STAT_TRACK_FULL = 1,	/* a socket could not be tracked: no close event */
 	PS_STAT_PENDING_FULL = 2, /* a connect attempt could not be followed */
-	PS_STAT__MAX = 3,
+	PS_STAT_EXIT_DROPS = 3,	/* an internal exit record was lost (no event is) */
+	PS_STAT__MAX = 4,
 };
 
 #endif /* PORTSNOOP_H */
