@@ -369,11 +369,11 @@ static int run_loop(struct app *a)
 		if (stop || stopping)
 			break;
 	}
-	/* Whatever the kernel handed over before we stopped still goes out
-	 * (bounded: a flood that goes on does not hold the exit). */
-	for (int i = 0; i < 256 && !a->reader_gone; i++)
-		if (consume(a) < TRACER_BATCH)
-			break;
+	/* Whatever the kernel handed over before we stopped still goes out;
+	 * detached first, so a flood that goes on cannot hold the exit. */
+	tracer__detach(a->tracer);
+	while (!a->reader_gone && consume(a) >= TRACER_BATCH)
+		;
 	check_stats(a);
 out:
 	if (ep >= 0)

@@ -264,12 +264,17 @@ static int attach_all(struct tracer *t, const struct fnhook fns[NFN],
 	return 0;
 }
 
-/* Drop what one attempt loaded and attached. */
-static void unload(struct tracer *t)
+void tracer__detach(struct tracer *t)
 {
 	for (size_t i = 0; i < t->nlinks; i++)
 		bpf_link__destroy(t->links[i]);
 	t->nlinks = 0;
+}
+
+/* Drop what one attempt loaded and attached. */
+static void unload(struct tracer *t)
+{
+	tracer__detach(t);
 	portsnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 }

@@ -54,6 +54,8 @@ int tracer__watch(struct tracer *t, __u32 pid, bool on);
 /* How each hook is attached, for --verbose and the start record:
  * "bind=fentry listen=fentry ...". */
 const char *tracer__describe(const struct tracer *t);
+/* Stop the programs: no new records; those in the ring can still be read. */
+void tracer__detach(struct tracer *t);
 void tracer__free(struct tracer *t);
 
 #endif

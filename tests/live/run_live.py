@@ -766,6 +766,45 @@ def summary_on_sigterm(ctx):
 
 
 @test
+def signals_during_a_burst(ctx):
+    # Two generators that keep the ring from ever running dry; SIGHUP (no
+    # file: nothing to reopen) must change nothing, SIGINT must stop it at
+    # once, with every line whole and a stop record last.
+    gens = [subprocess.Popen(["ip", "netns", "exec", ctx.ns.name,
+                              os.path.join(ctx.build, "bench", "mixloop"), "20"],
+                             stdout=subprocess.DEVNULL) for _ in range(2)]
+    t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        _wait_stderr(t, READY)
+        reader = threading.Thread(target=lambda: setattr(t, "out", t.stdout.read()),
+                                  daemon=True)
+        reader.start()
+        time.sleep(1.0)
+        t.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        expect(t.poll() is None, "SIGHUP does not stop it", t.returncode)
+        sent = time.time()
+        t.send_signal(signal.SIGINT)
+        t.wait(timeout=20)
+        took = time.time() - sent
+        reader.join(timeout=20)
+        err = t.stderr.read()
+    finally:
+        for g in gens:
+            g.kill()
+        if t.poll() is None:
+            t.kill()
+    expect(t.returncode == 0, "SIGINT is a clean stop", t.returncode, err)
+    lines = t.out.split(b"\n")
+    expect(lines[-1] == b"", "the last line is whole", lines[-1][:200])
+    recs = [json.loads(l) for l in lines if l]
+    expect(len(recs) > 100, "the burst was traced", len(recs))
+    expect(recs[-1]["event"]["action"] == "stop", "a stop record last", recs[-1])
+    print("     SIGINT to exit under load: %.2f s, %d records" % (took, len(recs)))
+
+
+@test
 def sigterm_with_a_stuck_reader(ctx):
     # stdout is a pipe nobody reads: once it is full, writes block. SIGTERM
     # must still stop portsnoop, promptly and cleanly.
