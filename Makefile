@@ -153,17 +153,6 @@ $(OUT)/portsnoop.skel.h: $(OUT)/portsnoop.bpf.o
 
 $(OUT)/user/tracer.o: $(OUT)/portsnoop.skel.h
 
-# The owners iterator is a skeleton of its own: `ls` and `who` load only it.
-$(OUT)/bpf/iter/%.bpf.o: bpf/iter/%.bpf.c | $(OUT)/bpf/iter
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-$(OUT)/owners.skel.h: $(OUT)/bpf/iter/owners.bpf.o
-	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name owners_bpf > $@
-
-$(OUT)/user/iter.o: $(OUT)/owners.skel.h
-
 $(OUT)/user/%.o: user/%.c | $(OUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -184,7 +173,7 @@ $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-$(OUT)/bpf $(OUT)/bpf/iter $(OUT)/user $(OUT)/tests $(OUT)/bench $(OUT)/fuzz:
+$(OUT)/bpf $(OUT)/user $(OUT)/tests $(OUT)/bench $(OUT)/fuzz:
 	$(Q)mkdir -p $@
 
 install: all
@@ -203,4 +192,4 @@ clean:
 	$(call msg,CLEAN,$(OUT))
 	$(Q)rm -rf build build-san build-fuzz
 
--include $(wildcard $(OUT)/bpf/*.d $(OUT)/bpf/iter/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)
+-include $(wildcard $(OUT)/bpf/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)

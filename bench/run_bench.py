@@ -119,15 +119,17 @@ def churn(args):
                                                   100.0 * with_exe / max(n, 1)))
 
 
-def timed(cmd):
-    """Wall seconds and peak RSS (KiB) of one run of cmd, output discarded."""
+def timed(build, cmd):
+    """Wall seconds and peak RSS (KiB) of one run of cmd, output discarded.
+    bench/peakrss forks it: a child forked by Python would start its
+    high-water mark at Python's own RSS."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run([os.path.join(build, "bench", "peakrss"), *cmd],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
+    if p.returncode != 0:
         sys.exit("bench: %s failed" % " ".join(cmd))
-    return wall, ru.ru_maxrss
+    return wall, int(p.stderr.strip().split(b"\n")[-1].split()[-1])
 
 
 def snapshot(args):
@@ -151,7 +153,7 @@ def snapshot(args):
         res = {name: [] for name, _ in tools}
         for _ in range(args.rounds):
             for name, cmd in tools:
-                res[name].append(timed(cmd))
+                res[name].append(timed(args.build, cmd))
         ss_wall = statistics.median(w for w, _ in res["ss -tulpn"])
         ss_rss = max(m for _, m in res["ss -tulpn"])
         print("snapshot: %d TCP listeners + %d bound UDP sockets held by 4 processes, "

@@ -30,6 +30,8 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *
 		snapshot__free(&snap);
 		return 1;
 	}
+	if (o->verbose)
+		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
 	listing__header(&b, ctx);
 	for (size_t i = 0; i < snap.n && !rc; i++) {
 		size_t n;

@@ -247,6 +247,8 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 		users__free(users);
 		return 1;
 	}
+	if (o->verbose)
+		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
 	for (size_t i = 0; i < snap.n; i++) {
 		const struct diag_sock *s = &snap.socks[i];
 		size_t n;

@@ -1025,9 +1025,12 @@ def parse_ss(text):
 
 
 def ls_records(ctx, *args):
-    r = subprocess.run([ctx.portsnoop, "ls", "--json", *args], capture_output=True,
+    r = subprocess.run([ctx.portsnoop, "ls", "--json", "-v", *args], capture_output=True,
                        timeout=60)
     expect(r.returncode == 0, "ls ran", r.returncode, r.stderr)
+    # The iterator, not the /proc fallback, is what is under test here.
+    expect(b"owners read through the bpf iterator" in r.stderr, "owners from the iterator",
+           r.stderr)
     return [json.loads(l) for l in r.stdout.splitlines()]
 
 
