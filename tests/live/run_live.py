@@ -376,8 +376,17 @@ def no_cgroup2_and_no_bpffs_mounted(ctx):
 def a_hook_the_kernel_lacks(ctx):
     # Every strategy's attach of the connect hook fails, as on a kernel
     # without it: connect events are unavailable, the rest still work.
-    t = Tracer(ctx.portsnoop, ("--json", "--no-initial"),
-               env={"PORTSNOOP_FAULT_HOOKS": "connect"})
+    fault = {"PORTSNOOP_FAULT_HOOKS": "connect"}
+    if ctx.probe:
+        # Forced to one strategy, there is no other to fall to: it stops.
+        r = subprocess.run([ctx.portsnoop, "--json"], capture_output=True, timeout=60,
+                           env=dict(os.environ, **fault))
+        expect(r.returncode == 1, "a forced strategy that cannot attach is an error",
+               r.returncode, r.stderr)
+        expect(r.stderr.count(b"\n") == 1 and b"cannot attach" in r.stderr and
+               b"connect" in r.stderr, "one line naming what is missing", r.stderr)
+    # auto: whatever the build machine allows
+    t = Tracer(os.path.join(ctx.build, "portsnoop"), ("--json", "--no-initial"), env=fault)
     try:
         start = one(t.wait_for(lambda e: e["event"]["action"] == "start"), "start")
         hooks = start["portsnoop"]["hooks"]
