@@ -272,8 +272,9 @@ def soak(args):
     outs = [json.loads(g.stdout.read()) for g in gens]
     time.sleep(2)
     t.send_signal(signal.SIGINT)
-    _, err = t.communicate(timeout=120)
-    reader.join(timeout=30)
+    t.wait(timeout=120)
+    reader.join(timeout=30)	# stdout is the reader's
+    err = t.stderr.read()
     m = re.search(rb"(\d+) events, (\d+) lost", err)
     lost = int(m.group(2)) if m else -1
     generated = sum(o["events"] for o in outs)

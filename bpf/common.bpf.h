@@ -22,6 +22,7 @@
 #define EINPROGRESS 115
 #define ECONNABORTED 103
 #define IPPROTO_TCP 6
+#define PS_SOCK_STREAM 1
 
 #include "core_fixes.bpf.h"
 

@@ -28,6 +28,10 @@ struct pending {
 	struct ps_record rec;
 };
 
+/* Set by the loader: false when no strategy could attach the connect hook,
+ * so no attempt is followed whose connect() exit will never be seen. */
+const volatile bool connect_hooked = true;
+
 /* Too big for the BPF stack: new entries are copied from this. */
 static const struct pending pending_init = {};
 
@@ -117,7 +121,7 @@ static __always_inline void attempt_start(struct sock *sk)
 	__u64 key = (__u64)sk;
 	struct pending *p;
 
-	if (!in_syscall_connect(regs) ||
+	if (!connect_hooked || !in_syscall_connect(regs) ||
 	    sock_from_fd((int)PT_REGS_PARM1_SYSCALL(regs)) != sk)
 		return;
 	if (!task_wanted())

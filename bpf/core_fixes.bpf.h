@@ -35,7 +35,8 @@ static __always_inline bool sk_is_subflow(struct sock *sk)
 {
 	if (!bpf_core_field_exists(((struct tcp_sock *)0)->is_mptcp))
 		return false;
-	if (sk_protocol(sk) != IPPROTO_TCP)
+	/* A raw socket can say IPPROTO_TCP too: only a stream socket is a tcp_sock. */
+	if (sk_protocol(sk) != IPPROTO_TCP || sk_type(sk) != PS_SOCK_STREAM)
 		return false;
 	return BPF_CORE_READ((struct tcp_sock *)sk, is_mptcp);
 }

@@ -13,9 +13,18 @@ SEC("tracepoint/syscalls/sys_exit_listen")
 int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
 {
 	struct call c;
+	struct sock *sk;
+	__u32 somaxconn;
 
-	if (syscall_call(&c))
-		listen_done(&c, ctx->ret);
+	if (!syscall_call(&c))
+		return 0;
+	sk = c.sk;	/* (the CO-RE read must start from the kernel's type) */
+	/* Report the backlog as the socket gets it, as the fentry and kprobe
+	 * strategies see it: __sys_listen() caps it at net.core.somaxconn. */
+	somaxconn = BPF_CORE_READ(sk, __sk_common.skc_net.net, core.sysctl_somaxconn);
+	if (c.backlog > somaxconn)
+		c.backlog = somaxconn;
+	listen_done(&c, ctx->ret);
 	return 0;
 }
 

@@ -145,7 +145,8 @@ enum ps_stat {
 	PS_STAT_TRACK_FULL = 1,	/* a socket could not be tracked: no close event */
 	PS_STAT_PENDING_FULL = 2, /* a connect attempt could not be followed */
 	PS_STAT_EXIT_DROPS = 3,	/* an internal exit record was lost (no event is) */
-	PS_STAT__MAX = 4,
+	PS_STAT_RET_MISSED = 4,	/* a kretprobe never ran: that call was not reported */
+	PS_STAT__MAX = 5,
 };
 
 #endif /* PORTSNOOP_H */

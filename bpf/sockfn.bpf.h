@@ -77,8 +77,13 @@ static __always_inline void save_args(__u32 fn, struct socket *sock, const void 
 	struct saved_args s = { .sock = sock, .addr = addr, .arg = arg };
 	__u64 key = saved_key(fn);
 
-	if (task_wanted())
-		bpf_map_update_elem(&saved_args, &key, &s, BPF_ANY);
+	if (!task_wanted())
+		return;
+	/* Still there: the kernel had no kretprobe instance free for this
+	 * thread's last call (maxactive), which went unreported. */
+	if (bpf_map_lookup_elem(&saved_args, &key))
+		stat_inc(PS_STAT_RET_MISSED);
+	bpf_map_update_elem(&saved_args, &key, &s, BPF_ANY);
 }
 
 static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)

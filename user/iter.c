@@ -15,9 +15,11 @@
  *	bpf_seq_write(ctx->meta->seq, &o, sizeof(o));
  *	return 0;
  *
- * task, file and inode are BTF pointers: the loads are checked by the
- * verifier against the kernel's own types, so a wrong offset fails to
- * load (and `ls` falls back to /proc) rather than reading garbage.
+ * task, file and inode are BTF pointers: the verifier checks every load
+ * against the kernel's own types (a load that is not a field of the right
+ * size fails, and `ls` falls back to /proc); the offsets themselves are the
+ * ones the kernel's BTF gives. Members inside anonymous structs or unions
+ * (CONFIG_RANDSTRUCT) are not found: /proc again.
  */
 #include "owners.h"
 

@@ -399,6 +399,9 @@ static void summary(const struct app *a)
 	if (a->stats[PS_STAT_TRACK_FULL])
 		fprintf(stderr, ", %llu sockets untracked (no close event)",
 			(unsigned long long)a->stats[PS_STAT_TRACK_FULL]);
+	if (a->stats[PS_STAT_RET_MISSED])
+		fprintf(stderr, ", %llu calls not reported (kretprobe missed)",
+			(unsigned long long)a->stats[PS_STAT_RET_MISSED]);
 	if (a->stats[PS_STAT_PENDING_FULL])
 		fprintf(stderr, ", %llu connects without outcome",
 			(unsigned long long)a->stats[PS_STAT_PENDING_FULL]);

@@ -128,8 +128,8 @@ static void hook_tables(struct portsnoop_bpf *s, struct fnhook fns[NFN],
 
 /*
  * Ask the kernel, by trial attaches, which functions fentry and kprobe can
- * hook; in auto mode kprobe is tried only where fentry is not enough.
- * Fills t->fn_ok and t->plan.offered.
+ * hook (both, in auto mode: a hook whose fexit program then fails to load
+ * or attach falls to kprobe). Fills t->fn_ok and t->plan.offered.
  */
 static void probe_kernel(struct tracer *t, const struct fnhook fns[NFN], bool verbose)
 {
@@ -147,9 +147,6 @@ static void probe_kernel(struct tracer *t, const struct fnhook fns[NFN], bool ve
 		for (int h = 0; h < HOOK__N; h++) {
 			bool all = true;
 
-			if (plan->forced == STRAT_AUTO && st == STRAT_KPROBE &&
-			    (plan->offered[h] & STRAT_BIT(STRAT_FENTRY)))
-				continue;
 			for (int i = 0; i < NFN; i++) {
 				int rc;
 
@@ -328,6 +325,7 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 		return rc;
 	}
 	set_autoload(t, fns, tps);
+	t->skel->rodata->connect_hooked = t->plan.chosen[HOOK_CONNECT] != STRAT_NONE;
 	if (needs_cgroup(&t->plan)) {
 		rc = open_cgroup(t, opts->verbose, err, errsz);
 		if (rc)

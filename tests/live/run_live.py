@@ -89,14 +89,15 @@ class Tracer:
         return self.wait_for(pred, count, timeout)
 
     def stop(self):
+        # stdout is the reader thread's: wait, then take what is left of stderr.
         self.proc.send_signal(signal.SIGINT)
         try:
-            _, err = self.proc.communicate(timeout=10)
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            _, err = self.proc.communicate()
+            self.proc.wait()
         self.reader.join(timeout=5)
-        self.stderr += err
+        self.stderr += self.proc.stderr.read()
         return self.proc.returncode
 
 
@@ -239,6 +240,7 @@ def parity_workload(ctx):
         run("--uid", 65534, "bind", "tcp", 4, "127.0.0.1", 80)  # EACCES
         run("bind", "udp", 6, "2001:db8::1", 5353)            # EADDRNOTAVAIL
         run("listen", "tcp", 4, "-", 0, 17)                   # listen() picks the port
+        run("listen", "tcp", 6, "::1", 0, 65535)              # backlog over somaxconn
         run("bind", "tcp", 6, "::ffff:127.0.0.1", 0)          # v4-mapped bind
         run("connect", "tcp", 6, "::ffff:127.0.0.1", srv.port)  # v4-mapped connect
         run("bind", "mptcp", 4, "127.0.0.1", 0)
@@ -251,6 +253,7 @@ def parity_workload(ctx):
         run("connect", "tcp", 4, "127.0.0.1", srv.port)       # established
         run("connect", "tcp", 6, "::1", 9, "nonblock")        # EINPROGRESS, then refused
         run("connect", "udp", 4, "127.0.0.1", 53)
+        run("connect", "mptcp", 4, "127.0.0.1", srv.port)     # MPTCP to a TCP listener
     finally:
         srv.release()
     return done
@@ -284,10 +287,11 @@ def strategies_agree(ctx):
         expect(len({v[1] for v in base}) == len(pids), "every workload process was seen",
                sorted(pids - {v[1] for v in base}))
         actions = [v[0] for v in base]
-        for a, n in (("bind", 9), ("listen", 4), ("connect", 5), ("outcome", 4), ("close", 8)):
+        for a, n in (("bind", 10), ("listen", 5), ("connect", 6), ("outcome", 4),
+                     ("close", 9)):
             expect(actions.count(a) >= n, "at least %d %s events" % (n, a), actions)
         for st in ("fentry", "kprobe"):
-            a, b = sorted(seen[st]), sorted(base)
+            a, b = sorted(seen[st], key=repr), sorted(base, key=repr)
             diff = [x for x in a if x not in b] + [x for x in b if x not in a]
             expect(a == b, "%s and tracepoint report the same events" % st,
                    "%d vs %d events" % (len(a), len(b)), diff[:6])
@@ -497,6 +501,17 @@ def listen_without_bind(ctx):
     expect(not ctx.tracer.of_pid(w.pid, "bind", timeout=0.2), "no bind() was made")
     close = one(ctx.tracer.of_pid(w.pid, "close"), "close")
     expect(close["server"]["port"] == w.port, "listener's port released", close)
+
+
+@test
+def listen_backlog_as_the_kernel_caps_it(ctx):
+    somaxconn = int(subprocess.run(["ip", "netns", "exec", ctx.ns.name, "cat",
+                                    "/proc/sys/net/core/somaxconn"], capture_output=True,
+                                   check=True).stdout)
+    w = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, somaxconn + 1000)
+    ev = one(ctx.tracer.of_pid(w.pid, "listen"), "listen")
+    expect(ev["portsnoop"]["backlog"] == somaxconn, "backlog capped at somaxconn",
+           ev["portsnoop"], somaxconn)
 
 
 @test

@@ -12,7 +12,7 @@ echo "vmtest: kernel $(uname -r)"
 tally() {
 	out=$(mktemp)
 	"$py" tests/live/run_live.py --build "$build" "$@" | tee "$out"
-	line=$(grep '^live: ' "$out" | tail -1)
+	line=$(grep '^live: [0-9]' "$out" | tail -1)
 	rm -f "$out"
 	if [ -z "$line" ]; then
 		echo "FAIL vm live tests $*: the runner printed no result"
