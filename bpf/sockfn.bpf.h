@@ -46,9 +46,15 @@ struct {
 	__type(value, struct saved_args);
 } saved_args SEC(".maps") __weak;
 
-static __always_inline __u64 saved_key(__u32 fn)
+/*
+ * Two slots per (function, thread): a call may run inside another call of
+ * the same function (MPTCP's connect on 6.1 calls inet_stream_connect() on
+ * its subflow from within inet_stream_connect() on the caller's socket).
+ * The inner call takes slot 1, and returns first.
+ */
+static __always_inline __u64 saved_key(__u32 fn, __u32 depth)
 {
-	return (__u32)bpf_get_current_pid_tgid() | ((__u64)fn << 32);
+	return (__u32)bpf_get_current_pid_tgid() | ((__u64)fn << 32) | ((__u64)depth << 48);
 }
 
 /*
@@ -75,23 +81,30 @@ static __always_inline void save_args(__u32 fn, struct socket *sock, const void 
 				      __u64 arg)
 {
 	struct saved_args s = { .sock = sock, .addr = addr, .arg = arg };
-	__u64 key = saved_key(fn);
+	__u64 key = saved_key(fn, 0);
 
 	if (!task_wanted())
 		return;
-	/* Still there: the kernel had no kretprobe instance free for this
-	 * thread's last call (maxactive), which went unreported. */
-	if (bpf_map_lookup_elem(&saved_args, &key))
-		stat_inc(PS_STAT_RET_MISSED);
+	if (bpf_map_lookup_elem(&saved_args, &key)) {
+		key = saved_key(fn, 1);
+		/* Both taken: the kernel had no kretprobe instance free for an
+		 * earlier call of this thread (maxactive), which went unreported. */
+		if (bpf_map_lookup_elem(&saved_args, &key))
+			stat_inc(PS_STAT_RET_MISSED);
+	}
 	bpf_map_update_elem(&saved_args, &key, &s, BPF_ANY);
 }
 
 static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)
 {
-	__u64 key = saved_key(fn);
+	__u64 key = saved_key(fn, 1);
 	struct saved_args *s = bpf_map_lookup_elem(&saved_args, &key);
 	struct saved_args copy;
 
+	if (!s) {
+		key = saved_key(fn, 0);
+		s = bpf_map_lookup_elem(&saved_args, &key);
+	}
 	if (!s)
 		return false;
 	copy = *s;
