@@ -277,6 +277,7 @@ def soak(args):
     err = t.stderr.read()
     m = re.search(rb"(\d+) events, (\d+) lost", err)
     lost = int(m.group(2)) if m else -1
+    print("portsnoop said: %s" % err.decode(errors="replace").strip().splitlines()[-1])
     generated = sum(o["events"] for o in outs)
     delivered = sum(counts.get(o["pid"], 0) for o in outs)
     failures = sum(o["failures"] for o in outs)

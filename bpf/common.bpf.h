@@ -64,12 +64,17 @@ struct {
 	__type(value, struct ps_tracked);
 } tracked SEC(".maps") __weak;
 
+/*
+ * Atomic even though the counter is this CPU's: a program in a syscall can
+ * be interrupted by one in softirq (the TCP state change) on the same CPU,
+ * and a plain += would then lose a count.
+ */
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
 
 	if (v)
-		*v += 1;
+		__sync_fetch_and_add(v, 1);
 }
 
 #define PS_ANCESTORS_MAX 16	/* how far up --children looks */
