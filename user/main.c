@@ -59,6 +59,7 @@ struct app {
 	bool reader_gone;	/* stdout's reader left: stop quietly, exit 0 */
 	int write_err;		/* the first write error, reported once */
 	__u64 unwritten;	/* lines the sink refused (disk full, ...) */
+	__u64 skipped;		/* program runs the kernel skipped (recursion) */
 };
 
 /* Write out the lines gathered in app->line; remember why output stopped. */
@@ -399,6 +400,9 @@ static void summary(const struct app *a)
 	if (a->stats[PS_STAT_TRACK_FULL])
 		fprintf(stderr, ", %llu sockets untracked (no close event)",
 			(unsigned long long)a->stats[PS_STAT_TRACK_FULL]);
+	if (a->skipped)
+		fprintf(stderr, ", %llu hook runs skipped by the kernel (BPF already running "
+			"on that CPU)", (unsigned long long)a->skipped);
 	if (a->stats[PS_STAT_RET_MISSED])
 		fprintf(stderr, ", %llu calls not reported (kretprobe missed)",
 			(unsigned long long)a->stats[PS_STAT_RET_MISSED]);
@@ -551,6 +555,7 @@ report:
 		format__stop(&a.line, &a.fmt, &t);
 		flush_lines(&a);
 	}
+	a.skipped = tracer__skipped(a.tracer);
 	summary(&a);
 	code = rc || a.unwritten || a.oom_lost ? 1 : 0;
 cleanup:

@@ -489,6 +489,24 @@ int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX])
 	return 0;
 }
 
+__u64 tracer__skipped(const struct tracer *t)
+{
+	struct bpf_program *prog;
+	__u64 sum = 0;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(prog) < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
 int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what)
 {
 	int fd = bpf_map__fd(t->skel->maps.tracked);

@@ -47,6 +47,12 @@ int tracer__fd(const struct tracer *t);
 int tracer__consume(struct tracer *t);
 /* Kernel-side counters summed over CPUs, indexed by enum ps_stat. */
 int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX]);
+/*
+ * Runs of our programs the kernel skipped because a BPF program was already
+ * running on that CPU (an interrupt came in the middle of one): each may
+ * be an event that was never made, so never counted as lost either.
+ */
+__u64 tracer__skipped(const struct tracer *t);
 /* Report the release of a socket that existed before we started. */
 int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what);
 /* Ask for (on) or stop asking for a PS_EV_EXIT record when pid exits. */
