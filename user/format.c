@@ -933,6 +933,7 @@ void format__stop(struct sbuf *b, const struct format_ctx *ctx,
 	jw__uint(&w, "portsnoop.initial", t->initial);
 	jw__uint(&w, "portsnoop.malformed", t->malformed);
 	jw__uint(&w, "portsnoop.unwritten", t->unwritten);
+	jw__uint(&w, "portsnoop.skipped", t->skipped);
 	jw__end(&w);
 	sbuf__putc(b, '\n');
 }

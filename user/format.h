@@ -54,6 +54,7 @@ void format__event(struct sbuf *b, const struct format_ctx *ctx,
 		   const struct format_input *in);
 struct format_totals {
 	uint64_t events, lost, initial, malformed, unwritten;
+	uint64_t skipped;	/* program runs the kernel skipped (recursion) */
 };
 
 /* JSON only: the first record (version, host, how each hook is attached)

@@ -545,17 +545,17 @@ int main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "portsnoop: event loop failed: %s\n", strerror(-rc));
 report:
+	a.skipped = tracer__skipped(a.tracer);
 	if (!a.reader_gone) {
 		struct format_totals t = {
 			.events = a.events, .lost = a.stats[PS_STAT_RB_DROPS],
 			.initial = a.initial, .malformed = a.malformed,
-			.unwritten = a.unwritten,
+			.unwritten = a.unwritten, .skipped = a.skipped,
 		};
 
 		format__stop(&a.line, &a.fmt, &t);
 		flush_lines(&a);
 	}
-	a.skipped = tracer__skipped(a.tracer);
 	summary(&a);
 	code = rc || a.unwritten || a.oom_lost ? 1 : 0;
 cleanup:

@@ -787,6 +787,9 @@ def summary_on_sigterm(ctx):
     expect(m is not None, "summary on stderr", err)
     expect(int(m.group(1)) == n, "summary counts the lines printed", n, m.group(0))
     expect(int(m.group(2)) == 0, "nothing lost", m.group(0))
+    k = re.search(rb"(\d+) hook runs skipped", err)
+    expect(recs[-1]["portsnoop"]["skipped"] == (int(k.group(1)) if k else 0),
+           "the stop record and the summary agree on skipped runs", recs[-1], err)
 
 
 @test
