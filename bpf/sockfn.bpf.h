@@ -113,97 +113,68 @@ static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)
 }
 
 /*
- * fexit runs with BTF pointers: it can give the socket its cookie itself.
- * kprobes cannot; the cgroup sock_create hook does it for them.
+ * The bodies every shape shares. fexit runs with BTF pointers: it gives
+ * the socket its cookie itself; kprobes cannot (the cgroup sock_create hook
+ * does it for them).
  */
-#define SOCKFN_FEXIT_COOKIE(sock) bpf_get_socket_cookie((sock)->sk)
-
-/* fn(struct socket *, struct sockaddr *, int addr_len): bind. */
-#define SOCKFN_ADDR(fn, handler)						\
-SEC("fexit/" #fn)								\
-int BPF_PROG(fx_##fn, struct socket *sock, struct sockaddr *uaddr, int len, int ret) \
+#define SOCKFN_FEXIT_BODY(handler, addr, arg, is_listen)			\
 {										\
 	struct call c;								\
 										\
-	if (sock_call(&c, sock, uaddr, (__u32)len, false)) {			\
-		SOCKFN_FEXIT_COOKIE(sock);					\
+	if (sock_call(&c, sock, addr, arg, is_listen)) {			\
+		bpf_get_socket_cookie(sock->sk);				\
 		handler(&c, ret);						\
 	}									\
 	return 0;								\
-}										\
+}
+
+#define SOCKFN_KRETPROBE(fn, handler, is_listen)				\
+SEC("kretprobe/" #fn)								\
+int BPF_KRETPROBE(kr_##fn, int ret)						\
+{										\
+	struct call c;								\
+										\
+	if (take_args(SOCKFN_##fn, &c, is_listen))				\
+		handler(&c, ret);						\
+	return 0;								\
+}
+
+/* kprobe + kretprobe of fn(struct socket *, struct sockaddr *, int addr_len, ...) */
+#define SOCKFN_ADDR_PROBES(fn, handler)						\
 SEC("kprobe/" #fn)								\
 int BPF_KPROBE(kp_##fn, struct socket *sock, struct sockaddr *uaddr, int len) \
 {										\
 	save_args(SOCKFN_##fn, sock, uaddr, (__u32)len);			\
 	return 0;								\
 }										\
-SEC("kretprobe/" #fn)								\
-int BPF_KRETPROBE(kr_##fn, int ret)						\
-{										\
-	struct call c;								\
-										\
-	if (take_args(SOCKFN_##fn, &c, false))					\
-		handler(&c, ret);						\
-	return 0;								\
-}
+SOCKFN_KRETPROBE(fn, handler, false)
+
+/* fn(struct socket *, struct sockaddr *, int addr_len): bind. */
+#define SOCKFN_ADDR(fn, handler)						\
+SEC("fexit/" #fn)								\
+int BPF_PROG(fx_##fn, struct socket *sock, struct sockaddr *uaddr, int len, int ret) \
+SOCKFN_FEXIT_BODY(handler, uaddr, (__u32)len, false)				\
+SOCKFN_ADDR_PROBES(fn, handler)
 
 /* fn(struct socket *, struct sockaddr *, int addr_len, int flags): connect. */
 #define SOCKFN_CONNECT(fn, handler)						\
 SEC("fexit/" #fn)								\
 int BPF_PROG(fx_##fn, struct socket *sock, struct sockaddr *uaddr, int len,	\
 	     int flags, int ret)						\
-{										\
-	struct call c;								\
-										\
-	if (sock_call(&c, sock, uaddr, (__u32)len, false)) {			\
-		SOCKFN_FEXIT_COOKIE(sock);					\
-		handler(&c, ret);						\
-	}									\
-	return 0;								\
-}										\
-SEC("kprobe/" #fn)								\
-int BPF_KPROBE(kp_##fn, struct socket *sock, struct sockaddr *uaddr, int len) \
-{										\
-	save_args(SOCKFN_##fn, sock, uaddr, (__u32)len);			\
-	return 0;								\
-}										\
-SEC("kretprobe/" #fn)								\
-int BPF_KRETPROBE(kr_##fn, int ret)						\
-{										\
-	struct call c;								\
-										\
-	if (take_args(SOCKFN_##fn, &c, false))					\
-		handler(&c, ret);						\
-	return 0;								\
-}
+SOCKFN_FEXIT_BODY(handler, uaddr, (__u32)len, false)				\
+SOCKFN_ADDR_PROBES(fn, handler)
 
 /* fn(struct socket *, int backlog): listen. */
 #define SOCKFN_BACKLOG(fn, handler)						\
 SEC("fexit/" #fn)								\
 int BPF_PROG(fx_##fn, struct socket *sock, int backlog, int ret)		\
-{										\
-	struct call c;								\
-										\
-	if (sock_call(&c, sock, NULL, (__u32)backlog, true)) {			\
-		SOCKFN_FEXIT_COOKIE(sock);					\
-		handler(&c, ret);						\
-	}									\
-	return 0;								\
-}										\
+SOCKFN_FEXIT_BODY(handler, NULL, (__u32)backlog, true)				\
 SEC("kprobe/" #fn)								\
 int BPF_KPROBE(kp_##fn, struct socket *sock, int backlog)			\
 {										\
 	save_args(SOCKFN_##fn, sock, NULL, (__u32)backlog);			\
 	return 0;								\
 }										\
-SEC("kretprobe/" #fn)								\
-int BPF_KRETPROBE(kr_##fn, int ret)						\
-{										\
-	struct call c;								\
-										\
-	if (take_args(SOCKFN_##fn, &c, true))					\
-		handler(&c, ret);						\
-	return 0;								\
-}
+SOCKFN_KRETPROBE(fn, handler, true)
 
 #endif /* PS_SOCKFN_BPF_H */

@@ -22,6 +22,7 @@ if [ "${1:-}" = "--vm" ]; then
 fi
 build=${1:-build}
 passed=0 failed=0 skipped=0
+. scripts/tally.sh
 
 echo "== unit tests"
 for t in "$build"/tests/test_*; do
@@ -41,46 +42,18 @@ done
 
 if [ -n "$fuzz" ]; then
 	echo "== fuzzing (short, seeded)"
-	out=$(mktemp)
-	scripts/fuzz.sh "$fuzz" short | tee "$out"
-	line=$(grep '^fuzz: ' "$out" | tail -1)
-	rm -f "$out"
-	if [ -z "$line" ]; then
-		failed=$((failed + 1))
-	else
-		set -- $(echo "$line" | sed 's/[^0-9 ]//g')
-		passed=$((passed + $1)) failed=$((failed + $2))
-	fi
+	tally fuzzing '^fuzz: ' scripts/fuzz.sh "$fuzz" short
 fi
 
 if [ "$unit_only" = 0 ]; then
 	echo "== live tests"
-	out=$(mktemp)
-	"${PYTHON:-/usr/bin/python3}" tests/live/run_live.py --build "$build" | tee "$out"
-	line=$(grep '^live: ' "$out" | tail -1)
-	rm -f "$out"
-	if [ -z "$line" ]; then
-		echo "FAIL live tests: the runner printed no result"
-		failed=$((failed + 1))
-	else
-		set -- $(echo "$line" | sed 's/[^0-9 ]//g')
-		passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
-	fi
+	tally "live tests" '^live: [0-9]' "${PYTHON:-/usr/bin/python3}" tests/live/run_live.py \
+		--build "$build"
 fi
 
 if [ "$vm" = 1 ]; then
 	echo "== live tests in a VM (Debian's kernel: fentry, kprobe, tracepoint)"
-	out=$(mktemp)
-	tests/vm/run.sh -- sh tests/vm/live.sh "$build" | tee "$out"
-	line=$(grep '^vmtest: [0-9]' "$out" | tail -1)
-	rm -f "$out"
-	if [ -z "$line" ]; then
-		echo "FAIL vm tests: the VM printed no result"
-		failed=$((failed + 1))
-	else
-		set -- $(echo "$line" | sed 's/[^0-9 ]//g')
-		passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
-	fi
+	tally "vm tests" '^vmtest: [0-9]' tests/vm/run.sh -- sh tests/vm/live.sh "$build"
 fi
 
 echo "check: $passed passed, $failed failed, $skipped skipped"

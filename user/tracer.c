@@ -2,6 +2,7 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,35 @@ struct fnhook {
 	struct bpf_program *kp, *kr;	/* kprobe, kretprobe (or NULL) */
 };
 
+/* The functions, and where the skeleton keeps their programs (0: none). */
+static const struct {
+	int hook;
+	const char *fn;
+	bool optional;
+	size_t fx, kp, kr;
+} FNS[NFN] = {
+#define PROG(name) offsetof(struct portsnoop_bpf, progs.name)
+#define SOCKFN(h, name, opt, fx, kr) { h, #name, opt, PROG(fx), PROG(kp_##name), kr }
+	SOCKFN(HOOK_BIND, inet_bind, false, fx_inet_bind, PROG(kr_inet_bind)),
+	SOCKFN(HOOK_BIND, inet6_bind, false, fx_inet6_bind, PROG(kr_inet6_bind)),
+	SOCKFN(HOOK_BIND, mptcp_bind, true, fx_mptcp_bind, PROG(kr_mptcp_bind)),
+	SOCKFN(HOOK_LISTEN, inet_listen, false, fx_inet_listen, PROG(kr_inet_listen)),
+	SOCKFN(HOOK_LISTEN, mptcp_listen, true, fx_mptcp_listen, PROG(kr_mptcp_listen)),
+	SOCKFN(HOOK_CONNECT, inet_stream_connect, false, fx_inet_stream_connect,
+	       PROG(kr_inet_stream_connect)),
+	SOCKFN(HOOK_CONNECT, inet_dgram_connect, false, fx_inet_dgram_connect,
+	       PROG(kr_inet_dgram_connect)),
+	/* Release needs no result: fentry, and a kprobe alone. */
+	SOCKFN(HOOK_CLOSE, inet_release, false, fe_inet_release, 0),
+#undef SOCKFN
+#undef PROG
+};
+
+static struct bpf_program *prog_at(struct portsnoop_bpf *s, size_t off)
+{
+	return off ? *(struct bpf_program **)((char *)s + off) : NULL;
+}
+
 /* One syscall tracepoint or cgroup hook: the tracepoint strategy. */
 struct tphook {
 	int hook;
@@ -95,26 +125,9 @@ struct tphook {
 	bool cgroup;
 };
 
-#define SOCKFN(h, name, opt, fx, kr) { h, #name, opt, s->progs.fx, s->progs.kp_##name, kr }
-
 static void hook_tables(struct portsnoop_bpf *s, struct fnhook fns[NFN],
 			struct tphook tps[NTP])
 {
-	const struct fnhook f[NFN] = {
-		SOCKFN(HOOK_BIND, inet_bind, false, fx_inet_bind, s->progs.kr_inet_bind),
-		SOCKFN(HOOK_BIND, inet6_bind, false, fx_inet6_bind, s->progs.kr_inet6_bind),
-		SOCKFN(HOOK_BIND, mptcp_bind, true, fx_mptcp_bind, s->progs.kr_mptcp_bind),
-		SOCKFN(HOOK_LISTEN, inet_listen, false, fx_inet_listen,
-		       s->progs.kr_inet_listen),
-		SOCKFN(HOOK_LISTEN, mptcp_listen, true, fx_mptcp_listen,
-		       s->progs.kr_mptcp_listen),
-		SOCKFN(HOOK_CONNECT, inet_stream_connect, false, fx_inet_stream_connect,
-		       s->progs.kr_inet_stream_connect),
-		SOCKFN(HOOK_CONNECT, inet_dgram_connect, false, fx_inet_dgram_connect,
-		       s->progs.kr_inet_dgram_connect),
-		/* Release needs no result: fentry, and a kprobe alone. */
-		SOCKFN(HOOK_CLOSE, inet_release, false, fe_inet_release, NULL),
-	};
 	const struct tphook t[NTP] = {
 		{ HOOK_BIND, "syscalls:sys_exit_bind", s->progs.tp_exit_bind, false },
 		{ HOOK_LISTEN, "syscalls:sys_exit_listen", s->progs.tp_exit_listen, false },
@@ -122,7 +135,10 @@ static void hook_tables(struct portsnoop_bpf *s, struct fnhook fns[NFN],
 		{ HOOK_CLOSE, "cgroup:sock_release", s->progs.cg_sock_release, true },
 	};
 
-	memcpy(fns, f, sizeof(f));
+	for (int i = 0; i < NFN; i++)
+		fns[i] = (struct fnhook){ FNS[i].hook, FNS[i].fn, FNS[i].optional,
+					  prog_at(s, FNS[i].fx), prog_at(s, FNS[i].kp),
+					  prog_at(s, FNS[i].kr) };
 	memcpy(tps, t, sizeof(t));
 }
 
@@ -131,7 +147,7 @@ static void hook_tables(struct portsnoop_bpf *s, struct fnhook fns[NFN],
  * hook (both, in auto mode: a hook whose fexit program then fails to load
  * or attach falls to kprobe). Fills t->fn_ok and t->plan.offered.
  */
-static void probe_kernel(struct tracer *t, const struct fnhook fns[NFN], bool verbose)
+static void probe_kernel(struct tracer *t, bool verbose)
 {
 	struct plan *plan = &t->plan;
 
@@ -150,20 +166,20 @@ static void probe_kernel(struct tracer *t, const struct fnhook fns[NFN], bool ve
 			for (int i = 0; i < NFN; i++) {
 				int rc;
 
-				if (fns[i].hook != h)
+				if (FNS[i].hook != h)
 					continue;
-				rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, fns[i].fn)
-							: kfeat__kprobe(fns[i].fn);
+				rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, FNS[i].fn)
+							: kfeat__kprobe(FNS[i].fn);
 				t->fn_ok[i][st] = !rc;
 				if (rc && verbose)
 					fprintf(stderr, "portsnoop: %s on %s: %s\n",
-						strategy__name(st), fns[i].fn, strerror(-rc));
-				if (!rc || fns[i].optional)
+						strategy__name(st), FNS[i].fn, strerror(-rc));
+				if (!rc || FNS[i].optional)
 					continue;
 				all = false;
 				if (!t->why_not[st][0])
 					snprintf(t->why_not[st], sizeof(t->why_not[st]),
-						 "%s on %s: %s", strategy__name(st), fns[i].fn,
+						 "%s on %s: %s", strategy__name(st), FNS[i].fn,
 						 rc == -ENOENT && st == STRAT_FENTRY
 						 ? "not in the kernel's BTF" : strerror(-rc));
 			}
@@ -393,9 +409,6 @@ static unsigned fault_hooks(void)
 int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		 char *err, size_t errsz)
 {
-	struct fnhook fns[NFN];
-	struct tphook tps[NTP];
-	struct portsnoop_bpf *shape;
 	struct tracer *t;
 	const char *note;
 	int rc;
@@ -421,16 +434,7 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	if (note && opts->verbose)
 		fprintf(stderr, "portsnoop: %s\n", note);
 
-	/* The function names come from the tables; an unloaded skeleton has them. */
-	shape = portsnoop_bpf__open();
-	if (!shape) {
-		rc = -errno;
-		snprintf(err, errsz, "cannot open the BPF object: %s", strerror(-rc));
-		goto fail;
-	}
-	hook_tables(shape, fns, tps);
-	probe_kernel(t, fns, opts->verbose);
-	portsnoop_bpf__destroy(shape);
+	probe_kernel(t, opts->verbose);
 
 	rc = load_and_attach(t, opts, err, errsz);
 	if (rc)

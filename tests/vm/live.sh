@@ -7,26 +7,15 @@ set -u
 build=${1:-build}
 py=/usr/bin/python3
 passed=0 failed=0 skipped=0
+. scripts/tally.sh
 
 echo "vmtest: kernel $(uname -r)"
-tally() {
-	out=$(mktemp)
-	"$py" tests/live/run_live.py --build "$build" "$@" | tee "$out"
-	line=$(grep '^live: [0-9]' "$out" | tail -1)
-	rm -f "$out"
-	if [ -z "$line" ]; then
-		echo "FAIL vm live tests $*: the runner printed no result"
-		failed=$((failed + 1))
-		return
-	fi
-	set -- $(echo "$line" | sed 's/[^0-9 ]//g')
-	passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
-}
 for probe in fentry kprobe tracepoint; do
 	echo "== vm: live tests, --probe=$probe"
-	tally --probe "$probe"
+	tally "vm live tests --probe=$probe" '^live: [0-9]' \
+		"$py" tests/live/run_live.py --build "$build" --probe "$probe"
 done
 echo "== vm: the strategies side by side"
-tally --parity
+tally "vm parity test" '^live: [0-9]' "$py" tests/live/run_live.py --build "$build" --parity
 echo "vmtest: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
