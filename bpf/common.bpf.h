@@ -46,6 +46,14 @@ struct {
 	__uint(max_entries, 1 << 22);
 } events SEC(".maps") __weak;
 
+/* Processes userspace keeps /proc details of (see struct ps_watch). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct ps_watch);
+} watched SEC(".maps") __weak;
+
 /* Per-CPU counters, indexed by enum ps_stat. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -178,19 +186,41 @@ static __always_inline void read_argv(struct ps_record *r)
 		r->ev.argv_len = n;
 }
 
+/* Does userspace hold this program's command line already? */
+static __always_inline bool cmdline_known(const struct ps_event *e)
+{
+	__u32 tgid = e->pid;
+	struct ps_watch *w = bpf_map_lookup_elem(&watched, &tgid);
+
+	return w && w->has_cmdline && w->start_ns == e->start_ns && w->exec_id == e->exec_id;
+}
+
 /*
  * Hand a finished record to the reader. The fixed part is built on the BPF
  * stack first, so that when the ring is full the program's other effects
  * (tracking a socket for its close) still happen and the loss is counted:
  * generated = delivered + lost, always. The command line is read straight
- * into the ring.
+ * into the ring, unless userspace has it: then the record is the fixed
+ * part alone.
  */
 static __always_inline void event_output(struct ps_event *e)
 {
 	struct ps_record *r;
+	struct ps_event *ev;
 
 	if (!event_wanted(e))
 		return;
+	if (cmdline_known(e)) {
+		ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+		if (!ev) {
+			stat_inc(PS_STAT_RB_DROPS);
+			return;
+		}
+		__builtin_memcpy(ev, e, sizeof(*e));
+		ev->argv_len = 0;
+		bpf_ringbuf_submit(ev, wakeup_flags(e->ts_ns));
+		return;
+	}
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
 		stat_inc(PS_STAT_RB_DROPS);
@@ -217,6 +247,8 @@ static __always_inline __u32 task_ns_tgid(struct task_struct *task)
 	unsigned int level = task->group_leader->thread_pid->level;
 	int nr = 0;
 
+	if (!level)	/* the initial namespace: no pid struct to walk */
+		return task->tgid;
 	if (bpf_probe_read_kernel(&pid, sizeof(pid), &task->group_leader->thread_pid))
 		return 0;
 	pid += bpf_core_field_offset(struct pid, numbers) +

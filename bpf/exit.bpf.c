@@ -6,13 +6,6 @@
  */
 #include "common.bpf.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, __u8);
-} watched SEC(".maps");
-
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(tp_process_exit, struct task_struct *task)
 {

@@ -108,6 +108,18 @@ struct ps_tracked {
 	__u8 laddr[16];
 };
 
+/*
+ * A process whose exit userspace wants to hear of (the "watched" map, keyed
+ * by tgid): it holds the process's /proc details. When it also holds the
+ * command line of this very program (start_ns and exec_id match), records
+ * of the process carry no argv: the kernel need not read it again.
+ */
+struct ps_watch {
+	__u64 start_ns;		/* as ps_event.start_ns */
+	__u32 exec_id;		/* as ps_event.exec_id */
+	__u32 has_cmdline;	/* userspace has this program's command line */
+};
+
 /* Bits of ps_filter.protos and .families. */
 enum ps_filter_bits {
 	PS_PROTO_TCP = 1u << 0,

@@ -208,9 +208,13 @@ static int initial_state(struct app *a)
 	return flush_lines(a);
 }
 
-static void watch_exit(void *ctx, uint32_t pid, bool on)
+static void watch_exit(void *ctx, const struct pcache_proc *p, bool on)
 {
-	tracer__watch(ctx, pid, on);
+	struct ps_watch w = {
+		.start_ns = p->start_ns, .exec_id = p->exec_id, .has_cmdline = p->has_cmdline,
+	};
+
+	tracer__watch(ctx, p->pid, on ? &w : NULL);
 }
 
 /* This boot's id, dashes and newline dropped, for process.entity_id. */

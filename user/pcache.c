@@ -11,6 +11,7 @@ struct entry {
 	struct entry *hnext;		/* hash chain */
 	struct entry *prev, *next;	/* LRU, most recent first */
 	uint32_t pid;
+	uint64_t start_ns;		/* CLOCK_BOOTTIME, as the kernel gave it */
 	uint64_t ticks;			/* start time, as /proc/PID/stat has it */
 	uint32_t exec_id;
 	bool known;			/* false: no such process could be read */
@@ -91,6 +92,16 @@ static void info_free(struct proc_info *pi)
 	memset(pi, 0, sizeof(*pi));
 }
 
+static void tell(struct pcache *c, const struct entry *e, bool on)
+{
+	struct pcache_proc p = {
+		.pid = e->pid, .start_ns = e->start_ns, .exec_id = e->exec_id,
+		.has_cmdline = e->info.cmdline_len > 0,
+	};
+
+	c->o.watch(c->o.ctx, &p, on);
+}
+
 static void drop(struct pcache *c, struct entry *e)
 {
 	struct entry **pp = &c->buckets[bucket(c, e->pid)];
@@ -102,7 +113,7 @@ static void drop(struct pcache *c, struct entry *e)
 	lru_unlink(c, e);
 	/* An exited process's watch is gone from the kernel already. */
 	if (e->watched && !e->exited_gen && c->o.watch)
-		c->o.watch(c->o.ctx, e->pid, false);
+		tell(c, e, false);
 	info_free(&e->info);
 	free(e);
 	c->count--;
@@ -189,6 +200,7 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 	if (!e)
 		return NULL;
 	e->pid = pid;
+	e->start_ns = start_ns;
 	e->ticks = ticks;
 	e->exec_id = exec_id;
 	e->known = load(c, pid, ticks, &e->info);
@@ -198,7 +210,7 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 	lru_front(c, e);
 	c->count++;
 	if (e->known && c->o.watch) {
-		c->o.watch(c->o.ctx, pid, true);
+		tell(c, e, true);
 		e->watched = true;
 	}
 	return e->known ? &e->info : NULL;

@@ -22,8 +22,16 @@ struct proc_info {
 	struct container container;
 };
 
-/* Tell the kernel side to report (on) or stop reporting (off) an exit. */
-typedef void (*pcache_watch_fn)(void *ctx, uint32_t pid, bool on);
+/* A process the cache holds, as the kernel side is told of it. */
+struct pcache_proc {
+	uint32_t pid;
+	uint64_t start_ns;
+	uint32_t exec_id;
+	bool has_cmdline;	/* its command line was read: events need not carry it */
+};
+
+/* Tell the kernel side to report the exit of p (on), or to forget p (off). */
+typedef void (*pcache_watch_fn)(void *ctx, const struct pcache_proc *p, bool on);
 
 struct pcache_opts {
 	const char *proc_root;	/* "/proc", or a fixture tree */

@@ -519,13 +519,12 @@ int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what)
 		       ? -errno : 0;
 }
 
-int tracer__watch(struct tracer *t, __u32 pid, bool on)
+int tracer__watch(struct tracer *t, __u32 pid, const struct ps_watch *w)
 {
 	int fd = bpf_map__fd(t->skel->maps.watched);
-	__u8 one = 1;
 
-	if (on)
-		return bpf_map_update_elem(fd, &pid, &one, BPF_ANY) ? -errno : 0;
+	if (w)
+		return bpf_map_update_elem(fd, &pid, w, BPF_ANY) ? -errno : 0;
 	return bpf_map_delete_elem(fd, &pid) && errno != ENOENT ? -errno : 0;
 }
 

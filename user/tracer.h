@@ -55,8 +55,9 @@ int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX]);
 __u64 tracer__skipped(const struct tracer *t);
 /* Report the release of a socket that existed before we started. */
 int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what);
-/* Ask for (on) or stop asking for a PS_EV_EXIT record when pid exits. */
-int tracer__watch(struct tracer *t, __u32 pid, bool on);
+/* Ask for a PS_EV_EXIT record when pid exits, and say what userspace knows
+ * of it (w), or stop asking (w NULL). */
+int tracer__watch(struct tracer *t, __u32 pid, const struct ps_watch *w);
 /* How each hook is attached, for --verbose and the start record:
  * "bind=fentry listen=fentry ...". */
 const char *tracer__describe(const struct tracer *t);

@@ -968,6 +968,38 @@ def burst_of_short_lived_binders(ctx):
 
 
 @test
+def each_program_keeps_its_command_line(ctx):
+    # One process, two programs. sockwork binds and lingers, so portsnoop
+    # reads its /proc details meanwhile and its close record comes without a
+    # command line from the kernel; then it execs itself with new arguments,
+    # binds again and exits at once. Every event names the program that
+    # made it.
+    first = ["--comm", "first", "--linger", 500, "bind", "udp", 4, "127.0.0.1", 0]
+    second = ["--comm", "second", "bind", "udp", 6, "::1", 0]
+    r = subprocess.run(["ip", "netns", "exec", ctx.ns.name, ctx.sockwork,
+                        *map(str, first), "--", *map(str, second)],
+                       capture_output=True, timeout=30)
+    reps = [json.loads(line) for line in r.stdout.splitlines()]
+    expect(r.returncode == 0 and len(reps) == 2 and all(x["errno"] == 0 for x in reps),
+           "sockwork ran both programs", reps, r.stderr)
+    pid = reps[0]["pid"]
+    expect(reps[1]["pid"] == pid, "execve keeps the pid", reps)
+    evs = ctx.tracer.of_pid(pid, count=4)
+    expect([(e["event"]["action"], e["process"]["name"]) for e in evs] ==
+           [("bind", "first"), ("close", "first"), ("bind", "second"), ("close", "second")],
+           "bind and close of each program, in order", evs)
+    whole = first + ["--"] + second
+    for ev, args, port in ((evs[0], whole, reps[0]["lport"]), (evs[1], whole, reps[0]["lport"]),
+                           (evs[2], second, reps[1]["lport"]),
+                           (evs[3], second, reps[1]["lport"])):
+        expect(ev["process"].get("args") == sockwork_args(ctx, *args), "its own command line",
+               ev["event"]["action"], ev["process"]["name"], ev["process"].get("args"))
+        expect(ev["server"]["port"] == port, "its own port", ev["server"], port)
+    expect(evs[0]["process"]["entity_id"] == evs[2]["process"]["entity_id"],
+           "one process: one entity id across the execve")
+
+
+@test
 def pid_reuse_keeps_each_process_apart(ctx):
     r = subprocess.run(["ip", "netns", "exec", ctx.ns.name,
                         os.path.join(ctx.build, "tests", "pidreuse"), ctx.sockwork],

@@ -12,6 +12,8 @@
  *   PROTO: tcp, udp, mptcp; FAMILY: 4 or 6.
  *   --hold keeps the socket open until stdin reaches EOF.
  *   --linger MS stays alive MS milliseconds after the report.
+ *   A "--" after the call's arguments: once done, execve() this program
+ *   again with what follows it as the new arguments.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -114,6 +116,7 @@ int main(int argc, char **argv)
 	struct sockaddr_storage ss;
 	int i = 1, fd, family, err = 0;
 	const char *op, *proto;
+	char **next = NULL;
 
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
 		if (!strcmp(argv[i], "--uid") && i + 1 < argc)
@@ -128,6 +131,14 @@ int main(int argc, char **argv)
 			o.linger_ms = atoi(argv[++i]);
 		else
 			die("usage");
+	}
+	for (int j = i; j < argc; j++) {
+		if (!strcmp(argv[j], "--")) {
+			argv[j] = argv[0];	/* the next run's argv[0] */
+			next = &argv[j];
+			argc = j;
+			break;
+		}
 	}
 	if (argc - i < 3)
 		die("usage");
@@ -183,5 +194,10 @@ int main(int argc, char **argv)
 		hold(fd);
 	else
 		close(fd);
+	if (next) {
+		fflush(stdout);
+		execv("/proc/self/exe", next);
+		die("execv");
+	}
 	return 0;
 }

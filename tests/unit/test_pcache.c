@@ -20,6 +20,7 @@ struct fixture {
 	char root[64];
 	int watching;		/* watch(on) minus watch(off) */
 	int watch_calls;
+	struct pcache_proc last;	/* what the last watch(on) said */
 };
 
 static void put(const char *root, unsigned pid, const char *name, const char *data, size_t n)
@@ -53,10 +54,12 @@ static void proc(struct fixture *fx, unsigned pid, unsigned long long ticks,
 	assert_int_equal(symlink(exe, path), 0);
 }
 
-static void watch(void *ctx, uint32_t pid, bool on)
+static void watch(void *ctx, const struct pcache_proc *p, bool on)
 {
 	struct fixture *fx = ctx;
 
+	if (on)
+		fx->last = *p;
 	fx->watching += on ? 1 : -1;
 	fx->watch_calls++;
 }
@@ -109,6 +112,11 @@ static void test_reads_and_caches(void **state)
 	assert_string_equal(pi->cgroup, "/system.slice/nginx.service");
 	assert_string_equal(pi->container.unit, "nginx.service");
 	assert_int_equal(fx->watching, 1);
+	/* The kernel side is told which program's command line is known. */
+	assert_int_equal(fx->last.pid, 100);
+	assert_true(fx->last.start_ns == 500 * NS_PER_TICK + 3);
+	assert_int_equal(fx->last.exec_id, 0);
+	assert_true(fx->last.has_cmdline);
 	/* A second event of the same process reads nothing. */
 	assert_ptr_equal(pcache__get(c, 100, 500 * NS_PER_TICK, 0), pi);
 	assert_int_equal(pcache__loads(c), 1);
@@ -118,6 +126,8 @@ static void test_reads_and_caches(void **state)
 	assert_non_null(pi);
 	assert_memory_equal(pi->cmdline, "nginx\0-s\0reload\0", 16);
 	assert_int_equal(pcache__loads(c), 2);
+	assert_int_equal(fx->last.exec_id, 1);
+	assert_int_equal(fx->watching, 1);
 	pcache__free(c);
 	assert_int_equal(fx->watching, 0);
 }
@@ -143,6 +153,22 @@ static void test_never_lends_a_reused_pid(void **state)
 	/* An event of a process that is gone before we look. */
 	assert_null(pcache__get(c, 201, 1000 * NS_PER_TICK, 0));
 	assert_int_equal(fx->watching, 0);
+	pcache__free(c);
+}
+
+/* A process whose command line reads empty (a kernel thread, a zombie):
+ * the kernel side must keep putting its argv in the records. */
+static void test_empty_cmdline_is_not_known(void **state)
+{
+	struct fixture *fx = *state;
+	struct pcache *c = cache(fx, 16);
+
+	proc(fx, 250, 42, "", 0, "/", "/bin/z");
+	assert_non_null(pcache__get(c, 250, 42 * NS_PER_TICK, 7));
+	assert_int_equal(fx->watching, 1);
+	assert_int_equal(fx->last.pid, 250);
+	assert_int_equal(fx->last.exec_id, 7);
+	assert_false(fx->last.has_cmdline);
 	pcache__free(c);
 }
 
@@ -190,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reads_and_caches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_never_lends_a_reused_pid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_cmdline_is_not_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_then_sweep, setup, teardown),
 	};
