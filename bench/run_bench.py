@@ -41,11 +41,26 @@ def traced(build, n, proto, extra):
         delivered = 0
         pid = b'"pid":%d,' % res["pid"]
         with open(path, "rb") as f:
+            start = json.loads(f.readline())
             for line in f:
                 if pid in line:
                     delivered += 1
-    res.update(delivered=delivered, lost=lost, generated=2 * n)
+    res.update(delivered=delivered, lost=lost, generated=2 * n,
+               strategy=start["portsnoop"]["hooks"]["bind"])
     return res
+
+
+def floor(build, n, proto, strategy):
+    """The loop under empty programs at the strategy's attach points."""
+    f = subprocess.Popen([os.path.join(build, "bench", "floor"), strategy],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    if not f.stdout.readline().startswith(b"ready"):
+        sys.exit("bench: floor %s did not attach" % strategy)
+    try:
+        return loop(build, n, proto)["elapsed_ns"]
+    finally:
+        f.stdin.close()
+        f.wait(timeout=30)
 
 
 def proc_status(pid):
@@ -208,14 +223,17 @@ def rate(args):
 def strategies(args):
     """The bind/close loop under each attach strategy, side by side."""
     base, runs = [], {st: [] for st in args.probes}
+    floors = {st: [] for st in args.probes}
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
         line = ["round %d: untraced %.3f s" % (r + 1, base[-1] / 1e9)]
         for st in args.probes:
+            floors[st].append(floor(args.build, args.n, args.proto, st))
             t = traced(args.build, args.n, args.proto, ["--probe=" + st])
             runs[st].append(t)
-            line.append("%s %.3f s (%d/%d delivered, %d lost%s)" % (
-                st, t["elapsed_ns"] / 1e9, t["delivered"], t["generated"], t["lost"],
+            line.append("%s floor %.3f s, traced %.3f s (%d/%d delivered, %d lost%s)" % (
+                st, floors[st][-1] / 1e9, t["elapsed_ns"] / 1e9, t["delivered"],
+                t["generated"], t["lost"],
                 "" if t["delivered"] + t["lost"] == t["generated"] else ", MISMATCH"))
         print(", ".join(line))
     b = statistics.median(base)
@@ -223,11 +241,13 @@ def strategies(args):
         args.proto, args.n, args.rounds, b / args.n))
     for st in args.probes:
         t = statistics.median(x["elapsed_ns"] for x in runs[st])
+        f = statistics.median(floors[st])
         lost = sum(x["lost"] for x in runs[st])
         ok = all(x["delivered"] + x["lost"] == x["generated"] for x in runs[st])
-        print("  %-10s traced %.0f ns/iter, slowdown ratio %.3f, lost %d, "
-              "delivered + lost = generated: %s" % (st, t / args.n, t / b, lost,
-                                                     "yes" if ok else "NO"))
+        print("  %-10s empty programs %.0f ns/iter (ratio %.3f); portsnoop %.0f ns/iter, "
+              "slowdown ratio %.3f (%.3f over the floor), lost %d, "
+              "delivered + lost = generated: %s" % (st, f / args.n, f / b, t / args.n, t / b,
+                                                     t / f, lost, "yes" if ok else "NO"))
 
 
 def soak(args):
@@ -332,25 +352,31 @@ def main():
         soak(args)
         return
 
-    base, trace, nomatch = [], [], []
+    base, trace, nomatch, floors, strategy = [], [], [], [], None
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
-        # An in-kernel filter that matches nothing (pid 1 binds nothing here).
-        nomatch.append(traced(args.build, args.n, args.proto, ["--pid", "1"])["elapsed_ns"])
         t = traced(args.build, args.n, args.proto, [])
         trace.append(t["elapsed_ns"])
-        print("round %d: untraced %.3f s, traced %.3f s, generated %d, delivered %d, "
-              "lost %d%s" % (r + 1, base[-1] / 1e9, t["elapsed_ns"] / 1e9, t["generated"],
-                            t["delivered"], t["lost"],
-                            "" if t["delivered"] + t["lost"] == t["generated"]
-                            else "  <-- MISMATCH"))
+        strategy = t["strategy"]
+        # The same attach points with empty programs: the kernel's own cost.
+        floors.append(floor(args.build, args.n, args.proto, t["strategy"]))
+        # An in-kernel filter that matches nothing (pid 1 binds nothing here).
+        nomatch.append(traced(args.build, args.n, args.proto, ["--pid", "1"])["elapsed_ns"])
+        print("round %d: untraced %.3f s, empty programs %.3f s, traced %.3f s, generated %d, "
+              "delivered %d, lost %d%s" % (r + 1, base[-1] / 1e9, floors[-1] / 1e9,
+                                           t["elapsed_ns"] / 1e9, t["generated"],
+                                           t["delivered"], t["lost"],
+                                           "" if t["delivered"] + t["lost"] == t["generated"]
+                                           else "  <-- MISMATCH"))
     b, t = statistics.median(base), statistics.median(trace)
-    f = statistics.median(nomatch)
-    print("bind/close loop (%s, %d iterations, %d rounds): median untraced %.0f ns/iter, "
-          "traced %.0f ns/iter, slowdown ratio %.3f (%.1f%%); with a filter that matches "
-          "nothing %.0f ns/iter, ratio %.3f" % (
-              args.proto, args.n, args.rounds, b / args.n, t / args.n, t / b,
-              (t / b - 1) * 100, f / args.n, f / b))
+    f, e = statistics.median(nomatch), statistics.median(floors)
+    print("bind/close loop (%s, %d iterations, %d rounds, %s strategy): median untraced "
+          "%.0f ns/iter, traced %.0f ns/iter, slowdown ratio %.3f (%.1f%%)" % (
+              args.proto, args.n, args.rounds, strategy, b / args.n,
+              t / args.n, t / b, (t / b - 1) * 100))
+    print("  floor: empty programs at the same hooks %.0f ns/iter, ratio %.3f; portsnoop is "
+          "%.3f of that floor" % (e / args.n, e / b, t / e))
+    print("  with a filter that matches nothing %.0f ns/iter, ratio %.3f" % (f / args.n, f / b))
 
 
 if __name__ == "__main__":
