@@ -9,6 +9,7 @@ void jw__begin(struct jw *w, struct sbuf *b)
 {
 	memset(w, 0, sizeof(*w));
 	w->b = b;
+	w->open = "";
 	w->first[0] = true;
 	sbuf__putc(b, '{');
 }
@@ -31,6 +32,12 @@ static void key(struct jw *w, const char *k)
 	size_t lens[JW_MAX_DEPTH + 1];
 	int n = 0, common = 0;
 	const char *p = k;
+
+	/* Most keys are siblings of the one before: same path, no dot after. */
+	if (!strncmp(k, w->open, w->openlen) && !strchr(k + w->openlen, '.')) {
+		member(w, k + w->openlen, strlen(k + w->openlen));
+		return;
+	}
 
 	for (;;) {
 		const char *dot = strchr(p, '.');
@@ -59,6 +66,8 @@ static void key(struct jw *w, const char *k)
 		w->depth++;
 		w->first[w->depth] = true;
 	}
+	w->open = k;
+	w->openlen = (size_t)(segs[n - 1] - k);
 	member(w, segs[n - 1], lens[n - 1]);
 }
 

@@ -21,6 +21,8 @@ struct jw {
 	bool first[JW_MAX_DEPTH + 1];	/* no member written yet at that level */
 	const char *seg[JW_MAX_DEPTH];	/* the open path, pointers into keys */
 	size_t seglen[JW_MAX_DEPTH];
+	const char *open;		/* a key under the open path, and */
+	size_t openlen;			/* the length of that path with its dot */
 };
 
 void jw__begin(struct jw *w, struct sbuf *b);
