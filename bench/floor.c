@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * floor STRATEGY: attach bench/floor.bpf.c's empty programs at the points
- * portsnoop's STRATEGY (tracepoint, fentry, kprobe) uses, print "ready",
- * and hold them until stdin reaches EOF or a signal comes. run_bench.py
- * runs the bind/close loop under it, next to untraced and portsnoop runs.
+ * floor STRATEGY [empty|minimal]: attach bench/floor.bpf.c's programs at
+ * the points portsnoop's STRATEGY (tracepoint, fentry, kprobe) uses, print
+ * "ready", and hold them until stdin reaches EOF or a signal comes.
+ * empty: every program returns at once. minimal: bind and close send one
+ * record each (process context only) through the ring, which is drained
+ * and counted, not formatted. run_bench.py runs the bind/close loop under
+ * both, next to untraced and portsnoop runs.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,10 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "portsnoop.h"
 #include "floor.skel.h"
 
 /* Which programs a strategy attaches, by name prefix. */
-static bool wanted(const char *strategy, const char *name)
+static bool attached_by(const char *strategy, const char *name)
 {
 	bool tp = !strcmp(strategy, "tracepoint"), kp = !strcmp(strategy, "kprobe");
 
@@ -30,6 +35,28 @@ static bool wanted(const char *strategy, const char *name)
 	if (!strncmp(name, "fe_", 3))
 		return !strcmp(strategy, "fentry");
 	return kp && (!strncmp(name, "kp_", 3) || !strncmp(name, "kr_", 3));
+}
+
+/* In minimal mode min_X takes the place of X. */
+static bool wanted(struct bpf_object *obj, const char *strategy, bool minimal,
+		   const char *name)
+{
+	char min[128];
+
+	if (!strncmp(name, "min_", 4))
+		return minimal && attached_by(strategy, name + 4);
+	snprintf(min, sizeof(min), "min_%s", name);
+	if (minimal && bpf_object__find_program_by_name(obj, min))
+		return false;
+	return attached_by(strategy, name);
+}
+
+static int count_record(void *ctx, void *data, size_t len)
+{
+	(void)data;
+	(void)len;
+	(*(unsigned long *)ctx)++;
+	return 0;
 }
 
 /* Is the kernel function a program hooks there (MPTCP may be missing)? */
@@ -76,16 +103,23 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
+	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct ring_buffer *rb = NULL;
+	unsigned long records = 0;
 	struct floor_bpf *skel;
 	struct bpf_program *p;
+	bool minimal;
 	int cg, n = 0;
 	char c;
 
-	if (argc != 2 || (strcmp(argv[1], "tracepoint") && strcmp(argv[1], "fentry") &&
-			  strcmp(argv[1], "kprobe"))) {
-		fprintf(stderr, "usage: floor tracepoint|fentry|kprobe\n");
+	if (argc < 2 || argc > 3 ||
+	    (strcmp(argv[1], "tracepoint") && strcmp(argv[1], "fentry") &&
+	     strcmp(argv[1], "kprobe")) ||
+	    (argc == 3 && strcmp(argv[2], "empty") && strcmp(argv[2], "minimal"))) {
+		fprintf(stderr, "usage: floor tracepoint|fentry|kprobe [empty|minimal]\n");
 		return 2;
 	}
+	minimal = argc == 3 && !strcmp(argv[2], "minimal");
 	skel = floor_bpf__open();
 	if (!skel) {
 		fprintf(stderr, "floor: cannot open the BPF object\n");
@@ -95,7 +129,7 @@ int main(int argc, char **argv)
 		const char *name = bpf_program__name(p);
 		const char *fn = strchr(name, '_') + 1;
 
-		bpf_program__set_autoload(p, wanted(argv[1], name) &&
+		bpf_program__set_autoload(p, wanted(skel->obj, argv[1], minimal, name) &&
 					  (!strstr(name, "mptcp") || kernel_has(fn)));
 	}
 	if (floor_bpf__load(skel)) {
@@ -117,12 +151,29 @@ int main(int argc, char **argv)
 		}
 		n++;
 	}
+	if (minimal) {
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), count_record, &records,
+				      NULL);
+		if (!rb) {
+			fprintf(stderr, "floor: cannot read the ring buffer\n");
+			return 1;
+		}
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	printf("ready: %d empty programs (%s)\n", n, argv[1]);
+	printf("ready: %d programs (%s, %s)\n", n, argv[1], minimal ? "minimal" : "empty");
 	fflush(stdout);
-	while (!stop && read(STDIN_FILENO, &c, 1) > 0)
-		;
+	while (!stop) {
+		if (rb)
+			ring_buffer__poll(rb, 20);
+		if (poll(&in, 1, rb ? 0 : -1) > 0 && read(STDIN_FILENO, &c, 1) <= 0)
+			break;
+	}
+	if (rb) {
+		ring_buffer__consume(rb);
+		fprintf(stderr, "floor: %lu records\n", records);
+		ring_buffer__free(rb);
+	}
 	floor_bpf__destroy(skel);
 	return 0;
 }

@@ -50,10 +50,12 @@ def traced(build, n, proto, extra):
     return res
 
 
-def floor(build, n, proto, strategy):
-    """The loop under empty programs at the strategy's attach points."""
-    f = subprocess.Popen([os.path.join(build, "bench", "floor"), strategy],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def floor(build, n, proto, strategy, mode="empty"):
+    """The loop under empty programs at the strategy's attach points, or
+    (minimal) under programs that send one bare record per bind and close."""
+    f = subprocess.Popen([os.path.join(build, "bench", "floor"), strategy, mode],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
     if not f.stdout.readline().startswith(b"ready"):
         sys.exit("bench: floor %s did not attach" % strategy)
     try:
@@ -224,17 +226,21 @@ def strategies(args):
     """The bind/close loop under each attach strategy, side by side."""
     base, runs = [], {st: [] for st in args.probes}
     floors = {st: [] for st in args.probes}
+    minimal = {st: [] for st in args.probes}
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
         line = ["round %d: untraced %.3f s" % (r + 1, base[-1] / 1e9)]
         for st in args.probes:
             floors[st].append(floor(args.build, args.n, args.proto, st))
+            minimal[st].append(floor(args.build, args.n, args.proto, st, "minimal"))
             t = traced(args.build, args.n, args.proto, ["--probe=" + st])
             runs[st].append(t)
-            line.append("%s floor %.3f s, traced %.3f s (%d/%d delivered, %d lost%s)" % (
-                st, floors[st][-1] / 1e9, t["elapsed_ns"] / 1e9, t["delivered"],
-                t["generated"], t["lost"],
-                "" if t["delivered"] + t["lost"] == t["generated"] else ", MISMATCH"))
+            line.append("%s empty %.3f s, minimal %.3f s, traced %.3f s (%d/%d delivered, "
+                        "%d lost%s)" % (
+                            st, floors[st][-1] / 1e9, minimal[st][-1] / 1e9,
+                            t["elapsed_ns"] / 1e9, t["delivered"], t["generated"], t["lost"],
+                            "" if t["delivered"] + t["lost"] == t["generated"]
+                            else ", MISMATCH"))
         print(", ".join(line))
     b = statistics.median(base)
     print("bind/close loop (%s, %d iterations, %d rounds): median untraced %.0f ns/iter" % (
@@ -242,12 +248,12 @@ def strategies(args):
     for st in args.probes:
         t = statistics.median(x["elapsed_ns"] for x in runs[st])
         f = statistics.median(floors[st])
+        m = statistics.median(minimal[st])
         lost = sum(x["lost"] for x in runs[st])
         ok = all(x["delivered"] + x["lost"] == x["generated"] for x in runs[st])
-        print("  %-10s empty programs %.0f ns/iter (ratio %.3f); portsnoop %.0f ns/iter, "
-              "slowdown ratio %.3f (%.3f over the floor), lost %d, "
-              "delivered + lost = generated: %s" % (st, f / args.n, f / b, t / args.n, t / b,
-                                                     t / f, lost, "yes" if ok else "NO"))
+        print("  %-10s empty programs ratio %.3f, minimal records ratio %.3f, portsnoop %.0f "
+              "ns/iter, slowdown ratio %.3f, lost %d, delivered + lost = generated: %s" % (
+                  st, f / b, m / b, t / args.n, t / b, lost, "yes" if ok else "NO"))
 
 
 def soak(args):
@@ -352,7 +358,7 @@ def main():
         soak(args)
         return
 
-    base, trace, nomatch, floors, strategy = [], [], [], [], None
+    base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
         t = traced(args.build, args.n, args.proto, [])
@@ -360,22 +366,28 @@ def main():
         strategy = t["strategy"]
         # The same attach points with empty programs: the kernel's own cost.
         floors.append(floor(args.build, args.n, args.proto, t["strategy"]))
+        # The least a tracer can do: one record of process context per event.
+        minimal.append(floor(args.build, args.n, args.proto, t["strategy"], "minimal"))
         # An in-kernel filter that matches nothing (pid 1 binds nothing here).
         nomatch.append(traced(args.build, args.n, args.proto, ["--pid", "1"])["elapsed_ns"])
-        print("round %d: untraced %.3f s, empty programs %.3f s, traced %.3f s, generated %d, "
-              "delivered %d, lost %d%s" % (r + 1, base[-1] / 1e9, floors[-1] / 1e9,
+        print("round %d: untraced %.3f s, empty programs %.3f s, minimal records %.3f s, "
+              "traced %.3f s, generated %d, delivered %d, lost %d%s" % (
+                  r + 1, base[-1] / 1e9, floors[-1] / 1e9, minimal[-1] / 1e9,
                                            t["elapsed_ns"] / 1e9, t["generated"],
                                            t["delivered"], t["lost"],
                                            "" if t["delivered"] + t["lost"] == t["generated"]
                                            else "  <-- MISMATCH"))
     b, t = statistics.median(base), statistics.median(trace)
     f, e = statistics.median(nomatch), statistics.median(floors)
+    m = statistics.median(minimal)
     print("bind/close loop (%s, %d iterations, %d rounds, %s strategy): median untraced "
           "%.0f ns/iter, traced %.0f ns/iter, slowdown ratio %.3f (%.1f%%)" % (
               args.proto, args.n, args.rounds, strategy, b / args.n,
               t / args.n, t / b, (t / b - 1) * 100))
     print("  floor: empty programs at the same hooks %.0f ns/iter, ratio %.3f; portsnoop is "
           "%.3f of that floor" % (e / args.n, e / b, t / e))
+    print("  minimal records (process context into the ring, drained unformatted) %.0f ns/iter, "
+          "ratio %.3f" % (m / args.n, m / b))
     print("  with a filter that matches nothing %.0f ns/iter, ratio %.3f" % (f / args.n, f / b))
 
 
