@@ -94,6 +94,16 @@ bool plan__demote(struct plan *p, bool load_failed, int hook)
 	return true;
 }
 
+bool plan__without_cgroup(struct plan *p)
+{
+	if (p->forced != STRAT_AUTO)
+		return false;
+	for (int h = 0; h < HOOK__N; h++)
+		p->failed[h] |= STRAT_BIT(STRAT_KPROBE);
+	p->failed[HOOK_CLOSE] |= STRAT_BIT(STRAT_TRACEPOINT);
+	return true;
+}
+
 bool plan__uses(const struct plan *p, enum strategy s)
 {
 	for (int h = 0; h < HOOK__N; h++)

@@ -32,7 +32,7 @@ enum hook {
 #define STRAT_BIT(s) (1u << (s))
 
 /* How far one attempt got: what a failure says about the plan. */
-enum stage { STAGE_SETUP, STAGE_LOAD, STAGE_ATTACH };
+enum stage { STAGE_SETUP, STAGE_CGROUP, STAGE_LOAD, STAGE_ATTACH };
 
 struct plan {
 	int forced;			/* a strategy, or STRAT_AUTO */
@@ -62,6 +62,15 @@ int plan__choose(struct plan *p, char *err, size_t errsz);
  * failure no hook is to blame for, a load that fails on tracepoints).
  */
 bool plan__demote(struct plan *p, bool load_failed, int hook);
+/*
+ * Auto mode only: no cgroup v2 root can be opened. kprobe needs the cgroup
+ * hooks for socket cookies (without them no close is ever matched), and
+ * close under tracepoints is a cgroup hook: those are marked failed, so
+ * the next choice takes fentry where it can, tracepoints for bind, listen
+ * and connect, and leaves close unavailable without fentry. False in
+ * forced mode: the user's strategy cannot run.
+ */
+bool plan__without_cgroup(struct plan *p);
 bool plan__uses(const struct plan *p, enum strategy s);
 /* "bind=fentry listen=fentry ...", as --verbose and the start record show. */
 void plan__describe(const struct plan *p, char *buf, size_t n);

@@ -20,6 +20,9 @@
 
 enum { NFN = 8, NTP = 4 };
 
+/* PORTSNOOP_FAULT_HOOKS bits: 1 << hook, and this one. */
+#define FAULT_CGROUP (1u << HOOK__N)
+
 struct tracer {
 	struct portsnoop_bpf *skel;
 	struct ring_buffer *rb;
@@ -33,6 +36,7 @@ struct tracer {
 	char why_not[STRAT__N][160];	/* the first trial that failed */
 	char describe[512];
 	unsigned fault_hooks;	/* PORTSNOOP_FAULT_HOOKS: attaches that fail on purpose */
+	bool no_cgroup;		/* no cgroup v2 root: no cgroup hooks, no cookies */
 	int batch;		/* records handed over by this tracer__consume() */
 };
 
@@ -190,9 +194,10 @@ static void probe_kernel(struct tracer *t, bool verbose)
 	}
 }
 
-static bool needs_cgroup(const struct plan *plan)
+static bool needs_cgroup(const struct tracer *t)
 {
-	return plan__uses(plan, STRAT_KPROBE) || plan__uses(plan, STRAT_TRACEPOINT);
+	return !t->no_cgroup &&
+	       (plan__uses(&t->plan, STRAT_KPROBE) || plan__uses(&t->plan, STRAT_TRACEPOINT));
 }
 
 /* Load only what the plan attaches. */
@@ -201,7 +206,7 @@ static void set_autoload(struct tracer *t, const struct fnhook fns[NFN],
 {
 	struct portsnoop_bpf *s = t->skel;
 	const struct plan *plan = &t->plan;
-	bool cookies = needs_cgroup(plan);
+	bool cookies = needs_cgroup(t);
 
 	for (int i = 0; i < NFN; i++) {
 		enum strategy st = plan->chosen[fns[i].hook];
@@ -300,7 +305,8 @@ static int open_cgroup(struct tracer *t, bool verbose, char *err, size_t errsz)
 
 	if (t->cgroup_fd >= 0)
 		return 0;
-	rc = mounts__open_cgroup2(cgpath, sizeof(cgpath), &note);
+	rc = t->fault_hooks & FAULT_CGROUP ? -EPERM
+					   : mounts__open_cgroup2(cgpath, sizeof(cgpath), &note);
 	if (rc < 0) {
 		snprintf(err, errsz, "cannot open the cgroup v2 root (needed by the kprobe "
 			 "and tracepoint strategies): %s", strerror(-rc));
@@ -342,10 +348,14 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 	}
 	set_autoload(t, fns, tps);
 	t->skel->rodata->connect_hooked = t->plan.chosen[HOOK_CONNECT] != STRAT_NONE;
-	if (needs_cgroup(&t->plan)) {
+	if (needs_cgroup(t)) {
 		rc = open_cgroup(t, opts->verbose, err, errsz);
-		if (rc)
+		if (rc) {
+			/* auto: plan again without the cgroup hooks */
+			t->no_cgroup = plan__without_cgroup(&t->plan);
+			*stage = t->no_cgroup ? STAGE_CGROUP : STAGE_SETUP;
 			return rc;
+		}
 	}
 	*stage = STAGE_LOAD;
 	rc = portsnoop_bpf__load(t->skel);
@@ -377,6 +387,12 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 		if (!rc)
 			return 0;
 		unload(t);
+		if (stage == STAGE_CGROUP) {
+			if (opts->verbose)
+				fprintf(stderr, "portsnoop: %s; going on without kprobes and "
+					"cgroup hooks\n", err);
+			continue;
+		}
 		if (stage == STAGE_SETUP || !plan__demote(&t->plan, stage == STAGE_LOAD, hook))
 			return rc;
 		if (opts->verbose)
@@ -386,15 +402,16 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 
 /*
  * Fault injection for the tests: PORTSNOOP_FAULT_HOOKS=connect,close makes
- * every attach of those hooks fail as if the kernel lacked them.
+ * every attach of those hooks fail as if the kernel lacked them; "cgroup"
+ * makes the cgroup v2 root impossible to open.
  */
 static unsigned fault_hooks(void)
 {
 	const char *env = getenv("PORTSNOOP_FAULT_HOOKS");
 	unsigned mask = 0;
 
-	for (int h = 0; env && h < HOOK__N; h++) {
-		const char *name = hook__name(h), *p = env;
+	for (int h = 0; env && h <= HOOK__N; h++) {
+		const char *name = h < HOOK__N ? hook__name(h) : "cgroup", *p = env;
 		size_t n = strlen(name);
 
 		while ((p = strstr(p, name))) {

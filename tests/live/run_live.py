@@ -405,6 +405,40 @@ def a_hook_the_kernel_lacks(ctx):
         expect(t.stop() == 0, "exits cleanly", t.stderr)
 
 
+@test
+def no_cgroup_root_to_attach_to(ctx):
+    # The cgroup v2 root cannot be opened (simulated): auto mode goes on
+    # without kprobes and cgroup hooks. Close then needs fentry; without it
+    # close is unavailable and bind, listen, connect still work.
+    fault = {"PORTSNOOP_FAULT_HOOKS": "cgroup"}
+    if ctx.probe in ("kprobe", "tracepoint"):
+        r = subprocess.run([ctx.portsnoop, "--json"], capture_output=True, timeout=60,
+                           env=dict(os.environ, **fault))
+        expect(r.returncode == 1, "a forced strategy that needs cgroup v2 is an error",
+               r.returncode, r.stderr)
+        expect(r.stderr.count(b"\n") == 1 and b"cgroup v2" in r.stderr,
+               "one line naming what is missing", r.stderr)
+    t = Tracer(os.path.join(ctx.build, "portsnoop"), ("--json", "--no-initial"), env=fault)
+    try:
+        start = one(t.wait_for(lambda e: e["event"]["action"] == "start"), "start")
+        hooks = start["portsnoop"]["hooks"]
+        expect("kprobe" not in hooks.values(), "no kprobes without cookies", hooks)
+        expect(hooks["close"] in ("fentry", "unavailable"), "close needs fentry", hooks)
+        expect(all(hooks[h] in ("fentry", "tracepoint") for h in ("bind", "listen", "connect")),
+               "bind, listen and connect attached", hooks)
+        w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+        b = one(t.of_pid(w.pid, "bind"), "bind")
+        expect(b["server"]["port"] == w.port, "bound port", b["server"], w.port)
+        if hooks["close"] == "unavailable":
+            expect(b"close events are unavailable" in t.stderr, "said on stderr", t.stderr)
+            expect(not t.of_pid(w.pid, "close", timeout=0.5), "no close events")
+        else:
+            expect(one(t.of_pid(w.pid, "close"), "close")["server"] == b["server"],
+                   "close under fentry")
+    finally:
+        expect(t.stop() == 0, "exits cleanly", t.stderr)
+
+
 # --- bind ---------------------------------------------------------------
 
 def bind_case(ctx, proto, fam, addr, transport=None):

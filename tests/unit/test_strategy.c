@@ -105,6 +105,29 @@ static void test_unavailable_hooks(void **state)
 	assert_non_null(strstr(err, "no hook"));
 }
 
+static void test_without_cgroup(void **state)
+{
+	/* This machine: no fentry, no kprobes; then no cgroup v2 either. */
+	struct plan p = offering(STRAT_AUTO, TP, TP, TP, TP);
+	char err[128];
+
+	assert_true(plan__without_cgroup(&p));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_TRACEPOINT);
+	assert_int_equal(p.chosen[HOOK_CONNECT], STRAT_TRACEPOINT);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_NONE);
+	/* Where fentry works, close keeps it; kprobe is never chosen. */
+	p = offering(STRAT_AUTO, ALL & ~STRAT_BIT(STRAT_FENTRY), ALL, ALL, ALL);
+	assert_true(plan__without_cgroup(&p));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_TRACEPOINT);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_FENTRY);
+	assert_false(plan__uses(&p, STRAT_KPROBE));
+	/* A forced strategy is not bent. */
+	p = offering(STRAT_TRACEPOINT, TP, TP, TP, TP);
+	assert_false(plan__without_cgroup(&p));
+}
+
 static void test_names(void **state)
 {
 	int s = -5;
@@ -128,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_forced_needs_every_hook),
 		cmocka_unit_test(test_demote_after_failures),
 		cmocka_unit_test(test_unavailable_hooks),
+		cmocka_unit_test(test_without_cgroup),
 		cmocka_unit_test(test_names),
 	};
 
