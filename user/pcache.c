@@ -16,7 +16,9 @@ struct entry {
 	uint32_t exec_id;
 	bool known;			/* false: no such process could be read */
 	bool watched;
+	bool told_cmdline;		/* the kernel leaves argv out of its records */
 	uint64_t exited_gen;		/* sweep generation it exited in, or 0 */
+	uint64_t retired_gen;		/* generation it was retired in, or 0 */
 	struct proc_info info;
 };
 
@@ -25,8 +27,16 @@ struct pcache {
 	char *root;
 	struct entry **buckets;
 	size_t nbuckets;		/* a power of two */
-	size_t count;
+	size_t count;			/* live entries, in the LRU list */
 	struct entry *head, *tail;
+	/*
+	 * Retired entries: replaced or evicted while records without argv
+	 * (the kernel was told the command line is here) may still be in the
+	 * ring. Still found by exact (pid, start, exec_id), oldest first in
+	 * this list, gone two sweeps later or when more than max_entries.
+	 */
+	size_t nretired;
+	struct entry *rhead, *rtail;
 	uint64_t gen;
 	uint64_t loads;
 };
@@ -102,6 +112,14 @@ static void tell(struct pcache *c, const struct entry *e, bool on)
 	c->o.watch(c->o.ctx, &p, on);
 }
 
+/* Stop the kernel's watch, unless the exit already ended it. */
+static void unwatch(struct pcache *c, struct entry *e)
+{
+	if (e->watched && !e->exited_gen && c->o.watch)
+		tell(c, e, false);
+	e->watched = false;
+}
+
 static void drop(struct pcache *c, struct entry *e)
 {
 	struct entry **pp = &c->buckets[bucket(c, e->pid)];
@@ -110,20 +128,65 @@ static void drop(struct pcache *c, struct entry *e)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = e->hnext;
-	lru_unlink(c, e);
-	/* An exited process's watch is gone from the kernel already. */
-	if (e->watched && !e->exited_gen && c->o.watch)
-		tell(c, e, false);
+	if (e->retired_gen) {
+		if (e->prev)
+			e->prev->next = e->next;
+		else
+			c->rhead = e->next;
+		if (e->next)
+			e->next->prev = e->prev;
+		else
+			c->rtail = e->prev;
+		c->nretired--;
+	} else {
+		lru_unlink(c, e);
+		c->count--;
+	}
+	unwatch(c, e);
 	info_free(&e->info);
 	free(e);
-	c->count--;
 }
 
-static struct entry *find(const struct pcache *c, uint32_t pid)
+/* A live entry leaves the LRU: freed, or retired while records that rely
+ * on its command line may still be on their way. */
+static void evict(struct pcache *c, struct entry *e)
+{
+	if (!e->told_cmdline) {
+		drop(c, e);
+		return;
+	}
+	unwatch(c, e);
+	lru_unlink(c, e);
+	c->count--;
+	e->retired_gen = c->gen;
+	e->prev = c->rtail;
+	e->next = NULL;
+	if (c->rtail)
+		c->rtail->next = e;
+	else
+		c->rhead = e;
+	c->rtail = e;
+	if (++c->nretired > c->o.max_entries)
+		drop(c, c->rhead);
+}
+
+/* The entry of exactly this program, live or retired. */
+static struct entry *find(const struct pcache *c, uint32_t pid, uint64_t ticks,
+			  uint32_t exec_id)
 {
 	struct entry *e = c->buckets[bucket(c, pid)];
 
-	while (e && e->pid != pid)
+	while (e && (e->pid != pid || e->ticks != ticks || e->exec_id != exec_id))
+		e = e->hnext;
+	return e;
+}
+
+/* The live entry of pid, whichever program it is. */
+static struct entry *find_live(const struct pcache *c, uint32_t pid)
+{
+	struct entry *e = c->buckets[bucket(c, pid)];
+
+	while (e && (e->pid != pid || e->retired_gen))
 		e = e->hnext;
 	return e;
 }
@@ -184,18 +247,21 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 				    uint32_t exec_id)
 {
 	uint64_t ticks = procinfo__ticks(start_ns);
-	struct entry *e = find(c, pid);
+	struct entry *e = find(c, pid, ticks, exec_id);
 	size_t b;
 
-	if (e && e->ticks == ticks && e->exec_id == exec_id) {
-		lru_unlink(c, e);
-		lru_front(c, e);
+	if (e) {
+		if (!e->retired_gen) {
+			lru_unlink(c, e);
+			lru_front(c, e);
+		}
 		return e->known ? &e->info : NULL;
 	}
+	e = find_live(c, pid);
 	if (e)
-		drop(c, e);	/* another process, or another program, has the pid now */
+		evict(c, e);	/* another process, or another program, has the pid now */
 	while (c->count >= c->o.max_entries && c->tail)
-		drop(c, c->tail);
+		evict(c, c->tail);
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
@@ -212,13 +278,14 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 	if (e->known && c->o.watch) {
 		tell(c, e, true);
 		e->watched = true;
+		e->told_cmdline = e->info.cmdline_len > 0;
 	}
 	return e->known ? &e->info : NULL;
 }
 
 void pcache__exited(struct pcache *c, uint32_t pid)
 {
-	struct entry *e = find(c, pid);
+	struct entry *e = find_live(c, pid);
 
 	if (e && !e->exited_gen)
 		e->exited_gen = c->gen;
@@ -236,6 +303,8 @@ void pcache__sweep(struct pcache *c)
 			drop(c, e);
 		e = next;
 	}
+	while (c->rhead && c->rhead->retired_gen + 1 < c->gen)
+		drop(c, c->rhead);
 }
 
 size_t pcache__count(const struct pcache *c)
@@ -254,6 +323,8 @@ void pcache__free(struct pcache *c)
 		return;
 	while (c->head)
 		drop(c, c->head);
+	while (c->rhead)
+		drop(c, c->rhead);
 	free(c->buckets);
 	free(c->root);
 	free(c);

@@ -63,6 +63,13 @@ int plan__choose(struct plan *p, char *err, size_t errsz)
 		p->chosen[h] = s == STRAT__N ? STRAT_NONE : (enum strategy)s;
 		left += s != STRAT__N;
 	}
+	/* Without cgroup hooks only fexit programs make socket cookies, and a
+	 * close is matched to its bind or listen by cookie. */
+	if (p->no_cgroup && p->chosen[HOOK_CLOSE] != STRAT_NONE &&
+	    (p->chosen[HOOK_BIND] != STRAT_FENTRY || p->chosen[HOOK_LISTEN] != STRAT_FENTRY)) {
+		p->chosen[HOOK_CLOSE] = STRAT_NONE;
+		left--;
+	}
 	if (!left) {
 		snprintf(err, errsz, "no hook could be attached: fentry, kprobe and "
 			 "tracepoint all failed");
@@ -98,6 +105,7 @@ bool plan__without_cgroup(struct plan *p)
 {
 	if (p->forced != STRAT_AUTO)
 		return false;
+	p->no_cgroup = true;
 	for (int h = 0; h < HOOK__N; h++)
 		p->failed[h] |= STRAT_BIT(STRAT_KPROBE);
 	p->failed[HOOK_CLOSE] |= STRAT_BIT(STRAT_TRACEPOINT);

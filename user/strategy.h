@@ -39,6 +39,7 @@ struct plan {
 	unsigned offered[HOOK__N];	/* STRAT_BITs the kernel allows */
 	unsigned failed[HOOK__N];	/* STRAT_BITs that were tried and failed */
 	enum strategy chosen[HOOK__N];
+	bool no_cgroup;			/* plan__without_cgroup() was called */
 };
 
 const char *strategy__name(int s);
@@ -67,8 +68,9 @@ bool plan__demote(struct plan *p, bool load_failed, int hook);
  * hooks for socket cookies (without them no close is ever matched), and
  * close under tracepoints is a cgroup hook: those are marked failed, so
  * the next choice takes fentry where it can, tracepoints for bind, listen
- * and connect, and leaves close unavailable without fentry. False in
- * forced mode: the user's strategy cannot run.
+ * and connect. Close is left unavailable unless it, bind and listen all
+ * have fentry (only fexit programs make cookies then). False in forced
+ * mode: the user's strategy cannot run.
  */
 bool plan__without_cgroup(struct plan *p);
 bool plan__uses(const struct plan *p, enum strategy s);

@@ -181,8 +181,8 @@ int main(int argc, char **argv)
 			report(op, fd, err);
 			poll(&p, 1, 5000);
 			if (o.hold)
-				hold(fd);
-			return 0;
+				hold(fd);	/* closes it */
+			goto done;	/* otherwise it stays open until the exit */
 		}
 	} else {
 		die("usage");
@@ -194,7 +194,10 @@ int main(int argc, char **argv)
 		hold(fd);
 	else
 		close(fd);
+done:
 	if (next) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			close(fd);	/* not into the next program */
 		fflush(stdout);
 		execv("/proc/self/exe", next);
 		die("execv");

@@ -148,12 +148,59 @@ static void test_never_lends_a_reused_pid(void **state)
 	assert_non_null(pi);
 	assert_string_equal(pi->exe, "/bin/second");
 	assert_string_equal(pi->cgroup, "/b");
-	/* A late event of the first process: /proc cannot tell it any more. */
-	assert_null(pcache__get(c, 200, 1000 * NS_PER_TICK, 0));
+	/* A late event of the first process (the kernel left its argv out):
+	 * the first one's details, kept aside, never the second's. */
+	pi = pcache__get(c, 200, 1000 * NS_PER_TICK, 0);
+	assert_non_null(pi);
+	assert_string_equal(pi->exe, "/bin/first");
+	assert_int_equal(pcache__loads(c), 2);
+	/* ...and the second is still the one in /proc. */
+	pi = pcache__get(c, 200, 2000 * NS_PER_TICK, 0);
+	assert_non_null(pi);
+	assert_string_equal(pi->exe, "/bin/second");
+	assert_int_equal(pcache__loads(c), 2);
 	/* An event of a process that is gone before we look. */
 	assert_null(pcache__get(c, 201, 1000 * NS_PER_TICK, 0));
-	assert_int_equal(fx->watching, 0);
+	/* Only the second process is watched now. */
+	assert_int_equal(fx->watching, 1);
+	assert_int_equal(fx->last.pid, 200);
+	assert_true(fx->last.start_ns == 2000 * NS_PER_TICK);
 	pcache__free(c);
+	assert_int_equal(fx->watching, 0);
+}
+
+/*
+ * An entry the kernel relies on (it was told the command line is here) is
+ * not freed at once when it is evicted: records without argv may still be
+ * in the ring. It is kept aside, found by its exact process, for two
+ * sweeps; then a late record finds nothing, as /proc would.
+ */
+static void test_evicted_entries_outlive_records_in_flight(void **state)
+{
+	struct fixture *fx = *state;
+	struct pcache *c = cache(fx, 2);
+	const struct proc_info *pi;
+
+	proc(fx, 500, 5, "a\0", 2, "/", "/bin/a");
+	proc(fx, 501, 6, "b\0", 2, "/", "/bin/b");
+	proc(fx, 502, 7, "c\0", 2, "/", "/bin/c");
+	assert_non_null(pcache__get(c, 500, 5 * NS_PER_TICK, 0));
+	assert_non_null(pcache__get(c, 501, 6 * NS_PER_TICK, 0));
+	assert_non_null(pcache__get(c, 502, 7 * NS_PER_TICK, 0));	/* evicts 500 */
+	assert_int_equal(pcache__count(c), 2);
+	assert_int_equal(fx->watching, 2);	/* the kernel stopped relying on 500 */
+	/* 500 exits before its last record is read: /proc has nothing. */
+	proc(fx, 500, 99, "other\0", 6, "/", "/bin/other");
+	pi = pcache__get(c, 500, 5 * NS_PER_TICK, 0);
+	assert_non_null(pi);
+	assert_memory_equal(pi->cmdline, "a\0", 2);
+	assert_int_equal(pcache__loads(c), 3);
+	pcache__sweep(c);
+	assert_non_null(pcache__get(c, 500, 5 * NS_PER_TICK, 0));
+	pcache__sweep(c);
+	assert_null(pcache__get(c, 500, 5 * NS_PER_TICK, 0));
+	pcache__free(c);
+	assert_int_equal(fx->watching, 0);
 }
 
 /* A process whose command line reads empty (a kernel thread, a zombie):
@@ -218,6 +265,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_never_lends_a_reused_pid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_cmdline_is_not_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evicted_entries_outlive_records_in_flight,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_then_sweep, setup, teardown),
 	};
 
