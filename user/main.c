@@ -56,6 +56,8 @@ struct app {
 	__u64 stats[PS_STAT__MAX];
 	__u64 oom_lost;		/* formatted, but memory ran out before output */
 	__u64 pending_lines;	/* lines in `line` not yet written */
+	__u64 last_ts;		/* the stamp of the last record read */
+	__u64 read_to;		/* every record stamped before this was read */
 	bool reader_gone;	/* stdout's reader left: stop quietly, exit 0 */
 	int write_err;		/* the first write error, reported once */
 	__u64 unwritten;	/* lines the sink refused (disk full, ...) */
@@ -115,8 +117,9 @@ static int on_event(void *ctx, const void *data, size_t len)
 		a->malformed++;
 		return 0;
 	}
+	a->last_ts = v.ev.ts_ns;
 	if (v.ev.kind == PS_EV_EXIT) {
-		pcache__exited(a->procs, v.ev.pid);
+		pcache__exited(a->procs, v.ev.pid, v.ev.ts_ns);
 		return 0;
 	}
 	if (a->opts.comm && strcmp(v.ev.comm, a->opts.comm))
@@ -236,10 +239,31 @@ static void read_boot_id(char *out, size_t outsz)
 }
 
 /* One batch of records, written out before we sleep again. */
+/* A program stamps its record at most this long before it commits it. */
+#define STAMP_TO_COMMIT_NS (10ull * 1000 * 1000)
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/*
+ * One batch. How far the ring has been read (for the /proc cache): a
+ * batch that emptied the ring read everything stamped before it began;
+ * a full one everything stamped before the last record it took. Records
+ * come in the order they were reserved, a little after their stamp.
+ */
 static int consume(struct app *a)
 {
+	__u64 start = mono_ns();
 	int n = tracer__consume(a->tracer);
+	__u64 upto = n >= 0 && n < TRACER_BATCH ? start : a->last_ts;
 
+	if (upto > STAMP_TO_COMMIT_NS && upto - STAMP_TO_COMMIT_NS > a->read_to)
+		a->read_to = upto - STAMP_TO_COMMIT_NS;
 	flush_lines(a);
 	return n;
 }
@@ -256,7 +280,7 @@ static void check_stats(struct app *a)
 	memcpy(a->stats, now, sizeof(now));
 	a->fmt.mono_offset = timefmt__mono_offset();
 	a->fmt.boot_offset = timefmt__boot_offset();
-	pcache__sweep(a->procs);
+	pcache__sweep(a->procs, a->read_to);
 	if (!lost || a->reader_gone)
 		return;
 	format__lost(&a->line, &a->fmt, lost, now[PS_STAT_RB_DROPS]);

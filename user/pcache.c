@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "procinfo.h"
 
 struct entry {
@@ -17,8 +18,9 @@ struct entry {
 	bool known;			/* false: no such process could be read */
 	bool watched;
 	bool told_cmdline;		/* the kernel leaves argv out of its records */
-	uint64_t exited_gen;		/* sweep generation it exited in, or 0 */
-	uint64_t retired_gen;		/* generation it was retired in, or 0 */
+	uint64_t exited_ns;		/* when it exited, or 0 */
+	bool retired;			/* out of the LRU, in the retired list */
+	uint64_t retired_ns;		/* when it was retired */
 	struct proc_info info;
 };
 
@@ -33,17 +35,26 @@ struct pcache {
 	 * Retired entries: replaced or evicted while records without argv
 	 * (the kernel was told the command line is here) may still be in the
 	 * ring. Still found by exact (pid, start, exec_id), oldest first in
-	 * this list, gone two sweeps later or when more than max_entries.
+	 * this list, gone once the ring has been read past the moment they
+	 * were retired (every record that relied on one was stamped before
+	 * it), or when there are more than max_entries.
 	 */
 	size_t nretired;
 	struct entry *rhead, *rtail;
-	uint64_t gen;
 	uint64_t loads;
 };
 
 static size_t bucket(const struct pcache *c, uint32_t pid)
 {
 	return (pid * 2654435761u) & (c->nbuckets - 1);
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 struct pcache *pcache__new(const struct pcache_opts *opts)
@@ -62,7 +73,8 @@ struct pcache *pcache__new(const struct pcache_opts *opts)
 		c->nbuckets *= 2;
 	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
 	c->root = strdup(opts->proc_root ? opts->proc_root : "/proc");
-	c->gen = 1;
+	if (!c->o.clock)
+		c->o.clock = monotonic_ns;
 	if (!c->buckets || !c->root) {
 		pcache__free(c);
 		return NULL;
@@ -115,7 +127,7 @@ static void tell(struct pcache *c, const struct entry *e, bool on)
 /* Stop the kernel's watch, unless the exit already ended it. */
 static void unwatch(struct pcache *c, struct entry *e)
 {
-	if (e->watched && !e->exited_gen && c->o.watch)
+	if (e->watched && !e->exited_ns && c->o.watch)
 		tell(c, e, false);
 	e->watched = false;
 }
@@ -128,7 +140,7 @@ static void drop(struct pcache *c, struct entry *e)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = e->hnext;
-	if (e->retired_gen) {
+	if (e->retired) {
 		if (e->prev)
 			e->prev->next = e->next;
 		else
@@ -158,7 +170,8 @@ static void evict(struct pcache *c, struct entry *e)
 	unwatch(c, e);
 	lru_unlink(c, e);
 	c->count--;
-	e->retired_gen = c->gen;
+	e->retired = true;
+	e->retired_ns = c->o.clock();
 	e->prev = c->rtail;
 	e->next = NULL;
 	if (c->rtail)
@@ -170,13 +183,14 @@ static void evict(struct pcache *c, struct entry *e)
 		drop(c, c->rhead);
 }
 
-/* The entry of exactly this program, live or retired. */
-static struct entry *find(const struct pcache *c, uint32_t pid, uint64_t ticks,
+/* The entry of exactly this program, live or retired: the kernel's start
+ * time to the nanosecond (two processes may start in one clock tick). */
+static struct entry *find(const struct pcache *c, uint32_t pid, uint64_t start_ns,
 			  uint32_t exec_id)
 {
 	struct entry *e = c->buckets[bucket(c, pid)];
 
-	while (e && (e->pid != pid || e->ticks != ticks || e->exec_id != exec_id))
+	while (e && (e->pid != pid || e->start_ns != start_ns || e->exec_id != exec_id))
 		e = e->hnext;
 	return e;
 }
@@ -186,7 +200,7 @@ static struct entry *find_live(const struct pcache *c, uint32_t pid)
 {
 	struct entry *e = c->buckets[bucket(c, pid)];
 
-	while (e && (e->pid != pid || e->retired_gen))
+	while (e && (e->pid != pid || e->retired))
 		e = e->hnext;
 	return e;
 }
@@ -247,11 +261,11 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 				    uint32_t exec_id)
 {
 	uint64_t ticks = procinfo__ticks(start_ns);
-	struct entry *e = find(c, pid, ticks, exec_id);
+	struct entry *e = find(c, pid, start_ns, exec_id);
 	size_t b;
 
 	if (e) {
-		if (!e->retired_gen) {
+		if (!e->retired) {
 			lru_unlink(c, e);
 			lru_front(c, e);
 		}
@@ -283,27 +297,26 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 	return e->known ? &e->info : NULL;
 }
 
-void pcache__exited(struct pcache *c, uint32_t pid)
+void pcache__exited(struct pcache *c, uint32_t pid, uint64_t ts_ns)
 {
 	struct entry *e = find_live(c, pid);
 
-	if (e && !e->exited_gen)
-		e->exited_gen = c->gen;
+	if (e && !e->exited_ns)
+		e->exited_ns = ts_ns ? ts_ns : 1;
 }
 
-void pcache__sweep(struct pcache *c)
+void pcache__sweep(struct pcache *c, uint64_t read_to_ns)
 {
 	struct entry *e = c->head;
 
-	c->gen++;
 	while (e) {
 		struct entry *next = e->next;
 
-		if (e->exited_gen && e->exited_gen + 1 < c->gen)
+		if (e->exited_ns && e->exited_ns < read_to_ns)
 			drop(c, e);
 		e = next;
 	}
-	while (c->rhead && c->rhead->retired_gen + 1 < c->gen)
+	while (c->rhead && c->rhead->retired_ns < read_to_ns)
 		drop(c, c->rhead);
 }
 

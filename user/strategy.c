@@ -63,13 +63,6 @@ int plan__choose(struct plan *p, char *err, size_t errsz)
 		p->chosen[h] = s == STRAT__N ? STRAT_NONE : (enum strategy)s;
 		left += s != STRAT__N;
 	}
-	/* Without cgroup hooks only fexit programs make socket cookies, and a
-	 * close is matched to its bind or listen by cookie. */
-	if (p->no_cgroup && p->chosen[HOOK_CLOSE] != STRAT_NONE &&
-	    (p->chosen[HOOK_BIND] != STRAT_FENTRY || p->chosen[HOOK_LISTEN] != STRAT_FENTRY)) {
-		p->chosen[HOOK_CLOSE] = STRAT_NONE;
-		left--;
-	}
 	if (!left) {
 		snprintf(err, errsz, "no hook could be attached: fentry, kprobe and "
 			 "tracepoint all failed");
@@ -110,6 +103,12 @@ bool plan__without_cgroup(struct plan *p)
 		p->failed[h] |= STRAT_BIT(STRAT_KPROBE);
 	p->failed[HOOK_CLOSE] |= STRAT_BIT(STRAT_TRACEPOINT);
 	return true;
+}
+
+bool plan__close_partial(const struct plan *p)
+{
+	return p->no_cgroup && p->chosen[HOOK_CLOSE] != STRAT_NONE &&
+	       p->chosen[HOOK_BIND] != STRAT_FENTRY;
 }
 
 bool plan__uses(const struct plan *p, enum strategy s)

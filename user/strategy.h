@@ -68,12 +68,17 @@ bool plan__demote(struct plan *p, bool load_failed, int hook);
  * hooks for socket cookies (without them no close is ever matched), and
  * close under tracepoints is a cgroup hook: those are marked failed, so
  * the next choice takes fentry where it can, tracepoints for bind, listen
- * and connect. Close is left unavailable unless it, bind and listen all
- * have fentry (only fexit programs make cookies then). False in forced
- * mode: the user's strategy cannot run.
+ * and connect, and fentry or nothing for close. Cookies then come only from
+ * fexit programs and the TCP state tracepoint: a socket bound through a
+ * tracepoint that never listens has none, and its close cannot be matched
+ * (plan__close_partial() says when). False in forced mode: the user's
+ * strategy cannot run.
  */
 bool plan__without_cgroup(struct plan *p);
 bool plan__uses(const struct plan *p, enum strategy s);
+/* Without cgroup hooks, close is attached but bind is not through fentry:
+ * closes of sockets that were bound and never listened go unreported. */
+bool plan__close_partial(const struct plan *p);
 /* "bind=fentry listen=fentry ...", as --verbose and the start record show. */
 void plan__describe(const struct plan *p, char *buf, size_t n);
 

@@ -461,6 +461,9 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		if (t->plan.chosen[h] == STRAT_NONE)
 			fprintf(stderr, "portsnoop: %s events are unavailable: no strategy could "
 				"attach them (--verbose says why)\n", hook__name(h));
+	if (plan__close_partial(&t->plan))
+		fprintf(stderr, "portsnoop: no cgroup v2: the close of a socket that was bound "
+			"but never listened is not reported\n");
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
 	if (!t->rb) {
 		rc = -errno;

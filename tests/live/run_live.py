@@ -423,9 +423,10 @@ def no_cgroup_root_to_attach_to(ctx):
         start = one(t.wait_for(lambda e: e["event"]["action"] == "start"), "start")
         hooks = start["portsnoop"]["hooks"]
         expect("kprobe" not in hooks.values(), "no kprobes without cookies", hooks)
-        expect(hooks["close"] == ("fentry" if hooks["bind"] == hooks["listen"] == "fentry"
-                                  else "unavailable"),
-               "close only where fexit makes the cookies", hooks)
+        expect(hooks["close"] in ("fentry", "unavailable"), "close needs fentry", hooks)
+        expect((hooks["close"] == "fentry" and hooks["bind"] != "fentry") ==
+               (b"the close of a socket that was bound but never listened is not reported"
+                in t.stderr), "a close that works only in part is said", hooks, t.stderr)
         expect(all(hooks[h] in ("fentry", "tracepoint") for h in ("bind", "listen", "connect")),
                "bind, listen and connect attached", hooks)
         w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)

@@ -88,10 +88,18 @@ static int teardown(void **state)
 	return err;
 }
 
+/* The cache's clock: the tests move it. */
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
 static struct pcache *cache(struct fixture *fx, size_t max)
 {
 	struct pcache_opts o = { .proc_root = fx->root, .max_entries = max,
-				 .watch = watch, .ctx = fx };
+				 .watch = watch, .clock = fake_clock, .ctx = fx };
 
 	return pcache__new(&o);
 }
@@ -118,11 +126,11 @@ static void test_reads_and_caches(void **state)
 	assert_int_equal(fx->last.exec_id, 0);
 	assert_true(fx->last.has_cmdline);
 	/* A second event of the same process reads nothing. */
-	assert_ptr_equal(pcache__get(c, 100, 500 * NS_PER_TICK, 0), pi);
+	assert_ptr_equal(pcache__get(c, 100, 500 * NS_PER_TICK + 3, 0), pi);
 	assert_int_equal(pcache__loads(c), 1);
 	/* The same process after an execve(): read again. */
 	proc(fx, 100, 500, "nginx\0-s\0reload\0", 16, "/", "/usr/sbin/nginx");
-	pi = pcache__get(c, 100, 500 * NS_PER_TICK, 1);
+	pi = pcache__get(c, 100, 500 * NS_PER_TICK + 3, 1);
 	assert_non_null(pi);
 	assert_memory_equal(pi->cmdline, "nginx\0-s\0reload\0", 16);
 	assert_int_equal(pcache__loads(c), 2);
@@ -165,6 +173,16 @@ static void test_never_lends_a_reused_pid(void **state)
 	assert_int_equal(fx->watching, 1);
 	assert_int_equal(fx->last.pid, 200);
 	assert_true(fx->last.start_ns == 2000 * NS_PER_TICK);
+	/* A third process with pid 200 that started in the same clock tick as
+	 * the second: /proc's start time cannot tell them apart, the kernel's
+	 * can. It gets an entry of its own, read again... */
+	assert_non_null(pcache__get(c, 200, 2000 * NS_PER_TICK + 1, 0));
+	assert_int_equal(pcache__loads(c), 4);	/* pid 201 was a (failed) load */
+	assert_true(fx->last.start_ns == 2000 * NS_PER_TICK + 1);
+	/* ...and a late record of the second still finds the second's. */
+	assert_non_null(pcache__get(c, 200, 2000 * NS_PER_TICK, 0));
+	assert_int_equal(pcache__loads(c), 4);
+	assert_int_equal(fx->watching, 1);
 	pcache__free(c);
 	assert_int_equal(fx->watching, 0);
 }
@@ -172,8 +190,9 @@ static void test_never_lends_a_reused_pid(void **state)
 /*
  * An entry the kernel relies on (it was told the command line is here) is
  * not freed at once when it is evicted: records without argv may still be
- * in the ring. It is kept aside, found by its exact process, for two
- * sweeps; then a late record finds nothing, as /proc would.
+ * in the ring. It is kept aside, found by its exact process, until the
+ * ring has been read past the moment it was evicted; then a late record
+ * finds nothing, as /proc would.
  */
 static void test_evicted_entries_outlive_records_in_flight(void **state)
 {
@@ -186,6 +205,7 @@ static void test_evicted_entries_outlive_records_in_flight(void **state)
 	proc(fx, 502, 7, "c\0", 2, "/", "/bin/c");
 	assert_non_null(pcache__get(c, 500, 5 * NS_PER_TICK, 0));
 	assert_non_null(pcache__get(c, 501, 6 * NS_PER_TICK, 0));
+	fake_now = 1000;
 	assert_non_null(pcache__get(c, 502, 7 * NS_PER_TICK, 0));	/* evicts 500 */
 	assert_int_equal(pcache__count(c), 2);
 	assert_int_equal(fx->watching, 2);	/* the kernel stopped relying on 500 */
@@ -195,9 +215,13 @@ static void test_evicted_entries_outlive_records_in_flight(void **state)
 	assert_non_null(pi);
 	assert_memory_equal(pi->cmdline, "a\0", 2);
 	assert_int_equal(pcache__loads(c), 3);
-	pcache__sweep(c);
+	/* A reader far behind: the ring is read only up to before the
+	 * eviction, however many sweeps go by. */
+	pcache__sweep(c, 999);
+	pcache__sweep(c, 999);
 	assert_non_null(pcache__get(c, 500, 5 * NS_PER_TICK, 0));
-	pcache__sweep(c);
+	/* Read past it: nothing still in the ring can need it. */
+	pcache__sweep(c, 1001);
 	assert_null(pcache__get(c, 500, 5 * NS_PER_TICK, 0));
 	pcache__free(c);
 	assert_int_equal(fx->watching, 0);
@@ -245,13 +269,13 @@ static void test_exit_then_sweep(void **state)
 
 	proc(fx, 400, 7, "y\0", 2, "/", "/bin/y");
 	assert_non_null(pcache__get(c, 400, 7 * NS_PER_TICK, 0));
-	pcache__exited(c, 400);
-	/* Events it emitted on its way out still find it... */
-	pcache__sweep(c);
+	pcache__exited(c, 400, 5000);
+	/* Records it emitted on its way out, still in the ring, find it... */
+	pcache__sweep(c, 4000);
 	assert_non_null(pcache__get(c, 400, 7 * NS_PER_TICK, 0));
 	assert_int_equal(pcache__count(c), 1);
-	/* ...until the next sweep. */
-	pcache__sweep(c);
+	/* ...until the ring has been read past its exit. */
+	pcache__sweep(c, 5001);
 	assert_int_equal(pcache__count(c), 0);
 	/* The kernel dropped the watch itself when it reported the exit. */
 	assert_int_equal(fx->watch_calls, 1);

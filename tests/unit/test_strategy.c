@@ -116,21 +116,24 @@ static void test_without_cgroup(void **state)
 	assert_int_equal(p.chosen[HOOK_BIND], STRAT_TRACEPOINT);
 	assert_int_equal(p.chosen[HOOK_CONNECT], STRAT_TRACEPOINT);
 	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_NONE);
+	assert_false(plan__close_partial(&p));
 	/* fentry everywhere: nothing is lost, no cgroup hook is needed. */
 	p = offering(STRAT_AUTO, ALL, ALL, ALL, ALL);
 	assert_true(plan__without_cgroup(&p));
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
 	for (int h = 0; h < HOOK__N; h++)
 		assert_int_equal(p.chosen[h], STRAT_FENTRY);
-	/* Bind without fentry: its sockets get no cookie, so no close could
-	 * ever be matched to it: close is unavailable, not silently empty.
-	 * kprobe is never chosen. */
+	assert_false(plan__close_partial(&p));
+	/* Bind without fentry: its sockets get no cookie unless they listen,
+	 * so close works only in part, and that is said. kprobe is never
+	 * chosen. */
 	p = offering(STRAT_AUTO, ALL & ~STRAT_BIT(STRAT_FENTRY), ALL, ALL, ALL);
 	assert_true(plan__without_cgroup(&p));
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
 	assert_int_equal(p.chosen[HOOK_BIND], STRAT_TRACEPOINT);
 	assert_int_equal(p.chosen[HOOK_LISTEN], STRAT_FENTRY);
-	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_NONE);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_FENTRY);
+	assert_true(plan__close_partial(&p));
 	assert_false(plan__uses(&p, STRAT_KPROBE));
 	/* A forced strategy is not bent. */
 	p = offering(STRAT_TRACEPOINT, TP, TP, TP, TP);
