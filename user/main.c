@@ -242,14 +242,6 @@ static void read_boot_id(char *out, size_t outsz)
 /* A program stamps its record at most this long before it commits it. */
 #define STAMP_TO_COMMIT_NS (10ull * 1000 * 1000)
 
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
 /*
  * One batch. How far the ring has been read (for the /proc cache): a
  * batch that emptied the ring read everything stamped before it began;
@@ -258,7 +250,7 @@ static __u64 mono_ns(void)
  */
 static int consume(struct app *a)
 {
-	__u64 start = mono_ns();
+	__u64 start = timefmt__mono_ns();
 	int n = tracer__consume(a->tracer);
 	__u64 upto = n >= 0 && n < TRACER_BATCH ? start : a->last_ts;
 
@@ -326,10 +318,7 @@ static int watch(int ep, int fd, __u32 events)
 
 static __u64 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
+	return timefmt__mono_ns() / 1000000;
 }
 
 /* Until SIGINT/SIGTERM, the reader leaving, or a write error. */

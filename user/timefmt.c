@@ -27,6 +27,14 @@ int64_t timefmt__boot_offset(void)
 	return offset_to_realtime(CLOCK_BOOTTIME);
 }
 
+uint64_t timefmt__mono_ns(void)
+{
+	struct timespec m;
+
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	return (uint64_t)m.tv_sec * NSEC + (uint64_t)m.tv_nsec;
+}
+
 int64_t timefmt__now(void)
 {
 	struct timespec r;

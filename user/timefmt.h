@@ -10,6 +10,8 @@
 int64_t timefmt__mono_offset(void);
 /* Add to a CLOCK_BOOTTIME ns value to get CLOCK_REALTIME ns, now. */
 int64_t timefmt__boot_offset(void);
+/* CLOCK_MONOTONIC now, ns: the clock of the kernel's record stamps. */
+uint64_t timefmt__mono_ns(void);
 /* CLOCK_REALTIME now, ns. */
 int64_t timefmt__now(void);
 /* "2026-11-21T04:50:26.123456789Z" */
