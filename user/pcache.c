@@ -5,12 +5,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "procinfo.h"
+#include "timefmt.h"
 
 struct entry {
 	struct entry *hnext;		/* hash chain */
-	struct entry *prev, *next;	/* LRU, most recent first */
+	struct entry *prev, *next;	/* in the LRU or the retired list */
 	uint32_t pid;
 	uint64_t start_ns;		/* CLOCK_BOOTTIME, as the kernel gave it */
 	uint64_t ticks;			/* start time, as /proc/PID/stat has it */
@@ -24,13 +24,18 @@ struct entry {
 	struct proc_info info;
 };
 
+/* A doubly linked list of entries, with its length. */
+struct elist {
+	struct entry *head, *tail;
+	size_t n;
+};
+
 struct pcache {
 	struct pcache_opts o;
 	char *root;
 	struct entry **buckets;
 	size_t nbuckets;		/* a power of two */
-	size_t count;			/* live entries, in the LRU list */
-	struct entry *head, *tail;
+	struct elist lru;		/* live entries, most recent first */
 	/*
 	 * Retired entries: replaced or evicted while records without argv
 	 * (the kernel was told the command line is here) may still be in the
@@ -39,22 +44,13 @@ struct pcache {
 	 * were retired (every record that relied on one was stamped before
 	 * it), or when there are more than max_entries.
 	 */
-	size_t nretired;
-	struct entry *rhead, *rtail;
+	struct elist retired;
 	uint64_t loads;
 };
 
 static size_t bucket(const struct pcache *c, uint32_t pid)
 {
 	return (pid * 2654435761u) & (c->nbuckets - 1);
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 struct pcache *pcache__new(const struct pcache_opts *opts)
@@ -74,7 +70,7 @@ struct pcache *pcache__new(const struct pcache_opts *opts)
 	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
 	c->root = strdup(opts->proc_root ? opts->proc_root : "/proc");
 	if (!c->o.clock)
-		c->o.clock = monotonic_ns;
+		c->o.clock = timefmt__mono_ns;
 	if (!c->buckets || !c->root) {
 		pcache__free(c);
 		return NULL;
@@ -82,28 +78,42 @@ struct pcache *pcache__new(const struct pcache_opts *opts)
 	return c;
 }
 
-static void lru_unlink(struct pcache *c, struct entry *e)
+static void list_unlink(struct elist *l, struct entry *e)
 {
 	if (e->prev)
 		e->prev->next = e->next;
 	else
-		c->head = e->next;
+		l->head = e->next;
 	if (e->next)
 		e->next->prev = e->prev;
 	else
-		c->tail = e->prev;
+		l->tail = e->prev;
 	e->prev = e->next = NULL;
+	l->n--;
 }
 
-static void lru_front(struct pcache *c, struct entry *e)
+static void list_push_front(struct elist *l, struct entry *e)
 {
-	e->next = c->head;
+	e->next = l->head;
 	e->prev = NULL;
-	if (c->head)
-		c->head->prev = e;
-	c->head = e;
-	if (!c->tail)
-		c->tail = e;
+	if (l->head)
+		l->head->prev = e;
+	l->head = e;
+	if (!l->tail)
+		l->tail = e;
+	l->n++;
+}
+
+static void list_push_back(struct elist *l, struct entry *e)
+{
+	e->prev = l->tail;
+	e->next = NULL;
+	if (l->tail)
+		l->tail->next = e;
+	else
+		l->head = e;
+	l->tail = e;
+	l->n++;
 }
 
 static void info_free(struct proc_info *pi)
@@ -140,20 +150,7 @@ static void drop(struct pcache *c, struct entry *e)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = e->hnext;
-	if (e->retired) {
-		if (e->prev)
-			e->prev->next = e->next;
-		else
-			c->rhead = e->next;
-		if (e->next)
-			e->next->prev = e->prev;
-		else
-			c->rtail = e->prev;
-		c->nretired--;
-	} else {
-		lru_unlink(c, e);
-		c->count--;
-	}
+	list_unlink(e->retired ? &c->retired : &c->lru, e);
 	unwatch(c, e);
 	info_free(&e->info);
 	free(e);
@@ -168,19 +165,12 @@ static void evict(struct pcache *c, struct entry *e)
 		return;
 	}
 	unwatch(c, e);
-	lru_unlink(c, e);
-	c->count--;
+	list_unlink(&c->lru, e);
 	e->retired = true;
 	e->retired_ns = c->o.clock();
-	e->prev = c->rtail;
-	e->next = NULL;
-	if (c->rtail)
-		c->rtail->next = e;
-	else
-		c->rhead = e;
-	c->rtail = e;
-	if (++c->nretired > c->o.max_entries)
-		drop(c, c->rhead);
+	list_push_back(&c->retired, e);	/* oldest first */
+	if (c->retired.n > c->o.max_entries)
+		drop(c, c->retired.head);
 }
 
 /* The entry of exactly this program, live or retired: the kernel's start
@@ -266,16 +256,16 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 
 	if (e) {
 		if (!e->retired) {
-			lru_unlink(c, e);
-			lru_front(c, e);
+			list_unlink(&c->lru, e);
+			list_push_front(&c->lru, e);
 		}
 		return e->known ? &e->info : NULL;
 	}
 	e = find_live(c, pid);
 	if (e)
 		evict(c, e);	/* another process, or another program, has the pid now */
-	while (c->count >= c->o.max_entries && c->tail)
-		evict(c, c->tail);
+	while (c->lru.n >= c->o.max_entries && c->lru.tail)
+		evict(c, c->lru.tail);
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
@@ -287,8 +277,7 @@ const struct proc_info *pcache__get(struct pcache *c, uint32_t pid, uint64_t sta
 	b = bucket(c, pid);
 	e->hnext = c->buckets[b];
 	c->buckets[b] = e;
-	lru_front(c, e);
-	c->count++;
+	list_push_front(&c->lru, e);
 	if (e->known && c->o.watch) {
 		tell(c, e, true);
 		e->watched = true;
@@ -307,7 +296,7 @@ void pcache__exited(struct pcache *c, uint32_t pid, uint64_t ts_ns)
 
 void pcache__sweep(struct pcache *c, uint64_t read_to_ns)
 {
-	struct entry *e = c->head;
+	struct entry *e = c->lru.head;
 
 	while (e) {
 		struct entry *next = e->next;
@@ -316,13 +305,13 @@ void pcache__sweep(struct pcache *c, uint64_t read_to_ns)
 			drop(c, e);
 		e = next;
 	}
-	while (c->rhead && c->rhead->retired_ns < read_to_ns)
-		drop(c, c->rhead);
+	while (c->retired.head && c->retired.head->retired_ns < read_to_ns)
+		drop(c, c->retired.head);
 }
 
 size_t pcache__count(const struct pcache *c)
 {
-	return c->count;
+	return c->lru.n;
 }
 
 uint64_t pcache__loads(const struct pcache *c)
@@ -334,10 +323,10 @@ void pcache__free(struct pcache *c)
 {
 	if (!c)
 		return;
-	while (c->head)
-		drop(c, c->head);
-	while (c->rhead)
-		drop(c, c->rhead);
+	while (c->lru.head)
+		drop(c, c->lru.head);
+	while (c->retired.head)
+		drop(c, c->retired.head);
 	free(c->buckets);
 	free(c->root);
 	free(c);
