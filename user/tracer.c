@@ -36,7 +36,6 @@ struct tracer {
 	char why_not[STRAT__N][160];	/* the first trial that failed */
 	char describe[512];
 	unsigned fault_hooks;	/* PORTSNOOP_FAULT_HOOKS: attaches that fail on purpose */
-	bool no_cgroup;		/* no cgroup v2 root: no cgroup hooks, no cookies */
 	int batch;		/* records handed over by this tracer__consume() */
 };
 
@@ -196,7 +195,7 @@ static void probe_kernel(struct tracer *t, bool verbose)
 
 static bool needs_cgroup(const struct tracer *t)
 {
-	return !t->no_cgroup &&
+	return !t->plan.no_cgroup &&
 	       (plan__uses(&t->plan, STRAT_KPROBE) || plan__uses(&t->plan, STRAT_TRACEPOINT));
 }
 
@@ -352,8 +351,7 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 		rc = open_cgroup(t, opts->verbose, err, errsz);
 		if (rc) {
 			/* auto: plan again without the cgroup hooks */
-			t->no_cgroup = plan__without_cgroup(&t->plan);
-			*stage = t->no_cgroup ? STAGE_CGROUP : STAGE_SETUP;
+			*stage = plan__without_cgroup(&t->plan) ? STAGE_CGROUP : STAGE_SETUP;
 			return rc;
 		}
 	}
