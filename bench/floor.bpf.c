@@ -20,18 +20,11 @@ __u64 last_wakeup_ns = 0;
 static __always_inline void minimal(__u16 kind, long ret)
 {
 	struct ps_event e = {};
-	struct ps_event *r;
 
 	fill_task(&e);
 	e.kind = kind;
 	e.err = ret < 0 ? (__s32)-ret : 0;
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	if (!r) {
-		stat_inc(PS_STAT_RB_DROPS);
-		return;
-	}
-	__builtin_memcpy(r, &e, sizeof(e));
-	bpf_ringbuf_submit(r, wakeup_flags(e.ts_ns));
+	fixed_output(&e);
 }
 
 SEC("tracepoint/syscalls/sys_exit_bind")

@@ -195,6 +195,20 @@ static __always_inline bool cmdline_known(const struct ps_event *e)
 	return w && w->has_cmdline && w->start_ns == e->start_ns && w->exec_id == e->exec_id;
 }
 
+/* A record of the fixed part alone: no command line. */
+static __always_inline void fixed_output(const struct ps_event *e)
+{
+	struct ps_event *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r) {
+		stat_inc(PS_STAT_RB_DROPS);
+		return;
+	}
+	__builtin_memcpy(r, e, sizeof(*e));
+	r->argv_len = 0;
+	bpf_ringbuf_submit(r, wakeup_flags(e->ts_ns));
+}
+
 /*
  * Hand a finished record to the reader. The fixed part is built on the BPF
  * stack first, so that when the ring is full the program's other effects
@@ -206,19 +220,11 @@ static __always_inline bool cmdline_known(const struct ps_event *e)
 static __always_inline void event_output(struct ps_event *e)
 {
 	struct ps_record *r;
-	struct ps_event *ev;
 
 	if (!event_wanted(e))
 		return;
 	if (cmdline_known(e)) {
-		ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-		if (!ev) {
-			stat_inc(PS_STAT_RB_DROPS);
-			return;
-		}
-		__builtin_memcpy(ev, e, sizeof(*e));
-		ev->argv_len = 0;
-		bpf_ringbuf_submit(ev, wakeup_flags(e->ts_ns));
+		fixed_output(e);
 		return;
 	}
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
