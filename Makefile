@@ -206,3 +206,29 @@ clean:
 	$(Q)rm -rf build build-san build-fuzz
 
 -include $(wildcard $(OUT)/bpf/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)
+
+# --- Shipping: a static binary, an OCI image, a Debian package -----------
+# (scripts/deps-ship.sh installs the tools; tests/ship/ proves the result.)
+VERSION     := $(shell sed -n 's/^\#define PS_VERSION "\(.*\)"/\1/p' user/cli.h)
+STATIC      := build/static
+IMAGE       := localhost/portsnoop:$(VERSION)
+IMAGE_TAR   := build/portsnoop-$(VERSION).oci.tar
+DEB_ARCH     = $(shell dpkg --print-architecture)
+SHIP_TESTS  := $(sort $(wildcard tests/ship/test_*.sh))
+
+.PHONY: static image deb ship-deps ship-test live-static
+
+ship-deps:
+	$(Q)scripts/deps-ship.sh
+
+# The same sources and rules, linked with -static into their own folder;
+# the live tests' helpers too, so `make live-static` runs the suite on it.
+static: deps ship-deps
+	$(Q)$(MAKE) --no-print-directory OUT=$(STATIC) EXTRA_LDFLAGS=-static \
+		LIBBPF_LIBS='$(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)' \
+		$(STATIC)/portsnoop $(patsubst $(OUT)/%,$(STATIC)/%,$(LIVE_BINS)) $(STATIC)/bench/bindloop
+	$(Q)file -L $(STATIC)/portsnoop | grep -q 'statically linked' || \
+		{ echo "static: $(STATIC)/portsnoop is not statically linked" >&2; exit 1; }
+
+live-static: static
+	$(Q)$(PYTHON) tests/live/run_live.py --build $(STATIC)
