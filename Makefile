@@ -224,7 +224,7 @@ ship-deps:
 # The same sources and rules, linked with -static into their own folder;
 # the live tests' helpers too, so `make live-static` runs the suite on it.
 static: deps ship-deps
-	$(Q)$(MAKE) --no-print-directory OUT=$(STATIC) EXTRA_LDFLAGS=-static \
+	$(Q)$(MAKE) -s --no-print-directory OUT=$(STATIC) EXTRA_LDFLAGS=-static \
 		LIBBPF_LIBS='$(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)' \
 		$(STATIC)/portsnoop $(patsubst $(OUT)/%,$(STATIC)/%,$(LIVE_BINS)) $(STATIC)/bench/bindloop
 	$(Q)file -L $(STATIC)/portsnoop | grep -q 'statically linked' || \
@@ -232,3 +232,15 @@ static: deps ship-deps
 
 live-static: static
 	$(Q)$(PYTHON) tests/live/run_live.py --build $(STATIC)
+
+# From scratch: the static binary and the schema, tagged $(IMAGE), saved as
+# an OCI archive (`podman load -i`, `skopeo copy oci-archive:...`).
+image: static
+	$(call msg,IMAGE,$(IMAGE_TAR))
+	$(Q)scripts/image.sh $(STATIC)/portsnoop $(VERSION) $(IMAGE_TAR)
+
+# The deployment, proven (tests/ship/): the image run by podman as
+# deploy/daemonset.yaml runs it.
+ship-test: image
+	$(Q)$(PYTHON) tests/ship/container.py --image $(IMAGE_TAR) --build $(STATIC) \
+		--figures build/ship-figures.json

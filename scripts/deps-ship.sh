@@ -7,7 +7,7 @@
 set -eu
 
 PKGS="buildah podman runc conmon debhelper dpkg-dev fakeroot lintian file
-systemd logrotate"
+systemd logrotate python3-yaml"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps-ship: not a Debian/Ubuntu system; make sure these are installed:" $PKGS >&2

@@ -16,7 +16,7 @@ static bool has(uint64_t set, int cap)
 	return (set >> cap) & 1;
 }
 
-int caps__missing(uint64_t eff, char *buf, size_t bufsz)
+int caps__missing(uint64_t eff, int last_cap, char *buf, size_t bufsz)
 {
 	static const struct {
 		int cap;
@@ -25,6 +25,9 @@ int caps__missing(uint64_t eff, char *buf, size_t bufsz)
 		{ CAPS_BPF, "CAP_BPF" },
 		{ CAPS_PERFMON, "CAP_PERFMON" },
 		{ CAPS_NET_ADMIN, "CAP_NET_ADMIN" },
+		{ CAPS_SYS_ADMIN, "CAP_SYS_ADMIN" },
+		{ CAPS_SYS_PTRACE, "CAP_SYS_PTRACE" },
+		{ CAPS_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH" },
 	};
 	size_t off = 0;
 	int missing = 0;
@@ -34,7 +37,9 @@ int caps__missing(uint64_t eff, char *buf, size_t bufsz)
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		int cap = needed[i].cap;
 
-		if (has(eff, cap) || (cap != CAPS_NET_ADMIN && has(eff, CAPS_SYS_ADMIN)))
+		/* A kernel before 5.8 has no CAP_BPF or CAP_PERFMON: CAP_SYS_ADMIN
+		 * is what it asks for instead, and that one is required anyway. */
+		if (has(eff, cap) || cap > last_cap)
 			continue;
 		if (off < bufsz) {
 			int n = snprintf(buf + off, bufsz - off, "%s%s", missing ? ", " : "",
@@ -45,6 +50,19 @@ int caps__missing(uint64_t eff, char *buf, size_t bufsz)
 		missing++;
 	}
 	return missing;
+}
+
+int caps__last(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	int last = 63;
+
+	if (f) {
+		if (fscanf(f, "%d", &last) != 1 || last < 0 || last > 63)
+			last = 63;
+		fclose(f);
+	}
+	return last;
 }
 
 uint64_t caps__effective(void)

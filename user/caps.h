@@ -16,11 +16,19 @@
 
 /*
  * Given the effective capability set (bit n = capability n), write the
- * missing ones to buf as "CAP_BPF, CAP_PERFMON" and return how many are
- * missing. CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON, as it does
- * in the kernel.
+ * missing ones to buf as "CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH" and return
+ * how many are missing. All of them are needed, each for its own part:
+ * CAP_BPF and CAP_PERFMON to load and attach the programs, CAP_NET_ADMIN for
+ * the cgroup socket hooks and sock_diag, CAP_SYS_ADMIN to enter other network
+ * namespaces and mount tracefs or cgroup2 privately, CAP_SYS_PTRACE and
+ * CAP_DAC_READ_SEARCH for other processes' /proc entries (executable, cwd,
+ * open files). Without one of them portsnoop would run and report less, so
+ * it does not start. Capabilities above last_cap (those the kernel does not
+ * know) are not asked for.
  */
-int caps__missing(uint64_t effective, char *buf, size_t bufsz);
+int caps__missing(uint64_t effective, int last_cap, char *buf, size_t bufsz);
+/* The highest capability the running kernel knows (63 when unreadable). */
+int caps__last(void);
 /* The effective set of this process, or 0 when it cannot be read. */
 uint64_t caps__effective(void);
 

@@ -431,11 +431,12 @@ static void summary(const struct app *a)
 
 static int preflight(const struct ps_opts *o)
 {
-	char missing[128], msg[256];
+	char missing[160], msg[256];
 
-	if (caps__missing(caps__effective(), missing, sizeof(missing))) {
-		fprintf(stderr, "portsnoop: needs root: missing %s (run it with sudo)\n",
-			missing);
+	if (caps__missing(caps__effective(), caps__last(), missing, sizeof(missing))) {
+		fprintf(stderr, "portsnoop: needs root: missing %s (run it with sudo, or "
+			"grant it CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_ADMIN, "
+			"CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)\n", missing);
 		return -EPERM;
 	}
 	if (caps__btf(o->btf, msg, sizeof(msg))) {

@@ -186,13 +186,19 @@ int mounts__ensure_tracefs(const char **note)
 int mounts__open_cgroup2(char *path, size_t pathsz, const char **note)
 {
 	char tmpl[] = "/tmp/portsnoop-cgroup2.XXXXXX";
+	bool hidden = false;
 	int fd, err;
 
 	*note = NULL;
 	err = mounts__find_in("/proc/self/mountinfo", "cgroup2", path, pathsz);
 	if (!err) {
 		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		return fd < 0 ? -errno : fd;
+		if (fd >= 0 || errno != ENOENT)
+			return fd < 0 ? -errno : fd;
+		/* Listed, but hidden under a later mount: a container runtime's
+		 * own /sys/fs/cgroup over the host's /sys (podman with runc). */
+		hidden = true;
+		err = -ENOENT;
 	}
 	if (err != -ENOENT)
 		return err;
@@ -213,7 +219,9 @@ int mounts__open_cgroup2(char *path, size_t pathsz, const char **note)
 	if (err)
 		return err;
 	snprintf(path, pathsz, "(cgroup2, mounted privately)");
-	*note = "cgroup2 was not mounted: mounted its root privately to attach";
+	*note = hidden ? "cgroup2 is hidden under another mount: mounted its root privately "
+			 "to attach"
+		       : "cgroup2 was not mounted: mounted its root privately to attach";
 	return fd;
 }
 

@@ -13,17 +13,33 @@
 
 static void test_caps(void **state)
 {
-	char buf[128];
+	const uint64_t all = BIT(CAPS_BPF) | BIT(CAPS_PERFMON) | BIT(CAPS_NET_ADMIN) |
+			     BIT(CAPS_SYS_ADMIN) | BIT(CAPS_SYS_PTRACE) |
+			     BIT(CAPS_DAC_READ_SEARCH);
+	char buf[160];
 
-	assert_int_equal(caps__missing(0, buf, sizeof(buf)), 3);
-	assert_string_equal(buf, "CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN");
-	assert_int_equal(caps__missing(BIT(CAPS_BPF) | BIT(CAPS_PERFMON) |
-				       BIT(CAPS_NET_ADMIN), buf, sizeof(buf)), 0);
+	assert_int_equal(caps__missing(0, 40, buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_ADMIN, "
+				 "CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH");
+	assert_int_equal(caps__missing(all, 40, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
-	/* CAP_SYS_ADMIN covers BPF and PERFMON, not NET_ADMIN. */
-	assert_int_equal(caps__missing(BIT(CAPS_SYS_ADMIN), buf, sizeof(buf)), 1);
-	assert_string_equal(buf, "CAP_NET_ADMIN");
-	assert_int_equal(caps__missing(~0ULL, buf, sizeof(buf)), 0);
+	/* Each one is needed: without any one of them, it is named alone. */
+	assert_int_equal(caps__missing(all & ~BIT(CAPS_BPF), 40, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "CAP_BPF");
+	assert_int_equal(caps__missing(all & ~BIT(CAPS_PERFMON), 40, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "CAP_PERFMON");
+	assert_int_equal(caps__missing(all & ~BIT(CAPS_SYS_PTRACE), 40, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "CAP_SYS_PTRACE");
+	assert_int_equal(caps__missing(all & ~BIT(CAPS_DAC_READ_SEARCH), 40, buf,
+				       sizeof(buf)), 1);
+	assert_string_equal(buf, "CAP_DAC_READ_SEARCH");
+	/* A kernel before 5.8 (last capability 37) knows no CAP_BPF or CAP_PERFMON. */
+	assert_int_equal(caps__missing(all & ~(BIT(CAPS_BPF) | BIT(CAPS_PERFMON)), 37, buf,
+				       sizeof(buf)), 0);
+	assert_int_equal(caps__missing(~0ULL, 63, buf, sizeof(buf)), 0);
+	/* A short buffer is cut, never overrun; the count is still right. */
+	assert_int_equal(caps__missing(0, 40, buf, 10), 6);
+	assert_int_equal(strlen(buf), 9);
 }
 
 static void test_btf(void **state)

@@ -1,0 +1,291 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""The deployment, proven: the OCI image of `make image`, run by podman the
+way deploy/daemonset.yaml runs it.
+
+The podman command is made from the manifest itself (capabilities, host
+namespaces, read-only root, no privilege escalation, volumes, memory limit),
+so what passes here is what the manifest says. Then:
+- a bind by a process of the host reaches the log file, with its pid and port;
+- under the bench's bind/close loop the container's RSS stays well inside the
+  manifest's memory limit (the figure goes in the README);
+- without any one of the listed capabilities portsnoop stops at start with
+  one line naming that capability, so the list is exactly what is needed.
+
+Needs root, podman and runc (scripts/deps-ship.sh). The images live in a
+containers store of the test's own (vfs, under build/), so the machine's
+/var/lib/containers is left alone. Usage:
+  tests/ship/container.py --image build/portsnoop-V.oci.tar --build build/static
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+IN_CI = os.environ.get("CI") == "true"
+WAIT = 10.0
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def expect(cond, what, *detail):
+    if not cond:
+        raise AssertionError(what + "".join(" | %s" % (d,) for d in detail))
+
+
+class Pod:
+    """The manifest's container, as podman arguments."""
+
+    def __init__(self, manifest, store, logdir):
+        with open(manifest) as f:
+            doc = yaml.safe_load(f)
+        spec = doc["spec"]["template"]["spec"]
+        (c,) = spec["containers"]
+        self.image = c["image"].split("#")[0].strip()
+        self.args = c["args"]
+        sc = c["securityContext"]
+        expect(sc.get("privileged") is False, "the manifest runs it unprivileged", sc)
+        expect(sc["capabilities"].get("drop") == ["ALL"], "drops all capabilities first", sc)
+        self.caps = sc["capabilities"]["add"]
+        vols = {v["name"]: v for v in spec["volumes"]}
+        self.mounts = []
+        for m in c["volumeMounts"]:
+            host = vols[m["name"]]["hostPath"]["path"]
+            if m["mountPath"] == "/var/log/portsnoop":
+                host = logdir           # the node's /var/log stays as it is
+            self.mounts.append((host, m["mountPath"], m.get("readOnly", False)))
+        self.logdir = logdir
+        self.podman = ["podman", "--root", os.path.join(store, "storage"),
+                       "--runroot", os.path.join(store, "run"), "--storage-driver", "vfs",
+                       "--runtime", "runc"]
+        opts = ["--cap-drop=all"]
+        if spec.get("hostPID"):
+            opts.append("--pid=host")
+        if spec.get("hostNetwork"):
+            opts.append("--network=host")
+        # The node's cgroup namespace: what a pod gets on a cgroup v1 or
+        # hybrid node like this one (podman's default here too).
+        opts.append("--cgroupns=host")
+        if sc.get("readOnlyRootFilesystem"):
+            opts.append("--read-only")
+        if sc.get("allowPrivilegeEscalation") is False:
+            opts.append("--security-opt=no-new-privileges")
+        if sc.get("seccompProfile", {}).get("type") not in (None, "RuntimeDefault"):
+            raise AssertionError("only RuntimeDefault seccomp is tried here: %s" % sc)
+        limit = c.get("resources", {}).get("limits", {}).get("memory")
+        if limit:
+            self.limit_bytes = to_bytes(limit)
+            opts.append("--memory=%d" % self.limit_bytes)
+        for host, where, ro in self.mounts:
+            opts.append("--volume=%s:%s%s" % (host, where, ":ro" if ro else ""))
+        # podman's defaults exceed this machine's hard limits (runc cannot
+        # set them): ask for what portsnoop needs, within the hard limits.
+        for name, res, want in (("nofile", resource.RLIMIT_NOFILE, 4096),
+                                ("nproc", resource.RLIMIT_NPROC, 4096)):
+            hard = resource.getrlimit(res)[1]
+            v = want if hard == resource.RLIM_INFINITY else min(hard, want)
+            opts.append("--ulimit=%s=%d:%d" % (name, v, v))
+        self.opts = opts
+
+    def run_args(self, caps):
+        return self.opts + ["--cap-add=" + ",".join(caps)] if caps else list(self.opts)
+
+
+def to_bytes(q):
+    m = re.fullmatch(r"(\d+)(Ki|Mi|Gi)?", str(q))
+    expect(m, "a memory quantity", q)
+    return int(m.group(1)) * {None: 1, "Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30}[m.group(2)]
+
+
+def sh(*cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def read_events(path):
+    out = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                out.append(json.loads(line))
+    return out
+
+
+def wait_events(path, pred, timeout=WAIT):
+    deadline = time.time() + timeout
+    while True:
+        found = [e for e in read_events(path) if pred(e)]
+        if found or time.time() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def status_kb(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def binder():
+    """A host process that binds a TCP port and holds it; (proc, pid, port)."""
+    code = ("import socket,os,sys\n"
+            "s=socket.socket(); s.bind(('127.0.0.1',0))\n"
+            "print(os.getpid(), s.getsockname()[1], flush=True)\n"
+            "sys.stdin.read()\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    pid, port = (int(x) for x in p.stdout.readline().split())
+    expect(pid == p.pid, "the binder is the process started")
+    return p, pid, port
+
+
+def test_bind_reaches_the_log(pod, build, figures):
+    name = "portsnoop-ship-%d" % os.getpid()
+    events = os.path.join(pod.logdir, "events.json")
+    expect(pod.args[-2:] == ["--output", "/var/log/portsnoop/events.json"],
+           "the manifest writes to the log directory", pod.args)
+    r = sh(*pod.podman, "run", "-d", "--name", name, *pod.run_args(pod.caps), pod.image,
+           *pod.args)
+    expect(r.returncode == 0, "podman run", r.stderr)
+    try:
+        start = wait_events(events, lambda e: e["event"]["action"] == "start", 30)
+        logs = sh(*pod.podman, "logs", name).stderr
+        expect(start, "a start record in the log file", logs)
+        hooks = start[0]["portsnoop"]["hooks"]
+        expect(all(hooks[h] != "unavailable" for h in ("bind", "listen", "connect", "close")),
+               "every hook attached in the container", hooks, logs)
+        deadline = time.time() + 30
+        while "portsnoop: tracing" not in logs and time.time() < deadline:
+            time.sleep(0.1)
+            logs = sh(*pod.podman, "logs", name).stderr
+        expect("portsnoop: tracing" in logs, "tracing", logs)
+
+        p, pid, port = binder()
+        b = wait_events(events, lambda e: e["event"]["action"] == "bind" and
+                        e.get("process", {}).get("pid") == pid)
+        p.stdin.close()
+        p.wait(timeout=10)
+        expect(len(b) == 1, "exactly one bind event of pid %d" % pid, b)
+        expect(b[0]["server"]["port"] == port and b[0]["server"]["ip"] == "127.0.0.1",
+               "the bound address and port", b[0]["server"], port)
+        expect(b[0]["network"]["transport"] == "tcp", "tcp", b[0]["network"])
+        expect(b[0]["process"]["executable"] == os.path.realpath(sys.executable),
+               "the host process's executable (CAP_SYS_PTRACE at work)", b[0]["process"])
+        c = wait_events(events, lambda e: e["event"]["action"] == "close" and
+                        e.get("process", {}).get("pid") == pid)
+        expect(len(c) == 1 and c[0]["portsnoop"]["cookie"] == b[0]["portsnoop"]["cookie"],
+               "its close, same socket (the cgroup hooks see the host)", c)
+        print("     bind of host pid %d on 127.0.0.1:%d in %s" % (pid, port, events))
+
+        cpid = int(sh(*pod.podman, "inspect", name, "--format", "{{.State.Pid}}").stdout)
+        rest = status_kb(cpid, "VmRSS")
+        cpu0 = cpu_seconds(cpid)
+        # The bench's load: the bind/close loop at full speed, 2 events a round.
+        n = int(os.environ.get("SHIP_LOAD_ITER", "1000000"))
+        before = len(read_events(events))
+        t0 = time.time()
+        out = subprocess.run([os.path.join(build, "bench", "bindloop"), str(n)],
+                             capture_output=True, text=True, check=True, timeout=600)
+        took = time.time() - t0
+        loop = json.loads(out.stdout)
+        time.sleep(2)
+        peak = status_kb(cpid, "VmHWM")
+        cpu = cpu_seconds(cpid) - cpu0
+        state = json.loads(sh(*pod.podman, "inspect", name).stdout)[0]["State"]
+        expect(state["Running"] and not state.get("OOMKilled"), "still running", state)
+        got = len([e for e in read_events(events)[before:]
+                   if e.get("process", {}).get("pid") == loop["pid"]])
+        figures.update(rss_rest_kb=rest, rss_peak_kb=peak, load_events=2 * n,
+                       load_seen=got, load_seconds=round(took, 1),
+                       limit_kb=pod.limit_bytes // 1024, load_cpu_seconds=round(cpu, 1))
+        print("     RSS %d KiB at rest, %d KiB peak under %d binds+closes in %.1fs "
+              "(%d written, %.1f s of CPU), limit %d KiB" % (
+                  rest, peak, 2 * n, took, got, cpu, pod.limit_bytes // 1024))
+        expect(peak * 1024 * 2 < pod.limit_bytes, "peak RSS under half the memory limit",
+               peak, pod.limit_bytes)
+    finally:
+        sh(*pod.podman, "stop", "-t", "10", name)
+        logs = sh(*pod.podman, "logs", name).stderr
+        sh(*pod.podman, "rm", "-f", name)
+    expect(re.search(r"portsnoop: \d+ events, 0 lost", logs), "a clean stop, nothing lost", logs)
+
+
+def test_each_capability_is_needed(pod):
+    for cap in pod.caps:
+        rest = [c for c in pod.caps if c != cap]
+        r = sh(*pod.podman, "run", "--rm", *pod.run_args(rest), pod.image, *pod.args,
+               timeout=120)
+        lines = r.stderr.strip().split("\n")
+        expect(r.returncode == 1, "without CAP_%s: exit 1" % cap, r.returncode, r.stderr)
+        expect(len(lines) == 1, "without CAP_%s: one line" % cap, r.stderr)
+        m = re.search(r"missing ([A-Z_, ]+?) \(", lines[0])
+        expect(m and m.group(1) == "CAP_" + cap, "without CAP_%s: names it, and only it" % cap,
+               lines[0])
+        print("     without %-20s %s" % ("CAP_" + cap + ":", lines[0]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--image", required=True, help="the OCI archive of make image")
+    ap.add_argument("--build", default="build/static", help="where bench/bindloop is")
+    ap.add_argument("--manifest", default=os.path.join(ROOT, "deploy", "daemonset.yaml"))
+    ap.add_argument("--figures", help="write the measured figures here (JSON)")
+    args = ap.parse_args()
+    if os.geteuid() != 0 or not shutil.which("podman") or not shutil.which("runc"):
+        print("FAIL container: needs root, podman and runc (scripts/deps-ship.sh)"
+              if IN_CI else "SKIP container: needs root, podman and runc")
+        return 1 if IN_CI else 0
+
+    store = tempfile.mkdtemp(prefix="containers-", dir=os.path.join(ROOT, "build"))
+    logdir = tempfile.mkdtemp(prefix="portsnoop-log-")
+    figures = {}
+    failed = passed = 0
+    try:
+        pod = Pod(args.manifest, store, logdir)
+        r = sh(*pod.podman, "load", "-q", "-i", args.image)
+        expect(r.returncode == 0, "podman load", r.stderr)
+        tags = json.loads(sh(*pod.podman, "images", "--format", "json").stdout)
+        names = [n for i in tags for n in i.get("Names", [])]
+        expect(pod.image in names, "the archive holds the manifest's image", pod.image, names)
+        for t, a in ((test_bind_reaches_the_log, (pod, args.build, figures)),
+                     (test_each_capability_is_needed, (pod,))):
+            t0 = time.time()
+            try:
+                t(*a)
+            except Exception as e:  # noqa: BLE001 — report and go on
+                print("FAIL %s: %s: %s" % (t.__name__, type(e).__name__, e))
+                failed += 1
+                continue
+            print("PASS %s (%.2fs)" % (t.__name__, time.time() - t0))
+            passed += 1
+    finally:
+        subprocess.run(["podman", "--root", os.path.join(store, "storage"), "--runroot",
+                        os.path.join(store, "run"), "--storage-driver", "vfs", "rmi", "-a",
+                        "-f"], capture_output=True)
+        shutil.rmtree(store, ignore_errors=True)
+        shutil.rmtree(logdir, ignore_errors=True)
+    if args.figures:
+        with open(args.figures, "w") as f:
+            json.dump(figures, f, indent=1)
+    print("container: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
