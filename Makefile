@@ -244,3 +244,9 @@ image: static
 ship-test: image
 	$(Q)$(PYTHON) tests/ship/container.py --image $(IMAGE_TAR) --build $(STATIC) \
 		--figures build/ship-figures.json
+
+# debian/ built with dpkg-buildpackage -b (debhelper), checked by lintian:
+# build/deb/portsnoop_$(VERSION)_ARCH.deb.
+deb: deps ship-deps
+	$(call msg,DEB,build/deb/portsnoop_$(VERSION)_$(DEB_ARCH).deb)
+	$(Q)scripts/deb.sh $(VERSION)
