@@ -240,8 +240,9 @@ image: static
 	$(Q)scripts/image.sh $(STATIC)/portsnoop $(VERSION) $(IMAGE_TAR)
 
 # The deployment, proven (tests/ship/): the image run by podman as
-# deploy/daemonset.yaml runs it.
-ship-test: image
+# deploy/daemonset.yaml runs it; the .deb installed, checked and purged.
+ship-test: image deb
+	$(Q)tests/ship/deb.sh build/deb/portsnoop_$(VERSION)_$(DEB_ARCH).deb $(VERSION)
 	$(Q)$(PYTHON) tests/ship/container.py --image $(IMAGE_TAR) --build $(STATIC) \
 		--figures build/ship-figures.json
 

@@ -1,0 +1,84 @@
+#!/bin/sh
+# The Debian package, as a user meets it: dpkg -i, portsnoop --version from
+# /usr/sbin, the files where they belong, the unit installed but not enabled,
+# `systemd-analyze verify` clean and its exposure no worse than the README
+# says, the logrotate file accepted, then dpkg --purge leaves nothing behind.
+# Needs root; the machine must not have portsnoop installed already (it is
+# left as it was found).
+#   tests/ship/deb.sh build/deb/portsnoop_VERSION_ARCH.deb VERSION
+set -eu
+deb=$1 version=$2
+# systemd-analyze security, in tenths: 3.1 (README, "Install").
+EXPOSURE_MAX=31
+fails=0
+
+fail() { echo "FAIL deb: $*"; fails=$((fails + 1)); }
+pass() { echo "PASS deb: $*"; }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "FAIL deb: needs root"; exit 1
+fi
+if dpkg-query -W -f='${Status}' portsnoop 2>/dev/null | grep -q installed; then
+	echo "FAIL deb: portsnoop is installed on this machine already; not touching it"
+	exit 1
+fi
+
+# dpkg has no lock timeout of its own: wait for another installer to finish.
+dpkg_retry() {
+	i=0
+	while ! out=$(dpkg "$@" 2>&1); do
+		echo "$out" | grep -q "lock" && [ $i -lt 120 ] || { echo "$out"; return 1; }
+		i=$((i + 1))
+		sleep 5
+	done
+}
+
+purge() { dpkg_retry --purge portsnoop >/dev/null; }
+trap purge EXIT
+
+dpkg_retry -i "$deb" >/dev/null || { echo "FAIL deb: dpkg -i $deb"; exit 1; }
+pass "dpkg -i $deb"
+
+v=$(/usr/sbin/portsnoop --version)
+[ "$v" = "portsnoop $version" ] && pass "/usr/sbin/portsnoop --version: $v" ||
+	fail "/usr/sbin/portsnoop --version says '$v', not 'portsnoop $version'"
+
+for f in /usr/sbin/portsnoop /usr/share/man/man8/portsnoop.8.gz \
+	/usr/share/portsnoop/portsnoop.schema.json /lib/systemd/system/portsnoop.service \
+	/etc/logrotate.d/portsnoop /usr/share/doc/portsnoop/copyright; do
+	[ -f "$f" ] || fail "$f is not installed"
+done
+grep -qx 'ExecStart=/usr/sbin/portsnoop --json --output /var/log/portsnoop/events.json' \
+	/lib/systemd/system/portsnoop.service && pass "the unit runs /usr/sbin/portsnoop" ||
+	fail "the unit's ExecStart: $(grep ExecStart= /lib/systemd/system/portsnoop.service)"
+
+enabled=$(find /etc/systemd/system -name portsnoop.service 2>/dev/null)
+[ -z "$enabled" ] && pass "the unit is not enabled" || fail "the unit is enabled: $enabled"
+
+out=$(systemd-analyze verify portsnoop.service 2>&1) && [ -z "$out" ] &&
+	pass "systemd-analyze verify portsnoop.service: clean" ||
+	fail "systemd-analyze verify: $out"
+exposure=$(systemd-analyze security --offline=yes portsnoop.service 2>&1 |
+	sed -n 's/.*Overall exposure level for portsnoop.service: \([0-9.]*\).*/\1/p')
+systemd-analyze security --offline=yes --threshold=$EXPOSURE_MAX portsnoop.service \
+	>/dev/null 2>&1 && pass "systemd-analyze security: exposure $exposure" ||
+	fail "systemd-analyze security: exposure $exposure, more than $EXPOSURE_MAX/10"
+
+out=$(logrotate -d /etc/logrotate.d/portsnoop 2>&1) &&
+	echo "$out" | grep -q "/var/log/portsnoop/events.json" &&
+	pass "logrotate reads /etc/logrotate.d/portsnoop" || fail "logrotate -d: $out"
+
+trap - EXIT
+purge || fail "dpkg --purge portsnoop"
+left=""
+for f in /usr/sbin/portsnoop /usr/share/portsnoop /lib/systemd/system/portsnoop.service \
+	/etc/logrotate.d/portsnoop /usr/share/doc/portsnoop /usr/share/man/man8/portsnoop.8.gz \
+	/var/lib/systemd/deb-systemd-helper-enabled/portsnoop.service.dsh-also; do
+	[ -e "$f" ] && left="$left $f"
+done
+status=$(dpkg-query -W -f='${Status}' portsnoop 2>/dev/null || true)
+[ -z "$left" ] && ! echo "$status" | grep -q installed &&
+	pass "dpkg --purge: nothing left" || fail "after dpkg --purge:$left ($status)"
+
+echo "deb: $fails failed"
+[ $fails = 0 ]
