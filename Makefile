@@ -216,7 +216,7 @@ IMAGE_TAR   := build/portsnoop-$(VERSION).oci.tar
 DEB_ARCH     = $(shell dpkg --print-architecture)
 SHIP_TESTS  := $(sort $(wildcard tests/ship/test_*.sh))
 
-.PHONY: static image deb ship-deps ship-test live-static
+.PHONY: static image deb ship-deps ship-test live-static vmtest-static
 
 ship-deps:
 	$(Q)scripts/deps-ship.sh
@@ -232,6 +232,10 @@ static: deps ship-deps
 
 live-static: static
 	$(Q)$(PYTHON) tests/live/run_live.py --build $(STATIC)
+
+# The static binary under Debian's stock kernel in qemu, every strategy.
+vmtest-static: static
+	$(Q)tests/vm/run.sh -- sh tests/vm/live.sh $(STATIC)
 
 # From scratch: the static binary and the schema, tagged $(IMAGE), saved as
 # an OCI archive (`podman load -i`, `skopeo copy oci-archive:...`).
