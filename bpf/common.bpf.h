@@ -35,7 +35,7 @@ extern const volatile struct ps_filter filter;
  * Waking the reader costs an irq_work and a context switch: far more than
  * the event itself. Wake it at most once per WAKEUP_INTERVAL_NS; the reader
  * polls again that soon after any batch, so nothing waits longer than that.
- * Keep in step with user/tracer.h's TRACER_LINGER_MS.
+ * Keep in step with user/loader/tracer.h's TRACER_LINGER_MS.
  */
 #define WAKEUP_INTERVAL_NS (5 * 1000 * 1000)
 extern __u64 last_wakeup_ns;

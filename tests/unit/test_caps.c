@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "caps.h"
+#include "proc/caps.h"
 
 #define BIT(c) (1ULL << (c))
 
