@@ -4,7 +4,8 @@
 
 OUT        := build
 ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-BPF_ARCH   := $(subst x86,x86,$(ARCH))
+# ARCH as bpf_tracing.h's __TARGET_ARCH_ names it (x86, arm64: the same).
+BPF_ARCH   := $(ARCH)
 CLANG      ?= clang
 CC         ?= cc
 BPFTOOL    ?= bpftool

@@ -175,7 +175,7 @@ static bool state_wanted(const struct app *a, const struct diag_sock *d,
  * The sockets that existed before we attached, as state records ahead of
  * the live events; their releases are reported from now on too.
  */
-static int initial_state(struct app *a)
+static void initial_state(struct app *a)
 {
 	struct snapshot_opts so = { .tcp = true, .udp = true };
 	struct snapshot snap;
@@ -184,7 +184,7 @@ static int initial_state(struct app *a)
 	if (snapshot__collect(&snap, &so, err, sizeof(err))) {
 		fprintf(stderr, "portsnoop: no initial state: %s\n", err);
 		snapshot__free(&snap);
-		return 0;	/* live tracing still works */
+		return;	/* live tracing still works */
 	}
 	for (size_t i = 0; i < snap.n; i++) {
 		const struct diag_sock *d = &snap.socks[i];
@@ -208,7 +208,7 @@ static int initial_state(struct app *a)
 			break;
 	}
 	snapshot__free(&snap);
-	return flush_lines(a);
+	flush_lines(a);
 }
 
 static void watch_exit(void *ctx, const struct pcache_proc *p, bool on)
@@ -549,10 +549,10 @@ int main(int argc, char **argv)
 
 	format__header(&a.line, &a.fmt);
 	format__start(&a.line, &a.fmt, tracer__describe(a.tracer));
-	if (flush_lines(&a) && !a.reader_gone)
-		goto report;
-	if (!a.opts.no_initial && initial_state(&a) && !a.reader_gone)
-		goto report;
+	/* When the reader is gone these only set reader_gone: run_loop sees it. */
+	flush_lines(&a);
+	if (!a.opts.no_initial)
+		initial_state(&a);
 	/* Attached and seeded: from here on, only what running needs. */
 	rc = caps__limit(CAPS_RUNNING_KEEP);
 	if (rc && a.opts.verbose)
@@ -561,7 +561,6 @@ int main(int argc, char **argv)
 	rc = run_loop(&a);
 	if (rc)
 		fprintf(stderr, "portsnoop: event loop failed: %s\n", strerror(-rc));
-report:
 	a.skipped = tracer__skipped(a.tracer);
 	if (!a.reader_gone) {
 		struct format_totals t = {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* The loader: the only module that speaks libbpf. */
+/* The loader: loads, attaches and reads the BPF programs. With kfeat.c and
+ * owners_iter.c, the only code that speaks libbpf (user/loader/). */
 #ifndef PS_TRACER_H
 #define PS_TRACER_H
 
@@ -13,7 +14,7 @@ struct tracer;
 
 /*
  * The kernel side wakes us at most every 5 ms (WAKEUP_INTERVAL_NS in
- * bpf/common.bpf.h): after a batch, look again this soon even unwoken.
+ * bpf/maps.bpf.h): after a batch, look again this soon even unwoken.
  */
 #define TRACER_LINGER_MS 6
 

@@ -8,10 +8,8 @@
 #include <sys/socket.h>
 #include <linux/types.h>
 #include "portsnoop.h"
+#include "lib/compat.h"
 
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
 
 const char *names__errno(int err, char *buf, size_t bufsz)
 {

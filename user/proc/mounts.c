@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lib/array.h"
 
 #define TRACEFS "/sys/kernel/tracing"
 #define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
@@ -99,17 +100,14 @@ static int read_file(const char *path, char **buf, size_t *len)
 	}
 	for (;;) {
 		ssize_t r;
+		char *nb;
 
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			b = nb;
-			cap *= 2;
+		nb = array__reserve(b, n, &cap, 1, cap);
+		if (!nb) {
+			err = -ENOMEM;
+			break;
 		}
+		b = nb;
 		r = read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;

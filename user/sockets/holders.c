@@ -4,7 +4,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "output/timefmt.h"
 #include "sockets/snapshot.h"
 
 #define KEEP_NS 1000000000LL
@@ -22,14 +22,6 @@ struct holders *holders__new(void)
 	return calloc(1, sizeof(struct holders));
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 size_t holders__find(struct holders *h, uint32_t netns, uint16_t proto, uint16_t port,
 		     struct ps_owner out[HOLDERS_MAX])
 {
@@ -37,7 +29,7 @@ size_t holders__find(struct holders *h, uint32_t netns, uint16_t proto, uint16_t
 	struct snapshot_opts so = { .tcp = !udp, .udp = udp, .port = port, .netns = netns };
 	struct snapshot snap;
 	char err[256];
-	int64_t now = now_ns();
+	int64_t now = (int64_t)timefmt__mono_ns();
 
 	if (!(h->when && now - h->when < KEEP_NS && h->netns == netns && h->proto == proto &&
 	      h->port == port)) {

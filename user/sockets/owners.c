@@ -11,18 +11,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lib/array.h"
 
 int owners__add(struct owners *o, const struct ps_owner *rec)
 {
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 1024;
-		struct ps_owner *v = realloc(o->v, cap * sizeof(*v));
+	struct ps_owner *v = array__reserve(o->v, o->n, &o->cap, sizeof(*v), 1024);
 
-		if (!v)
-			return -ENOMEM;
-		o->v = v;
-		o->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	o->v = v;
 	o->v[o->n++] = *rec;
 	return 0;
 }
@@ -112,7 +109,7 @@ static int scan_pid(struct owners *o, int procfd, const char *pid)
 static int list_pids(int procfd, char (**out)[16], size_t *count)
 {
 	DIR *d = fdopendir(dup(procfd));
-	char (*v)[16] = NULL;
+	char (*v)[16] = NULL, (*nv)[16];
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 
@@ -121,17 +118,13 @@ static int list_pids(int procfd, char (**out)[16], size_t *count)
 	while ((de = readdir(d))) {
 		if (!is_pid(de->d_name) || strlen(de->d_name) >= 16)
 			continue;
-		if (n == cap) {
-			char (*nv)[16] = realloc(v, (cap ? cap * 2 : 1024) * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = nv;
-			cap = cap ? cap * 2 : 1024;
+		nv = array__reserve(v, n, &cap, sizeof(*v), 1024);
+		if (!nv) {
+			free(v);
+			closedir(d);
+			return -ENOMEM;
 		}
+		v = nv;
 		strcpy(v[n++], de->d_name);
 	}
 	closedir(d);

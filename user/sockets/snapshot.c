@@ -15,10 +15,9 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <unistd.h>
+#include "lib/compat.h"
+#include "lib/array.h"
 
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
 
 struct netns {
 	uint32_t inode;
@@ -35,18 +34,14 @@ static int add_sock(void *ctx, const struct diag_sock *d)
 {
 	struct collect *c = ctx;
 	struct snapshot *s = c->s;
+	struct diag_sock *v;
 
 	if (c->o->port && d->lport != c->o->port)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct diag_sock *v = realloc(s->socks, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->socks = v;
-		s->cap = cap;
-	}
+	v = array__reserve(s->socks, s->n, &s->cap, sizeof(*v), 256);
+	if (!v)
+		return -ENOMEM;
+	s->socks = v;
 	s->socks[s->n] = *d;
 	s->socks[s->n].netns = c->netns;
 	s->n++;
@@ -64,7 +59,7 @@ static int cmp_netns(const void *a, const void *b)
 static int list_netns(struct netns **out, size_t *count)
 {
 	DIR *d = opendir("/proc");
-	struct netns *v = NULL;
+	struct netns *v = NULL, *nv;
 	size_t n = 0, cap = 0, k = 0;
 	struct dirent *de;
 
@@ -81,17 +76,13 @@ static int list_netns(struct netns **out, size_t *count)
 		if (len < 6 || memcmp(link, "net:[", 5))
 			continue;
 		link[len] = '\0';
-		if (n == cap) {
-			struct netns *nv = realloc(v, (cap ? cap * 2 : 64) * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = nv;
-			cap = cap ? cap * 2 : 64;
+		nv = array__reserve(v, n, &cap, sizeof(*v), 64);
+		if (!nv) {
+			free(v);
+			closedir(d);
+			return -ENOMEM;
 		}
+		v = nv;
 		v[n].inode = (uint32_t)strtoul(link + 5, NULL, 10);
 		v[n].pid = (uint32_t)atoi(de->d_name);
 		n++;
