@@ -43,6 +43,23 @@ v=$(/usr/sbin/portsnoop --version)
 [ "$v" = "portsnoop $version" ] && pass "/usr/sbin/portsnoop --version: $v" ||
 	fail "/usr/sbin/portsnoop --version says '$v', not 'portsnoop $version'"
 
+# It traces: a bind by a known pid and port, seen by the installed binary.
+tmp=$(mktemp -d)
+/usr/sbin/portsnoop --json --no-initial >"$tmp/out" 2>"$tmp/err" &
+ps_pid=$!
+i=0
+while ! grep -q "portsnoop: tracing" "$tmp/err" && [ $i -lt 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+set -- $(python3 -c 'import socket,os; s=socket.socket(); s.bind(("127.0.0.1",0)); print(os.getpid(), s.getsockname()[1])')
+sleep 1
+kill -INT $ps_pid; wait $ps_pid || true
+grep -q "\"action\":\"bind\".*\"server\":{\"ip\":\"127.0.0.1\",\"port\":$2}" "$tmp/out" &&
+	grep "\"port\":$2}" "$tmp/out" | grep -q "\"process\":{\"pid\":$1," &&
+	pass "/usr/sbin/portsnoop traced the bind of pid $1 on port $2" ||
+	fail "/usr/sbin/portsnoop did not report pid $1's bind of port $2: $(cat "$tmp/err")"
+rm -rf "$tmp"
+
 for f in /usr/sbin/portsnoop /usr/share/man/man8/portsnoop.8.gz \
 	/usr/share/portsnoop/portsnoop.schema.json /lib/systemd/system/portsnoop.service \
 	/etc/logrotate.d/portsnoop /usr/share/doc/portsnoop/copyright; do
