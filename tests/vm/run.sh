@@ -131,7 +131,12 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	"$@" -device virtio-rng-pci </dev/null >"$RUN/console" 2>&1 &
 qpid=$!
 set +e
-awk -v qpid="$qpid" -v report="$RUN/fatal" '
+# mawk fills its whole input buffer before it looks at a line, unless told
+# to read interactively.
+awk_opts=
+if awk -W version 2>&1 | grep -q mawk; then awk_opts="-W interactive"; fi
+# shellcheck disable=SC2086 # no option or one, one word each
+awk $awk_opts -v qpid="$qpid" -v report="$RUN/fatal" '
 	{ sub(/\r$/, ""); print; fflush() }
 	fatal == 0 && /^\[ *[0-9]+\.[0-9]+\] / &&
 	    /BUG: |Oops|general protection fault|Kernel panic|rcu: INFO: .*detected stall|rcu_.*self-detected stall/ {
