@@ -88,6 +88,14 @@ live: all $(LIVE_BINS)
 vmtest: deps all tests
 	$(Q)tests/vm/run.sh $(if $(KERNEL),--kernel $(KERNEL)) -- sh tests/vm/live.sh $(OUT)
 
+# Every kernel (KERNELS, default all six) under auto and each strategy it
+# allows (STRATEGIES, default: asked of each kernel), one VM per kernel, then
+# a table of the results and times (tests/vm/matrix.sh).
+.PHONY: vmmatrix
+vmmatrix: deps all tests
+	$(Q)tests/vm/matrix.sh --build $(OUT) $(if $(KERNELS),--kernels "$(KERNELS)") \
+		$(if $(STRATEGIES),--strategies "$(STRATEGIES)")
+
 # 10 minutes of bind/listen/connect/close at full speed (SOAK_SECONDS).
 soak: all $(BENCH_BINS)
 	$(Q)$(PYTHON) bench/run_bench.py soak --build $(OUT) --seconds $(or $(SOAK_SECONDS),600)
