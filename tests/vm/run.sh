@@ -126,7 +126,7 @@ fi
 mkfifo "$RUN/console"
 start=$(date +%s)
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp "$SMP" -m "$MEM" \
+	-accel "${VM_ACCEL:-tcg}" -cpu max -smp "$SMP" -m "$MEM" \
 	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 	-kernel "$KDIR/vmlinuz" -initrd "$KDIR/initrd.img" \
 	-append "console=ttyS0 panic=-1 quiet printk.time=1 mitigations=off ${VM_APPEND:-}" \
