@@ -2,8 +2,9 @@
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-OUT        := build
-ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+HOST_ARCH  := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH       ?= $(HOST_ARCH)
+OUT        := build$(if $(filter-out $(HOST_ARCH),$(ARCH)),/$(ARCH))
 BPF_ARCH   := $(subst x86,x86,$(ARCH))
 CLANG      ?= clang
 CC         ?= cc
@@ -13,6 +14,26 @@ PYTHON     ?= /usr/bin/python3
 PREFIX     ?= /usr/local
 UNITDIR    ?= /lib/systemd/system
 VMLINUX    := vmlinux/$(ARCH)/vmlinux.h
+
+# `make ARCH=arm64` on x86_64 cross-builds into build/arm64/: Debian's
+# aarch64-linux-gnu cross compiler, and the arm64 -dev packages unpacked
+# into a sysroot by tests/vm/arm64/root.sh (cached in ARM64_CACHE).
+ifeq ($(HOST_ARCH)-$(ARCH),x86-arm64)
+ARM64_CACHE   ?= $(CURDIR)/build/cache/arm64
+export ARM64_CACHE
+ARM64_USER    := $(ARM64_CACHE)/userland
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC            := $(CROSS_COMPILE)gcc
+SYSROOT       := $(ARM64_USER)/sysroot
+SYSLIB        := $(SYSROOT)/usr/lib/aarch64-linux-gnu
+PKG_CONFIG    := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+	PKG_CONFIG_LIBDIR=$(SYSLIB)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig pkg-config
+EXTRA_CFLAGS  += -I$(SYSROOT)/usr/include -I$(SYSROOT)/usr/include/aarch64-linux-gnu
+EXTRA_LDFLAGS += -L$(SYSLIB) -Wl,-rpath-link=$(SYSLIB)
+ifeq ($(filter clean vmlinux,$(MAKECMDGOALS)),)
+$(if $(wildcard $(ARM64_USER)/.stamp),,$(shell tests/vm/arm64/root.sh $(ARM64_USER) >&2))
+endif
+endif
 
 ifeq ($(V),1)
 Q :=

@@ -6,7 +6,7 @@
 # installed. The machine's own apt configuration and dpkg database are never
 # changed (no foreign architecture is added). The archive is the one the
 # machine's own sources name. Lists and downloaded .debs are kept in
-# $ARM64_CACHE/apt-SUITE (default build/arm64/cache); `apt.sh SUITE update`
+# $ARM64_CACHE/apt-SUITE (default build/cache/arm64); `apt.sh SUITE update`
 # refreshes the lists.
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 SUITE apt-get|apt-cache ARGS... | $0 SUITE update" >&2; exit 2; }
@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd -P)
 REPO=$(cd "$HERE/../../.." && pwd -P)
 SUITE=$1
 shift
-CACHE=${ARM64_CACHE:-$REPO/build/arm64/cache}
+CACHE=${ARM64_CACHE:-$REPO/build/cache/arm64}
 D=$CACHE/apt-$SUITE
 mkdir -p "$D/lists/partial" "$D/cache/archives/partial"
 D=$(cd "$D" && pwd -P)

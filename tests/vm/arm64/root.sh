@@ -17,13 +17,16 @@ HERE=$(cd "$(dirname "$0")" && pwd -P)
 OUT=$1
 SUITE=bookworm
 REPO=$(cd "$HERE/../../.." && pwd -P)
-CACHEDIR=${ARM64_CACHE:-$REPO/build/arm64/cache}/apt-$SUITE/cache/archives
+CACHEDIR=${ARM64_CACHE:-$REPO/build/cache/arm64}/apt-$SUITE/cache/archives
 [ -f "$OUT/.stamp" ] && [ "$OUT/.stamp" -nt "$0" ] && exit 0
 
 ROOT_PKGS="libc6 dash bash coreutils util-linux mount findutils grep sed mawk
 procps iproute2 python3 python3-jsonschema rsyslog libbpf1 libelf1 zlib1g
-libzstd1 base-passwd"
-DEV_PKGS="libbpf-dev libelf-dev zlib1g-dev libzstd-dev"
+libzstd1 libcmocka0 base-passwd"
+# The sysroot holds these alone (not what they depend on): libc and the
+# kernel headers come from Debian's cross toolchain (libc6-dev-arm64-cross).
+DEV_PKGS="libbpf-dev libbpf1 libelf-dev libelf1 zlib1g-dev zlib1g libzstd-dev
+libzstd1 libcmocka-dev libcmocka0"
 
 apt() { "$HERE/apt.sh" "$SUITE" "$@"; }
 die() { echo "arm64: $*" >&2; exit 1; }
@@ -72,7 +75,7 @@ echo "arm64-vm" >"$R/etc/hostname"
 # (multiarch) directories.
 
 # shellcheck disable=SC2046,SC2086
-unpack "$WORK/sysroot" $(debs $DEV_PKGS)
+unpack "$WORK/sysroot" $(debs $DEV_PKGS | grep -E "^($(echo $DEV_PKGS | tr ' ' '|'))_")
 
 mkdir "$WORK/bb"
 # shellcheck disable=SC2046
