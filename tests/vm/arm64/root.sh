@@ -43,7 +43,7 @@ debs() {
 		die "cannot download: $*"
 	# shellcheck disable=SC2068
 	apt apt-get -q -y --no-install-recommends install -s $@ |
-		sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*\[\([^]]*\)\])$/\1_\2_\3.deb/p' |
+		sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) [^[]*\[\([a-z0-9]*\)\]).*/\1_\2_\3.deb/p' |
 		sed 's/:/%3a/'
 }
 # Unpacks debs into a merged-/usr tree (as Debian's installer makes it).
@@ -53,6 +53,7 @@ unpack() {
 	mkdir -p "$dir/usr/bin" "$dir/usr/sbin" "$dir/usr/lib"
 	for l in bin sbin lib; do [ -e "$dir/$l" ] || ln -s "usr/$l" "$dir/$l"; done
 	for f in "$@"; do
+		[ -f "$CACHEDIR/$f" ] || die "$f was not downloaded"
 		dpkg-deb --fsys-tarfile "$CACHEDIR/$f" |
 			tar -x --keep-directory-symlink -C "$dir" ||
 			die "cannot unpack $f"
