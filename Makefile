@@ -5,7 +5,8 @@
 HOST_ARCH  := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH       ?= $(HOST_ARCH)
 OUT        := build$(if $(filter-out $(HOST_ARCH),$(ARCH)),/$(ARCH))
-BPF_ARCH   := $(subst x86,x86,$(ARCH))
+# ARCH as bpf_tracing.h's __TARGET_ARCH_ names it (x86, arm64: the same).
+BPF_ARCH   := $(ARCH)
 CLANG      ?= clang
 CC         ?= cc
 BPFTOOL    ?= bpftool
@@ -51,7 +52,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wwrite-strings -Wpointer-arith -Wvla -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ibpf -Iuser -I$(OUT) \
-	$(LIBBPF_CFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+	-MMD -MP $(EXTRA_CFLAGS)
 LDFLAGS  += $(EXTRA_LDFLAGS)
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
@@ -59,12 +60,18 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
-# Plain C over the project's own structs: unit-tested without root. The rest
-# needs libbpf (tracer.c, iter.c) or the running system (the commands).
-APP_ONLY  := main tracer kfeat iter snapshot cmd_ls cmd_who holders
-CORE_SRCS := $(filter-out $(APP_ONLY:%=user/%.c),$(sort $(wildcard user/*.c)))
+# user/ is grouped by pipeline stage (app, loader, sockets, proc, output).
+# user/loader/ is the only folder that may include libbpf: it alone gets
+# LIBBPF_CFLAGS. Unit tests and fuzzers link every stage but what needs
+# libbpf (loader/'s tracer, kfeat, owners_iter) or the running system (main,
+# the commands, the snapshot and the holders built on owners_iter).
+USER_SRCS := $(sort $(wildcard user/*/*.c))
+APP_ONLY  := app/main app/cmd_ls app/cmd_who loader/tracer loader/kfeat \
+	loader/owners_iter sockets/snapshot sockets/holders
+CORE_SRCS := $(filter-out $(APP_ONLY:%=user/%.c),$(USER_SRCS))
 CORE_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
-APP_OBJS  := $(CORE_OBJS) $(APP_ONLY:%=$(OUT)/user/%.o)
+APP_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
+USER_DIRS := $(patsubst %/,%,$(sort $(dir $(APP_OBJS))))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
@@ -172,9 +179,10 @@ $(OUT)/portsnoop.skel.h: $(OUT)/portsnoop.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name portsnoop_bpf > $@
 
-$(OUT)/user/tracer.o: $(OUT)/portsnoop.skel.h
+$(OUT)/user/loader/tracer.o: $(OUT)/portsnoop.skel.h
+$(OUT)/user/loader/%.o: CFLAGS += $(LIBBPF_CFLAGS)
 
-$(OUT)/user/%.o: user/%.c | $(OUT)/user
+$(APP_OBJS): $(OUT)/user/%.o: user/%.c | $(USER_DIRS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
@@ -205,9 +213,9 @@ $(OUT)/bench/floor.skel.h: $(OUT)/bench/floor.bpf.o
 
 $(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h | $(OUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@
 
-$(OUT)/bpf $(OUT)/user $(OUT)/tests $(OUT)/bench $(OUT)/fuzz:
+$(OUT)/bpf $(USER_DIRS) $(OUT)/tests $(OUT)/bench $(OUT)/fuzz:
 	$(Q)mkdir -p $@
 
 install: all
@@ -226,4 +234,4 @@ clean:
 	$(call msg,CLEAN,$(OUT))
 	$(Q)rm -rf build build-san build-fuzz
 
--include $(wildcard $(OUT)/bpf/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)
+-include $(wildcard $(OUT)/bpf/*.d $(OUT)/user/*/*.d $(OUT)/tests/*.d $(OUT)/bench/*.d)

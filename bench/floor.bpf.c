@@ -2,7 +2,7 @@
 /*
  * The floor under portsnoop's overhead: programs that do nothing, at the
  * attach points each strategy of portsnoop uses (keep in step with the
- * tables in user/tracer.c). bench/floor.c attaches one strategy's set;
+ * tables in user/loader/tracer.c). bench/floor.c attaches one strategy's set;
  * what the bind/close loop loses then is what the kernel charges for the
  * hooks themselves, before any program does any work.
  *

@@ -3,7 +3,8 @@
  * The one kernel/user ABI of portsnoop: every record the BPF programs put
  * in the ring buffer is a struct ps_event. This header includes nothing and
  * uses only __u8..__u64 so it compiles under vmlinux.h and under libc alike.
- * No bitfields; flags are explicit bits; the size is asserted on both sides.
+ * No bitfields; flags are explicit bits; the size is asserted at build time
+ * (user/loader/event.h) and the offsets by tests/unit/test_event.c.
  */
 #ifndef PORTSNOOP_H
 #define PORTSNOOP_H
@@ -83,8 +84,8 @@ struct ps_record {
 };
 
 /*
- * One open socket file of one process, as the owners iterator
- * (bpf/iter/owners.bpf.c) writes it: the socket's inode joins it to
+ * One open socket file of one process, as the owners iterator (a program
+ * built in user/loader/owners_iter.c) writes it: the socket's inode joins it to
  * sock_diag's records.
  */
 struct ps_owner {

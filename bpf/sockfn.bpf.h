@@ -9,7 +9,7 @@
  *   fx_<fn>  fexit: arguments and result in one call;
  *   kp_<fn>  kprobe: saves the arguments per thread;
  *   kr_<fn>  kretprobe: takes them back with the result.
- * The loader picks which of them load (see user/strategy.c). handler is
+ * The loader picks which of them load (see user/loader/strategy.c). handler is
  * static void handler(const struct call *c, long ret), shared with the
  * syscall tracepoint of the same call.
  */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "app/cli.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

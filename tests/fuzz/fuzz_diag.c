@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "diag.h"
+#include "sockets/diag.h"
 
 static int count(void *ctx, const struct diag_sock *s)
 {

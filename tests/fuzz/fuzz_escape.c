@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "escape.h"
-#include "json.h"
+#include "output/escape.h"
+#include "output/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "event.h"
-#include "format.h"
+#include "loader/event.h"
+#include "output/format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

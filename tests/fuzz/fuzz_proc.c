@@ -3,10 +3,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "container.h"
-#include "mounts.h"
-#include "procinfo.h"
-#include "users.h"
+#include "proc/container.h"
+#include "proc/mounts.h"
+#include "proc/procinfo.h"
+#include "proc/users.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

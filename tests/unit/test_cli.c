@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cli.h"
+#include "app/cli.h"
 
 struct run {
 	enum cli_result res;

@@ -15,7 +15,7 @@
 #include <linux/sock_diag.h>
 #include <cmocka.h>
 
-#include "diag.h"
+#include "sockets/diag.h"
 
 struct seen {
 	struct diag_sock v[16];

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "escape.h"
+#include "output/escape.h"
 
 static const char *text(struct sbuf *b, const char *s, size_t n)
 {

@@ -11,8 +11,8 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 
-#include "format.h"
-#include "pcache.h"
+#include "output/format.h"
+#include "proc/pcache.h"
 
 /* 2026-11-21T04:50:26.123456789Z as CLOCK_REALTIME ns, with a zero offset. */
 #define TS 1795236626123456789ULL

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "json.h"
+#include "output/json.h"
 
 static void test_flat(void **state)
 {

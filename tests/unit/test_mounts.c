@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mounts.h"
+#include "proc/mounts.h"
 
 static const char sample[] =
 	"22 1 252:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"

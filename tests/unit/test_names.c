@@ -9,7 +9,7 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 
-#include "names.h"
+#include "output/names.h"
 
 static void test_errno_names(void **state)
 {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "owners.h"
+#include "sockets/owners.h"
 
 static void test_records_sort_find(void **state)
 {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "pcache.h"
+#include "proc/pcache.h"
 
 #define NS_PER_TICK 10000000ULL	/* USER_HZ = 100 */
 

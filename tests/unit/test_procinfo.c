@@ -7,9 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "container.h"
-#include "procinfo.h"
-#include "users.h"
+#include "proc/container.h"
+#include "proc/procinfo.h"
+#include "proc/users.h"
 
 static void test_stat_plain(void **state)
 {

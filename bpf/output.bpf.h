@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Records into the ring buffer: wakeups, the command line, drops counted. Included by common.bpf.h. */
+#ifndef PS_OUTPUT_BPF_H
+#define PS_OUTPUT_BPF_H
+
+/* Racy across CPUs on purpose: at worst two wakeups instead of one. */
+static __always_inline __u64 wakeup_flags(__u64 now)
+{
+	if (now - last_wakeup_ns < WAKEUP_INTERVAL_NS)
+		return BPF_RB_NO_WAKEUP;
+	last_wakeup_ns = now;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+/* The head of the current process's command line, as its memory holds it. */
+static __always_inline void read_argv(struct ps_record *r)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = task->mm;
+	unsigned long start, n;
+
+	r->ev.argv_len = 0;
+	if (!mm)	/* exiting, or a kernel thread */
+		return;
+	start = mm->arg_start;
+	n = mm->arg_end - start;
+	if (n > PS_ARGV_LEN) {
+		n = PS_ARGV_LEN;
+		r->ev.flags |= PS_F_ARGV_TRUNCATED;
+	}
+	if (n && !bpf_probe_read_user(r->argv, n, (const void *)start))
+		r->ev.argv_len = n;
+}
+
+/* Does userspace hold this program's command line already? */
+static __always_inline bool cmdline_known(const struct ps_event *e)
+{
+	__u32 tgid = e->pid;
+	struct ps_watch *w = bpf_map_lookup_elem(&watched, &tgid);
+
+	return w && w->has_cmdline && w->start_ns == e->start_ns && w->exec_id == e->exec_id;
+}
+
+/* A record of the fixed part alone: no command line. */
+static __always_inline void fixed_output(const struct ps_event *e)
+{
+	struct ps_event *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r) {
+		stat_inc(PS_STAT_RB_DROPS);
+		return;
+	}
+	__builtin_memcpy(r, e, sizeof(*e));
+	r->argv_len = 0;
+	bpf_ringbuf_submit(r, wakeup_flags(e->ts_ns));
+}
+
+/*
+ * Hand a finished record to the reader. The fixed part is built on the BPF
+ * stack first, so that when the ring is full the program's other effects
+ * (tracking a socket for its close) still happen and the loss is counted:
+ * generated = delivered + lost, always. The command line is read straight
+ * into the ring, unless userspace has it: then the record is the fixed
+ * part alone.
+ */
+static __always_inline void event_output(struct ps_event *e)
+{
+	struct ps_record *r;
+
+	if (!event_wanted(e))
+		return;
+	if (cmdline_known(e)) {
+		fixed_output(e);
+		return;
+	}
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		stat_inc(PS_STAT_RB_DROPS);
+		return;
+	}
+	__builtin_memcpy(&r->ev, e, sizeof(*e));
+	read_argv(r);
+	bpf_ringbuf_submit(r, wakeup_flags(e->ts_ns));
+}
+
+/* A record that is complete as it is (a map value), copied in whole. */
+static __always_inline void record_output(struct ps_record *r)
+{
+	if (!event_wanted(&r->ev))
+		return;
+	if (bpf_ringbuf_output(&events, r, sizeof(*r), wakeup_flags(bpf_ktime_get_ns())))
+		stat_inc(PS_STAT_RB_DROPS);
+}
+
+#endif /* PS_OUTPUT_BPF_H */

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* A socket: from an fd, its identity and addresses, tracked for its close. Included by common.bpf.h. */
+#ifndef PS_SOCK_BPF_H
+#define PS_SOCK_BPF_H
+
+/*
+ * The socket behind a file descriptor of the current task, or NULL when the
+ * fd is not a socket. Walks task->files->fdt the way fget() does; past the
+ * fd array the pointers are untyped, so the last hops are probe reads.
+ */
+static __always_inline struct sock *sock_from_fd(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file;
+	struct socket *sock;
+	umode_t mode;
+
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]) || !file)
+		return NULL;
+	mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
+static __always_inline __u16 sk_family(struct sock *sk)
+{
+	return BPF_CORE_READ(sk, __sk_common.skc_family);
+}
+
+static __always_inline bool family_inet(__u16 family)
+{
+	return family == AF_INET || family == AF_INET6;
+}
+
+/*
+ * Socket identity and addresses as the socket holds them now, from one
+ * copy of sock_common (field offsets are still CO-RE relocated). When a
+ * failed connect() has already given its ephemeral port back, inet_num is
+ * 0 but inet_sport still says which port the attempt used.
+ */
+static __always_inline void fill_sock(struct ps_event *e, struct sock *sk, bool remote)
+{
+	/* Room for the running kernel's sock_common, whatever its size. */
+	__u64 buf[20];
+	struct sock_common *c = (struct sock_common *)buf;
+	__u32 size = bpf_core_type_size(struct sock_common);
+
+	if (size > sizeof(buf))
+		size = sizeof(buf);
+	if (bpf_probe_read_kernel(buf, size, &sk->__sk_common))
+		return;
+	e->family = c->skc_family;
+	e->proto = sk_protocol(sk);
+	e->sock_type = sk_type(sk);
+	e->netns = BPF_CORE_READ(c->skc_net.net, ns.inum);
+	e->cookie = c->skc_cookie.counter;
+	e->lport = c->skc_num;
+	if (!e->lport)
+		e->lport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	if (e->family == AF_INET)
+		__builtin_memcpy(e->laddr, &c->skc_rcv_saddr, 4);
+	else
+		__builtin_memcpy(e->laddr, &c->skc_v6_rcv_saddr, 16);
+	if (!remote)
+		return;
+	e->rport = bpf_ntohs(c->skc_dport);
+	if (e->family == AF_INET)
+		__builtin_memcpy(e->raddr, &c->skc_daddr, 4);
+	else
+		__builtin_memcpy(e->raddr, &c->skc_v6_daddr, 16);
+}
+
+static __always_inline void track_sock(const struct ps_event *e)
+{
+	struct ps_tracked t = {
+		.netns = e->netns,
+		.family = e->family,
+		.proto = e->proto,
+		.sock_type = e->sock_type,
+		.lport = e->lport,
+	};
+
+	if (!e->cookie)
+		return;
+	__builtin_memcpy(t.laddr, e->laddr, sizeof(t.laddr));
+	if (bpf_map_update_elem(&tracked, &e->cookie, &t, BPF_ANY))
+		stat_inc(PS_STAT_TRACK_FULL);
+}
+
+#endif /* PS_SOCK_BPF_H */

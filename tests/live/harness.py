@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Live tests: the real portsnoop, real BPF programs, real socket calls.
+
+The workload (sockwork) runs in a network namespace made for the test and
+reports what the kernel told it (pid, port from getsockname, errno). Each
+test waits for portsnoop's JSON events about that pid and compares them
+field by field. In CI (CI=true) a test that cannot run is a failure;
+elsewhere it is reported as SKIP with the reason.
+"""
+import argparse
+import errno
+import json
+import os
+import re
+import shutil
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+IN_CI = os.environ.get("CI") == "true"
+READY = b"portsnoop: tracing, "  # on stderr once everything is attached
+WAIT = 5.0
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+class Skip(Exception):
+    pass
+
+
+class Tracer:
+    """A running portsnoop whose JSON lines are collected by a thread."""
+
+    def __init__(self, binary, args=("--json",), env=None):
+        self.proc = subprocess.Popen([binary, *args], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE,
+                                     env=dict(os.environ, **env) if env else None)
+        self.events = []
+        self.bad_lines = []
+        self.lock = threading.Lock()
+        self.stderr = b""
+        # Ready once it says so on stderr; anything else first is a failure.
+        deadline = time.time() + 30
+        while READY not in self.stderr:
+            if time.time() > deadline or self.proc.poll() is not None:
+                rest = self.proc.stderr.read1(65536) if self.proc.poll() is not None else b""
+                raise Skip("portsnoop did not start: " +
+                           (self.stderr + rest).decode(errors="replace").strip())
+            r, _, _ = select.select([self.proc.stderr], [], [], 0.5)
+            if r:
+                self.stderr += os.read(self.proc.stderr.fileno(), 4096)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                with self.lock:
+                    self.bad_lines.append(line)
+                continue
+            with self.lock:
+                self.events.append(ev)
+
+    def wait_for(self, pred, count=1, timeout=WAIT):
+        deadline = time.time() + timeout
+        while True:
+            with self.lock:
+                found = [e for e in self.events if pred(e)]
+            if len(found) >= count or time.time() > deadline:
+                return found
+            time.sleep(0.02)
+
+    def of_pid(self, pid, action=None, count=1, timeout=WAIT):
+        def pred(e):
+            return (e.get("process", {}).get("pid") == pid and
+                    (action is None or e["event"]["action"] == action))
+        return self.wait_for(pred, count, timeout)
+
+    def stop(self):
+        # stdout is the reader thread's: wait, then take what is left of stderr.
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(timeout=5)
+        self.stderr += self.proc.stderr.read()
+        return self.proc.returncode
+
+
+class Netns:
+    """A network namespace with loopback up, removed at the end."""
+
+    def __init__(self, name):
+        self.name = name
+        subprocess.run(["ip", "netns", "del", name], stderr=subprocess.DEVNULL)
+        subprocess.run(["ip", "netns", "add", name], check=True)
+        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
+        self.inode = os.stat("/run/netns/" + name).st_ino
+
+    def delete(self):
+        subprocess.run(["ip", "netns", "del", self.name], stderr=subprocess.DEVNULL)
+
+
+class Work:
+    """One sockwork process; .report is its JSON line.
+
+    gated: the process exists (and .pid is known) before it makes its call;
+    go() lets it proceed. Its pid survives the exec into sockwork."""
+
+    def __init__(self, ctx, *args, hold=False, gated=False):
+        cmd = ["ip", "netns", "exec", ctx.ns.name, ctx.sockwork]
+        if hold:
+            cmd.append("--hold")
+        cmd += [str(a) for a in args]
+        self.cmd = cmd
+        self.hold = hold
+        if gated:
+            cmd = ["sh", "-c", 'read go && exec "$@"', "sh", *cmd]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.pid = self.proc.pid
+        if not gated:
+            self.go(gate=False)
+
+    def go(self, gate=True):
+        if gate:
+            self.proc.stdin.write(b"go\n")
+            self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise AssertionError("sockwork printed nothing: %s" % " ".join(self.cmd))
+        self.report = json.loads(line)
+        if "fatal" in self.report:
+            raise AssertionError("sockwork failed at %s: %s" % (
+                self.report["fatal"], os.strerror(self.report["errno"])))
+        expect(self.report["pid"] == self.pid, "sockwork runs as the process started")
+        self.port = self.report["lport"]
+        if not self.hold:
+            self.proc.wait(timeout=10)
+        return self
+
+    def release(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+class Ctx:
+    def __init__(self, build, ns, tracer, portsnoop, probe):
+        self.build = build
+        self.portsnoop = portsnoop
+        self.probe = probe
+        self.sockwork = os.path.join(build, "tests", "sockwork")
+        self.ns = ns
+        self.tracer = tracer
+
+
+def expect(cond, what, *detail):
+    if not cond:
+        raise AssertionError(what + "".join(" | %s" % (d,) for d in detail))
+
+
+def one(events, what):
+    expect(len(events) == 1, "expected exactly one %s event, got %d" % (what, len(events)),
+           *events)
+    return events[0]
+
+
+def check_process(ctx, ev, w):
+    """Fields every event of a sockwork process must carry."""
+    p = ev["process"]
+    expect(p["pid"] == w.pid, "pid", p)
+    expect(p["thread"]["id"] == w.report["tid"], "tid", p)
+    expect(p["parent"]["pid"] == w.report["ppid"], "parent pid", p)
+    expect(p["name"] == w.report.get("comm", "sockwork"), "comm", p)
+    expect(ev["user"]["id"] == w.report["uid"], "uid", ev.get("user"))
+    expect(ev["portsnoop"]["netns"] == ctx.ns.inode, "netns inode",
+           ev["portsnoop"]["netns"], ctx.ns.inode)
+    expect(ev["event"]["kind"] == "event", "event.kind", ev["event"])
+
+
+def errname(code):
+    return errno.errorcode[code]
+
+
+PARITY_TESTS = []
+STRATEGIES = ("fentry", "kprobe", "tracepoint")
+
+
+def parity_test(fn):
+    PARITY_TESTS.append(fn)
+    return fn
+
+
+def _wait_stderr(proc, token, timeout=30):
+    buf = b""
+    deadline = time.time() + timeout
+    while token not in buf:
+        if time.time() > deadline or proc.poll() is not None:
+            raise AssertionError("portsnoop did not start: %r" % buf)
+        r, _, _ = select.select([proc.stderr], [], [], 0.5)
+        if r:
+            buf += os.read(proc.stderr.fileno(), 4096)
+    return buf
+
+
+def sockwork_args(ctx, *args):
+    return [ctx.sockwork, *[str(a) for a in args]]
+
+
+def cgroup2_root():
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, _, right = line.partition(" - ")
+            if right.split(" ")[0] == "cgroup2":
+                return left.split(" ")[4].replace("\\040", " ")
+    raise Skip("cgroup v2 is not mounted")
+
+
+def workers(ctx, ns, n, log):
+    p = subprocess.Popen(["ip", "netns", "exec", ns, "/usr/bin/python3",
+                          os.path.join(os.path.dirname(__file__), "workers.py"), log, str(n)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    rep = json.loads(p.stdout.readline())
+    p.report = rep
+    return p
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("-k", help="run only tests whose name contains this")
+    ap.add_argument("--parity", action="store_true",
+                    help="run only the test that compares the strategies")
+    ap.add_argument("--probe", choices=STRATEGIES,
+                    help="run every portsnoop with --probe=PROBE")
+    args = ap.parse_args()
+    tests = [t for t in (PARITY_TESTS if args.parity else TESTS)
+             if not args.k or args.k in t.__name__]
+    passed = failed = skipped = 0
+
+    def cannot_run(name, reason):
+        # In CI a test that cannot run has failed; elsewhere it says so loudly.
+        nonlocal failed, skipped
+        if IN_CI:
+            print("FAIL %s: cannot run in CI: %s" % (name, reason))
+            failed += 1
+        else:
+            print("SKIP %s: %s" % (name, reason))
+            skipped += 1
+
+    def outcome_for_skip(reason):
+        for t in tests:
+            cannot_run(t.__name__, reason)
+
+    reason = None
+    if os.geteuid() != 0:
+        reason = "live tests need root"
+    elif not os.path.exists(os.path.join(args.build, "portsnoop")):
+        reason = "portsnoop is not built"
+    if reason:
+        print("!!! SKIPPING LIVE TESTS: %s" % reason)
+        outcome_for_skip(reason)
+        print("live: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+        return 1 if failed else 0
+
+    portsnoop = os.path.abspath(os.path.join(args.build, "portsnoop"))
+    wrapdir = None
+    if args.probe:
+        # Every test runs `portsnoop`; make that mean `portsnoop --probe=X`.
+        wrapdir = tempfile.mkdtemp(prefix="portsnoop-probe-")
+        os.chmod(wrapdir, 0o755)
+        wrapper = os.path.join(wrapdir, "portsnoop")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\nexec %s --probe=%s "$@"\n' % (portsnoop, args.probe))
+        os.chmod(wrapper, 0o755)
+        portsnoop = wrapper
+        print("live: every portsnoop runs with --probe=%s" % args.probe)
+
+    ns = Netns("portsnoop-live-%d" % os.getpid())
+    tracer = None
+    try:
+        try:
+            tracer = Tracer(portsnoop)
+        except Skip as e:
+            print("!!! SKIPPING LIVE TESTS: %s" % e)
+            outcome_for_skip(str(e))
+            tests = []
+        ctx = Ctx(args.build, ns, tracer, portsnoop, args.probe)
+        for t in tests:
+            start = time.time()
+            try:
+                t(ctx)
+            except Skip as e:
+                cannot_run(t.__name__, str(e))
+                continue
+            except Exception as e:  # noqa: BLE001 — report and go on
+                print("FAIL %s: %s: %s" % (t.__name__, type(e).__name__, e))
+                failed += 1
+                continue
+            print("PASS %s (%.2fs)" % (t.__name__, time.time() - start))
+            passed += 1
+        if tracer:
+            rc = tracer.stop()
+            with tracer.lock:
+                bad = list(tracer.bad_lines)
+            if rc != 0 or bad:
+                print("FAIL tracer_exit: exit %s, %d lines that are not JSON: %r" % (
+                    rc, len(bad), bad[:3]))
+                failed += 1
+            else:
+                print("PASS tracer_exit")
+                passed += 1
+    finally:
+        if tracer and tracer.proc.poll() is None:
+            tracer.proc.kill()
+        ns.delete()
+        if wrapdir:
+            shutil.rmtree(wrapdir, ignore_errors=True)
+    print("live: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    return 1 if failed else 0

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* portsnoop ls: what ss -tulpn, netstat -tulpn and lsof -i answer, at once. */
+#include "app/commands.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "sockets/listing.h"
+#include "sockets/snapshot.h"
+
+static bool held_by(const struct ps_owner *o, size_t n, uint32_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (o[i].pid == pid)
+			return true;
+	return false;
+}
+
+int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out)
+{
+	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp };
+	struct snapshot snap;
+	struct sbuf b = { 0 };
+	char err[256];
+	size_t done;
+	int rc = 0;
+
+	if (snapshot__collect(&snap, &so, err, sizeof(err))) {
+		fprintf(stderr, "portsnoop: %s\n", err);
+		snapshot__free(&snap);
+		return 1;
+	}
+	if (o->verbose)
+		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
+	listing__header(&b, ctx);
+	for (size_t i = 0; i < snap.n && !rc; i++) {
+		size_t n;
+		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
+
+		if (o->pid && !held_by(own, n, o->pid))
+			continue;
+		if (!cli__port_wanted(&o->filter, snap.socks[i].lport))
+			continue;
+		listing__socket(&b, ctx, &snap.socks[i], own, n);
+		if (b.len >= 65536) {
+			rc = sink__write(out, b.p, b.len, &done);
+			sbuf__reset(&b);
+		}
+	}
+	if (!rc && b.len)
+		rc = sink__write(out, b.p, b.len, &done);
+	sbuf__free(&b);
+	snapshot__free(&snap);
+	if (rc && rc != -EPIPE) {
+		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * portsnoop who PORT: every process holding the port, with what people
+ * otherwise piece together from lsof -i, fuser, /proc/PID/exe and
+ * lsof +D /var/log: user, command line, executable, working directory,
+ * start time, parent, and the files it has open for writing.
+ */
+#include "app/commands.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "output/escape.h"
+#include "output/json.h"
+#include "output/names.h"
+#include "proc/procinfo.h"
+#include "sockets/snapshot.h"
+#include "output/timefmt.h"
+#include "proc/users.h"
+
+#define ROOT "/proc"
+
+struct details {
+	uint32_t pid, ppid, uid;
+	char comm[64], pcomm[64];
+	char exe[PATH_MAX], cwd[PATH_MAX];
+	char *cmdline;
+	long cmdline_len;
+	int64_t start_real_ns;	/* 0 when unknown */
+	struct sbuf files;	/* written files, NUL-separated */
+};
+
+static void read_small(uint32_t pid, const char *name, char *out, size_t sz)
+{
+	char *buf = NULL;
+	long n = procinfo__read(ROOT, pid, name, sz - 1, &buf);
+
+	out[0] = '\0';
+	if (n > 0) {
+		if (buf[n - 1] == '\n')
+			n--;
+		memcpy(out, buf, (size_t)n);
+		out[n] = '\0';
+	}
+	free(buf);
+}
+
+static uint32_t status_field(const char *status, const char *name)
+{
+	const char *p = strstr(status, name);
+
+	return p ? (uint32_t)strtoul(p + strlen(name), NULL, 10) : 0;
+}
+
+/* Files opened for writing: regular paths whose fdinfo flags say so. */
+static void written_files(struct details *d)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), ROOT "/%u/fd", d->pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		char link[PATH_MAX], info[256], name[300];
+		const char *flags;
+		unsigned long fl;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(name, sizeof(name), "fd/%s", de->d_name);
+		if (procinfo__link(ROOT, d->pid, name, link, sizeof(link)) || link[0] != '/' ||
+		    !strncmp(link, "/dev/", 5) || !strncmp(link, "/proc/", 6))
+			continue;
+		snprintf(name, sizeof(name), "fdinfo/%s", de->d_name);
+		read_small(d->pid, name, info, sizeof(info));
+		flags = strstr(info, "flags:");
+		if (!flags)
+			continue;
+		fl = strtoul(flags + 6, NULL, 8);
+		if ((fl & O_ACCMODE) == O_WRONLY || (fl & O_ACCMODE) == O_RDWR)
+			sbuf__put(&d->files, link, strlen(link) + 1);
+	}
+	closedir(dir);
+}
+
+static void gather(struct details *d, uint32_t pid, int64_t boot_offset)
+{
+	char status[4096], *stat = NULL;
+	struct proc_stat st;
+	long n;
+
+	memset(d, 0, sizeof(*d));
+	d->pid = pid;
+	read_small(pid, "comm", d->comm, sizeof(d->comm));
+	read_small(pid, "status", status, sizeof(status));
+	d->uid = status_field(status, "\nUid:");
+	d->ppid = status_field(status, "\nPPid:");
+	if (d->ppid)
+		read_small(d->ppid, "comm", d->pcomm, sizeof(d->pcomm));
+	if (procinfo__link(ROOT, pid, "exe", d->exe, sizeof(d->exe)))
+		d->exe[0] = '\0';
+	if (procinfo__link(ROOT, pid, "cwd", d->cwd, sizeof(d->cwd)))
+		d->cwd[0] = '\0';
+	d->cmdline_len = procinfo__read(ROOT, pid, "cmdline", 65536, &d->cmdline);
+	if (d->cmdline_len > 0 && d->cmdline[d->cmdline_len - 1] == '\0')
+		d->cmdline_len--;
+	n = procinfo__read(ROOT, pid, "stat", 4096, &stat);
+	if (n > 0 && !procinfo__parse_stat(stat, (size_t)n, &st))
+		d->start_real_ns = (int64_t)(st.start_ticks * (1000000000ULL /
+			(uint64_t)sysconf(_SC_CLK_TCK))) + boot_offset;
+	free(stat);
+	written_files(d);
+}
+
+static void release(struct details *d)
+{
+	if (d->cmdline_len < 0)
+		d->cmdline = NULL;
+	free(d->cmdline);
+	sbuf__free(&d->files);
+}
+
+static bool matches(const struct ps_target *t, const struct diag_sock *s)
+{
+	static const uint8_t any[16];
+	size_t alen = s->family == AF_INET ? 4 : 16;
+
+	if (t->proto && t->proto != (s->proto == IPPROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP))
+		return false;
+	if (!t->family)
+		return true;
+	/* A wildcard socket holds the port on every address of its family (and a
+	 * dual-stack [::] one on IPv4 too). */
+	if (!memcmp(s->laddr, any, alen))
+		return s->family == t->family || s->family == AF_INET6;
+	return s->family == t->family && !memcmp(s->laddr, t->addr, alen);
+}
+
+static void text_block(struct sbuf *b, const struct diag_sock *s, const struct details *d,
+		       const char *user)
+{
+	char ep[NAMES_ADDR_LEN], pc[16], t[112];
+
+	sbuf__printf(b, "%s%c %s (netns %u)\n  ", names__proto(s->proto, pc, sizeof(pc)),
+		     s->family == AF_INET ? '4' : '6',
+		     names__endpoint(s->family, s->laddr, s->lport, ep, sizeof(ep)), s->netns);
+	escape__text(b, d->comm, strlen(d->comm));
+	sbuf__printf(b, "[%u] user ", d->pid);
+	if (user)
+		escape__text(b, user, strlen(user));
+	sbuf__printf(b, "(%u)", d->uid);
+	if (d->start_real_ns) {
+		timefmt__rfc3339(d->start_real_ns, t, sizeof(t));
+		sbuf__printf(b, ", started %s", t);
+	}
+	sbuf__puts(b, ", parent ");
+	escape__text(b, d->pcomm, strlen(d->pcomm));
+	sbuf__printf(b, "[%u]\n    command  ", d->ppid);
+	for (long i = 0; i < d->cmdline_len; i++) {
+		if (d->cmdline[i] == '\0')
+			sbuf__putc(b, ' ');
+		else
+			escape__text(b, d->cmdline + i, 1);
+	}
+	sbuf__puts(b, "\n    exe      ");
+	escape__text(b, d->exe, strlen(d->exe));
+	sbuf__puts(b, "\n    cwd      ");
+	escape__text(b, d->cwd, strlen(d->cwd));
+	sbuf__putc(b, '\n');
+	for (size_t i = 0; i < d->files.len;) {
+		size_t len = strlen(d->files.p + i);
+
+		sbuf__puts(b, "    writing  ");
+		escape__text(b, d->files.p + i, len);
+		sbuf__putc(b, '\n');
+		i += len + 1;
+	}
+}
+
+static void json_line(struct sbuf *b, const struct diag_sock *s, const struct details *d,
+		      const char *user, const char *host)
+{
+	char a[NAMES_ADDR_LEN], pc[16], t[112];
+	struct jw w;
+
+	jw__begin(&w, b);
+	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
+	jw__cstr(&w, "@timestamp", t);
+	jw__uint(&w, "process.pid", d->pid);
+	jw__str(&w, "process.name", d->comm, strlen(d->comm));
+	if (d->exe[0])
+		jw__str(&w, "process.executable", d->exe, strlen(d->exe));
+	if (d->cmdline_len > 0) {
+		jw__text(&w, "process.command_line", d->cmdline, (size_t)d->cmdline_len);
+		jw__str_list(&w, "process.args", d->cmdline, (size_t)d->cmdline_len);
+	}
+	if (d->cwd[0])
+		jw__str(&w, "process.working_directory", d->cwd, strlen(d->cwd));
+	if (d->start_real_ns) {
+		timefmt__rfc3339(d->start_real_ns, t, sizeof(t));
+		jw__cstr(&w, "process.start", t);
+	}
+	jw__uint(&w, "process.parent.pid", d->ppid);
+	jw__str(&w, "process.parent.name", d->pcomm, strlen(d->pcomm));
+	jw__cstr(&w, "event.kind", "state");
+	jw__cstr(&w, "event.action", "held");
+	jw__cstr(&w, "network.transport", names__proto(s->proto, pc, sizeof(pc)));
+	jw__cstr(&w, "network.type", names__family(s->family));
+	jw__cstr(&w, "server.ip", names__addr(s->family, s->laddr, a, sizeof(a)));
+	jw__uint(&w, "server.port", s->lport);
+	jw__uint(&w, "user.id", d->uid);
+	if (user)
+		jw__cstr(&w, "user.name", user);
+	if (host)
+		jw__str(&w, "host.name", host, strlen(host));
+	jw__uint(&w, "portsnoop.netns", s->netns);
+	jw__str_list(&w, "portsnoop.files_written", d->files.p ? d->files.p : "",
+		     d->files.len ? d->files.len - 1 : 0);
+	jw__end(&w);
+	sbuf__putc(b, '\n');
+}
+
+int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out)
+{
+	const struct ps_target *t = &o->target;
+	struct snapshot_opts so = { .tcp = t->proto != IPPROTO_UDP,
+				    .udp = t->proto != IPPROTO_TCP, .port = t->port };
+	struct users *users = users__new("/etc/passwd");
+	struct snapshot snap;
+	struct sbuf b = { 0 };
+	size_t found = 0, done;
+	char err[256];
+	int rc;
+
+	if (snapshot__collect(&snap, &so, err, sizeof(err))) {
+		fprintf(stderr, "portsnoop: %s\n", err);
+		snapshot__free(&snap);
+		users__free(users);
+		return 1;
+	}
+	if (o->verbose)
+		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
+	for (size_t i = 0; i < snap.n; i++) {
+		const struct diag_sock *s = &snap.socks[i];
+		size_t n;
+		const struct ps_owner *own = owners__find(&snap.owners, s->inode, &n);
+
+		if (!matches(t, s))
+			continue;
+		if (!n) {
+			/* Held, but through no file any process we can see has open. */
+			static const struct details nobody = { .comm = "?" };
+
+			if (ctx->mode == FORMAT_JSON)
+				json_line(&b, s, &nobody, NULL, ctx->host);
+			else
+				text_block(&b, s, &nobody, NULL);
+			found++;
+		}
+		for (size_t k = 0; k < n; k++) {
+			struct details d;
+			const char *user;
+
+			if (k && own[k].pid == own[k - 1].pid)
+				continue;
+			gather(&d, own[k].pid, ctx->boot_offset);
+			user = users ? users__name(users, d.uid) : NULL;
+			if (ctx->mode == FORMAT_JSON)
+				json_line(&b, s, &d, user, ctx->host);
+			else
+				text_block(&b, s, &d, user);
+			release(&d);
+			found++;
+		}
+	}
+	rc = b.len ? sink__write(out, b.p, b.len, &done) : 0;
+	sbuf__free(&b);
+	snapshot__free(&snap);
+	users__free(users);
+	if (rc && rc != -EPIPE) {
+		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
+		return 1;
+	}
+	if (!found) {
+		fprintf(stderr, "portsnoop: nobody holds port %u%s\n", t->port,
+			t->proto == IPPROTO_TCP ? "/tcp" : t->proto == IPPROTO_UDP ? "/udp" : "");
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Small helpers every stage may use: no state, no libbpf, header only.
+ */
+#ifndef PS_LIB_ARRAY_H
+#define PS_LIB_ARRAY_H
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/*
+ * Room for one more element in v, which holds n of *cap elements of size
+ * bytes: v itself while there is room, else v grown to twice its capacity
+ * (first elements the first time), with *cap updated. NULL when out of
+ * memory (or the size would overflow): v is then untouched, still the
+ * caller's to free.
+ */
+static inline void *array__reserve(void *v, size_t n, size_t *cap, size_t size, size_t first)
+{
+	size_t c;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	c = *cap ? *cap * 2 : first;
+	if (c < *cap || c > SIZE_MAX / size)
+		return NULL;
+	nv = realloc(v, c * size);
+	if (nv)
+		*cap = c;
+	return nv;
+}
+
+#endif

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "output/names.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/types.h>
+#include "portsnoop.h"
+#include "lib/compat.h"
+
+
+const char *names__errno(int err, char *buf, size_t bufsz)
+{
+	const char *name = err > 0 ? strerrorname_np(err) : NULL;
+
+	if (name)
+		return name;
+	snprintf(buf, bufsz, "E%d", err);
+	return buf;
+}
+
+const char *names__proto(unsigned int proto, char *buf, size_t bufsz)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_MPTCP:
+		return "mptcp";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case IPPROTO_UDPLITE:
+		return "udplite";
+	case IPPROTO_RAW:
+		return "raw";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	}
+	snprintf(buf, bufsz, "%u", proto);
+	return buf;
+}
+
+const char *names__family(unsigned int family)
+{
+	switch (family) {
+	case AF_INET:
+		return "ipv4";
+	case AF_INET6:
+		return "ipv6";
+	}
+	return NULL;
+}
+
+const char *names__kind(unsigned int kind)
+{
+	static const char *const kinds[PS_EV__MAX] = {
+		[PS_EV_BIND] = "bind",
+		[PS_EV_LISTEN] = "listen",
+		[PS_EV_CONNECT] = "connect",
+		[PS_EV_CONNECT_RESULT] = "outcome",
+		[PS_EV_CLOSE] = "close",
+		[PS_EV_EXIT] = "exit",
+	};
+
+	return kind < PS_EV__MAX ? kinds[kind] : NULL;
+}
+
+const char *names__addr(unsigned int family, const uint8_t addr[16],
+			char *buf, size_t bufsz)
+{
+	if ((family != AF_INET && family != AF_INET6) ||
+	    !inet_ntop((int)family, addr, buf, (socklen_t)bufsz))
+		snprintf(buf, bufsz, "?");
+	return buf;
+}
+
+const char *names__endpoint(unsigned int family, const uint8_t addr[16],
+			    unsigned int port, char *buf, size_t bufsz)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	names__addr(family, addr, a, sizeof(a));
+	snprintf(buf, bufsz, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "proc/procinfo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int procinfo__parse_stat(const char *buf, size_t len, struct proc_stat *st)
+{
+	const char *p = NULL, *end = buf + len;
+	unsigned long long v;
+	int field = 2;	/* the ')' ends field 2, comm */
+
+	for (size_t i = len; i > 0; i--) {
+		if (buf[i - 1] == ')') {
+			p = buf + i;
+			break;
+		}
+	}
+	if (!p)
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	while (p < end) {
+		char num[24];
+		size_t n = 0;
+
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end)
+			break;
+		field++;
+		while (p < end && *p != ' ' && *p != '\n' && n < sizeof(num) - 1)
+			num[n++] = *p++;
+		num[n] = '\0';
+		while (p < end && *p != ' ')
+			p++;
+		if (field != 4 && field != 22)
+			continue;
+		if (n == 0 || num[0] < '0' || num[0] > '9')
+			return -EINVAL;
+		v = strtoull(num, NULL, 10);
+		if (field == 4) {
+			st->ppid = (uint32_t)v;
+		} else {
+			st->start_ticks = v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int procinfo__parse_cgroup(const char *buf, size_t len, char *out, size_t outsz)
+{
+	const char *end = buf + len;
+
+	for (const char *line = buf; line < end;) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		size_t n;
+
+		if (!eol)
+			eol = end;
+		n = (size_t)(eol - line);
+		if (n >= 3 && !memcmp(line, "0::", 3)) {
+			if (n - 3 >= outsz)
+				return -ENAMETOOLONG;
+			memcpy(out, line + 3, n - 3);
+			out[n - 3] = '\0';
+			return 0;
+		}
+		line = eol + 1;
+	}
+	return -ENOENT;
+}
+
+long procinfo__read(const char *root, uint32_t pid, const char *name, size_t max,
+		    char **out)
+{
+	char path[PATH_MAX];
+	size_t n = 0;
+	char *buf;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%u/%s", root, pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (n < max) {
+		ssize_t r = read(fd, buf + n, max - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = -errno;
+
+			close(fd);
+			free(buf);
+			return err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	return (long)n;
+}
+
+int procinfo__link(const char *root, uint32_t pid, const char *name, char *out,
+		   size_t outsz)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%u/%s", root, pid, name);
+	n = readlink(path, out, outsz - 1);
+	if (n < 0)
+		return -errno;
+	out[n] = '\0';
+	return 0;
+}
+
+uint64_t procinfo__ticks(uint64_t boottime_ns)
+{
+	static long hz;
+
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK);
+	if (hz <= 0)
+		hz = 100;
+	/* The kernel's nsec_to_clock_t() truncates the same way. */
+	return boottime_ns / (1000000000ULL / (uint64_t)hz);
+}

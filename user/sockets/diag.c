@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "sockets/diag.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+#include "lib/compat.h"
+
+
+struct diag_req {
+	struct nlmsghdr nlh;
+	struct inet_diag_req_v2 r;
+	struct nlattr proto_attr;	/* INET_DIAG_REQ_PROTOCOL, for MPTCP */
+	uint32_t proto;
+};
+
+size_t diag__request(void *buf, size_t bufsz, int family, int proto, uint32_t states,
+		     uint32_t seq)
+{
+	struct diag_req *q = buf;
+	size_t len = NLMSG_LENGTH(sizeof(q->r));
+
+	if (bufsz < sizeof(*q))
+		return 0;
+	memset(q, 0, sizeof(*q));
+	q->r.sdiag_family = (uint8_t)family;
+	q->r.sdiag_protocol = (uint8_t)proto;
+	q->r.idiag_states = states;
+	/* sdiag_protocol is 8 bits; protocols past 255 go in an attribute. */
+	if (proto > 255) {
+		q->proto_attr.nla_type = INET_DIAG_REQ_PROTOCOL;
+		q->proto_attr.nla_len = NLA_HDRLEN + sizeof(uint32_t);
+		q->proto = (uint32_t)proto;
+		len += NLA_ALIGN(q->proto_attr.nla_len);
+	}
+	q->nlh.nlmsg_len = (uint32_t)len;
+	q->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	q->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	q->nlh.nlmsg_seq = seq;
+	return len;
+}
+
+static int one(const struct inet_diag_msg *m, uint16_t proto, diag_cb cb, void *ctx)
+{
+	struct diag_sock s = { 0 };
+
+	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+		return 0;
+	s.family = m->idiag_family;
+	s.proto = proto;
+	s.state = m->idiag_state;
+	s.lport = ntohs(m->id.idiag_sport);
+	s.rport = ntohs(m->id.idiag_dport);
+	memcpy(s.laddr, m->id.idiag_src, s.family == AF_INET ? 4 : 16);
+	memcpy(s.raddr, m->id.idiag_dst, s.family == AF_INET ? 4 : 16);
+	s.uid = m->idiag_uid;
+	s.ifindex = m->id.idiag_if;
+	s.inode = m->idiag_inode;
+	s.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
+	return cb(ctx, &s);
+}
+
+int diag__parse(const void *buf, size_t len, uint16_t proto, diag_cb cb, void *ctx)
+{
+	const struct nlmsghdr *h = buf;
+	size_t left = len;
+
+	while (left >= sizeof(*h)) {
+		int rc;
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > left)
+			return -EBADMSG;
+		switch (h->nlmsg_type) {
+		case NLMSG_DONE:
+			return 1;
+		case NLMSG_ERROR: {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				return -EBADMSG;
+			return e->error < 0 ? e->error : -EPROTO;
+		}
+		case SOCK_DIAG_BY_FAMILY:
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+				return -EBADMSG;
+			rc = one(NLMSG_DATA(h), proto, cb, ctx);
+			if (rc)
+				return rc;
+			break;
+		default:
+			break;	/* NLMSG_NOOP and anything new: not ours */
+		}
+		if (NLMSG_ALIGN(h->nlmsg_len) >= left)
+			return 0;
+		left -= NLMSG_ALIGN(h->nlmsg_len);
+		h = (const struct nlmsghdr *)((const char *)h + NLMSG_ALIGN(h->nlmsg_len));
+	}
+	return left ? -EBADMSG : 0;
+}
+
+int diag__dump(int nlfd, int family, int proto, uint32_t states, diag_cb cb, void *ctx)
+{
+	static uint32_t seq;
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	struct diag_req req = { 0 };
+	size_t qlen = diag__request(&req, sizeof(req), family, proto, states, ++seq);
+	/* Large reads: the kernel fills up to the buffer, so fewer recvs. */
+	static char buf[256 * 1024] __attribute__((aligned(8)));
+	int rc = 0;
+
+	if (sendto(nlfd, &req, qlen, 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
+		return -errno;
+	while (rc == 0) {
+		ssize_t n = recv(nlfd, buf, sizeof(buf), 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EPIPE;
+		rc = diag__parse(buf, (size_t)n, (uint16_t)proto, cb, ctx);
+	}
+	/* The protocol has no diag module here: nothing of that kind exists. */
+	if (rc == -ENOENT)
+		return 0;
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Sockets that exist, with their owners: `ls` rows and state records. */
+#ifndef PS_LISTING_H
+#define PS_LISTING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sockets/diag.h"
+#include "output/format.h"
+#include "sockets/owners.h"
+#include "output/sbuf.h"
+
+void listing__header(struct sbuf *b, const struct format_ctx *ctx);
+/*
+ * One socket and the processes holding it: a table row, or a JSON record
+ * with event.kind "state" (action "listening" or "bound"). owners may be
+ * NULL (a socket no process holds a file of).
+ */
+void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
+		     const struct diag_sock *d, const struct ps_owner *owners, size_t n);
+
+/*
+ * The same socket as a record of the event stream, before the live events:
+ * JSON as above; in the table, a row in the event columns with EVENT
+ * "state".
+ */
+void listing__state(struct sbuf *b, const struct format_ctx *ctx,
+		    const struct diag_sock *d, const struct ps_owner *owners, size_t n);
+
+#endif
