@@ -104,9 +104,10 @@ live: all $(LIVE_BINS)
 	$(Q)$(PYTHON) tests/live/run_live.py --build $(OUT)
 
 # Debian's stock kernel under qemu (TCG): the live tests under fentry, kprobe
-# and tracepoints, then all three side by side (tests/vm/).
+# and tracepoints, then all three side by side (tests/vm/). KERNEL=5.10, 6.1
+# (the default), 6.12, 6.12-rt, 6.12-cloud, 7.2 or a kernel .deb.
 vmtest: deps all tests
-	$(Q)tests/vm/run.sh -- sh tests/vm/live.sh $(OUT)
+	$(Q)tests/vm/run.sh $(if $(KERNEL),--kernel $(KERNEL)) -- sh tests/vm/live.sh $(OUT)
 
 # 10 minutes of bind/listen/connect/close at full speed (SOAK_SECONDS).
 soak: all $(BENCH_BINS)
