@@ -80,7 +80,7 @@ LIVE_BINS := $(patsubst tests/live/%.c,$(OUT)/tests/%,$(LIVE_SRCS))
 BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard bench/*.c)))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run check unit live vmtest vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
+.PHONY: all deps run check unit live vmtest vmtest-arm64 vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
 	fuzz-build valgrind
 all: $(OUT)/portsnoop
 
@@ -108,6 +108,16 @@ live: all $(LIVE_BINS)
 # (the default), 6.12, 6.12-rt, 6.12-cloud, 7.2 or a kernel .deb.
 vmtest: deps all tests
 	$(Q)tests/vm/run.sh $(if $(KERNEL),--kernel $(KERNEL)) -- sh tests/vm/live.sh $(OUT)
+
+# The same in an arm64 VM (qemu-system-aarch64, tests/vm/arm64/) on Debian's
+# arm64 kernel KERNEL=6.1 (the default) or 6.12, cross-built into build/arm64.
+# VM_PROBES (tests/vm/live.sh): the modes, default auto; arm64 6.1 allows
+# "auto kprobe tracepoint", 6.12 all.
+vmtest-arm64:
+	$(Q)scripts/deps.sh arm64
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 all tests
+	$(Q)tests/vm/run.sh --arch arm64 $(if $(KERNEL),--kernel $(KERNEL)) -- \
+		env VM_PROBES='$(or $(VM_PROBES),auto)' sh tests/vm/live.sh build/arm64
 
 # 10 minutes of bind/listen/connect/close at full speed (SOAK_SECONDS).
 soak: all $(BENCH_BINS)

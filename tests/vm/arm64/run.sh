@@ -9,7 +9,8 @@
 # stdout. Exits with COMMAND's status, 124 on timeout, 125 if the guest never
 # reported one. VM_DIR (default build/vm-arm64) caches the kernels and
 # initramfs; ARM64_CACHE (default build/cache/arm64) the packages and the
-# userland. CI is passed through to COMMAND when set.
+# userland. As in tests/vm/run.sh, CI=true and PORTSNOOP_IN_VM=1 are set for
+# COMMAND: a live test that cannot run in the VM is a failure.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)
@@ -56,7 +57,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 printf '%s\n' "$REPO" >"$OUT/repo"
 {
 	echo "cd $(q "$REPO") || exit 125"
-	[ -z "${CI+set}" ] || echo "export CI=$(q "$CI")"
+	echo "export CI=true PORTSNOOP_IN_VM=1"
 	printf 'exec'
 	for a in "$@"; do printf ' %s' "$(q "$a")"; done
 	echo
