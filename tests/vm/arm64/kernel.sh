@@ -38,17 +38,16 @@ case $KERNEL in
 6.1 | 6.12)
 	[ "$KERNEL" = 6.1 ] && SUITE=bookworm || SUITE=trixie
 	apt() { "$HERE/apt.sh" "$SUITE" "$@"; }
-	ls "$ARM64_CACHE/apt-$SUITE/lists/" 2>/dev/null | grep -q Packages || apt update >/dev/null
 	PKG=$(apt apt-cache depends linux-image-arm64 |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-arm64\)$/\1/p' | head -n 1)
 	[ -n "$PKG" ] || die "$SUITE has no linux-image-arm64?"
 	DEBS=${VM_KERNEL_CACHE:-$ARM64_CACHE}/debs
 	mkdir -p "$DEBS"
-	DEB=$(ls "$DEBS/${PKG}_"*_arm64.deb 2>/dev/null | tail -n 1)
+	DEB=$(find "$DEBS" -maxdepth 1 -name "${PKG}_*_arm64.deb" | sort | tail -n 1)
 	if [ -z "$DEB" ]; then
 		echo "vm: fetching $PKG ($SUITE, arm64)" >&2
 		(cd "$DEBS" && flock "$DEBS/.lock" "$HERE/apt.sh" "$SUITE" apt-get download -q "$PKG" >/dev/null)
-		DEB=$(ls "$DEBS/${PKG}_"*_arm64.deb | tail -n 1)
+		DEB=$(find "$DEBS" -maxdepth 1 -name "${PKG}_*_arm64.deb" | sort | tail -n 1)
 	fi ;;
 *) die "unknown arm64 kernel '$KERNEL' (6.1, 6.12 or a .deb)" ;;
 esac

@@ -30,7 +30,6 @@ libzstd1 libcmocka-dev libcmocka0"
 
 apt() { "$HERE/apt.sh" "$SUITE" "$@"; }
 die() { echo "arm64: $*" >&2; exit 1; }
-ls "$CACHEDIR/../../lists/" 2>/dev/null | grep -q Packages || apt update >/dev/null
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd -P)
 WORK=$(mktemp -d "$OUT/root.XXXXXX")

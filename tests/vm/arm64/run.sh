@@ -38,7 +38,8 @@ done
 command -v qemu-system-aarch64 >/dev/null 2>&1 ||
 	{ echo "vm: qemu-system-aarch64 is missing: apt-get install qemu-system-arm (scripts/deps.sh)" >&2; exit 1; }
 
-export ARM64_CACHE=${ARM64_CACHE:-$REPO/build/cache/arm64}
+ARM64_CACHE=${ARM64_CACHE:-$REPO/build/cache/arm64}
+export ARM64_CACHE
 VM_DIR=${VM_DIR:-$REPO/build/vm-arm64}
 case $KERNEL in
 *.deb) [ -f "$KERNEL" ] || { echo "vm: no such file: $KERNEL" >&2; exit 2; }
