@@ -209,6 +209,15 @@ $(OUT)/tests/%: tests/live/%.c | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
+# arm64: the workload as a 32-bit (AArch32) program too, for the compat test.
+ifeq ($(ARCH),arm64)
+COMPAT_CC ?= arm-linux-gnueabihf-gcc
+tests: $(OUT)/tests/sockwork32
+$(OUT)/tests/sockwork32: tests/live/sockwork.c | $(OUT)/tests
+	$(call msg,CC32,$@)
+	$(Q)$(COMPAT_CC) -O2 -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -static $< -o $@
+endif
+
 $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
