@@ -77,6 +77,8 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 LIVE_SRCS := $(sort $(wildcard tests/live/*.c))
 LIVE_BINS := $(patsubst tests/live/%.c,$(OUT)/tests/%,$(LIVE_SRCS))
+# arm64 also runs the workload as a 32-bit (AArch32) program: the compat test.
+LIVE_BINS += $(if $(filter arm64,$(ARCH)),$(OUT)/tests/sockwork32)
 BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard bench/*.c)))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
@@ -209,14 +211,10 @@ $(OUT)/tests/%: tests/live/%.c | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-# arm64: the workload as a 32-bit (AArch32) program too, for the compat test.
-ifeq ($(ARCH),arm64)
 COMPAT_CC ?= arm-linux-gnueabihf-gcc
-tests: $(OUT)/tests/sockwork32
 $(OUT)/tests/sockwork32: tests/live/sockwork.c | $(OUT)/tests
 	$(call msg,CC32,$@)
 	$(Q)$(COMPAT_CC) -O2 -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -static $< -o $@
-endif
 
 $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)
