@@ -2,8 +2,9 @@
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-OUT        := build
-ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+HOST_ARCH  := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH       ?= $(HOST_ARCH)
+OUT        := build$(if $(filter-out $(HOST_ARCH),$(ARCH)),/$(ARCH))
 # ARCH as bpf_tracing.h's __TARGET_ARCH_ names it (x86, arm64: the same).
 BPF_ARCH   := $(ARCH)
 CLANG      ?= clang
@@ -14,6 +15,26 @@ PYTHON     ?= /usr/bin/python3
 PREFIX     ?= /usr/local
 UNITDIR    ?= /lib/systemd/system
 VMLINUX    := vmlinux/$(ARCH)/vmlinux.h
+
+# `make ARCH=arm64` on x86_64 cross-builds into build/arm64/: Debian's
+# aarch64-linux-gnu cross compiler, and the arm64 -dev packages unpacked
+# into a sysroot by tests/vm/arm64/root.sh (cached in ARM64_CACHE).
+ifeq ($(HOST_ARCH)-$(ARCH),x86-arm64)
+ARM64_CACHE   ?= $(CURDIR)/build/cache/arm64
+export ARM64_CACHE
+ARM64_USER    := $(ARM64_CACHE)/userland
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC            := $(CROSS_COMPILE)gcc
+SYSROOT       := $(ARM64_USER)/sysroot
+SYSLIB        := $(SYSROOT)/usr/lib/aarch64-linux-gnu
+PKG_CONFIG    := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+	PKG_CONFIG_LIBDIR=$(SYSLIB)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig pkg-config
+EXTRA_CFLAGS  += -I$(SYSROOT)/usr/include -I$(SYSROOT)/usr/include/aarch64-linux-gnu
+EXTRA_LDFLAGS += -L$(SYSLIB) -Wl,-rpath-link=$(SYSLIB)
+ifeq ($(filter clean vmlinux,$(MAKECMDGOALS)),)
+$(if $(wildcard $(ARM64_USER)/.stamp),,$(shell tests/vm/arm64/root.sh $(ARM64_USER) >&2))
+endif
+endif
 
 ifeq ($(V),1)
 Q :=
@@ -56,10 +77,12 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 LIVE_SRCS := $(sort $(wildcard tests/live/*.c))
 LIVE_BINS := $(patsubst tests/live/%.c,$(OUT)/tests/%,$(LIVE_SRCS))
+# arm64 also runs the workload as a 32-bit (AArch32) program: the compat test.
+LIVE_BINS += $(if $(filter arm64,$(ARCH)),$(OUT)/tests/sockwork32)
 BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard bench/*.c)))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run check unit live vmtest vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
+.PHONY: all deps run check unit live vmtest vmtest-arm64 vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
 	fuzz-build valgrind
 all: $(OUT)/portsnoop
 
@@ -95,6 +118,15 @@ vmtest: deps all tests
 vmmatrix: deps all tests
 	$(Q)tests/vm/matrix.sh --build $(OUT) $(if $(KERNELS),--kernels "$(KERNELS)") \
 		$(if $(STRATEGIES),--strategies "$(STRATEGIES)")
+# The same in an arm64 VM (qemu-system-aarch64, tests/vm/arm64/) on Debian's
+# arm64 kernel KERNEL=6.1 (the default) or 6.12, cross-built into build/arm64.
+# VM_PROBES (tests/vm/live.sh): the modes, default auto; arm64 6.1 allows
+# "auto kprobe tracepoint", 6.12 all.
+vmtest-arm64:
+	$(Q)scripts/deps.sh arm64
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 all tests
+	$(Q)tests/vm/run.sh --arch arm64 $(if $(KERNEL),--kernel $(KERNEL)) -- \
+		env VM_PROBES='$(or $(VM_PROBES),auto)' sh tests/vm/live.sh build/arm64
 
 # 10 minutes of bind/listen/connect/close at full speed (SOAK_SECONDS).
 soak: all $(BENCH_BINS)
@@ -185,6 +217,11 @@ $(OUT)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(OUT)/tests
 $(OUT)/tests/%: tests/live/%.c | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+COMPAT_CC ?= arm-linux-gnueabihf-gcc
+$(OUT)/tests/sockwork32: tests/live/sockwork.c | $(OUT)/tests
+	$(call msg,CC32,$@)
+	$(Q)$(COMPAT_CC) -O2 -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -static $< -o $@
 
 $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)

@@ -58,14 +58,23 @@ static __always_inline __u64 task_start_boottime(struct task_struct *t)
 }
 
 /*
- * Which syscall the task is in, from its saved registers. Per architecture:
- * only x86_64 has a pinned vmlinux.h so far.
+ * Which syscall the task is in, from its saved user registers: the number
+ * is in orig_ax on x86_64, in syscallno on arm64 (whose syscalls follow the
+ * generic table, asm-generic/unistd.h). A 32-bit task (ia32, AArch32) has
+ * other numbers and is never taken for a connect() here: its connect()
+ * gets no attempt record (syscall tracepoints skip compat calls too).
  */
 #if defined(__TARGET_ARCH_x86)
 #define PS_NR_CONNECT 42
 static __always_inline bool in_syscall_connect(struct pt_regs *regs)
 {
 	return BPF_CORE_READ(regs, orig_ax) == PS_NR_CONNECT;
+}
+#elif defined(__TARGET_ARCH_arm64)
+#define PS_NR_CONNECT 203
+static __always_inline bool in_syscall_connect(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, syscallno) == PS_NR_CONNECT;
 }
 #else
 #error "portsnoop: add in_syscall_connect() for this architecture"

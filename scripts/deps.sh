@@ -6,6 +6,9 @@ set -eu
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libcmocka-dev iproute2 util-linux python3 python3-jsonschema rsyslog
 valgrind libclang-rt-dev qemu-system-x86 busybox-static"
+# `deps.sh arm64`: also the cross compiler and qemu for arm64 (make ARCH=arm64).
+[ "${1:-}" != arm64 ] || PKGS="$PKGS gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: not a Debian/Ubuntu system; make sure these are installed:" $PKGS >&2

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests: bind() in every protocol and family, and its failures.
 """
+import copy
+
 from harness import *  # noqa: F401,F403
 
 
@@ -82,3 +84,31 @@ def bind_privileged_port_eacces(ctx):
 def bind_foreign_address_eaddrnotavail(ctx):
     failed_bind(ctx, ("udp", 6, "2001:db8::1", 5353), errno.EADDRNOTAVAIL,
                 "2001:db8::1", 5353)
+
+
+def bind_compat_32bit(ctx):
+    # A 32-bit (AArch32) program on the arm64 kernel binds through the compat
+    # syscall table. fentry and kprobe hook the socket functions and see it as
+    # any other bind; the syscall tracepoints skip compat calls, so under the
+    # tracepoint strategy it is not reported (README: limits).
+    c32 = copy.copy(ctx)
+    c32.sockwork = os.path.join(ctx.build, "tests", "sockwork32")
+    if not os.path.exists(c32.sockwork):
+        raise Skip("no 32-bit sockwork in %s (make ARCH=arm64 tests; gcc-arm-linux-gnueabihf)" % ctx.build)
+    start = one(ctx.tracer.wait_for(lambda e: e["event"]["action"] == "start"), "start")
+    strategy = start["portsnoop"]["hooks"]["bind"]
+    w = Work(c32, "--comm", "sockwork32", "bind", "tcp", 4, "127.0.0.1", 0)
+    expect(w.report["errno"] == 0, "32-bit bind failed", w.report)
+    if strategy == "tracepoint":
+        expect(not ctx.tracer.of_pid(w.pid, "bind", timeout=2),
+               "a compat bind is invisible to the syscall tracepoints")
+        return
+    ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+    check_process(ctx, ev, w)
+    expect(ev["server"] == {"ip": "127.0.0.1", "port": w.port},
+           "%s: the port the kernel bound for the 32-bit task" % strategy, ev["server"], w.port)
+
+
+# Only where make builds a 32-bit sockwork: arm64 (make ARCH=arm64 tests; gcc-arm-linux-gnueabihf).
+if os.uname().machine == "aarch64":
+    TESTS.append(bind_compat_32bit)

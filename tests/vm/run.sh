@@ -1,12 +1,13 @@
 #!/bin/sh
-# run.sh [--kernel K] [--timeout SECONDS] [--mem MB] [--smp N] -- COMMAND...
+# run.sh [--arch arm64] [--kernel K] [--timeout SECONDS] [--mem MB] [--smp N] -- COMMAND...
 # Runs COMMAND as root in a qemu VM (TCG: no KVM needed) on one of Debian's
 # stock kernels, with this machine's root file system read-only as the VM's
 # root and the repository containing this script as the working directory
 # (writable, changes thrown away). The guest console streams to stdout.
 #
 # K: 5.10, 6.1 (the default, or $VM_KERNEL), 6.12, 6.12-rt, 6.12-cloud, 7.2,
-# or the path of a kernel .deb (tests/vm/kernel.sh).
+# or the path of a kernel .deb (tests/vm/kernel.sh). --arch arm64 (first)
+# hands everything to tests/vm/arm64/run.sh: an arm64 guest, K 6.1 or 6.12.
 #
 # Exits with COMMAND's status; 123 when the guest kernel reported a soft
 # lockup, an RCU stall, a BUG, an Oops or a panic (the run is stopped at
@@ -22,6 +23,11 @@ set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
+case ${1:-}/${2:-} in
+--arch/arm64) shift 2; exec "$HERE/arm64/run.sh" "$@" ;;
+--arch/x86 | --arch/x86_64 | --arch/amd64) shift 2 ;;
+--arch/*) echo "vm: no VM for --arch ${2:-} (x86, arm64)" >&2; exit 2 ;;
+esac
 KERNEL=${VM_KERNEL:-6.1}
 TIMEOUT=1800
 MEM=2048

@@ -87,3 +87,13 @@ int kfeat__kprobe(const char *fn)
 	close(prog);
 	return rc;
 }
+
+#define ENOTSUPP_ 524	/* include/linux/errno.h: not for user space, yet it gets there */
+
+const char *kfeat__strerror(int err)
+{
+	if (err == -ENOTSUPP_)
+		return "not supported by this kernel (ENOTSUPP: no BPF trampolines on its "
+		       "functions; arm64 has them from 6.4)";
+	return strerror(-err);
+}

@@ -13,5 +13,11 @@ struct btf;
 int kfeat__fentry(const struct btf *vmlinux, const char *fn);
 /* kprobe on fn through the kprobe PMU. 0, or -errno. */
 int kfeat__kprobe(const char *fn);
+/*
+ * What a trial's -errno means, for people: strerror(), except for the
+ * kernel-internal codes libc does not know (ENOTSUPP, 524: what arm64
+ * kernels before 6.4 answer to fentry, having no ftrace direct calls).
+ */
+const char *kfeat__strerror(int err);
 
 #endif

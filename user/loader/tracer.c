@@ -176,7 +176,7 @@ static void probe_kernel(struct tracer *t, bool verbose)
 				t->fn_ok[i][st] = !rc;
 				if (rc && verbose)
 					fprintf(stderr, "portsnoop: %s on %s: %s\n",
-						strategy__name(st), FNS[i].fn, strerror(-rc));
+						strategy__name(st), FNS[i].fn, kfeat__strerror(rc));
 				if (!rc || FNS[i].optional)
 					continue;
 				all = false;
@@ -184,7 +184,7 @@ static void probe_kernel(struct tracer *t, bool verbose)
 					snprintf(t->why_not[st], sizeof(t->why_not[st]),
 						 "%s on %s: %s", strategy__name(st), FNS[i].fn,
 						 rc == -ENOENT && st == STRAT_FENTRY
-						 ? "not in the kernel's BTF" : strerror(-rc));
+						 ? "not in the kernel's BTF" : kfeat__strerror(rc));
 			}
 			if (all)
 				plan->offered[h] |= STRAT_BIT(st);
