@@ -16,6 +16,7 @@
 
 const volatile struct ps_filter filter = {};
 __u64 last_wakeup_ns = 0;
+const volatile bool tracing_cookie = true;
 
 static __always_inline void minimal(__u16 kind, long ret)
 {

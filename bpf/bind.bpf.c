@@ -14,7 +14,7 @@ int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
 {
 	struct call c;
 
-	if (syscall_call(&c))
+	if (syscall_call(ctx, &c))
 		bind_done(&c, ctx->ret);
 	return 0;
 }

@@ -99,7 +99,7 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
 	struct call c;
 
-	if (syscall_call(&c))
+	if (syscall_call(ctx, &c))
 		connect_done(&c, ctx->ret);
 	return 0;
 }
@@ -122,11 +122,11 @@ static __always_inline void attempt_start(struct sock *sk)
 	struct pending *p;
 
 	if (!connect_hooked || !in_syscall_connect(regs) ||
-	    sock_from_fd((int)PT_REGS_PARM1_SYSCALL(regs)) != sk)
+	    sock_from_fd((int)PT_REGS_PARM1_CORE_SYSCALL(regs)) != sk)
 		return;
 	if (!task_wanted())
 		return;
-	bpf_get_socket_cookie(sk);
+	sk_cookie(sk);
 	if (bpf_map_update_elem(&pending, &key, &pending_init, BPF_ANY)) {
 		stat_inc(PS_STAT_PENDING_FULL);
 		return;
@@ -160,7 +160,7 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 	p->outcome_err = err;
 	p->outcome_ts = bpf_ktime_get_ns();
 	fill_sock(&p->rec.ev, sk, true);
-	p->rec.ev.cookie = bpf_get_socket_cookie(sk);
+	p->rec.ev.cookie = sk_cookie(sk);
 	if (__sync_fetch_and_or(&p->flags, PENDING_OUTCOME_READY) &
 	    PENDING_SYSCALL_DONE) {
 		emit_outcome(p);
@@ -176,7 +176,7 @@ int BPF_PROG(tp_sock_state, struct sock *sk, int oldstate, int newstate)
 	/* listen() without bind() on a socket older than portsnoop: give it a
 	 * cookie before the listen exit reads it. */
 	if (newstate == TCP_LISTEN)
-		bpf_get_socket_cookie(sk);
+		sk_cookie(sk);
 	else if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
 		attempt_start(sk);
 	else if (oldstate == TCP_SYN_SENT &&

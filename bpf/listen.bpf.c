@@ -16,7 +16,7 @@ int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
 	struct sock *sk;
 	__u32 somaxconn;
 
-	if (!syscall_call(&c))
+	if (!syscall_call(ctx, &c))
 		return 0;
 	sk = c.sk;	/* (the CO-RE read must start from the kernel's type) */
 	/* Report the backlog as the socket gets it, as the fentry and kprobe

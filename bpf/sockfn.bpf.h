@@ -122,7 +122,7 @@ static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)
 	struct call c;								\
 										\
 	if (sock_call(&c, sock, addr, arg, is_listen)) {			\
-		bpf_get_socket_cookie(sock->sk);				\
+		sk_cookie(sock->sk);						\
 		handler(&c, ret);						\
 	}									\
 	return 0;								\

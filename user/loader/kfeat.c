@@ -46,6 +46,45 @@ int kfeat__fentry(const struct btf *vmlinux, const char *fn)
 	return rc;
 }
 
+/* r1 = 0; call bpf_get_socket_cookie; r0 = 0; exit */
+static const struct bpf_insn call_cookie[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+	{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_socket_cookie },
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+int kfeat__tracing_cookie(const struct btf *vmlinux, const char *tp)
+{
+	char log[4096] = "", name[128];
+	int id, prog;
+
+	if (!vmlinux)
+		return -ENOENT;
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -ENOENT;
+	{
+		LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_RAW_TP,
+			    .attach_btf_id = (__u32)id, .log_buf = log, .log_size = sizeof(log),
+			    .log_level = 1);
+
+		/* The argument is wrong on purpose: where the helper is offered
+		 * the verifier refuses the scalar; where it is not, it refuses
+		 * the call before looking at arguments. */
+		prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "ps_probe", "GPL", call_cookie,
+				     sizeof(call_cookie) / sizeof(call_cookie[0]), &o);
+	}
+	if (prog >= 0) {
+		close(prog);
+		return 1;
+	}
+	if (strstr(log, "unknown func") || strstr(log, "invalid func"))
+		return 0;
+	return strstr(log, "R1 ") ? 1 : -errno;
+}
+
 /* The kprobe PMU's type number, or -errno (no PMU: no kprobes). */
 static int kprobe_pmu_type(void)
 {

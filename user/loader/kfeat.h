@@ -11,6 +11,12 @@ struct btf;
 
 /* fentry on fn (needs fn in the kernel's BTF). 0, or -errno. */
 int kfeat__fentry(const struct btf *vmlinux, const char *fn);
+/*
+ * May a tracing program (tp_btf on tp; fentry/fexit are the same program
+ * type) call bpf_get_socket_cookie()? v5.12+. 1 yes, 0 no, -errno when
+ * the trial could not tell.
+ */
+int kfeat__tracing_cookie(const struct btf *vmlinux, const char *tp);
 /* kprobe on fn through the kprobe PMU. 0, or -errno. */
 int kfeat__kprobe(const char *fn);
 

@@ -35,6 +35,7 @@ struct tracer {
 	bool fn_ok[NFN][STRAT__N];	/* trial attach results, per fnhook */
 	char why_not[STRAT__N][160];	/* the first trial that failed */
 	char describe[512];
+	bool tracing_cookie;	/* tracing programs may call bpf_get_socket_cookie() */
 	unsigned fault_hooks;	/* PORTSNOOP_FAULT_HOOKS: attaches that fail on purpose */
 	int batch;		/* records handed over by this tracer__consume() */
 };
@@ -156,6 +157,17 @@ static void probe_kernel(struct tracer *t, bool verbose)
 
 	for (int h = 0; h < HOOK__N; h++)
 		plan->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
+	{
+		struct btf *vmlinux = btf__load_vmlinux_btf();
+		int rc = kfeat__tracing_cookie(vmlinux, "inet_sock_set_state");
+
+		/* Cannot tell (no BTF): the loads will say. */
+		t->tracing_cookie = rc != 0;
+		if (rc == 0 && verbose)
+			fprintf(stderr, "portsnoop: tracing programs cannot give sockets cookies "
+				"(before v5.12): the cgroup sock_create hook does\n");
+		btf__free(vmlinux);
+	}
 	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++) {
 		struct btf *vmlinux = NULL;
 
@@ -196,7 +208,8 @@ static void probe_kernel(struct tracer *t, bool verbose)
 static bool needs_cgroup(const struct tracer *t)
 {
 	return !t->plan.no_cgroup &&
-	       (plan__uses(&t->plan, STRAT_KPROBE) || plan__uses(&t->plan, STRAT_TRACEPOINT));
+	       (plan__uses(&t->plan, STRAT_KPROBE) || plan__uses(&t->plan, STRAT_TRACEPOINT) ||
+		(plan__uses(&t->plan, STRAT_FENTRY) && !t->tracing_cookie));
 }
 
 /* Load only what the plan attaches. */
