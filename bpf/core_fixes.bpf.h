@@ -113,8 +113,7 @@ static __always_inline __u64 task_start_boottime(struct task_struct *t)
  * number and arguments. bpf_task_pt_regs() (v5.15, commit dd6e10fbd9fb,
  * "bpf: Add bpf_task_pt_regs() helper") returns them as a BTF pointer.
  * Before it, they are where the kernel's task_pt_regs() finds them: the
- * top of the task's kernel stack. The syscall tracepoints need neither: the
- * first word of their context is that pointer (see syscall.bpf.h).
+ * top of the task's kernel stack.
  */
 static __always_inline bool have_task_pt_regs(void)
 {

@@ -17,32 +17,7 @@ struct sysargs {
 	__u32 arg2;		/* listen: backlog */
 };
 
-/*
- * pt_regs from bpf_task_pt_regs() is a BTF pointer: plain loads. Where the
- * kernel lacks it (see core_fixes.bpf.h), the syscall tracepoint's context
- * starts with the same pointer: perf_call_bpf_exit() puts the task's regs
- * first for BPF programs (kernel/trace/trace_syscalls.c, since v4.14).
- */
-static __always_inline void sysargs_read(void *ctx, struct sysargs *a)
-{
-	struct pt_regs *regs;
-
-	if (have_task_pt_regs()) {
-		regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-		a->fd = (int)PT_REGS_PARM1_SYSCALL(regs);
-		a->uaddr = (const void *)PT_REGS_PARM2_SYSCALL(regs);
-		a->arg2 = (__u32)PT_REGS_PARM2_SYSCALL(regs);
-		a->arg3 = (__u32)PT_REGS_PARM3_SYSCALL(regs);
-		return;
-	}
-	regs = (struct pt_regs *)*(__u64 *)ctx;
-	a->fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
-	a->uaddr = (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-	a->arg2 = (__u32)PT_REGS_PARM2_CORE_SYSCALL(regs);
-	a->arg3 = (__u32)PT_REGS_PARM3_CORE_SYSCALL(regs);
-}
-
-/* The current task's user registers, outside a syscall tracepoint. */
+/* The current task's user registers (see core_fixes.bpf.h), or NULL. */
 static __always_inline struct pt_regs *user_regs(void)
 {
 	if (have_task_pt_regs())
@@ -51,17 +26,41 @@ static __always_inline struct pt_regs *user_regs(void)
 }
 
 /*
+ * pt_regs from bpf_task_pt_regs() is a BTF pointer: plain loads. Where the
+ * kernel lacks it they are probe reads. (The tracepoint's context starts
+ * with the same pointer, but the kernel lets no program read it.)
+ */
+static __always_inline bool sysargs_read(struct sysargs *a)
+{
+	struct pt_regs *regs = user_regs();
+
+	if (have_task_pt_regs()) {
+		a->fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+		a->uaddr = (const void *)PT_REGS_PARM2_SYSCALL(regs);
+		a->arg2 = (__u32)PT_REGS_PARM2_SYSCALL(regs);
+		a->arg3 = (__u32)PT_REGS_PARM3_SYSCALL(regs);
+		return true;
+	}
+	if (!regs)
+		return false;
+	a->fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a->uaddr = (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a->arg2 = (__u32)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a->arg3 = (__u32)PT_REGS_PARM3_CORE_SYSCALL(regs);
+	return true;
+}
+
+/*
  * The call as the syscall made it, on an inet socket of a wanted process;
  * false for anything else (AF_UNIX, netlink, a bad fd, a filtered-out
  * process).
  */
-static __always_inline bool syscall_call(void *ctx, struct call *c)
+static __always_inline bool syscall_call(struct call *c)
 {
 	struct sysargs a;
 
-	if (!task_wanted())
+	if (!task_wanted() || !sysargs_read(&a))
 		return false;
-	sysargs_read(ctx, &a);
 	c->sk = sock_from_fd(a.fd);
 	if (!c->sk || !family_inet(sk_family(c->sk)))
 		return false;

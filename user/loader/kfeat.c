@@ -7,10 +7,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 /* r0 = 0; exit */
 static const struct bpf_insn return_zero[] = {
@@ -83,6 +85,44 @@ int kfeat__tracing_cookie(const struct btf *vmlinux, const char *tp)
 	if (strstr(log, "unknown func") || strstr(log, "invalid func"))
 		return 0;
 	return strstr(log, "R1 ") ? 1 : -errno;
+}
+
+/*
+ * The preemption model: debugfs says which one a PREEMPT_DYNAMIC kernel
+ * runs ("none voluntary (full) lazy", the current one in brackets); the
+ * version string says PREEMPT_RT, PREEMPT (full, built in) or
+ * PREEMPT_DYNAMIC. A dynamic kernel without debugfs to ask is taken as
+ * preemptible: the backups then cost a little and lose nothing.
+ */
+int kfeat__preemptible(char *why, size_t whysz)
+{
+	char mode[128] = "";
+	struct utsname u;
+	FILE *f = fopen("/sys/kernel/debug/sched/preempt", "re");
+
+	if (f) {
+		if (!fgets(mode, sizeof(mode), f))
+			mode[0] = '\0';
+		fclose(f);
+	}
+	mode[strcspn(mode, "\n")] = '\0';
+	if (mode[0]) {
+		int pre = !strstr(mode, "(none)") && !strstr(mode, "(voluntary)");
+
+		snprintf(why, whysz, "preemption model %s", mode);
+		return pre;
+	}
+	if (uname(&u)) {
+		snprintf(why, whysz, "preemption model unknown");
+		return 1;
+	}
+	snprintf(why, whysz, "kernel %s", u.version);
+	return strstr(u.version, "PREEMPT") != NULL;
+}
+
+int kfeat__syscall_prog(void)
+{
+	return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SYSCALL, NULL) == 1;
 }
 
 /* The kprobe PMU's type number, or -errno (no PMU: no kprobes). */

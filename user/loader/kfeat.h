@@ -7,6 +7,8 @@
 #ifndef PS_KFEAT_H
 #define PS_KFEAT_H
 
+#include <stddef.h>
+
 struct btf;
 
 /* fentry on fn (needs fn in the kernel's BTF). 0, or -errno. */
@@ -17,6 +19,13 @@ int kfeat__fentry(const struct btf *vmlinux, const char *fn);
  * the trial could not tell.
  */
 int kfeat__tracing_cookie(const struct btf *vmlinux, const char *tp);
+/*
+ * Can the kernel preempt a BPF program mid-run (PREEMPT_RT, PREEMPT_LAZY,
+ * full preemption)? 1 yes, 0 no; why says what the kernel said.
+ */
+int kfeat__preemptible(char *why, size_t whysz);
+/* Syscall programs (BPF_PROG_TYPE_SYSCALL, v5.14)? 1 yes, 0 no. */
+int kfeat__syscall_prog(void);
 /* kprobe on fn through the kprobe PMU. 0, or -errno. */
 int kfeat__kprobe(const char *fn);
 
