@@ -83,9 +83,18 @@ live: all $(LIVE_BINS)
 	$(Q)$(PYTHON) tests/live/run_live.py --build $(OUT)
 
 # Debian's stock kernel under qemu (TCG): the live tests under fentry, kprobe
-# and tracepoints, then all three side by side (tests/vm/).
+# and tracepoints, then all three side by side (tests/vm/). KERNEL=5.10, 6.1
+# (the default), 6.12, 6.12-rt, 6.12-cloud, 7.2 or a kernel .deb.
 vmtest: deps all tests
-	$(Q)tests/vm/run.sh -- sh tests/vm/live.sh $(OUT)
+	$(Q)tests/vm/run.sh $(if $(KERNEL),--kernel $(KERNEL)) -- sh tests/vm/live.sh $(OUT)
+
+# Every kernel (KERNELS, default all six) under auto and each strategy it
+# allows (STRATEGIES, default: asked of each kernel), one VM per kernel, then
+# a table of the results and times (tests/vm/matrix.sh).
+.PHONY: vmmatrix
+vmmatrix: deps all tests
+	$(Q)tests/vm/matrix.sh --build $(OUT) $(if $(KERNELS),--kernels "$(KERNELS)") \
+		$(if $(STRATEGIES),--strategies "$(STRATEGIES)")
 
 # 10 minutes of bind/listen/connect/close at full speed (SOAK_SECONDS).
 soak: all $(BENCH_BINS)

@@ -52,6 +52,8 @@ if [ "$unit_only" = 0 ]; then
 fi
 
 if [ "$vm" = 1 ]; then
+	echo "== the VM runner's own tests (a lockup stops the run; nothing loaded fails)"
+	tally "vm runner tests" '^vmrunner: [0-9]' tests/vm/test_runner.sh
 	echo "== live tests in a VM (Debian's kernel: fentry, kprobe, tracepoint)"
 	tally "vm tests" '^vmtest: [0-9]' tests/vm/run.sh -- sh tests/vm/live.sh "$build"
 fi

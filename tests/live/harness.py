@@ -247,6 +247,9 @@ def main():
                     help="run only the test that compares the strategies")
     ap.add_argument("--probe", choices=STRATEGIES,
                     help="run every portsnoop with --probe=PROBE")
+    ap.add_argument("--test-timeout", type=int,
+                    default=int(os.environ.get("PORTSNOOP_TEST_TIMEOUT", "180")),
+                    help="fail a test that runs longer than this (seconds; 0: no limit)")
     args = ap.parse_args()
     tests = [t for t in (PARITY_TESTS if args.parity else TESTS)
              if not args.k or args.k in t.__name__]
@@ -300,10 +303,22 @@ def main():
             outcome_for_skip(str(e))
             tests = []
         ctx = Ctx(args.build, ns, tracer, portsnoop, args.probe)
+
+        class TestTimeout(Exception):
+            pass
+
+        def too_long(signum, frame):
+            # Raised in the test's own (main) thread, wherever it waits, so
+            # its with-blocks and finally-clauses still clean up.
+            raise TestTimeout("still running after %d s (--test-timeout)" % args.test_timeout)
+
+        signal.signal(signal.SIGALRM, too_long)
         for t in tests:
             start = time.time()
+            signal.alarm(args.test_timeout)
             try:
                 t(ctx)
+                signal.alarm(0)
             except Skip as e:
                 cannot_run(t.__name__, str(e))
                 continue
@@ -311,6 +326,8 @@ def main():
                 print("FAIL %s: %s: %s" % (t.__name__, type(e).__name__, e))
                 failed += 1
                 continue
+            finally:
+                signal.alarm(0)
             print("PASS %s (%.2fs)" % (t.__name__, time.time() - start))
             passed += 1
         if tracer:

@@ -1,21 +1,54 @@
 #!/bin/sh
-# Runs in the VM (tests/vm/run.sh): the live tests under each attach
-# strategy in turn, then the test that runs all three at once and compares
-# them. Ends with "vmtest: N passed, N failed, N skipped"; exits 1 if any failed.
-# Usage: tests/vm/live.sh BUILD_DIR
+# Runs in the VM (tests/vm/run.sh): the live tests once per strategy.
+# Usage: tests/vm/live.sh BUILD_DIR [STRATEGY...]
+#   STRATEGY: auto (no --probe: portsnoop picks per hook), fentry, kprobe,
+#   tracepoint, parity (the test that runs all three at once and compares
+#   them), or "matrix": auto and each strategy this kernel allows
+#   (tests/vm/strategies.sh asks it). Default: fentry kprobe tracepoint parity.
+# After each: "vmtest: strategy S: N passed, N failed, N skipped, N s" (or
+# "vmtest: strategy S: unavailable: WHY"). Ends with "vmtest: N passed, N
+# failed, N skipped"; exits 1 if any failed. A suite in which nothing passed
+# counts as failed: in the VM every test must run (run.sh sets CI=true, so the
+# harness already fails a test that cannot run).
 set -u
 build=${1:-build}
+[ $# -gt 0 ] && shift
+[ $# -gt 0 ] || set -- fentry kprobe tracepoint parity
 py=/usr/bin/python3
 passed=0 failed=0 skipped=0
 . scripts/tally.sh
 
 echo "vmtest: kernel $(uname -r)"
-for probe in fentry kprobe tracepoint; do
-	echo "== vm: live tests, --probe=$probe"
-	tally "vm live tests --probe=$probe" '^live: [0-9]' \
-		"$py" tests/live/run_live.py --build "$build" --probe "$probe"
+if [ "$1" = matrix ]; then
+	avail=$(sh tests/vm/strategies.sh "$build")
+	echo "$avail"
+	set -- auto
+	for s in fentry kprobe tracepoint; do
+		if echo "$avail" | grep -q "^strategy: $s yes"; then
+			set -- "$@" "$s"
+		else
+			echo "vmtest: strategy $s: unavailable: $(echo "$avail" |
+				sed -n "s/^strategy: $s no: //p")"
+		fi
+	done
+fi
+for s in "$@"; do
+	case $s in
+	auto) args="" ;;
+	fentry | kprobe | tracepoint) args="--probe $s" ;;
+	parity) args="--parity" ;;
+	*) echo "FAIL vm: unknown strategy $s"; failed=$((failed + 1)); continue ;;
+	esac
+	echo "== vm: live tests, $s"
+	p0=$passed f0=$failed s0=$skipped t0=$(date +%s)
+	# shellcheck disable=SC2086 # no option or one, one word each
+	tally "vm live tests, $s" '^live: [0-9]' "$py" tests/live/run_live.py --build "$build" $args
+	if [ "$passed" -eq "$p0" ]; then
+		echo "FAIL vm live tests, $s: nothing passed"
+		failed=$((failed + 1))
+	fi
+	echo "vmtest: strategy $s: $((passed - p0)) passed, $((failed - f0)) failed," \
+		"$((skipped - s0)) skipped, $(($(date +%s) - t0)) s"
 done
-echo "== vm: the strategies side by side"
-tally "vm parity test" '^live: [0-9]' "$py" tests/live/run_live.py --build "$build" --parity
 echo "vmtest: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -1,65 +1,162 @@
 #!/bin/sh
-# run.sh [--timeout SECONDS] [--mem MB] -- COMMAND...
-# Runs COMMAND as root in a qemu VM (TCG: no KVM needed) on Debian's stock
-# kernel, with this machine's root file system read-only as the VM's root and
-# the repository containing this script as the working directory (writable,
-# changes thrown away). The guest console streams to stdout. Exits with
-# COMMAND's status, 124 on timeout, 125 if the guest never reported a status.
-# VM_DIR (default build/vm in the repository) caches the kernel and initramfs.
-# CI is passed through to COMMAND when set.
+# run.sh [--kernel K] [--timeout SECONDS] [--mem MB] [--smp N] -- COMMAND...
+# Runs COMMAND as root in a qemu VM (TCG: no KVM needed) on one of Debian's
+# stock kernels, with this machine's root file system read-only as the VM's
+# root and the repository containing this script as the working directory
+# (writable, changes thrown away). The guest console streams to stdout.
+#
+# K: 5.10, 6.1 (the default, or $VM_KERNEL), 6.12, 6.12-rt, 6.12-cloud, 7.2,
+# or the path of a kernel .deb (tests/vm/kernel.sh).
+#
+# Exits with COMMAND's status; 123 when the guest kernel reported a soft
+# lockup, an RCU stall, a BUG, an Oops or a panic (the run is stopped at
+# once and those lines are printed again); 124 on timeout; 125 if the guest
+# never reported a status (boot failure).
+#
+# In the VM, CI=true and PORTSNOOP_IN_VM=1 are set for COMMAND: the VM exists
+# to run the live tests, so one that cannot run there is a failure.
+# VM_DIR (default build/vm in the repository) holds one built kernel and
+# initramfs per K; VM_KERNEL_CACHE (default VM_DIR/cache) the downloaded
+# packages and the private apt lists, and may be shared by checkouts.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
+KERNEL=${VM_KERNEL:-6.1}
 TIMEOUT=1800
 MEM=2048
+SMP=${VM_SMP:-2}
+usage() {
+	echo "usage: $0 [--kernel 5.10|6.1|6.12|6.12-rt|6.12-cloud|7.2|FILE.deb] [--timeout SECONDS]" \
+		"[--mem MB] [--smp N] -- COMMAND..." >&2
+	exit 2
+}
 while [ $# -gt 0 ]; do
 	case $1 in
-	--timeout) TIMEOUT=$2; shift 2 ;;
-	--mem) MEM=$2; shift 2 ;;
+	--kernel) [ $# -ge 2 ] || usage; KERNEL=$2; shift 2 ;;
+	--kernel=*) KERNEL=${1#--kernel=}; shift ;;
+	--timeout) [ $# -ge 2 ] || usage; TIMEOUT=$2; shift 2 ;;
+	--mem) [ $# -ge 2 ] || usage; MEM=$2; shift 2 ;;
+	--smp) [ $# -ge 2 ] || usage; SMP=$2; shift 2 ;;
 	--) shift; break ;;
-	*) echo "usage: $0 [--timeout SECONDS] [--mem MB] -- COMMAND..." >&2; exit 2 ;;
+	*) usage ;;
 	esac
 done
-[ $# -gt 0 ] || { echo "usage: $0 [--timeout SECONDS] [--mem MB] -- COMMAND..." >&2; exit 2; }
+[ $# -gt 0 ] || usage
 command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 	{ echo "vm: qemu-system-x86_64 is missing: apt-get install qemu-system-x86 (scripts/deps.sh)" >&2; exit 1; }
 
 VM_DIR=${VM_DIR:-$REPO/build/vm}
-"$HERE/kernel.sh" "$VM_DIR"
+mkdir -p "$VM_DIR"
 VM_DIR=$(cd "$VM_DIR" && pwd -P)
+case $KERNEL in
+*.deb) [ -f "$KERNEL" ] || { echo "vm: no such file: $KERNEL" >&2; exit 2; }
+	KERNEL=$(cd "$(dirname "$KERNEL")" && pwd -P)/$(basename "$KERNEL")
+	KDIR=$VM_DIR/deb-$(basename "$KERNEL" .deb) ;;
+*/* | .*) echo "vm: unknown kernel '$KERNEL'" >&2; exit 2 ;;
+*) KDIR=$VM_DIR/$KERNEL ;;
+esac
+"$HERE/kernel.sh" "$KERNEL" "$KDIR"
+FS=$(cat "$KDIR/fs")
 
-# The results share: the command to run, the repository path; the guest
-# writes its status there.
-OUT=$(mktemp -d "$VM_DIR/run.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
+# RUN: the console pipe, virtiofsd sockets and logs; RUN/share is the
+# results share: the command to run, the repository path; the guest writes
+# its status there.
+RUN=$(mktemp -d "$VM_DIR/run.XXXXXX")
+OUT=$RUN/share
+mkdir "$OUT"
+pids=
+# shellcheck disable=SC2317 # run by the trap
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 printf '%s\n' "$REPO" >"$OUT/repo"
 {
+	# shellcheck disable=SC2016 # expanded in the guest
+	echo 'echo "vm: command starts after $(cut -d" " -f1 /proc/uptime) s of uptime"'
 	echo "cd $(q "$REPO") || exit 125"
-	[ -z "${CI+set}" ] || echo "export CI=$(q "$CI")"
+	echo "export CI=true PORTSNOOP_IN_VM=1"
 	printf 'exec'
 	for a in "$@"; do printf ' %s' "$(q "$a")"; done
 	echo
 } >"$OUT/cmd"
 
-# Without a terminal, qemu must not read whatever stdin is (or is not).
-[ -t 0 ] || exec </dev/null
+# The two shared trees: over 9p by qemu itself, or over virtiofs by one
+# virtiofsd each (it needs guest memory that it can map: a memfd backend).
+if [ "$FS" = virtiofs ]; then
+	VIRTIOFSD=${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+	[ -x "$VIRTIOFSD" ] || { echo "vm: $VIRTIOFSD is missing (qemu-system-x86)" >&2; exit 1; }
+	for tag in hostroot vmout; do
+		src=/
+		[ "$tag" = hostroot ] || src=$OUT
+		"$VIRTIOFSD" --socket-path="$RUN/$tag.sock" -o source="$src" -o sandbox=chroot \
+			-o cache=auto >"$RUN/$tag.log" 2>&1 &
+		pids="$pids $!"
+	done
+	n=0
+	while [ ! -S "$RUN/hostroot.sock" ] || [ ! -S "$RUN/vmout.sock" ]; do
+		n=$((n + 1))
+		if [ $n -gt 100 ]; then
+			cat "$RUN"/*.log >&2
+			echo "vm: virtiofsd did not start" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	set -- -object memory-backend-memfd,id=mem,size="${MEM}M",share=on -numa node,memdev=mem \
+		-chardev socket,id=hostroot,path="$RUN/hostroot.sock" \
+		-device vhost-user-fs-pci,chardev=hostroot,tag=hostroot \
+		-chardev socket,id=vmout,path="$RUN/vmout.sock" \
+		-device vhost-user-fs-pci,chardev=vmout,tag=vmout
+else
+	set -- -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+		-fsdev local,id=vmout,path="$OUT",security_model=none \
+		-device virtio-9p-pci,fsdev=vmout,mount_tag=vmout
+fi
+
+# The console goes through a watcher: it copies every line to stdout and
+# stops the VM at the first sign that the guest kernel is broken or stuck
+# (a kernel line, with printk's time stamp). It keeps copying for 2 more
+# seconds, for the trace that follows, then the VM is killed.
+mkfifo "$RUN/console"
 start=$(date +%s)
-set +e
-timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp 2 -m "$MEM" \
+timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-accel "${VM_ACCEL:-tcg}" -cpu max -smp "$SMP" -m "$MEM" \
 	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
-	-kernel "$VM_DIR/vmlinuz" -initrd "$VM_DIR/initrd.img" \
-	-append "console=ttyS0 panic=-1 quiet mitigations=off" \
-	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
-	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
-	-fsdev local,id=vmout,path="$OUT",security_model=none \
-	-device virtio-9p-pci,fsdev=vmout,mount_tag=vmout \
-	-device virtio-rng-pci
+	-kernel "$KDIR/vmlinuz" -initrd "$KDIR/initrd.img" \
+	-append "console=ttyS0 panic=-1 quiet printk.time=1 mitigations=off ${VM_APPEND:-}" \
+	"$@" -device virtio-rng-pci </dev/null >"$RUN/console" 2>&1 &
+qpid=$!
+set +e
+# mawk fills its whole input buffer before it looks at a line, unless told
+# to read interactively.
+awk_opts=
+if awk -W version 2>&1 | grep -q mawk; then awk_opts="-W interactive"; fi
+# shellcheck disable=SC2086 # no option or one, one word each
+awk $awk_opts -v qpid="$qpid" -v report="$RUN/fatal" '
+	{ sub(/\r$/, ""); print; fflush() }
+	fatal == 0 && /^\[ *[0-9]+\.[0-9]+\] / &&
+	    /BUG: |Oops|general protection fault|Kernel panic|rcu: INFO: .*detected stall|rcu_.*self-detected stall/ {
+		fatal = 1
+		system("(sleep 2; kill " qpid ") >/dev/null 2>&1 &")
+	}
+	fatal > 0 && fatal <= 40 { print >report; fatal++ }
+	END { exit fatal ? 3 : 0 }' <"$RUN/console"
+watch=$?
+wait "$qpid"
 rc=$?
 set -e
 took=$(($(date +%s) - start))
+if [ "$watch" -eq 3 ]; then
+	echo "vm: STOPPED after ${took}s: the guest kernel reported a lockup, stall or crash:" >&2
+	sed 's/^/vm:   /' "$RUN/fatal" >&2
+	exit 123
+fi
 if [ $rc -eq 124 ]; then
 	echo "vm: timed out after ${TIMEOUT}s; qemu killed" >&2
 	exit 124
@@ -69,5 +166,5 @@ if [ ! -s "$OUT/status" ]; then
 	exit 125
 fi
 status=$(cat "$OUT/status")
-echo "vm: command exited $status after ${took}s in the VM" >&2
+echo "vm: command exited $status after ${took}s in the VM ($(cat "$KDIR/version"), $FS)" >&2
 exit "$status"

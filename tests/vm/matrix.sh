@@ -1,0 +1,69 @@
+#!/bin/sh
+# matrix.sh [--kernels "K..."] [--strategies "S..."] [--build DIR]
+# The live tests on each kernel (one VM each, tests/vm/run.sh) under each
+# strategy (tests/vm/live.sh), then a table: kernel, strategy, passed,
+# failed, skipped, seconds; and one per kernel: version, boot and total
+# seconds, result. The table is also written to BUILD/vm/matrix.md.
+#   --kernels: default "5.10 6.1 6.12 6.12-rt 6.12-cloud 7.2"
+#   --strategies: default "matrix" (auto, then each strategy the kernel
+#   allows, asked of the kernel); or any of auto fentry kprobe tracepoint parity
+# Exits 1 if any kernel failed (a failed test, a test that could not run,
+# nothing passed, a lockup, a timeout or a boot failure).
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+kernels="5.10 6.1 6.12 6.12-rt 6.12-cloud 7.2"
+strategies=matrix
+build=build
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift 2 ;;
+	--strategies) strategies=$2; shift 2 ;;
+	--build) build=$2; shift 2 ;;
+	*) echo "usage: $0 [--kernels \"K...\"] [--strategies \"S...\"] [--build DIR]" >&2; exit 2 ;;
+	esac
+done
+logs=${VM_DIR:-build/vm}/matrix
+mkdir -p "$logs"
+rows=$logs/rows kern=$logs/kernels
+: >"$rows"
+: >"$kern"
+bad=0
+for k in $kernels; do
+	echo "== vmmatrix: kernel $k, strategies: $strategies"
+	log=$logs/$k.log
+	start=$(date +%s)
+	# shellcheck disable=SC2086 # the strategies, one word each
+	tests/vm/run.sh --kernel "$k" --timeout "${VMMATRIX_TIMEOUT:-3600}" -- \
+		sh tests/vm/live.sh "$build" $strategies 2>&1 | tee "$log"
+	took=$(($(date +%s) - start))
+	ver=$(sed -n 's/^vmtest: kernel //p' "$log" | head -n 1)
+	boot=$(sed -n 's/^vm: command starts after \([0-9.]*\) s.*/\1/p' "$log" | head -n 1)
+	rc=$(sed -n 's/^vm: command exited \([0-9]*\) .*/\1/p' "$log" | tail -n 1)
+	if [ -n "$rc" ]; then
+		if [ "$rc" = 0 ]; then result=pass; else result="FAIL (exit $rc)"; fi
+	elif grep -q '^vm: STOPPED' "$log"; then
+		result="STOPPED: $(sed -n 's/^vm:   \(.*\)/\1/p' "$log" | head -n 1)"
+	elif grep -q '^vm: timed out' "$log"; then
+		result="FAIL: timed out"
+	else
+		result="FAIL: no result (boot failure?)"
+	fi
+	[ "$result" = pass ] || bad=1
+	printf '| %s | %s | %s | %s | %s |\n' "$k" "${ver:-?}" "${boot:-?}" "$took" "$result" >>"$kern"
+	sed -n 's/^vmtest: strategy \([a-z]*\): \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped, \([0-9]*\) s$/| '"$k"' | \1 | \2 | \3 | \4 | \5 |/p
+		s/^vmtest: strategy \([a-z]*\): unavailable: \(.*\)/| '"$k"' | \1 | - | - | - | unavailable: \2 |/p' \
+		"$log" | sed 's/[^ -~]//g' >>"$rows"
+done
+{
+	echo "| kernel | strategy | passed | failed | skipped | seconds |"
+	echo "|---|---|---|---|---|---|"
+	cat "$rows"
+	echo
+	echo "| kernel | version | boot s | total s | result |"
+	echo "|---|---|---|---|---|"
+	cat "$kern"
+} >"$logs/../matrix.md"
+echo "== vmmatrix (also in $logs/../matrix.md)"
+cat "$logs/../matrix.md"
+echo "vmmatrix: $(grep -c '| pass |$' "$kern") of $(wc -l <"$kern") kernels passed"
+exit $bad
