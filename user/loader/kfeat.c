@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "loader/kfeat.h"
+#include "loader/hooktab.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -165,4 +166,49 @@ int kfeat__kprobe(const char *fn)
 	}
 	close(prog);
 	return rc;
+}
+
+void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();	/* NULL: no fentry */
+	char why[160];
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	/* Cannot tell (no BTF): the loads will say. */
+	rc = kfeat__tracing_cookie(vmlinux, "inet_sock_set_state");
+	o->tracing_cookie = rc != 0;
+	if (!rc && verbose)
+		fprintf(stderr, "portsnoop: tracing programs cannot give sockets cookies "
+			"(before v5.12): the cgroup sock_create hook does\n");
+	o->backups = kfeat__preemptible(why, sizeof(why)) > 0;
+	if (verbose)
+		fprintf(stderr, "portsnoop: %s: fexit programs %s backups\n", why,
+			o->backups ? "get" : "need no");
+	o->use_ctl = kfeat__syscall_prog() > 0;
+	for (int h = 0; h < HOOK__N; h++)
+		o->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
+	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++) {
+		if (forced != STRAT_AUTO && forced != st)
+			continue;
+		for (size_t i = 0; i < hooks__nfns && i < KFEAT_NFN; i++) {
+			const struct hook_fn *f = &hooks__fns[i];
+			char *first = o->why_not[st][f->hook];
+
+			rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, f->fn) : kfeat__kprobe(f->fn);
+			o->fn_ok[i][st] = !rc;
+			if (rc && verbose)
+				fprintf(stderr, "portsnoop: %s on %s: %s\n", strategy__name(st), f->fn,
+					strerror(-rc));
+			if (rc && !f->optional && !first[0])
+				snprintf(first, sizeof(o->why_not[st][f->hook]), "%s on %s: %s",
+					 strategy__name(st), f->fn,
+					 rc == -ENOENT && st == STRAT_FENTRY ? "not in the kernel's BTF"
+									     : strerror(-rc));
+		}
+		for (int h = 0; h < HOOK__N; h++)
+			if (!o->why_not[st][h][0])
+				o->offered[h] |= STRAT_BIT(st);
+	}
+	btf__free(vmlinux);
 }

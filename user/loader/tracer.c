@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "loader/tracer.h"
+#include "loader/tracer_priv.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -14,99 +14,11 @@
 
 #include "loader/hooktab.h"
 #include "loader/kfeat.h"
+#include "loader/libbpf_log.h"
 #include "proc/mounts.h"
 #include "portsnoop.skel.h"
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
-
-/* Bounds of bpf/hooks.h's lists (checked at open). */
-enum { NFN = 16, NTP = 8, NSH = 8 };
-
-/* PORTSNOOP_FAULT_HOOKS bits: 1 << hook, and this one. */
-#define FAULT_CGROUP (1u << HOOK__N)
-
-struct tracer {
-	struct portsnoop_bpf *skel;
-	struct ring_buffer *rb;
-	struct bpf_link **links;
-	size_t nlinks;
-	int cgroup_fd;
-	tracer_event_fn on_event;
-	void *ctx;
-	struct plan plan;
-	/* The programs of bpf/hooks.h's lists, found by name in the object. */
-	struct bpf_program *fnprog[NFN][FN__N];
-	struct bpf_program *tpprog[NTP];
-	struct bpf_program *shprog[NSH];
-	struct bpf_program *ctl;	/* map writes (bpf/ctl.bpf.c), when loaded */
-	bool fn_ok[NFN][STRAT__N];	/* trial attach results, per function */
-	char why_not[STRAT__N][HOOK__N][160];	/* the first trial that failed */
-	char why[HOOK__N][256];		/* why a hook left a strategy (a refusal) */
-	char notes[HOOK__N * 320];	/* NUL-separated, for the start record */
-	size_t notes_len;
-	char describe[512];
-	bool tracing_cookie;	/* tracing programs may call bpf_get_socket_cookie() */
-	bool backups;		/* fexit programs have backups (bpf/sockfn.bpf.h) */
-	bool use_ctl;		/* the kernel has syscall programs */
-	unsigned fault_hooks;	/* PORTSNOOP_FAULT_HOOKS: attaches that fail on purpose */
-	int batch;		/* records handed over by this tracer__consume() */
-};
-
-static bool verbose_libbpf;
-/* What libbpf last said it could not load, and the verifier's last words. */
-static char refused_prog[64];
-static char refused_why[160];
-
-/*
- * libbpf names a program it cannot load ("prog 'NAME': failed to load")
- * after its verifier log: keep both, so that one refused program moves
- * its own hook down and nothing else.
- */
-static void note_refusal(const char *msg)
-{
-	const char *end, *line;
-	char name[64];
-	int err;
-
-	if (sscanf(msg, "prog '%63[^']': failed to load: %d", name, &err) == 2) {
-		snprintf(refused_prog, sizeof(refused_prog), "%s", name);
-		if (!refused_why[0])
-			snprintf(refused_why, sizeof(refused_why), "%s", strerror(-err));
-		return;
-	}
-	if (!strstr(msg, "-- BEGIN PROG LOAD LOG --"))
-		return;
-	/* The verifier's complaint is the line before its statistics. */
-	end = strstr(msg, "\nprocessed ");
-	if (!end)
-		end = strstr(msg, "-- END PROG LOAD LOG --");
-	if (!end)
-		return;
-	while (end > msg && end[-1] == '\n')
-		end--;
-	for (line = end; line > msg && line[-1] != '\n'; line--)
-		;
-	snprintf(refused_why, sizeof(refused_why), "%.*s", (int)(end - line), line);
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char msg[8192];
-
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	note_refusal(msg);
-	/* The verifier's log comes at WARN when a load fails; keep the user's
-	 * terminal clean unless asked. */
-	return verbose_libbpf ? fputs(msg, stderr) : 0;
-}
-
-/* Returned to libbpf to end a batch: the record was handled, stop there. */
-#define BATCH_FULL (-EALREADY)
 
 static int on_sample(void *ctx, void *data, size_t len)
 {
@@ -165,73 +77,13 @@ static int find_programs(struct tracer *t, char *err, size_t errsz)
 	return rc ? rc : find_prog(t, "ctl", &t->ctl, err, errsz);
 }
 
-/*
- * Ask the kernel, by trial attaches, which functions fentry and kprobe can
- * hook (both, in auto mode: a hook whose fexit program then fails to load
- * or attach falls to kprobe). Fills t->fn_ok and t->plan.offered; and
- * whether tracing programs can make socket cookies, whether the kernel
- * can preempt a program mid-run, whether it has syscall programs.
- */
-static void probe_kernel(struct tracer *t, bool verbose)
-{
-	struct plan *plan = &t->plan;
-	struct btf *vmlinux = btf__load_vmlinux_btf();	/* NULL: no fentry */
-	char why[128];
-	int rc;
-
-	/* Cannot tell (no BTF): the loads will say. */
-	rc = kfeat__tracing_cookie(vmlinux, "inet_sock_set_state");
-	t->tracing_cookie = rc != 0;
-	if (!rc && verbose)
-		fprintf(stderr, "portsnoop: tracing programs cannot give sockets cookies "
-			"(before v5.12): the cgroup sock_create hook does\n");
-	t->backups = kfeat__preemptible(why, sizeof(why)) > 0;
-	if (verbose)
-		fprintf(stderr, "portsnoop: %s: fexit programs %s backups\n", why,
-			t->backups ? "get" : "need no");
-	t->use_ctl = kfeat__syscall_prog() > 0;
-	for (int h = 0; h < HOOK__N; h++)
-		plan->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
-	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++) {
-		if (plan->forced != STRAT_AUTO && plan->forced != st)
-			continue;
-		for (int h = 0; h < HOOK__N; h++) {
-			bool all = true;
-
-			for (size_t i = 0; i < hooks__nfns; i++) {
-				const struct hook_fn *f = &hooks__fns[i];
-
-				if (f->hook != h)
-					continue;
-				rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, f->fn)
-							: kfeat__kprobe(f->fn);
-				t->fn_ok[i][st] = !rc;
-				if (rc && verbose)
-					fprintf(stderr, "portsnoop: %s on %s: %s\n",
-						strategy__name(st), f->fn, strerror(-rc));
-				if (!rc || f->optional)
-					continue;
-				all = false;
-				if (!t->why_not[st][h][0])
-					snprintf(t->why_not[st][h], sizeof(t->why_not[st][h]),
-						 "%s on %s: %s", strategy__name(st), f->fn,
-						 rc == -ENOENT && st == STRAT_FENTRY
-						 ? "not in the kernel's BTF" : strerror(-rc));
-			}
-			if (all)
-				plan->offered[h] |= STRAT_BIT(st);
-		}
-	}
-	btf__free(vmlinux);
-}
-
 /* Cookies come from the cgroup hooks unless every hook is fexit's and
  * tracing programs can make them. */
 static bool needs_cgroup(const struct tracer *t)
 {
 	return !t->plan.no_cgroup &&
 	       (plan__uses(&t->plan, STRAT_KPROBE) || plan__uses(&t->plan, STRAT_TRACEPOINT) ||
-		(plan__uses(&t->plan, STRAT_FENTRY) && !t->tracing_cookie));
+		(plan__uses(&t->plan, STRAT_FENTRY) && !t->k.tracing_cookie));
 }
 
 /* Load only what the plan attaches. */
@@ -242,9 +94,9 @@ static void set_autoload(struct tracer *t)
 
 	for (size_t i = 0; i < hooks__nfns; i++) {
 		enum strategy st = plan->chosen[hooks__fns[i].hook];
-		bool fe = st == STRAT_FENTRY && t->fn_ok[i][STRAT_FENTRY];
-		bool kp = st == STRAT_KPROBE && t->fn_ok[i][STRAT_KPROBE];
-		bool on[FN__N] = { fe, fe && t->backups, kp, kp };
+		bool fe = st == STRAT_FENTRY && t->k.fn_ok[i][STRAT_FENTRY];
+		bool kp = st == STRAT_KPROBE && t->k.fn_ok[i][STRAT_KPROBE];
+		bool on[FN__N] = { fe, fe && t->k.backups, kp, kp };
 
 		for (int k = 0; k < FN__N; k++)
 			if (t->fnprog[i][k])
@@ -255,7 +107,7 @@ static void set_autoload(struct tracer *t)
 					  plan->chosen[hooks__tps[i].hook] == STRAT_TRACEPOINT);
 	for (size_t i = 0; i < hooks__nshared; i++)
 		bpf_program__set_autoload(t->shprog[i], !hooks__shared[i].cookies || cookies);
-	bpf_program__set_autoload(t->ctl, t->use_ctl);
+	bpf_program__set_autoload(t->ctl, t->k.use_ctl);
 }
 
 static int attach_prog(struct tracer *t, struct bpf_program *prog, bool cgroup)
@@ -376,24 +228,25 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 	}
 	set_autoload(t);
 	t->skel->rodata->connect_hooked = t->plan.chosen[HOOK_CONNECT] != STRAT_NONE;
-	t->skel->rodata->tracing_cookie = t->tracing_cookie;
-	t->skel->rodata->backups = t->backups;
+	t->skel->rodata->tracing_cookie = t->k.tracing_cookie;
+	t->skel->rodata->backups = t->k.backups;
 	if (needs_cgroup(t)) {
 		rc = open_cgroup(t, opts->verbose, err, errsz);
 		if (rc) {
 			/* auto: plan again without the cgroup hooks */
-			*stage = plan__without_cgroup(&t->plan, t->tracing_cookie) ? STAGE_CGROUP
+			*stage = plan__without_cgroup(&t->plan, t->k.tracing_cookie) ? STAGE_CGROUP
 										    : STAGE_SETUP;
 			return rc;
 		}
 	}
 	*stage = STAGE_LOAD;
-	refused_prog[0] = refused_why[0] = '\0';
+	libbpf_log__forget();
 	rc = portsnoop_bpf__load(t->skel);
 	if (rc) {
+		const char *why, *prog = libbpf_log__refused(&why);
+
 		snprintf(err, errsz, "cannot load the BPF program %s: %s%s",
-			 refused_prog[0] ? refused_prog : "(unknown)",
-			 refused_why[0] ? refused_why : strerror(-rc),
+			 prog ? prog : "(unknown)", why ? why : strerror(-rc),
 			 opts->verbose ? "" : " (--verbose shows the verifier's log)");
 		return rc;
 	}
@@ -408,23 +261,24 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
  */
 static bool after_refusal(struct tracer *t, bool verbose, const char *err)
 {
+	const char *why, *refused_prog = libbpf_log__refused(&why);
 	struct hook_role r;
 
-	if (!refused_prog[0])
+	if (!refused_prog)
 		return false;
 	if (t->ctl && !strcmp(refused_prog, bpf_program__name(t->ctl))) {
-		t->use_ctl = false;
+		t->k.use_ctl = false;
 	} else if (hooks__role(refused_prog, &r)) {
 		return false;	/* a program every strategy needs */
 	} else if (r.fn >= 0 && r.which == FN_FEXIT_BACKUP) {
-		t->backups = false;
+		t->k.backups = false;
 	} else if (r.fn >= 0 && hooks__fns[r.fn].optional) {
-		t->fn_ok[r.fn][r.strategy] = false;
+		t->k.fn_ok[r.fn][r.strategy] = false;
 	} else if (plan__refuse(&t->plan, r.hook, r.strategy)) {
 		if (!t->why[r.hook][0])
 			snprintf(t->why[r.hook], sizeof(t->why[r.hook]),
 				 "%s: the kernel refused %s: %s", strategy__name(r.strategy),
-				 refused_prog, refused_why);
+				 refused_prog, why ? why : "");
 	} else {
 		return false;
 	}
@@ -444,9 +298,9 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 			int f = t->plan.forced;
 
 			for (int h = 0; f != STRAT_AUTO && h < HOOK__N; h++)
-				if (t->why_not[f][h][0]) {
+				if (t->k.why_not[f][h][0]) {
 					snprintf(err, errsz, "--probe=%s is not possible here: %s",
-						 strategy__name(f), t->why_not[f][h]);
+						 strategy__name(f), t->k.why_not[f][h]);
 					break;
 				}
 			return -EOPNOTSUPP;
@@ -492,9 +346,9 @@ static void collect_notes(struct tracer *t)
 		used = (size_t)snprintf(line, room, "%s=%s:", hook__name(h),
 					strategy__name(t->plan.chosen[h]));
 		for (int s = 0; s < STRAT__N && s < (int)t->plan.chosen[h] && used < room; s++)
-			if (t->why_not[s][h][0])
+			if (t->k.why_not[s][h][0])
 				used += (size_t)snprintf(line + used, room - used, " %s;",
-							 t->why_not[s][h]);
+							 t->k.why_not[s][h]);
 		if (t->why[h][0] && used < room)
 			used += (size_t)snprintf(line + used, room - used, " %s;", t->why[h]);
 		if (used >= room)
@@ -537,8 +391,7 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	int rc;
 
 	*out = NULL;
-	verbose_libbpf = opts->verbose;
-	libbpf_set_print(libbpf_print);
+	libbpf_log__setup(opts->verbose);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -557,7 +410,8 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	if (note && opts->verbose)
 		fprintf(stderr, "portsnoop: %s\n", note);
 
-	probe_kernel(t, opts->verbose);
+	kfeat__survey(&t->k, t->plan.forced, opts->verbose);
+	memcpy(t->plan.offered, t->k.offered, sizeof(t->plan.offered));
 
 	rc = load_and_attach(t, opts, err, errsz);
 	if (rc)
@@ -584,121 +438,6 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 fail:
 	tracer__free(t);
 	return rc;
-}
-
-int tracer__fd(const struct tracer *t)
-{
-	return ring_buffer__epoll_fd(t->rb);
-}
-
-int tracer__consume(struct tracer *t)
-{
-	int rc;
-
-	t->batch = 0;
-	rc = ring_buffer__consume(t->rb);
-	return rc == BATCH_FULL ? t->batch : rc;
-}
-
-int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX])
-{
-	int ncpu = libbpf_num_possible_cpus();
-	int fd = bpf_map__fd(t->skel->maps.stats);
-	__u64 *vals;
-
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (__u32 k = 0; k < PS_STAT__MAX; k++) {
-		out[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
-		for (int c = 0; c < ncpu; c++)
-			out[k] += vals[c];
-	}
-	free(vals);
-	return 0;
-}
-
-/*
- * Runs lost to the kernel's recursion checks. A backup's own misses lose
- * nothing (its first program ran); the first program's misses that its
- * backup recovered lose nothing either (bpf/sockfn.bpf.h).
- */
-__u64 tracer__skipped(const struct tracer *t)
-{
-	struct bpf_program *prog;
-	__u64 stats[PS_STAT__MAX], sum = 0;
-
-	bpf_object__for_each_program(prog, t->skel->obj) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		struct hook_role r;
-
-		if (bpf_program__fd(prog) < 0 ||
-		    (!hooks__role(bpf_program__name(prog), &r) && r.which == FN_FEXIT_BACKUP))
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
-			sum += info.recursion_misses;
-	}
-	if (!tracer__stats(t, stats))
-		sum -= stats[PS_STAT_RECOVERED] < sum ? stats[PS_STAT_RECOVERED] : sum;
-	return sum;
-}
-
-/* One map write through the ctl program: 0 or -errno. */
-static int ctl_run(const struct tracer *t, struct ps_ctl *c)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = c, .ctx_size_in = sizeof(*c));
-
-	if (bpf_prog_test_run_opts(bpf_program__fd(t->ctl), &o))
-		return -errno;
-	return (int)o.retval;
-}
-
-/*
- * User space's map writes go through the ctl program where the kernel has
- * syscall programs (bpf/ctl.bpf.c says why), else through bpf().
- */
-int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what)
-{
-	int fd = bpf_map__fd(t->skel->maps.tracked), rc;
-
-	if (t->use_ctl) {
-		struct ps_ctl c = { .op = PS_CTL_TRACK, .cookie = cookie, .tracked = *what };
-
-		rc = ctl_run(t, &c);
-	} else {
-		rc = bpf_map_update_elem(fd, &cookie, what, BPF_NOEXIST) ? -errno : 0;
-	}
-	return rc == -EEXIST ? 0 : rc;
-}
-
-int tracer__watch(struct tracer *t, __u32 pid, const struct ps_watch *w)
-{
-	int fd = bpf_map__fd(t->skel->maps.watched), rc;
-
-	if (t->use_ctl) {
-		struct ps_ctl c = { .op = w ? PS_CTL_WATCH : PS_CTL_UNWATCH, .pid = pid };
-
-		if (w)
-			c.watch = *w;
-		rc = ctl_run(t, &c);
-	} else if (w) {
-		rc = bpf_map_update_elem(fd, &pid, w, BPF_ANY) ? -errno : 0;
-	} else {
-		rc = bpf_map_delete_elem(fd, &pid) ? -errno : 0;
-	}
-	return rc == -ENOENT && !w ? 0 : rc;
-}
-
-const char *tracer__notes(const struct tracer *t, size_t *len)
-{
-	*len = t->notes_len;
-	return t->notes;
 }
 
 const char *tracer__describe(const struct tracer *t)
