@@ -29,6 +29,7 @@ static __always_inline void attempt_start(struct sock *sk)
 	if (!task_wanted())
 		return;
 	sk_cookie(sk);
+	bpf_map_delete_elem(&pending_turn, &key);	/* an earlier attempt's */
 	if (bpf_map_update_elem(&pending, &key, &pending_init, BPF_ANY)) {
 		stat_inc(PS_STAT_PENDING_FULL);
 		return;
@@ -56,17 +57,17 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 		err = BPF_CORE_READ(sk, sk_err);
 		if (!err) {
 			err = ECONNABORTED;
-			__sync_fetch_and_or(&p->flags, PENDING_NO_SK_ERR);
+			p->no_sk_err = 1;
 		}
 	}
 	p->outcome_err = err;
 	p->outcome_ts = bpf_ktime_get_ns();
 	fill_sock(&p->rec.ev, sk, true);
 	p->rec.ev.cookie = sk_cookie(sk);
-	if (__sync_fetch_and_or(&p->flags, PENDING_OUTCOME_READY) &
-	    PENDING_SYSCALL_DONE) {
+	p->outcome_ready = 1;
+	if (came_second(key)) {
 		emit_outcome(p);
-		bpf_map_delete_elem(&pending, &key);
+		pending_done(key);
 	}
 }
 

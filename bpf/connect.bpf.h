@@ -15,15 +15,9 @@
 #define TCP_CLOSE 7
 #define TCP_LISTEN 10
 
-enum {
-	PENDING_SYSCALL_DONE = 1,
-	PENDING_OUTCOME_READY = 2,
-	/* Left SYN_SENT with no sk_err: connect() itself may say why. */
-	PENDING_NO_SK_ERR = 4,
-};
-
 struct pending {
-	__u32 flags;		/* PENDING_*, updated atomically */
+	__u32 outcome_ready;	/* the outcome's fields are filled */
+	__u32 no_sk_err;	/* left SYN_SENT with no sk_err: connect() may say why */
 	__s32 outcome_err;
 	__u64 outcome_ts;
 	/* Task context of the attempt; socket fields once the outcome is in. */
@@ -37,6 +31,36 @@ struct {
 	__type(key, __u64);
 	__type(value, struct pending);
 } pending SEC(".maps") __weak;
+
+/*
+ * Which side comes second, the connect() exit or the outcome. A fetch-or on
+ * the entry would say, but BPF has atomics other than add only since v5.12
+ * ("bpf: Add bitwise atomic instructions"). A map insert with BPF_NOEXIST
+ * is atomic on every kernel: both sides insert here, and the one that finds
+ * the key taken comes second and emits the outcome.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, __u8);
+} pending_turn SEC(".maps") __weak;
+
+#define EEXIST 17
+
+static __always_inline bool came_second(__u64 key)
+{
+	__u8 one = 1;
+
+	return bpf_map_update_elem(&pending_turn, &key, &one, BPF_NOEXIST) == -EEXIST;
+}
+
+/* Both sides are done: the entry goes. */
+static __always_inline void pending_done(__u64 key)
+{
+	bpf_map_delete_elem(&pending, &key);
+	bpf_map_delete_elem(&pending_turn, &key);
+}
 
 /* The entry is deleted after this: its record is turned into the outcome. */
 static __always_inline void emit_outcome(struct pending *p)
@@ -66,12 +90,12 @@ static __always_inline void connect_done(const struct call *c, long ret)
 		return;
 	key = (__u64)c->sk;
 	p = bpf_map_lookup_elem(&pending, &key);
-	if (p && (READ_ONCE(p->flags) & PENDING_OUTCOME_READY)) {
+	if (p && READ_ONCE(p->outcome_ready)) {
 		/* Blocking connect: the socket may have dropped its port already. */
 		__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
 		/* inet_hash_connect() and friends fail after SYN_SENT without
 		 * setting sk_err: the call's errno is the outcome. */
-		if ((p->flags & PENDING_NO_SK_ERR) && ret < 0 && ret != -EINPROGRESS)
+		if (p->no_sk_err && ret < 0 && ret != -EINPROGRESS)
 			p->outcome_err = errno_of(ret);
 	} else {
 		if (p)
@@ -85,10 +109,9 @@ static __always_inline void connect_done(const struct call *c, long ret)
 	if (!e.rport)
 		use_requested(&e, &sa, sa_ok, true);
 	event_output(&e);
-	if (p && (__sync_fetch_and_or(&p->flags, PENDING_SYSCALL_DONE) &
-		  PENDING_OUTCOME_READY)) {
+	if (p && came_second(key)) {
 		emit_outcome(p);
-		bpf_map_delete_elem(&pending, &key);
+		pending_done(key);
 	}
 }
 
