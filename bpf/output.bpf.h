@@ -6,7 +6,7 @@
 /* Racy across CPUs on purpose: at worst two wakeups instead of one. */
 static __always_inline __u64 wakeup_flags(__u64 now)
 {
-	if (now - last_wakeup_ns < WAKEUP_INTERVAL_NS)
+	if (now - last_wakeup_ns < PS_WAKEUP_INTERVAL_NS)
 		return BPF_RB_NO_WAKEUP;
 	last_wakeup_ns = now;
 	return BPF_RB_FORCE_WAKEUP;

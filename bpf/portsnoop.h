@@ -13,6 +13,14 @@
 #define PS_ARGV_LEN 256		/* head of the command line kept per record */
 #define PS_ABI_VERSION 2
 
+/*
+ * Waking the reader costs an irq_work and a context switch: far more than
+ * the event itself. The kernel side wakes it at most once per interval; the
+ * reader polls again that soon after any batch (user/loader/tracer.h's
+ * TRACER_LINGER_MS), so nothing waits longer than that.
+ */
+#define PS_WAKEUP_INTERVAL_NS (5 * 1000 * 1000)
+
 /* Kinds of record, in ps_event.kind. */
 enum ps_kind {
 	PS_EV_BIND = 1,		/* bind(): bound address, or requested one + errno */

@@ -13,10 +13,10 @@
 struct tracer;
 
 /*
- * The kernel side wakes us at most every 5 ms (WAKEUP_INTERVAL_NS in
- * bpf/maps.bpf.h): after a batch, look again this soon even unwoken.
+ * The kernel side wakes us at most once per PS_WAKEUP_INTERVAL_NS
+ * (bpf/portsnoop.h): after a batch, look again this soon even unwoken.
  */
-#define TRACER_LINGER_MS 6
+#define TRACER_LINGER_MS (PS_WAKEUP_INTERVAL_NS / 1000000 + 1)
 
 /* Called for every ring buffer record; a negative return stops consuming. */
 typedef int (*tracer_event_fn)(void *ctx, const void *data, size_t len);
