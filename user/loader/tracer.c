@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -127,17 +129,31 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, int hook, bool
 }
 
 /*
- * Attach what was loaded: each fexit program before its backup, as the
- * list orders them. On failure *hook is the hook that failed (or -1 for
- * the programs every strategy shares) and err says what.
+ * A trampoline runs a function's fexit programs newest first (the kernel
+ * adds each link at the head of its list, kernel/bpf/trampoline.c): the
+ * backup is attached before the program it backs up, so that it runs after
+ * it (calibrate() checks).
+ */
+static const enum fn_prog attach_order[FN__N] = {
+	FN_FEXIT_BACKUP, FN_FEXIT, FN_KPROBE, FN_KRETPROBE,
+};
+
+/*
+ * Attach what was loaded. On failure *hook is the hook that failed (or -1
+ * for the programs every strategy shares) and err says what.
  */
 static int attach_all(struct tracer *t, int *hook, char *err, size_t errsz)
 {
 	int rc;
 
 	for (size_t i = 0; i < hooks__nfns; i++) {
-		for (int k = 0; k < FN__N; k++) {
+		for (int o = 0; o < FN__N; o++) {
+			int k = attach_order[o];
+			size_t before = t->nlinks;
+
 			rc = attach_one(t, t->fnprog[i][k], hooks__fns[i].hook, false);
+			if (!rc && k == FN_FEXIT_BACKUP && t->nlinks > before)
+				t->backup_link[i] = t->links[before];
 			if (!rc)
 				continue;
 			*hook = hooks__fns[i].hook;
@@ -162,6 +178,41 @@ static int attach_all(struct tracer *t, int *hook, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * Check that backups run after the program they back up: close a socket
+ * nobody tracks, so that the release hook's pair runs once with nothing to
+ * report. In the right order the backup finds the first program's claim;
+ * in the other it "recovers" the call. Then the backups are detached.
+ */
+static void calibrate(struct tracer *t, bool verbose)
+{
+	__u64 stats[PS_STAT__MAX];
+	int fd;
+
+	if (!t->k.backups || t->plan.chosen[HOOK_CLOSE] != STRAT_FENTRY)
+		return;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	if (tracer__stats(t, stats) || !stats[PS_STAT_RECOVERED])
+		return;
+	for (size_t i = 0; i < hooks__nfns; i++) {
+		for (size_t l = 0; t->backup_link[i] && l < t->nlinks; l++)
+			if (t->links[l] == t->backup_link[i]) {
+				bpf_link__destroy(t->links[l]);
+				t->links[l] = t->links[--t->nlinks];
+				break;
+			}
+		t->backup_link[i] = NULL;
+	}
+	t->k.backups = false;
+	t->recovered_base = stats[PS_STAT_RECOVERED];
+	if (verbose)
+		fprintf(stderr, "portsnoop: the kernel runs fexit programs in another order "
+			"than expected: backups detached\n");
+}
+
 void tracer__detach(struct tracer *t)
 {
 	for (size_t i = 0; i < t->nlinks; i++)
@@ -173,6 +224,7 @@ void tracer__detach(struct tracer *t)
 static void unload(struct tracer *t)
 {
 	tracer__detach(t);
+	memset(t->backup_link, 0, sizeof(t->backup_link));
 	portsnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 }
@@ -416,6 +468,7 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	rc = load_and_attach(t, opts, err, errsz);
 	if (rc)
 		goto fail;
+	calibrate(t, opts->verbose);
 	plan__describe(&t->plan, t->describe, sizeof(t->describe));
 	collect_notes(t);
 	for (size_t o = 0; opts->verbose && o < t->notes_len; o += strlen(t->notes + o) + 1)

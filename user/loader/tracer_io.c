@@ -68,8 +68,11 @@ __u64 tracer__skipped(const struct tracer *t)
 		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 			sum += info.recursion_misses;
 	}
-	if (!tracer__stats(t, stats))
-		sum -= stats[PS_STAT_RECOVERED] < sum ? stats[PS_STAT_RECOVERED] : sum;
+	if (!tracer__stats(t, stats)) {
+		__u64 rec = stats[PS_STAT_RECOVERED] - t->recovered_base;
+
+		sum -= rec < sum ? rec : sum;
+	}
 	return sum;
 }
 

@@ -34,6 +34,8 @@ struct tracer {
 	struct bpf_program *shprog[NSH];
 	struct bpf_program *ctl;	/* map writes (bpf/ctl.bpf.c), when loaded */
 	struct kfeat_offer k;		/* what the kernel offers (kfeat__survey) */
+	struct bpf_link *backup_link[NFN];	/* the fxb_ links, in t->links */
+	__u64 recovered_base;		/* PS_STAT_RECOVERED that was calibrate()'s */
 	char why[HOOK__N][256];		/* why a hook left a strategy (a refusal) */
 	char notes[HOOK__N * 320];	/* NUL-separated, for the start record */
 	size_t notes_len;
