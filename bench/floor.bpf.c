@@ -13,6 +13,7 @@
  * them in place of the empty bind and close programs.
  */
 #include "common.bpf.h"
+#include "hooks.h"
 
 const volatile struct ps_filter filter = {};
 __u64 last_wakeup_ns = 0;
@@ -28,28 +29,28 @@ static __always_inline void minimal(__u16 kind, long ret)
 }
 
 SEC("tracepoint/syscalls/sys_exit_bind")
-int min_tp_bind(struct trace_event_raw_sys_exit *ctx)
+int min_tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
 {
 	minimal(PS_EV_BIND, ctx->ret);
 	return 0;
 }
 
 SEC("cgroup/sock_release")
-int min_tp_sock_release(struct bpf_sock *ctx)
+int min_cg_sock_release(struct bpf_sock *ctx)
 {
 	minimal(PS_EV_CLOSE, 0);
 	return 1;
 }
 
 SEC("fexit/inet_bind")
-int BPF_PROG(min_fe_inet_bind, struct socket *sock, struct sockaddr *a, int len, int ret)
+int BPF_PROG(min_fx_inet_bind, struct socket *sock, struct sockaddr *a, int len, int ret)
 {
 	minimal(PS_EV_BIND, ret);
 	return 0;
 }
 
 SEC("fentry/inet_release")
-int BPF_PROG(min_fe_inet_release)
+int BPF_PROG(min_fx_inet_release)
 {
 	minimal(PS_EV_CLOSE, 0);
 	return 0;
@@ -69,45 +70,32 @@ int BPF_KPROBE(min_kp_inet_release)
 	return 0;
 }
 
-/* Shared by every strategy. */
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(any_sock_state) { return 0; }
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(any_process_exit) { return 0; }
+/*
+ * The empty programs, named and placed as portsnoop's, from bpf/hooks.h:
+ * the socket functions (fentry and kprobe strategies), the tracepoint
+ * strategy's programs, and those every strategy shares.
+ */
+#define FLOOR_FN_ADDR(fn)							\
+	SEC("fexit/" #fn) int BPF_PROG(fx_##fn) { return 0; }			\
+	SEC("kprobe/" #fn) int BPF_KPROBE(kp_##fn) { return 0; }		\
+	SEC("kretprobe/" #fn) int BPF_KRETPROBE(kr_##fn) { return 0; }
+#define FLOOR_FN_CONNECT FLOOR_FN_ADDR
+#define FLOOR_FN_BACKLOG FLOOR_FN_ADDR
+#define FLOOR_FN_RELEASE(fn)							\
+	SEC("fentry/" #fn) int BPF_PROG(fx_##fn) { return 0; }			\
+	SEC("kprobe/" #fn) int BPF_KPROBE(kp_##fn) { return 0; }
+#define FLOOR_FN(hook, fn, shape, optional) FLOOR_FN_##shape(fn)
+PS_SOCKFNS(FLOOR_FN)
 
-/* Cookies, for the kprobe and tracepoint strategies. */
-SEC("cgroup/sock_create")
-int cookie_sock_create(struct bpf_sock *ctx) { return 1; }
-SEC("cgroup/post_bind4")
-int cookie_post_bind4(struct bpf_sock *ctx) { return 1; }
-SEC("cgroup/post_bind6")
-int cookie_post_bind6(struct bpf_sock *ctx) { return 1; }
-
-/* tracepoint strategy */
-SEC("tracepoint/syscalls/sys_exit_bind")
-int tp_bind(void *ctx) { return 0; }
-SEC("tracepoint/syscalls/sys_exit_listen")
-int tp_listen(void *ctx) { return 0; }
-SEC("tracepoint/syscalls/sys_exit_connect")
-int tp_connect(void *ctx) { return 0; }
-SEC("cgroup/sock_release")
-int tp_sock_release(struct bpf_sock *ctx) { return 1; }
-
-/* fentry and kprobe strategies: the socket functions. */
-#define FN(name)						\
-	SEC("fexit/" #name) int BPF_PROG(fe_##name) { return 0; }	\
-	SEC("kprobe/" #name) int BPF_KPROBE(kp_##name) { return 0; }	\
-	SEC("kretprobe/" #name) int BPF_KRETPROBE(kr_##name) { return 0; }
-FN(inet_bind)
-FN(inet6_bind)
-FN(mptcp_bind)
-FN(inet_listen)
-FN(mptcp_listen)
-FN(inet_stream_connect)
-FN(inet_dgram_connect)
-SEC("fentry/inet_release")
-int BPF_PROG(fe_inet_release) { return 0; }
-SEC("kprobe/inet_release")
-int BPF_KPROBE(kp_inet_release) { return 0; }
+/* What a program of each kind returns to let the call go on. */
+#define FLOOR_RET_TP 0
+#define FLOOR_RET_TP_BTF 0
+#define FLOOR_RET_CGROUP 1
+#define FLOOR_TP(hook, kind, target, prog) \
+	SEC(PS_SEC_##kind target) int prog(void *ctx) { return FLOOR_RET_##kind; }
+PS_TRACEPOINTS(FLOOR_TP)
+#define FLOOR_SHARED(kind, target, prog, when) \
+	SEC(PS_SEC_##kind target) int prog(void *ctx) { return FLOOR_RET_##kind; }
+PS_SHARED(FLOOR_SHARED)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -19,22 +19,34 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "portsnoop.h"
+#include "hooks.h"
 #include "floor.skel.h"
 
-/* Which programs a strategy attaches, by name prefix. */
+#define FLOOR_ALWAYS(kp, tp) true
+#define FLOOR_COOKIES(kp, tp) ((kp) || (tp))	/* the kprobe and tracepoint strategies */
+
+/* Which programs a strategy attaches: bpf/hooks.h's lists, as portsnoop's
+ * loader reads them. */
 static bool attached_by(const char *strategy, const char *name)
 {
-	bool tp = !strcmp(strategy, "tracepoint"), kp = !strcmp(strategy, "kprobe");
+	bool fe = !strcmp(strategy, "fentry"), kp = !strcmp(strategy, "kprobe");
+	bool tp = !strcmp(strategy, "tracepoint");
 
-	if (!strncmp(name, "any_", 4))
-		return true;
-	if (!strncmp(name, "cookie_", 7))
-		return tp || kp;
-	if (!strncmp(name, "tp_", 3))
+#define FN_NAMES(hook, fn, shape, optional)					\
+	if (!strcmp(name, "fx_" #fn))						\
+		return fe;							\
+	if (!strcmp(name, "kp_" #fn) || !strcmp(name, "kr_" #fn))		\
+		return kp;
+	PS_SOCKFNS(FN_NAMES)
+#define TP_NAMES(hook, kind, target, prog)					\
+	if (!strcmp(name, #prog))						\
 		return tp;
-	if (!strncmp(name, "fe_", 3))
-		return !strcmp(strategy, "fentry");
-	return kp && (!strncmp(name, "kp_", 3) || !strncmp(name, "kr_", 3));
+	PS_TRACEPOINTS(TP_NAMES)
+#define SHARED_NAMES(kind, target, prog, when)					\
+	if (!strcmp(name, #prog))						\
+		return FLOOR_##when(kp, tp);
+	PS_SHARED(SHARED_NAMES)
+	return false;
 }
 
 /* In minimal mode min_X takes the place of X. */

@@ -1,32 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * connect(): the attempt when the syscall returns, then, for TCP, its
- * outcome when the socket leaves SYN_SENT. A blocking connect() learns its
- * outcome before it returns; a non-blocking one after. Whichever side comes
- * second emits the outcome, so the stream always reads attempt, outcome.
+ * connect()'s outcome, seen by the TCP state tracepoint every strategy
+ * shares; the attempt is bpf/connect.bpf.h's.
  */
-#include "syscall.bpf.h"
-#include "sockfn.bpf.h"
-
-#define TCP_ESTABLISHED 1
-#define TCP_SYN_SENT 2
-#define TCP_CLOSE 7
-#define TCP_LISTEN 10
-
-enum {
-	PENDING_SYSCALL_DONE = 1,
-	PENDING_OUTCOME_READY = 2,
-	/* Left SYN_SENT with no sk_err: connect() itself may say why. */
-	PENDING_NO_SK_ERR = 4,
-};
-
-struct pending {
-	__u32 flags;		/* PENDING_*, updated atomically */
-	__s32 outcome_err;
-	__u64 outcome_ts;
-	/* Task context of the attempt; socket fields once the outcome is in. */
-	struct ps_record rec;
-};
+#include "connect.bpf.h"
 
 /* Set by the loader: false when no strategy could attach the connect hook,
  * so no attempt is followed whose connect() exit will never be seen. */
@@ -34,81 +11,6 @@ const volatile bool connect_hooked = true;
 
 /* Too big for the BPF stack: new entries are copied from this. */
 static const struct pending pending_init = {};
-
-/* Keyed by struct sock *: lives from SYN_SENT until both sides are done. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u64);
-	__type(value, struct pending);
-} pending SEC(".maps");
-
-/* The entry is deleted after this: its record is turned into the outcome. */
-static __always_inline void emit_outcome(struct pending *p)
-{
-	p->rec.ev.kind = PS_EV_CONNECT_RESULT;
-	p->rec.ev.err = p->outcome_err;
-	p->rec.ev.ts_ns = p->outcome_ts;
-	p->rec.ev.flags |= PS_F_ATTEMPT_CTX;
-	record_output(&p->rec);
-}
-
-static __always_inline void connect_done(const struct call *c, long ret)
-{
-	struct ps_sockaddr sa;
-	struct ps_event e = {};
-	struct pending *p;
-	bool sa_ok;
-	__u64 key;
-
-	/* connect(AF_UNSPEC) dissolves an association; it is no attempt. */
-	sa_ok = !read_sockaddr(c, &sa);
-	if (sa_ok && sa.family == AF_UNSPEC)
-		return;
-	key = (__u64)c->sk;
-	p = bpf_map_lookup_elem(&pending, &key);
-	if (p && (READ_ONCE(p->flags) & PENDING_OUTCOME_READY)) {
-		/* Blocking connect: the socket may have dropped its port already. */
-		__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
-		/* inet_hash_connect() and friends fail after SYN_SENT without
-		 * setting sk_err: the call's errno is the outcome. */
-		if ((p->flags & PENDING_NO_SK_ERR) && ret < 0 && ret != -EINPROGRESS)
-			p->outcome_err = errno_of(ret);
-	} else {
-		if (p)
-			__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
-		else
-			fill_task(&e);
-		fill_sock(&e, c->sk, true);
-	}
-	e.kind = PS_EV_CONNECT;
-	e.err = errno_of(ret);
-	if (!e.rport)
-		use_requested(&e, &sa, sa_ok, true);
-	event_output(&e);
-	if (p && (__sync_fetch_and_or(&p->flags, PENDING_SYSCALL_DONE) &
-		  PENDING_OUTCOME_READY)) {
-		emit_outcome(p);
-		bpf_map_delete_elem(&pending, &key);
-	}
-}
-
-/* tracepoint strategy */
-SEC("tracepoint/syscalls/sys_exit_connect")
-int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
-{
-	struct call c;
-
-	if (syscall_call(&c))
-		connect_done(&c, ctx->ret);
-	return 0;
-}
-
-/* fentry and kprobe strategies: TCP and MPTCP streams (MPTCP's socket
- * connects through inet_stream_connect() too; a subflow that does is
- * skipped by sk_is_subflow()), then UDP v4 and v6. */
-SOCKFN_CONNECT(inet_stream_connect, connect_done)
-SOCKFN_CONNECT(inet_dgram_connect, connect_done)
 
 /*
  * CLOSE -> SYN_SENT inside a connect() on this very socket: remember who is
@@ -122,11 +24,12 @@ static __always_inline void attempt_start(struct sock *sk)
 	struct pending *p;
 
 	if (!connect_hooked || !in_syscall_connect(regs) ||
-	    sock_from_fd((int)PT_REGS_PARM1_SYSCALL(regs)) != sk)
+	    sock_from_fd((int)PT_REGS_PARM1_CORE_SYSCALL(regs)) != sk)
 		return;
 	if (!task_wanted())
 		return;
-	bpf_get_socket_cookie(sk);
+	sk_cookie(sk);
+	bpf_map_delete_elem(&pending_turn, &key);	/* an earlier attempt's */
 	if (bpf_map_update_elem(&pending, &key, &pending_init, BPF_ANY)) {
 		stat_inc(PS_STAT_PENDING_FULL);
 		return;
@@ -154,17 +57,17 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 		err = BPF_CORE_READ(sk, sk_err);
 		if (!err) {
 			err = ECONNABORTED;
-			__sync_fetch_and_or(&p->flags, PENDING_NO_SK_ERR);
+			p->no_sk_err = 1;
 		}
 	}
 	p->outcome_err = err;
 	p->outcome_ts = bpf_ktime_get_ns();
 	fill_sock(&p->rec.ev, sk, true);
-	p->rec.ev.cookie = bpf_get_socket_cookie(sk);
-	if (__sync_fetch_and_or(&p->flags, PENDING_OUTCOME_READY) &
-	    PENDING_SYSCALL_DONE) {
+	p->rec.ev.cookie = sk_cookie(sk);
+	p->outcome_ready = 1;
+	if (came_second(key)) {
 		emit_outcome(p);
-		bpf_map_delete_elem(&pending, &key);
+		pending_done(key);
 	}
 }
 
@@ -176,7 +79,7 @@ int BPF_PROG(tp_sock_state, struct sock *sk, int oldstate, int newstate)
 	/* listen() without bind() on a socket older than portsnoop: give it a
 	 * cookie before the listen exit reads it. */
 	if (newstate == TCP_LISTEN)
-		bpf_get_socket_cookie(sk);
+		sk_cookie(sk);
 	else if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
 		attempt_start(sk);
 	else if (oldstate == TCP_SYN_SENT &&

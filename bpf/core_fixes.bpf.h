@@ -42,6 +42,57 @@ static __always_inline bool sk_is_subflow(struct sock *sk)
 }
 
 /*
+ * The current task. bpf_get_current_task_btf() (v5.11, "bpf: Add
+ * bpf_get_current_task_btf helper", KP Singh's task local storage series)
+ * returns a BTF pointer whose fields are plain loads; before it there is
+ * only bpf_get_current_task(), a plain address, and every field is a CO-RE
+ * probe read. The check is a CO-RE relocation: a constant to the verifier,
+ * which drops the branch the running kernel cannot take.
+ */
+static __always_inline bool have_task_btf(void)
+{
+	return bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf);
+}
+
+static __always_inline struct task_struct *current_task(void)
+{
+	if (have_task_btf())
+		return bpf_get_current_task_btf();
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+/* A field (chain) of the current task or of a pointer read from it:
+ * TASK_READ(task, real_parent, tgid). */
+#define TASK_READ(t, ...) \
+	(have_task_btf() ? ___arrow(t, __VA_ARGS__) : BPF_CORE_READ(t, __VA_ARGS__))
+/* An array field (comm) into dst. */
+#define TASK_READ_INTO(dst, t, ...) do {					\
+	if (have_task_btf())							\
+		__builtin_memcpy(dst, &___arrow(t, __VA_ARGS__), sizeof(*(dst))); \
+	else									\
+		BPF_CORE_READ_INTO(dst, t, __VA_ARGS__);			\
+} while (0)
+
+/*
+ * A socket's cookie. Tracing programs (fexit, tp_btf) may call
+ * bpf_get_socket_cookie(), which gives the socket one if it has none, since
+ * v5.12 (commit c5dbb89fc2ac, "bpf: Expose bpf_get_socket_cookie to tracing
+ * programs"). The helper's number exists before that (other program types
+ * had it), so no CO-RE check can tell: the loader tries it (a trial load,
+ * user/kfeat.c) and sets tracing_cookie. Without it the cookie is read, and
+ * the cgroup sock_create / post_bind programs, which may call the helper,
+ * give every socket its cookie first.
+ */
+extern const volatile bool tracing_cookie;
+
+static __always_inline __u64 sk_cookie(struct sock *sk)
+{
+	if (tracing_cookie)
+		return bpf_get_socket_cookie(sk);
+	return BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+}
+
+/*
  * Process start on CLOCK_BOOTTIME, the clock /proc/PID/stat uses: the field
  * was real_start_time until commit cf25e24db61c ("time: Rename
  * tsk->real_start_time to ->start_boottime", v5.5).
@@ -53,8 +104,20 @@ struct task_struct___pre55 {
 static __always_inline __u64 task_start_boottime(struct task_struct *t)
 {
 	if (bpf_core_field_exists(t->start_boottime))
-		return t->start_boottime;	/* a BTF pointer: a plain load */
+		return TASK_READ(t, start_boottime);
 	return BPF_CORE_READ((struct task_struct___pre55 *)t, real_start_time);
+}
+
+/*
+ * The registers user space entered the kernel with, which hold the syscall's
+ * number and arguments. bpf_task_pt_regs() (v5.15, commit dd6e10fbd9fb,
+ * "bpf: Add bpf_task_pt_regs() helper") returns them as a BTF pointer.
+ * Before it, they are where the kernel's task_pt_regs() finds them: the
+ * top of the task's kernel stack.
+ */
+static __always_inline bool have_task_pt_regs(void)
+{
+	return bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs);
 }
 
 /*
@@ -68,13 +131,46 @@ static __always_inline __u64 task_start_boottime(struct task_struct *t)
 #define PS_NR_CONNECT 42
 static __always_inline bool in_syscall_connect(struct pt_regs *regs)
 {
-	return BPF_CORE_READ(regs, orig_ax) == PS_NR_CONNECT;
+	return regs && BPF_CORE_READ(regs, orig_ax) == PS_NR_CONNECT;
+}
+
+/*
+ * x86_64's task_pt_regs(): the last struct pt_regs below the top of the
+ * task's THREAD_SIZE stack (16 KiB; 32 KiB only with KASAN, which no
+ * distribution kernel enables). Trusted only if it holds a user code
+ * segment (__USER_CS or __USER32_CS): anything else and the caller knows
+ * nothing.
+ */
+#define PS_THREAD_SIZE (16 * 1024)
+static __always_inline struct pt_regs *stack_top_regs(struct task_struct *task)
+{
+	unsigned long top = (unsigned long)TASK_READ(task, stack) + PS_THREAD_SIZE;
+	struct pt_regs *regs = (struct pt_regs *)(top - bpf_core_type_size(struct pt_regs));
+	unsigned long cs = BPF_CORE_READ(regs, cs);
+
+	return cs == 0x33 || cs == 0x23 ? regs : NULL;
 }
 #elif defined(__TARGET_ARCH_arm64)
 #define PS_NR_CONNECT 203
 static __always_inline bool in_syscall_connect(struct pt_regs *regs)
 {
-	return BPF_CORE_READ(regs, syscallno) == PS_NR_CONNECT;
+	return regs && BPF_CORE_READ(regs, syscallno) == PS_NR_CONNECT;
+}
+
+/*
+ * arm64's task_pt_regs(): the struct pt_regs at the top of the task's
+ * THREAD_SIZE stack (16 KiB with 4 KiB pages and no KASAN, Debian's arm64
+ * configuration). Trusted only if it was saved from user mode: pstate's
+ * mode bits are EL0t (AArch64) or USR (AArch32), both 0 in the low four.
+ */
+#define PS_THREAD_SIZE (16 * 1024)
+static __always_inline struct pt_regs *stack_top_regs(struct task_struct *task)
+{
+	unsigned long top = (unsigned long)TASK_READ(task, stack) + PS_THREAD_SIZE;
+	struct pt_regs *regs = (struct pt_regs *)(top - bpf_core_type_size(struct pt_regs));
+	unsigned long pstate = BPF_CORE_READ(regs, pstate);
+
+	return (pstate & 0xf) == 0 ? regs : NULL;
 }
 #else
 #error "portsnoop: add in_syscall_connect() for this architecture"

@@ -8,19 +8,21 @@
 /* Is the current process filter.tgid, or (--children) one of its descendants? */
 static __always_inline bool tgid_wanted(void)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
+	__u32 tgid = TASK_READ(task, tgid);
 
-	if (task->tgid == filter.tgid)
+	if (tgid == filter.tgid)
 		return true;
 	if (!filter.children)
 		return false;
 	for (int i = 0; i < PS_ANCESTORS_MAX; i++) {
-		task = task->real_parent;
+		task = TASK_READ(task, real_parent);
 		if (!task)
 			return false;
-		if (task->tgid == filter.tgid)
+		tgid = TASK_READ(task, tgid);
+		if (tgid == filter.tgid)
 			return true;
-		if (task->tgid <= 1)
+		if (tgid <= 1)
 			return false;
 	}
 	return false;
@@ -34,8 +36,8 @@ static __always_inline bool task_wanted(void)
 	if (filter.tgid && !tgid_wanted())
 		return false;
 	if (filter.has_uid) {
-		task = bpf_get_current_task_btf();
-		if (task->cred->uid.val != filter.uid)
+		task = current_task();
+		if (TASK_READ(task, cred, uid.val) != filter.uid)
 			return false;
 	}
 	if (filter.cgroup_id &&

@@ -7,13 +7,7 @@
 /* Load-time knobs, set by the loader through the skeleton's rodata. */
 extern const volatile struct ps_filter filter;
 
-/*
- * Waking the reader costs an irq_work and a context switch: far more than
- * the event itself. Wake it at most once per WAKEUP_INTERVAL_NS; the reader
- * polls again that soon after any batch, so nothing waits longer than that.
- * Keep in step with user/loader/tracer.h's TRACER_LINGER_MS.
- */
-#define WAKEUP_INTERVAL_NS (5 * 1000 * 1000)
+/* When the reader was last woken (PS_WAKEUP_INTERVAL_NS, bpf/portsnoop.h). */
 extern __u64 last_wakeup_ns;
 
 /* The ring buffer every record goes through; size set by the loader. */

@@ -6,7 +6,7 @@
 /* Racy across CPUs on purpose: at worst two wakeups instead of one. */
 static __always_inline __u64 wakeup_flags(__u64 now)
 {
-	if (now - last_wakeup_ns < WAKEUP_INTERVAL_NS)
+	if (now - last_wakeup_ns < PS_WAKEUP_INTERVAL_NS)
 		return BPF_RB_NO_WAKEUP;
 	last_wakeup_ns = now;
 	return BPF_RB_FORCE_WAKEUP;
@@ -15,15 +15,15 @@ static __always_inline __u64 wakeup_flags(__u64 now)
 /* The head of the current process's command line, as its memory holds it. */
 static __always_inline void read_argv(struct ps_record *r)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mm_struct *mm = task->mm;
+	struct task_struct *task = current_task();
+	struct mm_struct *mm = TASK_READ(task, mm);
 	unsigned long start, n;
 
 	r->ev.argv_len = 0;
 	if (!mm)	/* exiting, or a kernel thread */
 		return;
-	start = mm->arg_start;
-	n = mm->arg_end - start;
+	start = TASK_READ(mm, arg_start);
+	n = TASK_READ(mm, arg_end) - start;
 	if (n > PS_ARGV_LEN) {
 		n = PS_ARGV_LEN;
 		r->ev.flags |= PS_F_ARGV_TRUNCATED;

@@ -4,5 +4,6 @@
 
 const volatile struct ps_filter filter = {};
 __u64 last_wakeup_ns = 0;
+const volatile bool tracing_cookie = true;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

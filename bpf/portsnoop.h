@@ -13,6 +13,14 @@
 #define PS_ARGV_LEN 256		/* head of the command line kept per record */
 #define PS_ABI_VERSION 2
 
+/*
+ * Waking the reader costs an irq_work and a context switch: far more than
+ * the event itself. The kernel side wakes it at most once per interval; the
+ * reader polls again that soon after any batch (user/loader/tracer.h's
+ * TRACER_LINGER_MS), so nothing waits longer than that.
+ */
+#define PS_WAKEUP_INTERVAL_NS (5 * 1000 * 1000)
+
 /* Kinds of record, in ps_event.kind. */
 enum ps_kind {
 	PS_EV_BIND = 1,		/* bind(): bound address, or requested one + errno */
@@ -121,6 +129,24 @@ struct ps_watch {
 	__u32 has_cmdline;	/* userspace has this program's command line */
 };
 
+/*
+ * A map write user space asks of the kernel side: the context of the "ctl"
+ * syscall program (bpf/ctl.bpf.c), which returns 0 or -errno.
+ */
+enum ps_ctl_op {
+	PS_CTL_WATCH = 1,	/* watched[pid] = watch */
+	PS_CTL_UNWATCH = 2,	/* delete watched[pid] */
+	PS_CTL_TRACK = 3,	/* tracked[cookie] = tracked, unless it is there */
+};
+
+struct ps_ctl {
+	__u32 op;		/* enum ps_ctl_op */
+	__u32 pid;
+	__u64 cookie;
+	struct ps_watch watch;
+	struct ps_tracked tracked;
+};
+
 /* Bits of ps_filter.protos and .families. */
 enum ps_filter_bits {
 	PS_PROTO_TCP = 1u << 0,
@@ -159,7 +185,10 @@ enum ps_stat {
 	PS_STAT_PENDING_FULL = 2, /* a connect attempt could not be followed */
 	PS_STAT_EXIT_DROPS = 3,	/* an internal exit record was lost (no event is) */
 	PS_STAT_RET_MISSED = 4,	/* a kretprobe never ran: that call was not reported */
-	PS_STAT__MAX = 5,
+	/* A backup program reported a call the kernel skipped its first
+	 * program for (bpf/sockfn.bpf.h): a recursion miss that lost nothing. */
+	PS_STAT_RECOVERED = 5,
+	PS_STAT__MAX = 6,
 };
 
 #endif /* PORTSNOOP_H */

@@ -10,13 +10,13 @@
  */
 static __always_inline struct sock *sock_from_fd(int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = task->files->fdt;
+	struct task_struct *task = current_task();
+	struct fdtable *fdt = TASK_READ(task, files, fdt);
 	struct file *file;
 	struct socket *sock;
 	umode_t mode;
 
-	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+	if (fd < 0 || (unsigned int)fd >= TASK_READ(fdt, max_fds))
 		return NULL;
 	if (bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]) || !file)
 		return NULL;

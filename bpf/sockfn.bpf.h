@@ -5,11 +5,13 @@
  * inet_stream_connect ... and MPTCP's own), which see the struct socket the
  * caller holds and the kernel's copy of its sockaddr.
  *
- * SOCKFN_*(fn, handler) defines three programs for one kernel function:
+ * SOCKFN_<shape>(fn, handler) defines the programs of one kernel function
+ * (bpf/hooks.h lists them; bpf/sockfn.bpf.c expands the list):
  *   fx_<fn>  fexit: arguments and result in one call;
+ *   fxb_<fn> its backup, for kernels that preempt programs mid-run;
  *   kp_<fn>  kprobe: saves the arguments per thread;
  *   kr_<fn>  kretprobe: takes them back with the result.
- * The loader picks which of them load (see user/loader/strategy.c). handler is
+ * The loader picks which of them load (user/loader/tracer.c). handler is
  * static void handler(const struct call *c, long ret), shared with the
  * syscall tracepoint of the same call.
  */
@@ -17,16 +19,14 @@
 #define PS_SOCKFN_BPF_H
 
 #include "call.bpf.h"
+#include "hooks.h"
 
 /* One key space per hooked function: nested calls must not collide. */
 enum sockfn_id {
-	SOCKFN_inet_bind = 1,
-	SOCKFN_inet6_bind,
-	SOCKFN_mptcp_bind,
-	SOCKFN_inet_listen,
-	SOCKFN_mptcp_listen,
-	SOCKFN_inet_stream_connect,
-	SOCKFN_inet_dgram_connect,
+	SOCKFN__NONE = 0,
+#define SOCKFN_ID(hook, fn, shape, optional) SOCKFN_##fn,
+	PS_SOCKFNS(SOCKFN_ID)
+#undef SOCKFN_ID
 };
 
 struct saved_args {
@@ -113,20 +113,74 @@ static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)
 }
 
 /*
- * The bodies every shape shares. fexit runs with BTF pointers: it gives
- * the socket its cookie itself; kprobes cannot (the cgroup sock_create hook
- * does it for them).
+ * Backups. On a kernel that can preempt a program mid-run (PREEMPT_RT;
+ * PREEMPT_LAZY, 7.x's only model on x86; preempt=full), a trampoline runs
+ * its program with migration disabled, not preemption. Another task that
+ * enters the same function on that CPU while a run is preempted finds the
+ * program's per-CPU `active` count taken, and the kernel skips the program
+ * for it (__bpf_prog_enter_recur(): a recursion miss): a call never
+ * reported. Disabling preemption inside the program cannot close that: the
+ * bpf_preempt_enable() at its end is where the pending reschedule happens,
+ * and `active` is only released after it (measured on 7.2).
+ *
+ * So each fexit program has a backup, fxb_<fn>, attached after it to the
+ * same function: another program, its own `active` count, run right after
+ * the first for the same call. The first claims the call for its thread;
+ * the backup takes the claim back, or, finding none (the first was
+ * skipped), reports the call itself and counts it (PS_STAT_RECOVERED).
+ * Every call is reported once, and the loss stays exact: the calls lost are
+ * the first program's recursion misses less the recovered ones, whatever
+ * the backup's own misses (a backup skipped after the first ran leaves a
+ * stale claim: the next call of that thread that the first misses is then
+ * dropped by the backup, and counted as lost by that same sum).
  */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} claims SEC(".maps") __weak;
+
+/* Set by the loader when the backups are attached. */
+extern const volatile bool backups;
+
+static __always_inline void call_claim(__u32 fn)
+{
+	__u64 key = saved_key(fn, 0);
+	__u8 one = 1;
+
+	if (backups)
+		bpf_map_update_elem(&claims, &key, &one, BPF_ANY);
+}
+
+/* Was the call claimed? The claim is taken back either way. */
+static __always_inline bool call_claimed(__u32 fn)
+{
+	__u64 key = saved_key(fn, 0);
+
+	if (!bpf_map_delete_elem(&claims, &key))
+		return true;
+	stat_inc(PS_STAT_RECOVERED);
+	return false;
+}
+
+/*
+ * The programs of one function, by shape (bpf/hooks.h). fexit runs with BTF
+ * pointers: it gives the socket its cookie itself where the kernel lets it
+ * (sk_cookie()); kprobes cannot (the cgroup sock_create hook does it for
+ * them). role FIRST: the fexit program; BACKUP: its backup.
+ */
+#define SOCKFN_ROLE_FIRST(fn) call_claim(SOCKFN_##fn);
+#define SOCKFN_ROLE_BACKUP(fn) if (call_claimed(SOCKFN_##fn)) return 0;
+
 #define SOCKFN_FEXIT_BODY(handler, addr, arg, is_listen)			\
-{										\
 	struct call c;								\
 										\
 	if (sock_call(&c, sock, addr, arg, is_listen)) {			\
-		bpf_get_socket_cookie(sock->sk);				\
+		sk_cookie(sock->sk);						\
 		handler(&c, ret);						\
 	}									\
-	return 0;								\
-}
+	return 0;
 
 #define SOCKFN_KRETPROBE(fn, handler, is_listen)				\
 SEC("kretprobe/" #fn)								\
@@ -139,8 +193,15 @@ int BPF_KRETPROBE(kr_##fn, int ret)						\
 	return 0;								\
 }
 
-/* kprobe + kretprobe of fn(struct socket *, struct sockaddr *, int addr_len, ...) */
-#define SOCKFN_ADDR_PROBES(fn, handler)						\
+/* fn(struct socket *, struct sockaddr *, int addr_len): bind. */
+#define SOCKFN_ADDR_FEXIT(name, role, fn, handler)					\
+SEC("fexit/" #fn)								\
+int BPF_PROG(name, struct socket *sock, struct sockaddr *uaddr, int len, int ret) \
+{	SOCKFN_ROLE_##role(fn) SOCKFN_FEXIT_BODY(handler, uaddr, (__u32)len, false) }
+
+#define SOCKFN_ADDR(fn, handler)						\
+SOCKFN_ADDR_FEXIT(fx_##fn, FIRST, fn, handler)						\
+SOCKFN_ADDR_FEXIT(fxb_##fn, BACKUP, fn, handler)					\
 SEC("kprobe/" #fn)								\
 int BPF_KPROBE(kp_##fn, struct socket *sock, struct sockaddr *uaddr, int len) \
 {										\
@@ -149,26 +210,34 @@ int BPF_KPROBE(kp_##fn, struct socket *sock, struct sockaddr *uaddr, int len) \
 }										\
 SOCKFN_KRETPROBE(fn, handler, false)
 
-/* fn(struct socket *, struct sockaddr *, int addr_len): bind. */
-#define SOCKFN_ADDR(fn, handler)						\
+/* fn(struct socket *, struct sockaddr *, int addr_len, int flags): connect.
+ * The kprobe is ADDR's (flags unused). */
+#define SOCKFN_CONNECT_FEXIT(name, role, fn, handler)					\
 SEC("fexit/" #fn)								\
-int BPF_PROG(fx_##fn, struct socket *sock, struct sockaddr *uaddr, int len, int ret) \
-SOCKFN_FEXIT_BODY(handler, uaddr, (__u32)len, false)				\
-SOCKFN_ADDR_PROBES(fn, handler)
-
-/* fn(struct socket *, struct sockaddr *, int addr_len, int flags): connect. */
-#define SOCKFN_CONNECT(fn, handler)						\
-SEC("fexit/" #fn)								\
-int BPF_PROG(fx_##fn, struct socket *sock, struct sockaddr *uaddr, int len,	\
+int BPF_PROG(name, struct socket *sock, struct sockaddr *uaddr, int len,	\
 	     int flags, int ret)						\
-SOCKFN_FEXIT_BODY(handler, uaddr, (__u32)len, false)				\
-SOCKFN_ADDR_PROBES(fn, handler)
+{	SOCKFN_ROLE_##role(fn) SOCKFN_FEXIT_BODY(handler, uaddr, (__u32)len, false) }
+
+#define SOCKFN_CONNECT(fn, handler)						\
+SOCKFN_CONNECT_FEXIT(fx_##fn, FIRST, fn, handler)					\
+SOCKFN_CONNECT_FEXIT(fxb_##fn, BACKUP, fn, handler)					\
+SEC("kprobe/" #fn)								\
+int BPF_KPROBE(kp_##fn, struct socket *sock, struct sockaddr *uaddr, int len) \
+{										\
+	save_args(SOCKFN_##fn, sock, uaddr, (__u32)len);			\
+	return 0;								\
+}										\
+SOCKFN_KRETPROBE(fn, handler, false)
 
 /* fn(struct socket *, int backlog): listen. */
-#define SOCKFN_BACKLOG(fn, handler)						\
+#define SOCKFN_BACKLOG_FEXIT(name, role, fn, handler)					\
 SEC("fexit/" #fn)								\
-int BPF_PROG(fx_##fn, struct socket *sock, int backlog, int ret)		\
-SOCKFN_FEXIT_BODY(handler, NULL, (__u32)backlog, true)				\
+int BPF_PROG(name, struct socket *sock, int backlog, int ret)			\
+{	SOCKFN_ROLE_##role(fn) SOCKFN_FEXIT_BODY(handler, NULL, (__u32)backlog, true) }
+
+#define SOCKFN_BACKLOG(fn, handler)						\
+SOCKFN_BACKLOG_FEXIT(fx_##fn, FIRST, fn, handler)					\
+SOCKFN_BACKLOG_FEXIT(fxb_##fn, BACKUP, fn, handler)					\
 SEC("kprobe/" #fn)								\
 int BPF_KPROBE(kp_##fn, struct socket *sock, int backlog)			\
 {										\
@@ -176,5 +245,22 @@ int BPF_KPROBE(kp_##fn, struct socket *sock, int backlog)			\
 	return 0;								\
 }										\
 SOCKFN_KRETPROBE(fn, handler, true)
+
+/* fn(struct socket *): release. No result needed: fentry, a kprobe alone;
+ * handler is static void handler(struct socket *). */
+#define SOCKFN_RELEASE_FENTRY(name, role, fn, handler)				\
+SEC("fentry/" #fn)								\
+int BPF_PROG(name, struct socket *sock)						\
+{	SOCKFN_ROLE_##role(fn) handler(sock); return 0; }
+
+#define SOCKFN_RELEASE(fn, handler)						\
+SOCKFN_RELEASE_FENTRY(fx_##fn, FIRST, fn, handler)					\
+SOCKFN_RELEASE_FENTRY(fxb_##fn, BACKUP, fn, handler)					\
+SEC("kprobe/" #fn)								\
+int BPF_KPROBE(kp_##fn, struct socket *sock)					\
+{										\
+	handler(sock);								\
+	return 0;								\
+}
 
 #endif /* PS_SOCKFN_BPF_H */

@@ -17,20 +17,37 @@ struct sysargs {
 	__u32 arg2;		/* listen: backlog */
 };
 
+/* The current task's user registers (see core_fixes.bpf.h), or NULL. */
 static __always_inline struct pt_regs *user_regs(void)
 {
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (have_task_pt_regs())
+		return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	return stack_top_regs(current_task());
 }
 
-/* pt_regs from bpf_task_pt_regs() is a BTF pointer: plain loads. */
-static __always_inline void sysargs_read(struct sysargs *a)
+/*
+ * pt_regs from bpf_task_pt_regs() is a BTF pointer: plain loads. Where the
+ * kernel lacks it they are probe reads. (The tracepoint's context starts
+ * with the same pointer, but the kernel lets no program read it.)
+ */
+static __always_inline bool sysargs_read(struct sysargs *a)
 {
 	struct pt_regs *regs = user_regs();
 
-	a->fd = (int)PT_REGS_PARM1_SYSCALL(regs);
-	a->uaddr = (const void *)PT_REGS_PARM2_SYSCALL(regs);
-	a->arg2 = (__u32)PT_REGS_PARM2_SYSCALL(regs);
-	a->arg3 = (__u32)PT_REGS_PARM3_SYSCALL(regs);
+	if (have_task_pt_regs()) {
+		a->fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+		a->uaddr = (const void *)PT_REGS_PARM2_SYSCALL(regs);
+		a->arg2 = (__u32)PT_REGS_PARM2_SYSCALL(regs);
+		a->arg3 = (__u32)PT_REGS_PARM3_SYSCALL(regs);
+		return true;
+	}
+	if (!regs)
+		return false;
+	a->fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a->uaddr = (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a->arg2 = (__u32)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a->arg3 = (__u32)PT_REGS_PARM3_CORE_SYSCALL(regs);
+	return true;
 }
 
 /*
@@ -42,9 +59,8 @@ static __always_inline bool syscall_call(struct call *c)
 {
 	struct sysargs a;
 
-	if (!task_wanted())
+	if (!task_wanted() || !sysargs_read(&a))
 		return false;
-	sysargs_read(&a);
 	c->sk = sock_from_fd(a.fd);
 	if (!c->sk || !family_inet(sk_family(c->sk)))
 		return false;

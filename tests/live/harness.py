@@ -35,6 +35,12 @@ def test(fn):
     return fn
 
 
+class NotApplicable(Exception):
+    """What the test checks does not exist on this kernel (an MPTCP call
+    where the kernel has no MPTCP): said, and counted apart, neither passed
+    nor failed."""
+
+
 class Skip(Exception):
     pass
 
@@ -144,6 +150,10 @@ class Work:
         if not line:
             raise AssertionError("sockwork printed nothing: %s" % " ".join(self.cmd))
         self.report = json.loads(line)
+        if ("fatal" in self.report and self.report["errno"] == errno.EPROTONOSUPPORT and
+                "mptcp" in self.cmd):
+            raise NotApplicable("the kernel has no MPTCP (%s: %s)" % (
+                self.report["fatal"], os.strerror(self.report["errno"])))
         if "fatal" in self.report:
             raise AssertionError("sockwork failed at %s: %s" % (
                 self.report["fatal"], os.strerror(self.report["errno"])))
@@ -253,7 +263,7 @@ def main():
     args = ap.parse_args()
     tests = [t for t in (PARITY_TESTS if args.parity else TESTS)
              if not args.k or args.k in t.__name__]
-    passed = failed = skipped = 0
+    passed = failed = skipped = notapp = 0
 
     def cannot_run(name, reason):
         # In CI a test that cannot run has failed; elsewhere it says so loudly.
@@ -322,6 +332,10 @@ def main():
             except Skip as e:
                 cannot_run(t.__name__, str(e))
                 continue
+            except NotApplicable as e:
+                print("N/A %s: %s" % (t.__name__, e))
+                notapp += 1
+                continue
             except Exception as e:  # noqa: BLE001 — report and go on
                 print("FAIL %s: %s: %s" % (t.__name__, type(e).__name__, e))
                 failed += 1
@@ -347,5 +361,6 @@ def main():
         ns.delete()
         if wrapdir:
             shutil.rmtree(wrapdir, ignore_errors=True)
-    print("live: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    print("live: %d passed, %d failed, %d skipped%s" % (
+        passed, failed, skipped, ", %d not applicable" % notapp if notapp else ""))
     return 1 if failed else 0

@@ -111,7 +111,7 @@ static void test_without_cgroup(void **state)
 	struct plan p = offering(STRAT_AUTO, TP, TP, TP, TP);
 	char err[128];
 
-	assert_true(plan__without_cgroup(&p));
+	assert_true(plan__without_cgroup(&p, true));
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
 	assert_int_equal(p.chosen[HOOK_BIND], STRAT_TRACEPOINT);
 	assert_int_equal(p.chosen[HOOK_CONNECT], STRAT_TRACEPOINT);
@@ -119,7 +119,7 @@ static void test_without_cgroup(void **state)
 	assert_false(plan__close_partial(&p));
 	/* fentry everywhere: nothing is lost, no cgroup hook is needed. */
 	p = offering(STRAT_AUTO, ALL, ALL, ALL, ALL);
-	assert_true(plan__without_cgroup(&p));
+	assert_true(plan__without_cgroup(&p, true));
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
 	for (int h = 0; h < HOOK__N; h++)
 		assert_int_equal(p.chosen[h], STRAT_FENTRY);
@@ -128,7 +128,7 @@ static void test_without_cgroup(void **state)
 	 * so close works only in part, and that is said. kprobe is never
 	 * chosen. */
 	p = offering(STRAT_AUTO, ALL & ~STRAT_BIT(STRAT_FENTRY), ALL, ALL, ALL);
-	assert_true(plan__without_cgroup(&p));
+	assert_true(plan__without_cgroup(&p, true));
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
 	assert_int_equal(p.chosen[HOOK_BIND], STRAT_TRACEPOINT);
 	assert_int_equal(p.chosen[HOOK_LISTEN], STRAT_FENTRY);
@@ -137,7 +137,45 @@ static void test_without_cgroup(void **state)
 	assert_false(plan__uses(&p, STRAT_KPROBE));
 	/* A forced strategy is not bent. */
 	p = offering(STRAT_TRACEPOINT, TP, TP, TP, TP);
-	assert_false(plan__without_cgroup(&p));
+	assert_false(plan__without_cgroup(&p, true));
+	/* Before v5.12 fexit cannot make cookies either: without cgroup
+	 * hooks no close can ever be matched, so close has no way left. */
+	p = offering(STRAT_AUTO, ALL, ALL, ALL, ALL);
+	assert_true(plan__without_cgroup(&p, false));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_FENTRY);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_NONE);
+}
+
+static void test_refused_program_moves_its_hook_only(void **state)
+{
+	struct plan p = offering(STRAT_AUTO, ALL, ALL, ALL, ALL);
+	char err[128];
+
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	/* The kernel refuses fx_inet_bind: bind goes to kprobe, alone. */
+	assert_true(plan__refuse(&p, HOOK_BIND, STRAT_FENTRY));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_KPROBE);
+	for (int h = HOOK_LISTEN; h < HOOK__N; h++)
+		assert_int_equal(p.chosen[h], STRAT_FENTRY);
+	/* A strategy the hook does not use now is no reason to move it. */
+	assert_false(plan__refuse(&p, HOOK_BIND, STRAT_FENTRY));
+	assert_false(plan__refuse(&p, HOOK__N, STRAT_FENTRY));
+	assert_false(plan__refuse(&p, HOOK_BIND, STRAT__N));
+	/* kprobe refused too, then tracepoints: then the hook is unavailable
+	 * and the others still run. */
+	assert_true(plan__refuse(&p, HOOK_BIND, STRAT_KPROBE));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_TRACEPOINT);
+	assert_true(plan__refuse(&p, HOOK_BIND, STRAT_TRACEPOINT));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_NONE);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_FENTRY);
+	/* Forced: nothing to move to. */
+	p = offering(STRAT_KPROBE, ALL, ALL, ALL, ALL);
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_false(plan__refuse(&p, HOOK_BIND, STRAT_KPROBE));
 }
 
 static void test_names(void **state)
@@ -164,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_demote_after_failures),
 		cmocka_unit_test(test_unavailable_hooks),
 		cmocka_unit_test(test_without_cgroup),
+		cmocka_unit_test(test_refused_program_moves_its_hook_only),
 		cmocka_unit_test(test_names),
 	};
 

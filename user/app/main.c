@@ -549,7 +549,12 @@ int main(int argc, char **argv)
 	}
 
 	format__header(&a.line, &a.fmt);
-	format__start(&a.line, &a.fmt, tracer__describe(a.tracer));
+	{
+		size_t nlen;
+		const char *notes = tracer__notes(a.tracer, &nlen);
+
+		format__start(&a.line, &a.fmt, tracer__describe(a.tracer), notes, nlen);
+	}
 	/* When the reader is gone these only set reader_gone: run_loop sees it. */
 	flush_lines(&a);
 	if (!a.opts.no_initial)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "loader/kfeat.h"
+#include "loader/hooktab.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -7,10 +8,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 /* r0 = 0; exit */
 static const struct bpf_insn return_zero[] = {
@@ -44,6 +47,83 @@ int kfeat__fentry(const struct btf *vmlinux, const char *fn)
 		close(link);
 	close(prog);
 	return rc;
+}
+
+/* r1 = 0; call bpf_get_socket_cookie; r0 = 0; exit */
+static const struct bpf_insn call_cookie[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+	{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_socket_cookie },
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+int kfeat__tracing_cookie(const struct btf *vmlinux, const char *tp)
+{
+	char log[4096] = "", name[128];
+	int id, prog;
+
+	if (!vmlinux)
+		return -ENOENT;
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -ENOENT;
+	{
+		LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_RAW_TP,
+			    .attach_btf_id = (__u32)id, .log_buf = log, .log_size = sizeof(log),
+			    .log_level = 1);
+
+		/* The argument is wrong on purpose: where the helper is offered
+		 * the verifier refuses the scalar; where it is not, it refuses
+		 * the call before looking at arguments. */
+		prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "ps_probe", "GPL", call_cookie,
+				     sizeof(call_cookie) / sizeof(call_cookie[0]), &o);
+	}
+	if (prog >= 0) {
+		close(prog);
+		return 1;
+	}
+	if (strstr(log, "unknown func") || strstr(log, "invalid func"))
+		return 0;
+	return strstr(log, "R1 ") ? 1 : -errno;
+}
+
+/*
+ * The preemption model: debugfs says which one a PREEMPT_DYNAMIC kernel
+ * runs ("none voluntary (full) lazy", the current one in brackets); the
+ * version string says PREEMPT_RT, PREEMPT (full, built in) or
+ * PREEMPT_DYNAMIC. A dynamic kernel without debugfs to ask is taken as
+ * preemptible: the backups then cost a little and lose nothing.
+ */
+int kfeat__preemptible(char *why, size_t whysz)
+{
+	char mode[128] = "";
+	struct utsname u;
+	FILE *f = fopen("/sys/kernel/debug/sched/preempt", "re");
+
+	if (f) {
+		if (!fgets(mode, sizeof(mode), f))
+			mode[0] = '\0';
+		fclose(f);
+	}
+	mode[strcspn(mode, "\n")] = '\0';
+	if (mode[0]) {
+		int pre = !strstr(mode, "(none)") && !strstr(mode, "(voluntary)");
+
+		snprintf(why, whysz, "preemption model %s", mode);
+		return pre;
+	}
+	if (uname(&u)) {
+		snprintf(why, whysz, "preemption model unknown");
+		return 1;
+	}
+	snprintf(why, whysz, "kernel %s", u.version);
+	return strstr(u.version, "PREEMPT") != NULL;
+}
+
+int kfeat__syscall_prog(void)
+{
+	return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SYSCALL, NULL) == 1;
 }
 
 /* The kprobe PMU's type number, or -errno (no PMU: no kprobes). */
@@ -96,4 +176,49 @@ const char *kfeat__strerror(int err)
 		return "not supported by this kernel (ENOTSUPP: no BPF trampolines on its "
 		       "functions; arm64 has them from 6.4)";
 	return strerror(-err);
+}
+
+void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();	/* NULL: no fentry */
+	char why[160];
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	/* Cannot tell (no BTF): the loads will say. */
+	rc = kfeat__tracing_cookie(vmlinux, "inet_sock_set_state");
+	o->tracing_cookie = rc != 0;
+	if (!rc && verbose)
+		fprintf(stderr, "portsnoop: tracing programs cannot give sockets cookies "
+			"(before v5.12): the cgroup sock_create hook does\n");
+	o->backups = kfeat__preemptible(why, sizeof(why)) > 0;
+	if (verbose)
+		fprintf(stderr, "portsnoop: %s: fexit programs %s backups\n", why,
+			o->backups ? "get" : "need no");
+	o->use_ctl = kfeat__syscall_prog() > 0;
+	for (int h = 0; h < HOOK__N; h++)
+		o->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
+	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++) {
+		if (forced != STRAT_AUTO && forced != st)
+			continue;
+		for (size_t i = 0; i < hooks__nfns && i < KFEAT_NFN; i++) {
+			const struct hook_fn *f = &hooks__fns[i];
+			char *first = o->why_not[st][f->hook];
+
+			rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, f->fn) : kfeat__kprobe(f->fn);
+			o->fn_ok[i][st] = !rc;
+			if (rc && verbose)
+				fprintf(stderr, "portsnoop: %s on %s: %s\n", strategy__name(st), f->fn,
+					kfeat__strerror(rc));
+			if (rc && !f->optional && !first[0])
+				snprintf(first, sizeof(o->why_not[st][f->hook]), "%s on %s: %s",
+					 strategy__name(st), f->fn,
+					 rc == -ENOENT && st == STRAT_FENTRY ? "not in the kernel's BTF"
+									     : kfeat__strerror(rc));
+		}
+		for (int h = 0; h < HOOK__N; h++)
+			if (!o->why_not[st][h][0])
+				o->offered[h] |= STRAT_BIT(st);
+	}
+	btf__free(vmlinux);
 }

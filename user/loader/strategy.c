@@ -94,7 +94,16 @@ bool plan__demote(struct plan *p, bool load_failed, int hook)
 	return true;
 }
 
-bool plan__without_cgroup(struct plan *p)
+bool plan__refuse(struct plan *p, int hook, int s)
+{
+	if (p->forced != STRAT_AUTO || hook < 0 || hook >= HOOK__N || s < 0 || s >= STRAT__N ||
+	    p->chosen[hook] != (enum strategy)s)
+		return false;
+	p->failed[hook] |= STRAT_BIT(s);
+	return true;
+}
+
+bool plan__without_cgroup(struct plan *p, bool fentry_cookies)
 {
 	if (p->forced != STRAT_AUTO)
 		return false;
@@ -102,6 +111,8 @@ bool plan__without_cgroup(struct plan *p)
 	for (int h = 0; h < HOOK__N; h++)
 		p->failed[h] |= STRAT_BIT(STRAT_KPROBE);
 	p->failed[HOOK_CLOSE] |= STRAT_BIT(STRAT_TRACEPOINT);
+	if (!fentry_cookies)
+		p->failed[HOOK_CLOSE] |= STRAT_BIT(STRAT_FENTRY);
 	return true;
 }
 

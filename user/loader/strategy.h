@@ -64,6 +64,12 @@ int plan__choose(struct plan *p, char *err, size_t errsz);
  */
 bool plan__demote(struct plan *p, bool load_failed, int hook);
 /*
+ * The kernel refused to load a program of strategy s for hook: that hook
+ * moves down, the others stay. False in forced mode (nothing to move to)
+ * or for a strategy the hook does not use.
+ */
+bool plan__refuse(struct plan *p, int hook, int s);
+/*
  * Auto mode only: no cgroup v2 root can be opened. kprobe needs the cgroup
  * hooks for socket cookies (without them no close is ever matched), and
  * close under tracepoints is a cgroup hook: those are marked failed, so
@@ -71,10 +77,11 @@ bool plan__demote(struct plan *p, bool load_failed, int hook);
  * and connect, and fentry or nothing for close. Cookies then come only from
  * fexit programs and the TCP state tracepoint: a socket bound through a
  * tracepoint that never listens has none, and its close cannot be matched
- * (plan__close_partial() says when). False in forced mode: the user's
- * strategy cannot run.
+ * (plan__close_partial() says when). Where tracing programs cannot make
+ * cookies at all (fentry_cookies false: before v5.12) close has no way
+ * left. False in forced mode: the user's strategy cannot run.
  */
-bool plan__without_cgroup(struct plan *p);
+bool plan__without_cgroup(struct plan *p, bool fentry_cookies);
 bool plan__uses(const struct plan *p, enum strategy s);
 /* Without cgroup hooks, close is attached but bind is not through fentry:
  * closes of sockets that were bound and never listened go unreported. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "loader/tracer.h"
+#include "loader/tracer_priv.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -8,53 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "loader/hooktab.h"
 #include "loader/kfeat.h"
+#include "loader/libbpf_log.h"
 #include "proc/mounts.h"
 #include "portsnoop.skel.h"
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
-
-enum { NFN = 8, NTP = 4 };
-
-/* PORTSNOOP_FAULT_HOOKS bits: 1 << hook, and this one. */
-#define FAULT_CGROUP (1u << HOOK__N)
-
-struct tracer {
-	struct portsnoop_bpf *skel;
-	struct ring_buffer *rb;
-	struct bpf_link **links;
-	size_t nlinks;
-	int cgroup_fd;
-	tracer_event_fn on_event;
-	void *ctx;
-	struct plan plan;
-	bool fn_ok[NFN][STRAT__N];	/* trial attach results, per fnhook */
-	char why_not[STRAT__N][160];	/* the first trial that failed */
-	char describe[512];
-	unsigned fault_hooks;	/* PORTSNOOP_FAULT_HOOKS: attaches that fail on purpose */
-	int batch;		/* records handed over by this tracer__consume() */
-};
-
-static bool verbose_libbpf;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	/* The verifier's log comes at WARN when a load fails; keep the user's
-	 * terminal clean unless asked. */
-	if (!verbose_libbpf || level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-/* Returned to libbpf to end a batch: the record was handled, stop there. */
-#define BATCH_FULL (-EALREADY)
 
 static int on_sample(void *ctx, void *data, size_t len)
 {
@@ -82,148 +48,68 @@ static int add_link(struct tracer *t, struct bpf_link *link)
 	return 0;
 }
 
-/* One kernel socket function, hooked by fentry or by kprobe. */
-struct fnhook {
-	int hook;		/* enum hook */
-	const char *fn;
-	bool optional;		/* absent on some kernels (MPTCP's own calls) */
-	struct bpf_program *fx;	/* fexit (fentry for release) */
-	struct bpf_program *kp, *kr;	/* kprobe, kretprobe (or NULL) */
-};
-
-/* The functions, and where the skeleton keeps their programs (0: none). */
-static const struct {
-	int hook;
-	const char *fn;
-	bool optional;
-	size_t fx, kp, kr;
-} FNS[NFN] = {
-#define PROG(name) offsetof(struct portsnoop_bpf, progs.name)
-#define SOCKFN(h, name, opt, fx, kr) { h, #name, opt, PROG(fx), PROG(kp_##name), kr }
-	SOCKFN(HOOK_BIND, inet_bind, false, fx_inet_bind, PROG(kr_inet_bind)),
-	SOCKFN(HOOK_BIND, inet6_bind, false, fx_inet6_bind, PROG(kr_inet6_bind)),
-	SOCKFN(HOOK_BIND, mptcp_bind, true, fx_mptcp_bind, PROG(kr_mptcp_bind)),
-	SOCKFN(HOOK_LISTEN, inet_listen, false, fx_inet_listen, PROG(kr_inet_listen)),
-	SOCKFN(HOOK_LISTEN, mptcp_listen, true, fx_mptcp_listen, PROG(kr_mptcp_listen)),
-	SOCKFN(HOOK_CONNECT, inet_stream_connect, false, fx_inet_stream_connect,
-	       PROG(kr_inet_stream_connect)),
-	SOCKFN(HOOK_CONNECT, inet_dgram_connect, false, fx_inet_dgram_connect,
-	       PROG(kr_inet_dgram_connect)),
-	/* Release needs no result: fentry, and a kprobe alone. */
-	SOCKFN(HOOK_CLOSE, inet_release, false, fe_inet_release, 0),
-#undef SOCKFN
-#undef PROG
-};
-
-static struct bpf_program *prog_at(struct portsnoop_bpf *s, size_t off)
+/* A program of the list: NULL only where the list says none (no kretprobe). */
+static int find_prog(struct tracer *t, const char *name, struct bpf_program **out,
+		     char *err, size_t errsz)
 {
-	return off ? *(struct bpf_program **)((char *)s + off) : NULL;
-}
-
-/* One syscall tracepoint or cgroup hook: the tracepoint strategy. */
-struct tphook {
-	int hook;
-	const char *name;	/* what the user reads in messages */
-	struct bpf_program *prog;
-	bool cgroup;
-};
-
-static void hook_tables(struct portsnoop_bpf *s, struct fnhook fns[NFN],
-			struct tphook tps[NTP])
-{
-	const struct tphook t[NTP] = {
-		{ HOOK_BIND, "syscalls:sys_exit_bind", s->progs.tp_exit_bind, false },
-		{ HOOK_LISTEN, "syscalls:sys_exit_listen", s->progs.tp_exit_listen, false },
-		{ HOOK_CONNECT, "syscalls:sys_exit_connect", s->progs.tp_exit_connect, false },
-		{ HOOK_CLOSE, "cgroup:sock_release", s->progs.cg_sock_release, true },
-	};
-
-	for (int i = 0; i < NFN; i++)
-		fns[i] = (struct fnhook){ FNS[i].hook, FNS[i].fn, FNS[i].optional,
-					  prog_at(s, FNS[i].fx), prog_at(s, FNS[i].kp),
-					  prog_at(s, FNS[i].kr) };
-	memcpy(tps, t, sizeof(t));
-}
-
-/*
- * Ask the kernel, by trial attaches, which functions fentry and kprobe can
- * hook (both, in auto mode: a hook whose fexit program then fails to load
- * or attach falls to kprobe). Fills t->fn_ok and t->plan.offered.
- */
-static void probe_kernel(struct tracer *t, bool verbose)
-{
-	struct plan *plan = &t->plan;
-
-	for (int h = 0; h < HOOK__N; h++)
-		plan->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
-	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++) {
-		struct btf *vmlinux = NULL;
-
-		if (plan->forced != STRAT_AUTO && plan->forced != st)
-			continue;
-		if (st == STRAT_FENTRY)
-			vmlinux = btf__load_vmlinux_btf();	/* NULL: no fentry */
-		for (int h = 0; h < HOOK__N; h++) {
-			bool all = true;
-
-			for (int i = 0; i < NFN; i++) {
-				int rc;
-
-				if (FNS[i].hook != h)
-					continue;
-				rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, FNS[i].fn)
-							: kfeat__kprobe(FNS[i].fn);
-				t->fn_ok[i][st] = !rc;
-				if (rc && verbose)
-					fprintf(stderr, "portsnoop: %s on %s: %s\n",
-						strategy__name(st), FNS[i].fn, kfeat__strerror(rc));
-				if (!rc || FNS[i].optional)
-					continue;
-				all = false;
-				if (!t->why_not[st][0])
-					snprintf(t->why_not[st], sizeof(t->why_not[st]),
-						 "%s on %s: %s", strategy__name(st), FNS[i].fn,
-						 rc == -ENOENT && st == STRAT_FENTRY
-						 ? "not in the kernel's BTF" : kfeat__strerror(rc));
-			}
-			if (all)
-				plan->offered[h] |= STRAT_BIT(st);
-		}
-		btf__free(vmlinux);
+	*out = name ? bpf_object__find_program_by_name(t->skel->obj, name) : NULL;
+	if (name && !*out) {
+		snprintf(err, errsz, "the BPF object has no program %s (bpf/hooks.h)", name);
+		return -ENOENT;
 	}
+	return 0;
 }
 
+/* Every program of bpf/hooks.h's lists, by name. */
+static int find_programs(struct tracer *t, char *err, size_t errsz)
+{
+	int rc = 0;
+
+	if (hooks__nfns > NFN || hooks__ntps > NTP || hooks__nshared > NSH) {
+		snprintf(err, errsz, "bpf/hooks.h lists more than the loader holds");
+		return -E2BIG;
+	}
+	for (size_t i = 0; i < hooks__nfns && !rc; i++)
+		for (int k = 0; k < FN__N && !rc; k++)
+			rc = find_prog(t, hooks__fns[i].prog[k], &t->fnprog[i][k], err, errsz);
+	for (size_t i = 0; i < hooks__ntps && !rc; i++)
+		rc = find_prog(t, hooks__tps[i].prog, &t->tpprog[i], err, errsz);
+	for (size_t i = 0; i < hooks__nshared && !rc; i++)
+		rc = find_prog(t, hooks__shared[i].prog, &t->shprog[i], err, errsz);
+	return rc ? rc : find_prog(t, "ctl", &t->ctl, err, errsz);
+}
+
+/* Cookies come from the cgroup hooks unless every hook is fexit's and
+ * tracing programs can make them. */
 static bool needs_cgroup(const struct tracer *t)
 {
 	return !t->plan.no_cgroup &&
-	       (plan__uses(&t->plan, STRAT_KPROBE) || plan__uses(&t->plan, STRAT_TRACEPOINT));
+	       (plan__uses(&t->plan, STRAT_KPROBE) || plan__uses(&t->plan, STRAT_TRACEPOINT) ||
+		(plan__uses(&t->plan, STRAT_FENTRY) && !t->k.tracing_cookie));
 }
 
 /* Load only what the plan attaches. */
-static void set_autoload(struct tracer *t, const struct fnhook fns[NFN],
-			 const struct tphook tps[NTP])
+static void set_autoload(struct tracer *t)
 {
-	struct portsnoop_bpf *s = t->skel;
 	const struct plan *plan = &t->plan;
 	bool cookies = needs_cgroup(t);
 
-	for (int i = 0; i < NFN; i++) {
-		enum strategy st = plan->chosen[fns[i].hook];
-		bool fe = st == STRAT_FENTRY && t->fn_ok[i][STRAT_FENTRY];
-		bool kp = st == STRAT_KPROBE && t->fn_ok[i][STRAT_KPROBE];
+	for (size_t i = 0; i < hooks__nfns; i++) {
+		enum strategy st = plan->chosen[hooks__fns[i].hook];
+		bool fe = st == STRAT_FENTRY && t->k.fn_ok[i][STRAT_FENTRY];
+		bool kp = st == STRAT_KPROBE && t->k.fn_ok[i][STRAT_KPROBE];
+		bool on[FN__N] = { fe, fe && t->k.backups, kp, kp };
 
-		bpf_program__set_autoload(fns[i].fx, fe);
-		bpf_program__set_autoload(fns[i].kp, kp);
-		if (fns[i].kr)
-			bpf_program__set_autoload(fns[i].kr, kp);
+		for (int k = 0; k < FN__N; k++)
+			if (t->fnprog[i][k])
+				bpf_program__set_autoload(t->fnprog[i][k], on[k]);
 	}
-	for (int i = 0; i < NTP; i++)
-		bpf_program__set_autoload(tps[i].prog,
-					  plan->chosen[tps[i].hook] == STRAT_TRACEPOINT);
-	/* Cookies: fexit programs make their own; the others need these. */
-	bpf_program__set_autoload(s->progs.cg_sock_create, cookies);
-	bpf_program__set_autoload(s->progs.cg_post_bind4, cookies);
-	bpf_program__set_autoload(s->progs.cg_post_bind6, cookies);
+	for (size_t i = 0; i < hooks__ntps; i++)
+		bpf_program__set_autoload(t->tpprog[i],
+					  plan->chosen[hooks__tps[i].hook] == STRAT_TRACEPOINT);
+	for (size_t i = 0; i < hooks__nshared; i++)
+		bpf_program__set_autoload(t->shprog[i], !hooks__shared[i].cookies || cookies);
+	bpf_program__set_autoload(t->ctl, t->k.use_ctl);
 }
 
 static int attach_prog(struct tracer *t, struct bpf_program *prog, bool cgroup)
@@ -234,51 +120,97 @@ static int attach_prog(struct tracer *t, struct bpf_program *prog, bool cgroup)
 				  : bpf_program__attach(prog));
 }
 
+/* Attach one program, or fail it on purpose (PORTSNOOP_FAULT_HOOKS). */
+static int attach_one(struct tracer *t, struct bpf_program *prog, int hook, bool cgroup)
+{
+	if (hook >= 0 && t->fault_hooks & (1u << hook) && prog && bpf_program__autoload(prog))
+		return -ENOENT;
+	return attach_prog(t, prog, cgroup);
+}
+
+/*
+ * A trampoline runs a function's fexit programs newest first (the kernel
+ * adds each link at the head of its list, kernel/bpf/trampoline.c): the
+ * backup is attached before the program it backs up, so that it runs after
+ * it (calibrate() checks).
+ */
+static const enum fn_prog attach_order[FN__N] = {
+	FN_FEXIT_BACKUP, FN_FEXIT, FN_KPROBE, FN_KRETPROBE,
+};
+
 /*
  * Attach what was loaded. On failure *hook is the hook that failed (or -1
- * for the hooks every strategy shares) and err says what.
+ * for the programs every strategy shares) and err says what.
  */
-static int attach_all(struct tracer *t, const struct fnhook fns[NFN],
-		      const struct tphook tps[NTP], int *hook, char *err, size_t errsz)
+static int attach_all(struct tracer *t, int *hook, char *err, size_t errsz)
 {
-	struct portsnoop_bpf *s = t->skel;
-	const struct tphook shared[] = {
-		{ -1, "tp_btf:inet_sock_set_state", s->progs.tp_sock_state, false },
-		{ -1, "tp_btf:sched_process_exit", s->progs.tp_process_exit, false },
-		{ -1, "cgroup:sock_create", s->progs.cg_sock_create, true },
-		{ -1, "cgroup:post_bind4", s->progs.cg_post_bind4, true },
-		{ -1, "cgroup:post_bind6", s->progs.cg_post_bind6, true },
-	};
 	int rc;
 
-	for (int i = 0; i < NFN; i++) {
-		struct bpf_program *p[3] = { fns[i].fx, fns[i].kp, fns[i].kr };
+	for (size_t i = 0; i < hooks__nfns; i++) {
+		for (int o = 0; o < FN__N; o++) {
+			int k = attach_order[o];
+			size_t before = t->nlinks;
 
-		for (int k = 0; k < 3; k++) {
-			rc = t->fault_hooks & (1u << fns[i].hook) && p[k] &&
-				     bpf_program__autoload(p[k])
-				     ? -ENOENT : attach_prog(t, p[k], false);
+			rc = attach_one(t, t->fnprog[i][k], hooks__fns[i].hook, false);
+			if (!rc && k == FN_FEXIT_BACKUP && t->nlinks > before)
+				t->backup_link[i] = t->links[before];
 			if (!rc)
 				continue;
-			*hook = fns[i].hook;
+			*hook = hooks__fns[i].hook;
 			snprintf(err, errsz, "cannot attach %s: %s",
-				 bpf_program__section_name(p[k]), strerror(-rc));
+				 bpf_program__section_name(t->fnprog[i][k]), kfeat__strerror(rc));
 			return rc;
 		}
 	}
-	for (size_t i = 0; i < NTP + sizeof(shared) / sizeof(shared[0]); i++) {
-		const struct tphook *tp = i < NTP ? &tps[i] : &shared[i - NTP];
+	for (size_t i = 0; i < hooks__ntps + hooks__nshared; i++) {
+		bool tp = i < hooks__ntps;
+		size_t j = tp ? i : i - hooks__ntps;
 
-		rc = tp->hook >= 0 && t->fault_hooks & (1u << tp->hook) &&
-			     bpf_program__autoload(tp->prog)
-			     ? -ENOENT : attach_prog(t, tp->prog, tp->cgroup);
+		rc = tp ? attach_one(t, t->tpprog[j], hooks__tps[j].hook, hooks__tps[j].cgroup)
+			: attach_one(t, t->shprog[j], -1, hooks__shared[j].cgroup);
 		if (!rc)
 			continue;
-		*hook = tp->hook;
-		snprintf(err, errsz, "cannot attach %s: %s", tp->name, strerror(-rc));
+		*hook = tp ? hooks__tps[j].hook : -1;
+		snprintf(err, errsz, "cannot attach %s: %s",
+			 tp ? hooks__tps[j].target : hooks__shared[j].target, strerror(-rc));
 		return rc;
 	}
 	return 0;
+}
+
+/*
+ * Check that backups run after the program they back up: close a socket
+ * nobody tracks, so that the release hook's pair runs once with nothing to
+ * report. In the right order the backup finds the first program's claim;
+ * in the other it "recovers" the call. Then the backups are detached.
+ */
+static void calibrate(struct tracer *t, bool verbose)
+{
+	__u64 stats[PS_STAT__MAX];
+	int fd;
+
+	if (!t->k.backups || t->plan.chosen[HOOK_CLOSE] != STRAT_FENTRY)
+		return;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	if (tracer__stats(t, stats) || !stats[PS_STAT_RECOVERED])
+		return;
+	for (size_t i = 0; i < hooks__nfns; i++) {
+		for (size_t l = 0; t->backup_link[i] && l < t->nlinks; l++)
+			if (t->links[l] == t->backup_link[i]) {
+				bpf_link__destroy(t->links[l]);
+				t->links[l] = t->links[--t->nlinks];
+				break;
+			}
+		t->backup_link[i] = NULL;
+	}
+	t->k.backups = false;
+	t->recovered_base = stats[PS_STAT_RECOVERED];
+	if (verbose)
+		fprintf(stderr, "portsnoop: the kernel runs fexit programs in another order "
+			"than expected: backups detached\n");
 }
 
 void tracer__detach(struct tracer *t)
@@ -292,6 +224,7 @@ void tracer__detach(struct tracer *t)
 static void unload(struct tracer *t)
 {
 	tracer__detach(t);
+	memset(t->backup_link, 0, sizeof(t->backup_link));
 	portsnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 }
@@ -323,8 +256,6 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 		    int *hook, char *err, size_t errsz)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = opts->btf);
-	struct fnhook fns[NFN];
-	struct tphook tps[NTP];
 	int rc;
 
 	*stage = STAGE_SETUP;
@@ -335,7 +266,9 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 		snprintf(err, errsz, "cannot open the BPF object: %s", strerror(-rc));
 		return rc;
 	}
-	hook_tables(t->skel, fns, tps);
+	rc = find_programs(t, err, errsz);
+	if (rc)
+		return rc;
 	if (opts->filter)
 		memcpy((void *)&t->skel->rodata->filter, opts->filter, sizeof(*opts->filter));
 	rc = bpf_map__set_max_entries(t->skel->maps.events,
@@ -345,25 +278,65 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 		snprintf(err, errsz, "bad ring buffer size: %s", strerror(-rc));
 		return rc;
 	}
-	set_autoload(t, fns, tps);
+	set_autoload(t);
 	t->skel->rodata->connect_hooked = t->plan.chosen[HOOK_CONNECT] != STRAT_NONE;
+	t->skel->rodata->tracing_cookie = t->k.tracing_cookie;
+	t->skel->rodata->backups = t->k.backups;
 	if (needs_cgroup(t)) {
 		rc = open_cgroup(t, opts->verbose, err, errsz);
 		if (rc) {
 			/* auto: plan again without the cgroup hooks */
-			*stage = plan__without_cgroup(&t->plan) ? STAGE_CGROUP : STAGE_SETUP;
+			*stage = plan__without_cgroup(&t->plan, t->k.tracing_cookie) ? STAGE_CGROUP
+										    : STAGE_SETUP;
 			return rc;
 		}
 	}
 	*stage = STAGE_LOAD;
+	libbpf_log__forget();
 	rc = portsnoop_bpf__load(t->skel);
 	if (rc) {
-		snprintf(err, errsz, "cannot load the BPF programs: %s%s", strerror(-rc),
+		const char *why, *prog = libbpf_log__refused(&why);
+
+		snprintf(err, errsz, "cannot load the BPF program %s: %s%s",
+			 prog ? prog : "(unknown)", why ? why : kfeat__strerror(rc),
 			 opts->verbose ? "" : " (--verbose shows the verifier's log)");
 		return rc;
 	}
 	*stage = STAGE_ATTACH;
-	return attach_all(t, fns, tps, hook, err, errsz);
+	return attach_all(t, hook, err, errsz);
+}
+
+/*
+ * The kernel refused one program. One of an optional function (MPTCP's),
+ * a backup or the map writer is done without; one of a hook's strategy
+ * moves that hook down (auto mode). False when nothing can go on.
+ */
+static bool after_refusal(struct tracer *t, bool verbose, const char *err)
+{
+	const char *why, *refused_prog = libbpf_log__refused(&why);
+	struct hook_role r;
+
+	if (!refused_prog)
+		return false;
+	if (t->ctl && !strcmp(refused_prog, bpf_program__name(t->ctl))) {
+		t->k.use_ctl = false;
+	} else if (hooks__role(refused_prog, &r)) {
+		return false;	/* a program every strategy needs */
+	} else if (r.fn >= 0 && r.which == FN_FEXIT_BACKUP) {
+		t->k.backups = false;
+	} else if (r.fn >= 0 && hooks__fns[r.fn].optional) {
+		t->k.fn_ok[r.fn][r.strategy] = false;
+	} else if (plan__refuse(&t->plan, r.hook, r.strategy)) {
+		if (!t->why[r.hook][0])
+			snprintf(t->why[r.hook], sizeof(t->why[r.hook]),
+				 "%s: the kernel refused %s: %s", strategy__name(r.strategy),
+				 refused_prog, why ? why : "");
+	} else {
+		return false;
+	}
+	if (verbose)
+		fprintf(stderr, "portsnoop: %s; going on without it\n", err);
+	return true;
 }
 
 static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
@@ -376,9 +349,12 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 		if (plan__choose(&t->plan, err, errsz)) {
 			int f = t->plan.forced;
 
-			if (f != STRAT_AUTO && t->why_not[f][0])
-				snprintf(err, errsz, "--probe=%s is not possible here: %s",
-					 strategy__name(f), t->why_not[f]);
+			for (int h = 0; f != STRAT_AUTO && h < HOOK__N; h++)
+				if (t->k.why_not[f][h][0]) {
+					snprintf(err, errsz, "--probe=%s is not possible here: %s",
+						 strategy__name(f), t->k.why_not[f][h]);
+					break;
+				}
 			return -EOPNOTSUPP;
 		}
 		rc = try_plan(t, opts, &stage, &hook, err, errsz);
@@ -391,10 +367,48 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 					"cgroup hooks\n", err);
 			continue;
 		}
-		if (stage == STAGE_SETUP || !plan__demote(&t->plan, stage == STAGE_LOAD, hook))
+		if (stage == STAGE_LOAD) {
+			if (after_refusal(t, opts->verbose, err))
+				continue;
 			return rc;
+		}
+		if (stage == STAGE_SETUP || !plan__demote(&t->plan, false, hook))
+			return rc;
+		if (hook >= 0 && !t->why[hook][0])
+			snprintf(t->why[hook], sizeof(t->why[hook]), "%s", err);
 		if (opts->verbose)
 			fprintf(stderr, "portsnoop: %s; trying the next strategy\n", err);
+	}
+}
+
+/*
+ * Why each hook is where it is when that is not the best rung: a refusal
+ * or failed attach, else the trial that ruled the better rungs out. Auto
+ * mode only: a forced strategy is the user's choice.
+ */
+static void collect_notes(struct tracer *t)
+{
+	t->notes_len = 0;
+	if (t->plan.forced != STRAT_AUTO)
+		return;
+	for (int h = 0; h < HOOK__N; h++) {
+		char *line = t->notes + t->notes_len;
+		size_t room = sizeof(t->notes) - t->notes_len, used;
+
+		used = (size_t)snprintf(line, room, "%s=%s:", hook__name(h),
+					strategy__name(t->plan.chosen[h]));
+		for (int s = 0; s < STRAT__N && s < (int)t->plan.chosen[h] && used < room; s++)
+			if (t->k.why_not[s][h][0])
+				used += (size_t)snprintf(line + used, room - used, " %s;",
+							 t->k.why_not[s][h]);
+		if (t->why[h][0] && used < room)
+			used += (size_t)snprintf(line + used, room - used, " %s;", t->why[h]);
+		if (used >= room)
+			break;
+		if (line[used - 1] != ';')
+			continue;	/* nothing to say: the best rung */
+		line[used - 1] = '\0';
+		t->notes_len += used;
 	}
 }
 
@@ -429,8 +443,7 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	int rc;
 
 	*out = NULL;
-	verbose_libbpf = opts->verbose;
-	libbpf_set_print(libbpf_print);
+	libbpf_log__setup(opts->verbose);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -449,12 +462,17 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	if (note && opts->verbose)
 		fprintf(stderr, "portsnoop: %s\n", note);
 
-	probe_kernel(t, opts->verbose);
+	kfeat__survey(&t->k, t->plan.forced, opts->verbose);
+	memcpy(t->plan.offered, t->k.offered, sizeof(t->plan.offered));
 
 	rc = load_and_attach(t, opts, err, errsz);
 	if (rc)
 		goto fail;
+	calibrate(t, opts->verbose);
 	plan__describe(&t->plan, t->describe, sizeof(t->describe));
+	collect_notes(t);
+	for (size_t o = 0; opts->verbose && o < t->notes_len; o += strlen(t->notes + o) + 1)
+		fprintf(stderr, "portsnoop: %s\n", t->notes + o);
 	for (int h = 0; h < HOOK__N; h++)
 		if (t->plan.chosen[h] == STRAT_NONE)
 			fprintf(stderr, "portsnoop: %s events are unavailable: no strategy could "
@@ -473,77 +491,6 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 fail:
 	tracer__free(t);
 	return rc;
-}
-
-int tracer__fd(const struct tracer *t)
-{
-	return ring_buffer__epoll_fd(t->rb);
-}
-
-int tracer__consume(struct tracer *t)
-{
-	int rc;
-
-	t->batch = 0;
-	rc = ring_buffer__consume(t->rb);
-	return rc == BATCH_FULL ? t->batch : rc;
-}
-
-int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX])
-{
-	int ncpu = libbpf_num_possible_cpus();
-	int fd = bpf_map__fd(t->skel->maps.stats);
-	__u64 *vals;
-
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (__u32 k = 0; k < PS_STAT__MAX; k++) {
-		out[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
-		for (int c = 0; c < ncpu; c++)
-			out[k] += vals[c];
-	}
-	free(vals);
-	return 0;
-}
-
-__u64 tracer__skipped(const struct tracer *t)
-{
-	struct bpf_program *prog;
-	__u64 sum = 0;
-
-	bpf_object__for_each_program(prog, t->skel->obj) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-
-		if (bpf_program__fd(prog) < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
-			sum += info.recursion_misses;
-	}
-	return sum;
-}
-
-int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what)
-{
-	int fd = bpf_map__fd(t->skel->maps.tracked);
-
-	return bpf_map_update_elem(fd, &cookie, what, BPF_NOEXIST) && errno != EEXIST
-		       ? -errno : 0;
-}
-
-int tracer__watch(struct tracer *t, __u32 pid, const struct ps_watch *w)
-{
-	int fd = bpf_map__fd(t->skel->maps.watched);
-
-	if (w)
-		return bpf_map_update_elem(fd, &pid, w, BPF_ANY) ? -errno : 0;
-	return bpf_map_delete_elem(fd, &pid) && errno != ENOENT ? -errno : 0;
 }
 
 const char *tracer__describe(const struct tracer *t)

@@ -13,10 +13,10 @@
 struct tracer;
 
 /*
- * The kernel side wakes us at most every 5 ms (WAKEUP_INTERVAL_NS in
- * bpf/maps.bpf.h): after a batch, look again this soon even unwoken.
+ * The kernel side wakes us at most once per PS_WAKEUP_INTERVAL_NS
+ * (bpf/portsnoop.h): after a batch, look again this soon even unwoken.
  */
-#define TRACER_LINGER_MS 6
+#define TRACER_LINGER_MS (PS_WAKEUP_INTERVAL_NS / 1000000 + 1)
 
 /* Called for every ring buffer record; a negative return stops consuming. */
 typedef int (*tracer_event_fn)(void *ctx, const void *data, size_t len);
@@ -50,8 +50,10 @@ int tracer__consume(struct tracer *t);
 int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX]);
 /*
  * Runs of our programs the kernel skipped because a BPF program was already
- * running on that CPU (an interrupt came in the middle of one): each may
- * be an event that was never made, so never counted as lost either.
+ * running on that CPU (an interrupt came in the middle of one, or, on a
+ * preemptible kernel, another task was preempted in it), less the runs a
+ * backup program made instead: each is an event that was never made, so
+ * never counted as lost either.
  */
 __u64 tracer__skipped(const struct tracer *t);
 /* Report the release of a socket that existed before we started. */
@@ -62,6 +64,12 @@ int tracer__watch(struct tracer *t, __u32 pid, const struct ps_watch *w);
 /* How each hook is attached, for --verbose and the start record:
  * "bind=fentry listen=fentry ...". */
 const char *tracer__describe(const struct tracer *t);
+/*
+ * Why hooks are not on their best strategy (auto mode), for --verbose and
+ * the start record: NUL-separated lines "bind=kprobe: fentry: ...", len
+ * bytes in all (0: none).
+ */
+const char *tracer__notes(const struct tracer *t, size_t *len);
 /* Stop the programs: no new records; those in the ring can still be read. */
 void tracer__detach(struct tracer *t);
 void tracer__free(struct tracer *t);

@@ -894,7 +894,8 @@ static void record_head(struct jw *w, struct sbuf *b, const struct format_ctx *c
 		jw__str(w, "host.name", ctx->host, strlen(ctx->host));
 }
 
-void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hooks)
+void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hooks,
+		   const char *notes, size_t notes_len)
 {
 	struct jw w;
 
@@ -929,6 +930,8 @@ void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hoo
 		jw__raw(&w, "portsnoop.hooks", obj.p, obj.len);
 		sbuf__free(&obj);
 	}
+	if (notes_len)
+		jw__str_list(&w, "portsnoop.fallbacks", notes, notes_len - 1);
 	jw__end(&w);
 	sbuf__putc(b, '\n');
 }

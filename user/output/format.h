@@ -57,9 +57,11 @@ struct format_totals {
 	uint64_t skipped;	/* program runs the kernel skipped (recursion) */
 };
 
-/* JSON only: the first record (version, host, how each hook is attached)
- * and the last (what was seen, lost, not written). */
-void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hooks);
+/* JSON only: the first record (version, host, how each hook is attached,
+ * and, notes_len > 0, why some are not on their best strategy: lines each
+ * ended by a NUL) and the last (what was seen, lost, not written). */
+void format__start(struct sbuf *b, const struct format_ctx *ctx, const char *hooks,
+		   const char *notes, size_t notes_len);
 void format__stop(struct sbuf *b, const struct format_ctx *ctx,
 		  const struct format_totals *t);
 /* The RFC 5424 header up to an open structured-data element: the caller

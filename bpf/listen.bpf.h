@@ -1,16 +1,19 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* listen(): address, port (also when listen() autobinds) and backlog. */
-#include "syscall.bpf.h"
-#include "sockfn.bpf.h"
+#ifndef PS_LISTEN_BPF_H
+#define PS_LISTEN_BPF_H
 
+#include "syscall.bpf.h"
+
+/* Every strategy's call ends here (bpf/sockfn.bpf.c, bpf/tracepoint.bpf.c).
+ * inet6 sockets use inet_listen() too. */
 static __always_inline void listen_done(const struct call *c, long ret)
 {
 	local_event(PS_EV_LISTEN, c, ret);
 }
 
-/* tracepoint strategy */
-SEC("tracepoint/syscalls/sys_exit_listen")
-int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
+/* The tracepoint strategy's program body. */
+static __always_inline int listen_tp(void *ctx)
 {
 	struct call c;
 	struct sock *sk;
@@ -24,10 +27,8 @@ int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
 	somaxconn = BPF_CORE_READ(sk, __sk_common.skc_net.net, core.sysctl_somaxconn);
 	if (c.backlog > somaxconn)
 		c.backlog = somaxconn;
-	listen_done(&c, ctx->ret);
+	listen_done(&c, ((struct trace_event_raw_sys_exit *)ctx)->ret);
 	return 0;
 }
 
-/* fentry and kprobe strategies (inet6 sockets use inet_listen() too) */
-SOCKFN_BACKLOG(inet_listen, listen_done)
-SOCKFN_BACKLOG(mptcp_listen, listen_done)
+#endif /* PS_LISTEN_BPF_H */
