@@ -40,7 +40,10 @@ static __always_inline void fill_task(struct ps_event *e)
 	e->start_ns = task_start_boottime(task->group_leader);
 	e->ns_pid = task_ns_tgid(task);
 	e->exec_id = (__u32)task->self_exec_id;
-	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
+	/* A process is named by its thread group leader: dig's resolver
+	 * threads call themselves isc-net-0000, memcached's mc-worker. */
+	__builtin_memcpy(e->comm, task->group_leader->comm, sizeof(e->comm));
+	__builtin_memcpy(e->tcomm, task->comm, sizeof(e->tcomm));
 	__builtin_memcpy(e->pcomm, task->real_parent->comm, sizeof(e->pcomm));
 }
 
