@@ -195,7 +195,7 @@ def who_owner_nobody_has_open(ctx):
         expect(len(recs) == 1 and "process" not in recs[0] and
                recs[0]["portsnoop"]["state"] == "listening", "the socket, no made-up owner",
                recs)
-        expect("no process has it open" in recs[0]["portsnoop"]["owner_unknown"],
+        expect("no process portsnoop can see has it open" in recs[0]["portsnoop"]["owner_unknown"],
                "why", recs[0])
         expect(b"owner could not be determined" in r.stderr, "said on stderr", r.stderr)
         text, _ = who_table(ctx, h.port, "--netns", ctx.ns.inode)

@@ -270,14 +270,16 @@ static const char *asked(const struct ps_target *t, char *buf, size_t sz)
  */
 static const char *why_unknown(const struct snapshot *snap, char *buf, size_t sz)
 {
-	if (snap->owners.unreadable) {
-		snprintf(buf, sz, "not root: the fds of %zu other process%s could not be read",
-			 snap->owners.unreadable, snap->owners.unreadable == 1 ? "" : "es");
+	size_t n = snap->owners.unreadable;
+
+	if (n) {
+		snprintf(buf, sz, "the fds of %zu other process%s could not be read (%s)", n,
+			 n == 1 ? "" : "es", geteuid() ? "not root" : "permission denied");
 		return buf;
 	}
-	return "no process has it open (every process's fds were read): the kernel "
-	       "holds it for a file in flight over a unix socket, an io_uring fixed "
-	       "file or a BPF map, or a process outside this pid namespace does";
+	return "no process portsnoop can see has it open: the kernel holds it for a "
+	       "file in flight over a unix socket, an io_uring fixed file or a BPF map, "
+	       "or its process is hidden (another pid namespace, a protected process)";
 }
 
 struct who_run {

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/sockios.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <unistd.h>
@@ -288,6 +291,160 @@ static void merge_mptcp(struct snapshot *s)
 	s->n = k;
 }
 
+/*
+ * Kernels before 6.5 (commit 91051f003948, "tcp: Dump bound-only sockets
+ * in inet_diag") dump no TCP socket that is bound and not listening. Ask
+ * the kernel once: bind a socket of our own and look for it.
+ */
+static bool dumps_bound_only(void)
+{
+	static int known = -1;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	struct collect c;
+	struct snapshot probe = { 0 };
+	struct snapshot_opts po = { .tcp = true };
+	int fd, nl;
+
+	if (known >= 0)
+		return known;
+	known = 1;	/* when the probe cannot run: nothing to add */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd >= 0 && nl >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+	    !getsockname(fd, (struct sockaddr *)&a, &len)) {
+		po.port = ntohs(a.sin_port);
+		c = (struct collect){ .s = &probe, .o = &po };
+		if (!diag__dump(nl, AF_INET, IPPROTO_TCP, 1u << TCP_BOUND_INACTIVE_, add_sock,
+				&c))
+			known = probe.n > 0;
+	}
+	free(probe.socks);
+	if (fd >= 0)
+		close(fd);
+	if (nl >= 0)
+		close(nl);
+	return known;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* A copy of one socket fd of pid's, through its pidfd. */
+static int borrow_fd(int pidfd, uint32_t fd)
+{
+	return (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
+}
+
+/* A TCP socket we hold a copy of, as sock_diag would have described it. */
+static bool describe_bound(int fd, struct diag_sock *d)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct tcp_info ti;
+	int v = 0, nsfd;
+	struct stat st;
+
+	memset(d, 0, sizeof(*d));
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) || v != IPPROTO_TCP)
+		return false;
+	len = sizeof(ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) || ti.tcpi_state != TCP_CLOSE)
+		return false;
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return false;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)&ss;
+
+		d->lport = ntohs(a->sin_port);
+		memcpy(d->laddr, &a->sin_addr, 4);
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)&ss;
+
+		d->lport = ntohs(a->sin6_port);
+		memcpy(d->laddr, &a->sin6_addr, 16);
+		len = sizeof(v);
+		if (!getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &len))
+			d->v6only = v != 0;
+	} else {
+		return false;
+	}
+	if (!d->lport)
+		return false;	/* never bound */
+	d->family = ss.ss_family;
+	d->proto = IPPROTO_TCP;
+	d->state = TCP_BOUND_INACTIVE_;
+	len = sizeof(v);
+	if (!getsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &v, &len))
+		d->ifindex = (uint32_t)v;
+	len = sizeof(d->cookie);
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &d->cookie, &len))
+		d->cookie = 0;
+	if (!fstat(fd, &st)) {
+		d->inode = st.st_ino;
+		d->uid = st.st_uid;
+	}
+	nsfd = ioctl(fd, SIOCGSKNS);
+	if (nsfd >= 0) {
+		if (!fstat(nsfd, &st))
+			d->netns = (uint32_t)st.st_ino;
+		close(nsfd);
+	}
+	return d->netns != 0;
+}
+
+/*
+ * Where the kernel does not dump them: the bound TCP sockets among the
+ * socket fds no dump named, each looked at through a copy of it
+ * (pidfd_getfd: the caller's own processes, or any as root).
+ */
+static int add_bound_only(struct snapshot *s, const struct snapshot_opts *o)
+{
+	uint64_t *seen = calloc(s->n + 1, sizeof(*seen));
+	uint32_t pidfd_of = 0;
+	int pidfd = -1, err = 0;
+
+	if (!seen)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		seen[i] = s->socks[i].inode;
+	qsort(seen, s->n, sizeof(*seen), cmp_u64);
+	for (size_t i = 0; !err && i < s->owners.n; i++) {
+		const struct ps_owner *w = &s->owners.v[i];
+		struct collect c = { .s = s, .o = o };
+		struct diag_sock d;
+		int fd;
+
+		if ((i && s->owners.v[i - 1].inode == w->inode) ||
+		    bsearch(&w->inode, seen, s->n, sizeof(*seen), cmp_u64))
+			continue;	/* one look per socket; or dumped already */
+		if (w->pid != pidfd_of) {
+			if (pidfd >= 0)
+				close(pidfd);
+			pidfd = (int)syscall(SYS_pidfd_open, w->pid, 0);
+			pidfd_of = w->pid;
+		}
+		fd = pidfd >= 0 ? borrow_fd(pidfd, w->fd) : -1;
+		if (fd < 0)
+			continue;	/* gone, or not ours to look at */
+		if (describe_bound(fd, &d) && (!o->netns || d.netns == o->netns)) {
+			c.netns = d.netns;
+			err = add_sock(&c, &d);
+		}
+		close(fd);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	free(seen);
+	return err;
+}
+
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
 		      size_t errsz)
 {
@@ -342,6 +499,8 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	}
 	free(ns.v);
 	close(home);
+	if (!rc && o->tcp && !dumps_bound_only())
+		rc = add_bound_only(s, o);
 	if (!rc) {
 		merge_mptcp(s);
 		if (s->n)
