@@ -13,6 +13,8 @@ line of what the kernel said (pids, ports, fds), then wait for stdin to close.
     in_flight              a listener whose only reference is an SCM_RIGHTS
                            message not yet received: no process has it open
     thread NAME            a thread named NAME binds a UDP socket to 127.0.0.1:0
+    time_wait              a connection closed by its client: the client's port
+                           is in TIME-WAIT, held by no process
     gone ADDR              a child listens on ADDR:0; the parent binds the same
                            address (EADDRINUSE), then the child exits at once
 """
@@ -102,6 +104,18 @@ def main():
         t.start()
         t.join()
         report(**out)
+    elif mode == "time_wait":
+        l = socket.socket()
+        l.bind(("127.0.0.1", 0))
+        l.listen()
+        c = socket.create_connection(l.getsockname())
+        a, _ = l.accept()
+        port = c.getsockname()[1]
+        c.close()
+        a.recv(1)
+        a.close()
+        keep.append(l)
+        report(port=port)
     elif mode == "gone":
         r, w = os.pipe()
         r2, w2 = os.pipe()

@@ -114,6 +114,18 @@ def who_client_local_port(ctx):
 
 
 @test
+def who_time_wait_is_nobodys(ctx):
+    h = Holder(ctx.ns.name, "time_wait")
+    try:
+        r = run(ctx, "who", h.port, "--netns", ctx.ns.inode)
+        expect(r.returncode == 1 and r.stdout == b"" and
+               b"nobody holds port %d; 1 closed connection keeps it in TIME-WAIT" % h.port
+               in r.stderr, "no holder, and why a bind may still fail", r)
+    finally:
+        h.release()
+
+
+@test
 def who_v4_mapped_listener(ctx):
     h = Holder(ctx.ns.name, "listen6", "::ffff:127.0.0.1")
     try:

@@ -288,6 +288,7 @@ struct who_run {
 	struct users *users;
 	struct sbuf b;
 	size_t found, unknown;
+	size_t time_wait;	/* TIME-WAIT sockets on the port: no holder */
 };
 
 static void one_socket(struct who_run *r, const struct snapshot *snap,
@@ -362,6 +363,12 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 			int rank = s->proto != IPPROTO_UDP && s->state == TCP_LISTEN ? 0
 				   : holds__connected(s) ? 2 : 1;
 
+			if (pass == 0 && s->proto != IPPROTO_UDP && s->state == TCP_TIME_WAIT) {
+				struct diag_sock as_bound = *s;
+
+				as_bound.state = TCP_CLOSE;
+				r.time_wait += holds__match(&q, &as_bound);
+			}
 			/* No file refers to it (an accept queue's, an orphan's):
 			 * no process holds it. */
 			if (rank != pass || !s->inode || !holds__match(&q, s))
@@ -375,6 +382,13 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	users__free(r.users);
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
+		return 1;
+	}
+	if (!r.found && r.time_wait) {
+		/* A bind without SO_REUSEADDR still fails on them. */
+		fprintf(stderr, "portsnoop: nobody holds %s; %zu closed connection%s it in "
+			"TIME-WAIT (the kernel's, up to 60 s)\n", asked(t, what, sizeof(what)),
+			r.time_wait, r.time_wait == 1 ? " keeps" : "s keep");
 		return 1;
 	}
 	if (!r.found) {

@@ -226,9 +226,9 @@ static int diag_socket_in(const char *path, int home)
 static int dump_netns(struct collect *c, int nl)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
-	/* A socket that holds a port in any state but the kernel's own
-	 * leftovers (TIME-WAIT, requests): see holds.h. */
-	uint32_t every = ~(ST(TCP_TIME_WAIT) | ST(TCP_SYN_RECV) | ST(TCP_NEW_SYN_RECV_));
+	/* A socket that holds a port in any state, and TIME-WAIT ones (the
+	 * kernel's: holds.h leaves them out, who counts them); not requests. */
+	uint32_t every = ~(ST(TCP_SYN_RECV) | ST(TCP_NEW_SYN_RECV_));
 	uint32_t tcp = c->o->every_state ? every : ST(TCP_LISTEN) | ST(TCP_BOUND_INACTIVE_);
 	uint32_t udp = c->o->every_state ? every : ST(TCP_CLOSE);
 	int err = 0;

@@ -27,7 +27,8 @@ struct snapshot_opts {
 	bool tcp;		/* TCP and MPTCP listeners, and bound ones (6.5+) */
 	bool udp;		/* unconnected bound UDP sockets */
 	bool every_state;	/* TCP and UDP in every state that holds a port:
-				 * connected, accepted, ... too (see holds.h) */
+				 * connected, accepted, ... too (see holds.h);
+				 * and TIME-WAIT */
 	uint16_t port;		/* only this local port; 0 = all */
 	uint32_t netns;		/* only this network namespace; 0 = all */
 };
