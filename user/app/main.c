@@ -528,6 +528,8 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	/* Its probe binds a socket: asked before our own binds are traced. */
+	snapshot__dumps_bound_only();
 	topts.filter = &a.opts.filter;
 	topts.ringbuf_bytes = a.opts.ringbuf_bytes;
 	topts.verbose = a.opts.verbose;

@@ -293,10 +293,9 @@ static void merge_mptcp(struct snapshot *s)
 
 /*
  * Kernels before 6.5 (commit 91051f003948, "tcp: Dump bound-only sockets
- * in inet_diag") dump no TCP socket that is bound and not listening. Ask
- * the kernel once: bind a socket of our own and look for it.
+ * in inet_diag") dump no TCP socket that is bound and not listening.
  */
-static bool dumps_bound_only(void)
+bool snapshot__dumps_bound_only(void)
 {
 	static int known = -1;
 	struct sockaddr_in a = { .sin_family = AF_INET };
@@ -499,7 +498,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	}
 	free(ns.v);
 	close(home);
-	if (!rc && o->tcp && !dumps_bound_only())
+	if (!rc && o->tcp && !snapshot__dumps_bound_only())
 		rc = add_bound_only(s, o);
 	if (!rc) {
 		merge_mptcp(s);

@@ -49,6 +49,14 @@ struct snapshot {
  */
 void snapshot__left_out(const struct snapshot *s, char *buf, size_t bufsz);
 
+/*
+ * Does the kernel dump TCP sockets that are bound and not listening (6.5+)?
+ * Asked once, by binding a socket of our own and looking for it; a tracer
+ * asks before it attaches, so its own probe is not in its trace. Where the
+ * answer is no, snapshot__collect finds them through their owners.
+ */
+bool snapshot__dumps_bound_only(void);
+
 /* Returns 0, or -errno with a one-line reason in err. */
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
 		      size_t errsz);
