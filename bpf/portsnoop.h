@@ -11,7 +11,7 @@
 
 #define PS_COMM_LEN 16
 #define PS_ARGV_LEN 256		/* head of the command line kept per record */
-#define PS_ABI_VERSION 2
+#define PS_ABI_VERSION 3
 
 /*
  * Waking the reader costs an irq_work and a context switch: far more than
@@ -75,11 +75,12 @@ struct ps_event {
 	__u16 argv_len;		/* valid bytes in the record's argv[] */
 	__u8 laddr[16];		/* network byte order; IPv4 in the first 4 bytes */
 	__u8 raddr[16];
-	char comm[PS_COMM_LEN];
+	char comm[PS_COMM_LEN];	/* the process's name: its thread group leader's comm */
 	char pcomm[PS_COMM_LEN]; /* the parent's comm */
+	char tcomm[PS_COMM_LEN]; /* the calling thread's own name */
 };
 
-#define PS_EVENT_SIZE 152
+#define PS_EVENT_SIZE 168
 
 /*
  * What goes through the ring: the fixed part, then the head of the command

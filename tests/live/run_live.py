@@ -17,7 +17,7 @@ import harness
 
 MODULES = ("test_strategies", "test_faults", "test_bind", "test_listen", "test_connect",
            "test_output", "test_cli", "test_filters", "test_process", "test_state",
-           "test_close")
+           "test_who", "test_close")
 
 
 def load():

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 
@@ -184,11 +186,76 @@ static void test_bad_filters(void **state)
 	expect_usage((const char *[]){ "-P", "1-70000", NULL }, "'1-70000'");
 	expect_usage((const char *[]){ "--proto", "sctp", NULL }, "'sctp'");
 	expect_usage((const char *[]){ "-e", "bind,exit", NULL }, "'bind,exit'");
-	expect_usage((const char *[]){ "--uid", "root", NULL }, "'root'");
+	expect_usage((const char *[]){ "--uid", "no-such-user", NULL }, "'no-such-user'");
+	expect_usage((const char *[]){ "-4", "-6", NULL }, "-4 and -6");
+	expect_usage((const char *[]){ "-6", "ls", "-4", NULL }, "-4 and -6");
 	expect_usage((const char *[]){ "--netns", "0", NULL }, "'0'");
 	expect_usage((const char *[]){ "--comm", "a-name-longer-than-15", NULL }, "15");
 	expect_usage((const char *[]){ "--children", NULL }, "--pid");
 	expect_usage((const char *[]){ "ls", "--syslog", NULL }, "not ls");
+}
+
+static void test_user_names(void **state)
+{
+	struct run r;
+
+	PARSE(&r, "--uid", "www-data");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.filter.has_uid, 1);
+	assert_int_equal(r.o.filter.uid, 33);
+	PARSE(&r, "ls", "--uid", "root");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.filter.uid, 0);
+	PARSE(&r, "--uid", "4242");
+	assert_int_equal(r.o.filter.uid, 4242);
+}
+
+static void test_no_such_pid(void **state)
+{
+	expect_usage((const char *[]){ "-p", "999999", NULL }, "no process 999999 exists");
+	expect_usage((const char *[]){ "ls", "-p", "999999", NULL }, "no process 999999");
+}
+
+/* Options that ls or who cannot honour are refused, not ignored. */
+static void test_options_per_command(void **state)
+{
+	struct run r;
+
+	expect_usage((const char *[]){ "ls", "-e", "bind", NULL }, "--events does not apply to ls");
+	expect_usage((const char *[]){ "ls", "--failed", NULL }, "--failed does not apply to ls");
+	expect_usage((const char *[]){ "--ringbuf", "8M", "ls", NULL }, "--ringbuf");
+	expect_usage((const char *[]){ "ls", "--probe", "kprobe", NULL }, "--probe");
+	expect_usage((const char *[]){ "ls", "--no-initial", NULL }, "--no-initial");
+	expect_usage((const char *[]){ "who", "80", "-4", NULL }, "-4 does not apply to who");
+	expect_usage((const char *[]){ "who", "80", "--uid", "0", NULL }, "--uid");
+	expect_usage((const char *[]){ "who", "80", "-p", "1", NULL }, "--pid");
+	PARSE(&r, "ls", "-t", "-4", "--proto", "tcp", "--uid", "0", "--comm", "nginx");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.cmd, CMD_LS);
+	PARSE(&r, "ls", "--netns", "4026531840", "-p", "1", "-P", "80", "-j", "-v");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.cmd, CMD_LS);
+	PARSE(&r, "who", "80/tcp", "--netns", "4026531840", "-j", "-o", "/dev/null");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.target.port, 80);
+}
+
+static void test_who_port_option(void **state)
+{
+	struct run r;
+
+	PARSE(&r, "who", "-P", "2222");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.cmd, CMD_WHO);
+	assert_int_equal(r.o.target.port, 2222);
+	assert_int_equal(r.o.target.proto, 0);
+	assert_int_equal(r.o.filter.has_ports, 0);
+	PARSE(&r, "-P2222", "who");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.target.port, 2222);
+	expect_usage((const char *[]){ "who", "-P", "80,443", NULL }, "who takes one port");
+	expect_usage((const char *[]){ "who", "80", "-P", "80", NULL }, "once");
+	expect_usage((const char *[]){ "who", NULL }, "who -P PORT");
 }
 
 static void test_ringbuf_sizes(void **state)
@@ -218,7 +285,35 @@ int main(void)
 		cmocka_unit_test(test_ringbuf_sizes),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_bad_filters),
+		cmocka_unit_test(test_user_names),
+		cmocka_unit_test(test_no_such_pid),
+		cmocka_unit_test(test_options_per_command),
+		cmocka_unit_test(test_who_port_option),
 	};
+	/* A passwd file and a /proc with pids 1 and 4242, made for the tests. */
+	char dir[] = "/tmp/test_cli.XXXXXX", path[64];
+	FILE *f;
+	int rc;
 
-	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof(path), "%s/passwd", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return 1;
+	fputs("root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33::/var/www:/bin/false\n", f);
+	fclose(f);
+	cli__passwd = strdup(path);
+	snprintf(path, sizeof(path), "%s/1", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/4242", dir);
+	mkdir(path, 0755);
+	cli__proc = dir;
+	rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/1", dir);
+	rmdir(path);
+	unlink(cli__passwd);
+	rmdir(dir);
+	return rc;
 }

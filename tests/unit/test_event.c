@@ -67,9 +67,11 @@ static void test_decode_terminates_comm(void **state)
 
 	memset(in.comm, 'A', sizeof(in.comm));
 	memset(in.pcomm, 'B', sizeof(in.pcomm));
+	memset(in.tcomm, 'C', sizeof(in.tcomm));
 	assert_int_equal(event__decode(&in, sizeof(in), &out), 0);
 	assert_int_equal(strlen(out.ev.comm), PS_COMM_LEN - 1);
 	assert_int_equal(strlen(out.ev.pcomm), PS_COMM_LEN - 1);
+	assert_int_equal(strlen(out.ev.tcomm), PS_COMM_LEN - 1);
 }
 
 static void test_abi_layout(void **state)
@@ -84,6 +86,7 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct ps_event, laddr), 88);
 	assert_int_equal(offsetof(struct ps_event, comm), 120);
 	assert_int_equal(offsetof(struct ps_event, pcomm), 136);
+	assert_int_equal(offsetof(struct ps_event, tcomm), 152);
 	assert_int_equal(offsetof(struct ps_record, argv), PS_EVENT_SIZE);
 }
 

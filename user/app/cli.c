@@ -4,9 +4,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
+#include "proc/users.h"
+
+const char *cli__passwd = "/etc/passwd";
+const char *cli__proc = "/proc";
 
 #define PID_MAX_LIMIT 4194304	/* the kernel's ceiling for pid_max (64-bit) */
 
@@ -23,10 +29,10 @@ static const char usage_text[] =
 	"      --syslog[=PATH] RFC 5424 to the syslog socket (default /dev/log)\n"
 	"      --journald[=PATH]  native fields to the journal\n"
 	"                      (default /run/systemd/journal/socket)\n"
-	"  -p, --pid PID       only events of process PID\n"
+	"  -p, --pid PID       only events of process PID (it must exist)\n"
 	"  -C, --children      with --pid: its descendants too\n"
 	"  -P, --port PORTS    only this local or remote port: 80,443,8000-8100\n"
-	"      --uid UID       only processes of this user id\n"
+	"      --uid USER      only processes of this user (a name or a uid)\n"
 	"      --comm NAME     only processes with this name\n"
 	"      --cgroup PATH   only processes in this cgroup (v2 path) or below it\n"
 	"      --netns INODE   only sockets of this network namespace\n"
@@ -45,10 +51,14 @@ static const char usage_text[] =
 	"  -h, --help          this help\n"
 	"  -V, --version       the version\n"
 	"\n"
-	"Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN; CAP_SYS_ADMIN to mount\n"
-	"tracefs when it is not mounted). Stops on SIGINT or SIGTERM and prints a\n"
+	"ls and who take -j, -o, -v, --netns; ls also -t, -u, -p, -P, --uid,\n"
+	"--comm, --proto, -4, -6. who PORT is also who -P PORT.\n"
+	"\n"
+	"Tracing needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN; CAP_SYS_ADMIN to\n"
+	"mount tracefs when it is not mounted); ls and who show what the caller may\n"
+	"see and say what they left out. Stops on SIGINT or SIGTERM and prints a\n"
 	"summary on stderr. Exit status: 0 ok, 1 error (who: nobody holds the\n"
-	"port), 2 usage error.\n";
+	"port), 2 usage error, 3 who: held, but an owner could not be determined.\n";
 
 int cli__parse_ports(const char *s, uint8_t map[8192])
 {
@@ -195,6 +205,48 @@ int cli__parse_ringbuf(const char *s, uint32_t *out)
 static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* --uid: a name from the passwd file, or a number. */
+static int parse_user(const char *s, uint32_t *uid)
+{
+	struct users *u;
+	uint64_t v;
+	int rc;
+
+	if (!cli__parse_uint(s, 0, UINT32_MAX - 1, &v)) {
+		*uid = (uint32_t)v;
+		return 0;
+	}
+	u = users__new(cli__passwd);
+	rc = u ? users__uid(u, s, uid) : -ENOMEM;
+	users__free(u);
+	return rc;
+}
+
+static bool pid_exists(uint32_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s/%u", cli__proc, pid);
+	return access(path, F_OK) == 0;
+}
+
+/* "--events" or "-4": how an option is spelled, for a message. */
+static const char *option_name(const struct option *l, int c)
+{
+	static char shortname[3] = "-?";
+
+	for (; l->name; l++) {
+		if (l->val == c) {
+			static char buf[32];
+
+			snprintf(buf, sizeof(buf), "--%s", l->name);
+			return buf;
+		}
+	}
+	shortname[1] = (char)c;
+	return shortname;
+}
+
 /* One line on stderr: what was wrong, and where help is. */
 static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 {
@@ -212,7 +264,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err)
 {
 	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
-	       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE };
+	       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT__END };
 	/* Bit i is name i: the same order as enum ps_kind and PS_PROTO_*. */
 	static const char *const kinds[] = { "", "bind", "listen", "connect", "outcome",
 					     "close", NULL };
@@ -243,6 +295,12 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
+	/* What ls and who do with each option: the rest are refused there. */
+	static const int for_ls[] = { 'j', 'o', 'v', 't', 'u', 'p', 'P', '4', '6', OPT_UID,
+				      OPT_COMM, OPT_PROTO, OPT_NETNS, 0 };
+	static const int for_who[] = { 'j', 'o', 'v', 'P', OPT_NETNS, 0 };
+	bool given[OPT__END] = { false };
+	const char *port_arg = NULL;
 	uint64_t v;
 	int c;
 
@@ -251,6 +309,8 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	opterr = 0;
 	optind = 0;	/* full re-initialisation: parse may run more than once */
 	while ((c = getopt_long(argc, argv, ":jo:p:P:e:Ctu46vhV", longopts, NULL)) != -1) {
+		if (c > 0 && c < OPT__END)
+			given[c] = true;
 		switch (c) {
 		case 'j':
 			opts->json = true;
@@ -272,11 +332,12 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 				return usage_error(err, "invalid port '%s': expected ports from 1 "
 						   "to 65535, like 80,443,8000-8100", optarg);
 			opts->filter.has_ports = 1;
+			port_arg = optarg;
 			break;
 		case OPT_UID:
-			if (cli__parse_uint(optarg, 0, UINT32_MAX - 1, &v))
-				return usage_error(err, "invalid uid '%s'", optarg);
-			opts->filter.uid = (uint32_t)v;
+			if (parse_user(optarg, &opts->filter.uid))
+				return usage_error(err, "invalid --uid '%s': no such user in %s, "
+						   "nor a uid", optarg, cli__passwd);
 			opts->filter.has_uid = 1;
 			break;
 		case OPT_COMM:
@@ -309,10 +370,11 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			opts->filter.children = 1;
 			break;
 		case '4':
-			opts->filter.families |= PS_FAMILY_INET;
-			break;
 		case '6':
-			opts->filter.families |= PS_FAMILY_INET6;
+			opts->filter.families |= c == '4' ? PS_FAMILY_INET : PS_FAMILY_INET6;
+			if (opts->filter.families == (PS_FAMILY_INET | PS_FAMILY_INET6))
+				return usage_error(err, "-4 and -6 together leave nothing out: "
+						   "give one, or neither for both");
 			break;
 		case OPT_FAILED:
 			opts->filter.failed_only = 1;
@@ -371,17 +433,48 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		optind++;
 	} else if (optind < argc && !strcmp(argv[optind], "who")) {
 		opts->cmd = CMD_WHO;
-		if (++optind == argc)
-			return usage_error(err, "who needs a port: who PORT[/tcp|/udp] "
-					   "or who ADDR:PORT");
-		if (cli__parse_target(argv[optind], &opts->target))
+		optind++;
+		if (optind == argc && port_arg) {
+			/* who -P 2222: the port given the tracer's way. */
+			if (cli__parse_uint(port_arg, 1, 65535, &v))
+				return usage_error(err, "who takes one port, not '%s': who PORT, "
+						   "who PORT/tcp, who ADDR:PORT or who -P PORT",
+						   port_arg);
+			opts->target.port = (uint16_t)v;
+		} else if (optind == argc) {
+			return usage_error(err, "who needs a port: who PORT[/tcp|/udp], "
+					   "who ADDR:PORT or who -P PORT");
+		} else if (port_arg) {
+			return usage_error(err, "who takes its port once: who %s or who -P %s",
+					   argv[optind], port_arg);
+		} else if (cli__parse_target(argv[optind++], &opts->target)) {
 			return usage_error(err, "invalid port '%s': expected PORT, PORT/tcp, "
 					   "PORT/udp, ADDR:PORT or [ADDR]:PORT (port 1 to 65535)",
-					   argv[optind]);
-		optind++;
+					   argv[optind - 1]);
+		}
+		opts->filter.has_ports = 0;	/* the target says which port */
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
+	if (opts->cmd != CMD_TRACE) {
+		const int *ok = opts->cmd == CMD_LS ? for_ls : for_who;
+
+		for (int o = 1; o < OPT__END; o++) {
+			bool fine = false;
+
+			if (!given[o] || o == OPT_SYSLOG || o == OPT_JOURNAL)
+				continue;	/* said below, as before */
+			for (const int *k = ok; *k; k++)
+				fine |= *k == o;
+			if (!fine)
+				return usage_error(err, "%s does not apply to %s",
+						   option_name(longopts, o),
+						   opts->cmd == CMD_LS ? "ls" : "who");
+		}
+	}
+	if (opts->pid && !pid_exists(opts->pid))
+		return usage_error(err, "no process %u exists (-p takes the pid of a running "
+				   "process)", opts->pid);
 	if (opts->filter.children && !opts->filter.tgid)
 		return usage_error(err, "--children goes with --pid PID");
 	if (opts->cmd != CMD_TRACE && (opts->syslog || opts->journal))

@@ -60,6 +60,11 @@ static inline bool cli__port_wanted(const struct ps_filter *f, uint16_t p)
 enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err);
 
+/* Where --uid NAME is looked up (a seam for tests); /etc/passwd by default. */
+extern const char *cli__passwd;
+/* Where -p PID is looked for; /proc by default. */
+extern const char *cli__proc;
+
 /* Strict number parsing: digits only, no sign, no junk, within [min, max]. */
 int cli__parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT (and /proto after). */

@@ -32,6 +32,10 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *
 	}
 	if (o->verbose)
 		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
+	/* Like ss -p: what an unprivileged caller can see, and a word on the rest. */
+	snapshot__left_out(&snap, err, sizeof(err));
+	if (err[0])
+		fprintf(stderr, "portsnoop: %s\n", err);
 	listing__header(&b, ctx);
 	for (size_t i = 0; i < snap.n && !rc; i++) {
 		size_t n;

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "output/json.h"
 #include "output/names.h"
 #include "proc/procinfo.h"
+#include "sockets/holds.h"
 #include "sockets/snapshot.h"
 #include "output/timefmt.h"
 #include "proc/users.h"
@@ -129,30 +131,25 @@ static void release(struct details *d)
 	sbuf__free(&d->files);
 }
 
-static bool matches(const struct ps_target *t, const struct diag_sock *s)
-{
-	static const uint8_t any[16];
-	size_t alen = s->family == AF_INET ? 4 : 16;
-
-	if (t->proto && t->proto != (s->proto == IPPROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP))
-		return false;
-	if (!t->family)
-		return true;
-	/* A wildcard socket holds the port on every address of its family (and a
-	 * dual-stack [::] one on IPv4 too). */
-	if (!memcmp(s->laddr, any, alen))
-		return s->family == t->family || s->family == AF_INET6;
-	return s->family == t->family && !memcmp(s->laddr, t->addr, alen);
-}
-
 static void text_block(struct sbuf *b, const struct diag_sock *s, const struct details *d,
-		       const char *user)
+		       const char *user, const char *unknown)
 {
 	char ep[NAMES_ADDR_LEN], pc[16], t[112];
 
-	sbuf__printf(b, "%s%c %s (netns %u)\n  ", names__proto(s->proto, pc, sizeof(pc)),
+	sbuf__printf(b, "%s%c %s %s", names__proto(s->proto, pc, sizeof(pc)),
 		     s->family == AF_INET ? '4' : '6',
-		     names__endpoint(s->family, s->laddr, s->lport, ep, sizeof(ep)), s->netns);
+		     names__endpoint(s->family, s->laddr, s->lport, ep, sizeof(ep)),
+		     holds__state_name(s));
+	if (holds__connected(s))
+		sbuf__printf(b, " to %s",
+			     names__endpoint(s->family, s->raddr, s->rport, ep, sizeof(ep)));
+	sbuf__printf(b, " (netns %u)\n  ", s->netns);
+	if (unknown) {
+		sbuf__puts(b, "owner could not be determined: ");
+		sbuf__puts(b, unknown);
+		sbuf__putc(b, '\n');
+		return;
+	}
 	escape__text(b, d->comm, strlen(d->comm));
 	sbuf__printf(b, "[%u] user ", d->pid);
 	if (user)
@@ -187,7 +184,7 @@ static void text_block(struct sbuf *b, const struct diag_sock *s, const struct d
 }
 
 static void json_line(struct sbuf *b, const struct diag_sock *s, const struct details *d,
-		      const char *user, const char *host)
+		      const char *user, const char *host, const char *unknown)
 {
 	char a[NAMES_ADDR_LEN], pc[16], t[112];
 	struct jw w;
@@ -195,6 +192,8 @@ static void json_line(struct sbuf *b, const struct diag_sock *s, const struct de
 	jw__begin(&w, b);
 	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
 	jw__cstr(&w, "@timestamp", t);
+	if (unknown)
+		goto socket;
 	jw__uint(&w, "process.pid", d->pid);
 	jw__str(&w, "process.name", d->comm, strlen(d->comm));
 	if (d->exe[0])
@@ -211,89 +210,196 @@ static void json_line(struct sbuf *b, const struct diag_sock *s, const struct de
 	}
 	jw__uint(&w, "process.parent.pid", d->ppid);
 	jw__str(&w, "process.parent.name", d->pcomm, strlen(d->pcomm));
+socket:
 	jw__cstr(&w, "event.kind", "state");
 	jw__cstr(&w, "event.action", "held");
 	jw__cstr(&w, "network.transport", names__proto(s->proto, pc, sizeof(pc)));
 	jw__cstr(&w, "network.type", names__family(s->family));
 	jw__cstr(&w, "server.ip", names__addr(s->family, s->laddr, a, sizeof(a)));
 	jw__uint(&w, "server.port", s->lport);
-	jw__uint(&w, "user.id", d->uid);
-	if (user)
-		jw__cstr(&w, "user.name", user);
+	if (holds__connected(s)) {
+		jw__cstr(&w, "destination.ip", names__addr(s->family, s->raddr, a, sizeof(a)));
+		jw__uint(&w, "destination.port", s->rport);
+	}
+	if (!unknown) {
+		jw__uint(&w, "user.id", d->uid);
+		if (user)
+			jw__cstr(&w, "user.name", user);
+	}
 	if (host)
 		jw__str(&w, "host.name", host, strlen(host));
 	jw__uint(&w, "portsnoop.netns", s->netns);
-	jw__str_list(&w, "portsnoop.files_written", d->files.p ? d->files.p : "",
-		     d->files.len ? d->files.len - 1 : 0);
+	jw__cstr(&w, "portsnoop.state", holds__state_name(s));
+	if (s->inode)
+		jw__uint(&w, "portsnoop.inode", s->inode);
+	if (unknown)
+		jw__cstr(&w, "portsnoop.owner_unknown", unknown);
+	else
+		jw__str_list(&w, "portsnoop.files_written", d->files.p ? d->files.p : "",
+			     d->files.len ? d->files.len - 1 : 0);
 	jw__end(&w);
 	sbuf__putc(b, '\n');
 }
 
+/* What was asked, as holds.h compares it. */
+static struct holds_query query_of(const struct ps_target *t)
+{
+	struct holds_query q = { .port = t->port, .proto = t->proto, .family = t->family };
+
+	memcpy(q.addr, t->addr, sizeof(q.addr));
+	return q;
+}
+
+/* "0.0.0.0:9110/tcp", "[::1]:53", "port 8080": what was asked, for messages. */
+static const char *asked(const struct ps_target *t, char *buf, size_t sz)
+{
+	char ep[NAMES_ADDR_LEN];
+
+	if (t->family)
+		names__endpoint(t->family, t->addr, t->port, ep, sizeof(ep));
+	else
+		snprintf(ep, sizeof(ep), "port %u", t->port);
+	snprintf(buf, sz, "%s%s", ep,
+		 t->proto == IPPROTO_TCP ? "/tcp" : t->proto == IPPROTO_UDP ? "/udp" : "");
+	return buf;
+}
+
+/*
+ * Why a socket that holds the port has no owner we can name: either we
+ * could not read every process's fds, or no process has it open.
+ */
+static const char *why_unknown(const struct snapshot *snap, char *buf, size_t sz)
+{
+	size_t n = snap->owners.unreadable;
+
+	if (n) {
+		snprintf(buf, sz, "the fds of %zu other process%s could not be read (%s)", n,
+			 n == 1 ? "" : "es", geteuid() ? "not root" : "permission denied");
+		return buf;
+	}
+	return "no process portsnoop can see has it open: the kernel holds it for a "
+	       "file in flight over a unix socket, an io_uring fixed file or a BPF map, "
+	       "or its process is hidden (another pid namespace, a protected process)";
+}
+
+struct who_run {
+	const struct ps_opts *o;
+	const struct format_ctx *ctx;
+	struct users *users;
+	struct sbuf b;
+	size_t found, unknown;
+	size_t time_wait;	/* TIME-WAIT sockets on the port: no holder */
+};
+
+static void one_socket(struct who_run *r, const struct snapshot *snap,
+		       const struct diag_sock *s)
+{
+	size_t n;
+	const struct ps_owner *own = owners__find(&snap->owners, s->inode, &n);
+	bool json = r->ctx->mode == FORMAT_JSON;
+
+	r->found++;
+	if (!n) {
+		static const struct details none;
+		char why[160];
+		const char *w = why_unknown(snap, why, sizeof(why));
+
+		if (json)
+			json_line(&r->b, s, &none, NULL, r->ctx->host, w);
+		else
+			text_block(&r->b, s, &none, NULL, w);
+		r->unknown++;
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct details d;
+		const char *user;
+
+		if (k && own[k].pid == own[k - 1].pid)
+			continue;
+		gather(&d, own[k].pid, r->ctx->boot_offset);
+		user = r->users ? users__name(r->users, d.uid) : NULL;
+		if (json)
+			json_line(&r->b, s, &d, user, r->ctx->host, NULL);
+		else
+			text_block(&r->b, s, &d, user, NULL);
+		release(&d);
+	}
+}
+
+/*
+ * Every socket that holds the port (holds.h), in every state and every
+ * namespace, with each process that has it open. Exit status: 0 all named,
+ * 1 nobody holds it, 3 held but some owner could not be determined.
+ */
 int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out)
 {
 	const struct ps_target *t = &o->target;
 	struct snapshot_opts so = { .tcp = t->proto != IPPROTO_UDP,
-				    .udp = t->proto != IPPROTO_TCP, .port = t->port };
-	struct users *users = users__new("/etc/passwd");
+				    .udp = t->proto != IPPROTO_TCP, .every_state = true,
+				    .port = t->port, .netns = o->filter.netns };
+	struct holds_query q = query_of(t);
+	struct who_run r = { .o = o, .ctx = ctx, .users = users__new("/etc/passwd") };
 	struct snapshot snap;
-	struct sbuf b = { 0 };
-	size_t found = 0, done;
-	char err[256];
+	char err[256], what[NAMES_ADDR_LEN + 16];
+	size_t done;
 	int rc;
 
 	if (snapshot__collect(&snap, &so, err, sizeof(err))) {
 		fprintf(stderr, "portsnoop: %s\n", err);
 		snapshot__free(&snap);
-		users__free(users);
+		users__free(r.users);
 		return 1;
 	}
 	if (o->verbose)
 		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
-	for (size_t i = 0; i < snap.n; i++) {
-		const struct diag_sock *s = &snap.socks[i];
-		size_t n;
-		const struct ps_owner *own = owners__find(&snap.owners, s->inode, &n);
+	snapshot__left_out(&snap, err, sizeof(err));
+	if (err[0])
+		fprintf(stderr, "portsnoop: %s\n", err);
+	/* Listeners first, then bound, then connected: the order people look. */
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; i < snap.n; i++) {
+			const struct diag_sock *s = &snap.socks[i];
+			int rank = s->proto != IPPROTO_UDP && s->state == TCP_LISTEN ? 0
+				   : holds__connected(s) ? 2 : 1;
 
-		if (!matches(t, s))
-			continue;
-		if (!n) {
-			/* Held, but through no file any process we can see has open. */
-			static const struct details nobody = { .comm = "?" };
+			if (pass == 0 && s->proto != IPPROTO_UDP && s->state == TCP_TIME_WAIT) {
+				struct diag_sock as_bound = *s;
 
-			if (ctx->mode == FORMAT_JSON)
-				json_line(&b, s, &nobody, NULL, ctx->host);
-			else
-				text_block(&b, s, &nobody, NULL);
-			found++;
-		}
-		for (size_t k = 0; k < n; k++) {
-			struct details d;
-			const char *user;
-
-			if (k && own[k].pid == own[k - 1].pid)
+				as_bound.state = TCP_CLOSE;
+				r.time_wait += holds__match(&q, &as_bound);
+			}
+			/* No file refers to it (an accept queue's, an orphan's):
+			 * no process holds it. */
+			if (rank != pass || !s->inode || !holds__match(&q, s))
 				continue;
-			gather(&d, own[k].pid, ctx->boot_offset);
-			user = users ? users__name(users, d.uid) : NULL;
-			if (ctx->mode == FORMAT_JSON)
-				json_line(&b, s, &d, user, ctx->host);
-			else
-				text_block(&b, s, &d, user);
-			release(&d);
-			found++;
+			one_socket(&r, &snap, s);
 		}
 	}
-	rc = b.len ? sink__write(out, b.p, b.len, &done) : 0;
-	sbuf__free(&b);
+	rc = r.b.len ? sink__write(out, r.b.p, r.b.len, &done) : 0;
+	sbuf__free(&r.b);
 	snapshot__free(&snap);
-	users__free(users);
+	users__free(r.users);
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
 		return 1;
 	}
-	if (!found) {
-		fprintf(stderr, "portsnoop: nobody holds port %u%s\n", t->port,
-			t->proto == IPPROTO_TCP ? "/tcp" : t->proto == IPPROTO_UDP ? "/udp" : "");
+	if (!r.found && r.time_wait) {
+		/* A bind without SO_REUSEADDR still fails on them. */
+		fprintf(stderr, "portsnoop: nobody holds %s; %zu closed connection%s it in "
+			"TIME-WAIT (the kernel's, up to 60 s)\n", asked(t, what, sizeof(what)),
+			r.time_wait, r.time_wait == 1 ? " keeps" : "s keep");
 		return 1;
+	}
+	if (!r.found) {
+		fprintf(stderr, "portsnoop: nobody holds %s\n", asked(t, what, sizeof(what)));
+		return 1;
+	}
+	if (r.unknown) {
+		fprintf(stderr, "portsnoop: %zu socket%s holding %s: owner could not be "
+			"determined\n", r.unknown, r.unknown == 1 ? "" : "s",
+			asked(t, what, sizeof(what)));
+		return 3;
 	}
 	return 0;
 }

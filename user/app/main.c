@@ -122,6 +122,7 @@ static int on_event(void *ctx, const void *data, size_t len)
 		pcache__exited(a->procs, v.ev.pid, v.ev.ts_ns);
 		return 0;
 	}
+	holders__saw(a->holders, &v.ev);
 	if (a->opts.comm && strcmp(v.ev.comm, a->opts.comm))
 		return 0;	/* the one filter the kernel cannot apply cheaply */
 	a->events++;
@@ -132,11 +133,16 @@ static int on_event(void *ctx, const void *data, size_t len)
 		.proc = pcache__get(a->procs, v.ev.pid, v.ev.start_ns, v.ev.exec_id),
 		.user_name = users__name(a->users, v.ev.uid),
 	};
-	/* Who is in the way: asked of the system now, once a second at most. */
+	/* Who is in the way: asked of the system now, once a second at most;
+	 * else what the trace saw bound there. */
 	if (v.ev.err == EADDRINUSE && (v.ev.kind == PS_EV_BIND || v.ev.kind == PS_EV_LISTEN) &&
 	    !(v.ev.flags & PS_F_NO_ADDR)) {
+		struct holds_query q = { .port = v.ev.lport, .proto = v.ev.proto,
+					 .family = v.ev.family };
+
+		memcpy(q.addr, v.ev.laddr, sizeof(q.addr));
 		in.holders = held;
-		in.nholders = holders__find(a->holders, v.ev.netns, v.ev.proto, v.ev.lport, held);
+		in.nholders = holders__find(a->holders, v.ev.netns, &q, held, &in.holders_gone);
 	}
 	format__event(&a->line, &a->fmt, &in);
 	a->pending_lines++;
@@ -466,7 +472,9 @@ int main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
-	if (preflight(&a.opts))
+	/* ls and who do what the caller's privileges allow, and say what
+	 * they left out; only tracing needs root. */
+	if (a.opts.cmd == CMD_TRACE && preflight(&a.opts))
 		return 1;
 
 	rc = a.opts.syslog ? sink__syslog(a.opts.syslog, &a.out)
@@ -521,6 +529,8 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	/* Its probe binds a socket: asked before our own binds are traced. */
+	snapshot__dumps_bound_only();
 	topts.filter = &a.opts.filter;
 	topts.ringbuf_bytes = a.opts.ringbuf_bytes;
 	topts.verbose = a.opts.verbose;

@@ -116,6 +116,19 @@ struct val *v)
 	v->n = strnlen(ev->comm, sizeof(ev->comm));
 }
 
+/* The calling thread's own name, when it differs from the process's. */
+static void get_thread_name(const struct format_input *in, const struct format_ctx *ctx,
+			    struct val *v)
+{
+	const struct ps_event *ev = in->ev;
+
+	v->n = strnlen(ev->tcomm, sizeof(ev->tcomm));
+	if (v->n) {
+		v->type = V_TEXT;
+		v->s = ev->tcomm;
+	}
+}
+
 static void get_start(const struct format_input *in, const struct format_ctx *ctx,
 struct val *v)
 {
@@ -228,6 +241,15 @@ static void get_holders(const struct format_input *in, const struct format_ctx *
 {
 	if (in->nholders)
 		v->type = V_HOLDERS;
+}
+
+static void get_holders_gone(const struct format_input *in, const struct format_ctx *ctx,
+			     struct val *v)
+{
+	if (in->nholders && in->holders_gone) {
+		v->type = V_BOOL;
+		v->u = 1;
+	}
 }
 
 static void get_error(const struct format_input *in, const struct format_ctx *ctx,
@@ -478,6 +500,7 @@ static const struct field fields[] = {
 	{ "@timestamp", "TIME", 12, get_time },
 	{ "process.pid", "PID", 7, get_pid },
 	{ "process.thread.id", NULL, 0, get_tid },
+	{ "process.thread.name", NULL, 0, get_thread_name },
 	{ "process.parent.pid", NULL, 0, get_ppid },
 	{ "process.parent.name", NULL, 0, get_pcomm },
 	{ "process.name", "COMM", 16, get_comm },
@@ -512,6 +535,7 @@ static const struct field fields[] = {
 	{ "portsnoop.requested", NULL, 0, get_requested },
 	{ "portsnoop.backlog", NULL, 0, get_backlog },
 	{ "portsnoop.holders", NULL, 0, get_holders },
+	{ "portsnoop.holders_gone", NULL, 0, get_holders_gone },
 	{ "portsnoop.netns", NULL, 0, get_netns },
 	{ "portsnoop.cgroup.id", NULL, 0, get_cgroup },
 	{ "portsnoop.cgroup.path", NULL, 0, get_cgroup_path },
@@ -558,6 +582,8 @@ static void text_value(struct sbuf *b, const struct val *v, const struct format_
 		sbuf__puts(b, names__errno(in->ev->err, t, sizeof(t)));
 		sbuf__puts(b, " held by ");
 		format__owners_text(b, in->holders, in->nholders);
+		if (in->holders_gone)
+			sbuf__puts(b, " (gone since)");
 		break;
 	}
 }

@@ -38,6 +38,8 @@ struct format_input {
 	const char *user_name;		/* or NULL */
 	const struct ps_owner *holders;	/* EADDRINUSE: who holds the port */
 	size_t nholders;
+	bool holders_gone;		/* holders are what the trace saw bind: their
+					 * socket was gone when the failure was read */
 };
 
 /*

@@ -120,6 +120,18 @@ const char *users__name(struct users *u, uint32_t uid)
 	return NULL;
 }
 
+int users__uid(struct users *u, const char *name, uint32_t *uid)
+{
+	reload(u);
+	for (size_t i = 0; i < u->n; i++) {
+		if (!strcmp(u->v[i].name, name)) {
+			*uid = u->v[i].uid;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 void users__free(struct users *u)
 {
 	if (!u)

@@ -15,6 +15,8 @@ struct users;
 struct users *users__new(const char *passwd_path);
 /* The name for uid, or NULL when the file has none. */
 const char *users__name(struct users *u, uint32_t uid);
+/* The uid of a user name (the first entry of that name), or -ENOENT. */
+int users__uid(struct users *u, const char *name, uint32_t *uid);
 /* Parse passwd text into u (replacing what it had); a seam for tests. */
 int users__parse(struct users *u, const char *buf, size_t len);
 void users__free(struct users *u);

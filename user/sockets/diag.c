@@ -46,8 +46,27 @@ size_t diag__request(void *buf, size_t bufsz, int family, int proto, uint32_t st
 	return len;
 }
 
-static int one(const struct inet_diag_msg *m, uint16_t proto, diag_cb cb, void *ctx)
+/* The attributes after the message: only IPV6_V6ONLY is read. */
+static void attrs(const struct nlmsghdr *h, struct diag_sock *s)
 {
+	size_t off = NLMSG_LENGTH(sizeof(struct inet_diag_msg));
+
+	off = NLMSG_ALIGN(off);
+	while (off + sizeof(struct nlattr) <= h->nlmsg_len) {
+		const struct nlattr *a = (const void *)((const char *)h + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > h->nlmsg_len)
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) == INET_DIAG_SKV6ONLY &&
+		    a->nla_len >= NLA_HDRLEN + 1)
+			s->v6only = *((const uint8_t *)a + NLA_HDRLEN) != 0;
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+static int one(const struct nlmsghdr *h, uint16_t proto, diag_cb cb, void *ctx)
+{
+	const struct inet_diag_msg *m = NLMSG_DATA(h);
 	struct diag_sock s = { 0 };
 
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
@@ -60,9 +79,13 @@ static int one(const struct inet_diag_msg *m, uint16_t proto, diag_cb cb, void *
 	memcpy(s.laddr, m->id.idiag_src, s.family == AF_INET ? 4 : 16);
 	memcpy(s.raddr, m->id.idiag_dst, s.family == AF_INET ? 4 : 16);
 	s.uid = m->idiag_uid;
+	s.rqueue = m->idiag_rqueue;
+	s.wqueue = m->idiag_wqueue;
 	s.ifindex = m->id.idiag_if;
 	s.inode = m->idiag_inode;
 	s.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
+	if (s.family == AF_INET6)
+		attrs(h, &s);
 	return cb(ctx, &s);
 }
 
@@ -89,7 +112,7 @@ int diag__parse(const void *buf, size_t len, uint16_t proto, diag_cb cb, void *c
 		case SOCK_DIAG_BY_FAMILY:
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
 				return -EBADMSG;
-			rc = one(NLMSG_DATA(h), proto, cb, ctx);
+			rc = one(h, proto, cb, ctx);
 			if (rc)
 				return rc;
 			break;

@@ -79,6 +79,8 @@ static int scan_pid(struct owners *o, int procfd, const char *pid)
 	if (piddir < 0)
 		return 0;	/* gone already */
 	fddir = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fddir < 0 && (errno == EACCES || errno == EPERM))
+		o->unreadable++;	/* another user's, and we are not root */
 	d = fddir >= 0 ? fdopendir(fddir) : NULL;
 	if (!d) {
 		if (fddir >= 0)
@@ -185,6 +187,7 @@ int owners__from_proc(struct owners *o, const char *root)
 				pthread_join(tid[t], NULL);
 			for (size_t i = 0; i < w[t].found.n && !err; i++)
 				err = owners__add(o, &w[t].found.v[i]);
+			o->unreadable += w[t].found.unreadable;
 			if (!err)
 				err = w[t].err;
 			owners__free(&w[t].found);

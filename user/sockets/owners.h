@@ -15,6 +15,7 @@
 struct owners {
 	struct ps_owner *v;
 	size_t n, cap;
+	size_t unreadable;	/* processes whose fds could not be read */
 };
 
 int owners__add(struct owners *o, const struct ps_owner *rec);

@@ -1,7 +1,18 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The sockets that exist now, in every network namespace, with every
- * process that holds each: TCP (and MPTCP) listeners and bound UDP sockets.
+ * process that holds each: TCP (and MPTCP) listeners and bound UDP sockets,
+ * or every socket that holds a port.
+ *
+ * Every namespace: those processes are in, and those only a bind mount keeps
+ * alive (`ip netns add`: /run/netns/NAME, or any other nsfs mount found in
+ * /proc/self/mountinfo). Owners are found by socket inode whatever namespace
+ * the process is in now: a process that did setns(), listen(), setns() back
+ * still holds its listener.
+ *
+ * Without privileges it does what the caller may: sock_diag of its own
+ * namespace (as ss does) and the fds of its own processes; what it could not
+ * see is counted, for snapshot__left_out().
  */
 #ifndef PS_SNAPSHOT_H
 #define PS_SNAPSHOT_H
@@ -13,8 +24,11 @@
 #include "sockets/owners.h"
 
 struct snapshot_opts {
-	bool tcp;		/* TCP and MPTCP listeners */
+	bool tcp;		/* TCP and MPTCP listeners, and bound ones (6.5+) */
 	bool udp;		/* unconnected bound UDP sockets */
+	bool every_state;	/* TCP and UDP in every state that holds a port:
+				 * connected, accepted, ... too (see holds.h);
+				 * and TIME-WAIT */
 	uint16_t port;		/* only this local port; 0 = all */
 	uint32_t netns;		/* only this network namespace; 0 = all */
 };
@@ -25,7 +39,23 @@ struct snapshot {
 	struct owners owners;		/* sorted: owners__find() works */
 	const char *owners_how;		/* "bpf iterator" or "/proc" */
 	size_t nnetns;			/* namespaces looked into */
+	size_t netns_denied;		/* namespaces not entered: no privilege */
+	uint32_t home_netns;		/* the caller's own */
 };
+
+/*
+ * What a caller without privileges could not see, as one line ("left out:
+ * ..."), or "" when nothing was left out.
+ */
+void snapshot__left_out(const struct snapshot *s, char *buf, size_t bufsz);
+
+/*
+ * Does the kernel dump TCP sockets that are bound and not listening (6.5+)?
+ * Asked once, by binding a socket of our own and looking for it; a tracer
+ * asks before it attaches, so its own probe is not in its trace. Where the
+ * answer is no, snapshot__collect finds them through their owners.
+ */
+bool snapshot__dumps_bound_only(void);
 
 /* Returns 0, or -errno with a one-line reason in err. */
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,

@@ -1,0 +1,312 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Live tests: who holds a port, in every case of issue 15's table: bound and
+not listening, a client's local port, v4-mapped listeners, wildcard overlap,
+a namespace only a mount keeps, an owner nobody has open, without root, a
+holder gone before the failure is read; the process name of a thread; the
+command line items of ls and who. `ls --json`/`who --json` agree with the
+tables.
+"""
+from harness import *  # noqa: F401,F403
+
+HOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "holder.py")
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+class Holder:
+    """holder.py MODE ARGS in a namespace (or none: the caller's)."""
+
+    def __init__(self, ns, mode, *args, prefix=()):
+        cmd = [*prefix, "/usr/bin/python3", HOLDER, mode, *[str(a) for a in args]]
+        if ns:
+            cmd = ["ip", "netns", "exec", ns, *cmd]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.kill()
+            raise AssertionError("holder.py %s printed nothing" % mode)
+        self.report = json.loads(line)
+        self.pid = self.report["pid"]
+        self.port = self.report["port"]
+
+    def release(self):
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001 — best effort cleanup
+            self.proc.kill()
+
+
+def run(ctx, *args, user=None):
+    cmd = [ctx.portsnoop, *[str(a) for a in args]]
+    return subprocess.run([*(user or []), *cmd], capture_output=True, timeout=60)
+
+
+def who_json(ctx, what, *extra, user=None, rc=0):
+    r = run(ctx, "who", what, "--json", *extra, user=user)
+    expect(r.returncode == rc, "who %s exits %d" % (what, rc), r.returncode, r.stderr)
+    return [json.loads(l) for l in r.stdout.splitlines()], r
+
+
+def who_table(ctx, what, *extra, user=None):
+    r = run(ctx, "who", what, *extra, user=user)
+    return r.stdout.decode(), r
+
+
+def in_ns(recs, ns):
+    return [x for x in recs if x["portsnoop"]["netns"] == ns]
+
+
+def agree(ctx, what, recs, *extra, user=None):
+    """The table names the same sockets and processes as the JSON."""
+    text, r = who_table(ctx, what, *extra, user=user)
+    for x in recs:
+        head = "%s %s" % ("[%s]:%d" % (x["server"]["ip"], x["server"]["port"])
+                          if ":" in x["server"]["ip"] else
+                          "%s:%d" % (x["server"]["ip"], x["server"]["port"]),
+                          x["portsnoop"]["state"])
+        expect(head in text, "the table shows " + head, text)
+        if "process" in x:
+            expect("%s[%d]" % (x["process"]["name"], x["process"]["pid"]) in text,
+                   "the table names the process", x["process"], text)
+        else:
+            expect("owner could not be determined: " + x["portsnoop"]["owner_unknown"]
+                   in text, "the table says why", text)
+
+
+@test
+def who_bound_not_listening(ctx):
+    h = Holder(ctx.ns.name, "bound", "127.0.0.1")
+    try:
+        recs, _ = who_json(ctx, h.port, "--netns", ctx.ns.inode)
+        expect(len(recs) == 1, "one holder", recs)
+        x = recs[0]
+        expect(x["process"]["pid"] == h.pid and x["process"]["name"] == "python3",
+               "the process", x["process"])
+        expect(x["portsnoop"]["state"] == "bound" and x["server"] == {
+            "ip": "127.0.0.1", "port": h.port}, "bound, not listening", x)
+        agree(ctx, h.port, recs, "--netns", ctx.ns.inode)
+        # The trace saw the bind: a second bind's EADDRINUSE names the holder.
+        w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", h.port)
+        expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+        ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+        expect(ev["portsnoop"].get("holders") == [{"pid": h.pid, "name": "python3"}],
+               "held by the bound socket's process", ev["portsnoop"])
+    finally:
+        h.release()
+
+
+@test
+def who_client_local_port(ctx):
+    h = Holder(ctx.ns.name, "client")
+    try:
+        recs, _ = who_json(ctx, h.port, "--netns", ctx.ns.inode)
+        expect([(x["process"]["pid"], x["portsnoop"]["state"]) for x in recs] ==
+               [(h.pid, "established")], "the client, established", recs)
+        expect(recs[0]["destination"] == {"ip": "127.0.0.1", "port": h.report["server_port"]},
+               "its peer", recs[0])
+        agree(ctx, h.port, recs, "--netns", ctx.ns.inode)
+        # The server's port: the listener first, then the accepted one if any.
+        recs, _ = who_json(ctx, "%d/tcp" % h.report["server_port"], "--netns", ctx.ns.inode)
+        expect(recs[0]["portsnoop"]["state"] == "listening" and
+               recs[0]["process"]["pid"] == h.pid, "the listener", recs)
+    finally:
+        h.release()
+
+
+@test
+def who_time_wait_is_nobodys(ctx):
+    h = Holder(ctx.ns.name, "time_wait")
+    try:
+        r = run(ctx, "who", h.port, "--netns", ctx.ns.inode)
+        expect(r.returncode == 1 and r.stdout == b"" and
+               b"nobody holds port %d; 1 closed connection keeps it in TIME-WAIT" % h.port
+               in r.stderr, "no holder, and why a bind may still fail", r)
+    finally:
+        h.release()
+
+
+@test
+def who_v4_mapped_listener(ctx):
+    h = Holder(ctx.ns.name, "listen6", "::ffff:127.0.0.1")
+    try:
+        recs, _ = who_json(ctx, "127.0.0.1:%d" % h.port, "--netns", ctx.ns.inode)
+        expect(len(recs) == 1 and recs[0]["process"]["pid"] == h.pid and
+               recs[0]["network"]["type"] == "ipv6" and
+               recs[0]["server"]["ip"] == "::ffff:127.0.0.1", "the AF_INET6 listener", recs)
+        agree(ctx, "127.0.0.1:%d" % h.port, recs, "--netns", ctx.ns.inode)
+        r = run(ctx, "who", "127.0.0.2:%d" % h.port, "--netns", ctx.ns.inode)
+        expect(r.returncode == 1 and b"nobody holds 127.0.0.2:%d" % h.port in r.stderr,
+               "another address: nobody, and the message names it", r)
+    finally:
+        h.release()
+
+
+@test
+def who_wildcard_overlap(ctx):
+    h = Holder(ctx.ns.name, "listen", "127.0.0.1")
+    try:
+        recs, _ = who_json(ctx, "0.0.0.0:%d" % h.port, "--netns", ctx.ns.inode)
+        expect(len(recs) == 1 and recs[0]["process"]["pid"] == h.pid and
+               recs[0]["server"]["ip"] == "127.0.0.1", "the conflicting holder", recs)
+        agree(ctx, "0.0.0.0:%d" % h.port, recs, "--netns", ctx.ns.inode)
+        recs, _ = who_json(ctx, "[::]:%d" % h.port, "--netns", ctx.ns.inode)
+        expect([x["process"]["pid"] for x in recs] == [h.pid], "a dual-stack [::] too", recs)
+        r = run(ctx, "who", "[::1]:%d" % h.port, "--netns", ctx.ns.inode)
+        expect(r.returncode == 1 and b"nobody holds [::1]:%d" % h.port in r.stderr,
+               "IPv6 loopback does not conflict", r)
+        w = Work(ctx, "bind", "tcp", 4, "0.0.0.0", h.port)
+        expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+        ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+        expect(ev["portsnoop"].get("holders") == [{"pid": h.pid, "name": "python3"}],
+               "the 0.0.0.0 bind's holder", ev["portsnoop"])
+    finally:
+        h.release()
+
+
+@test
+def who_in_a_namespace_no_process_is_in(ctx):
+    name = "portsnoop-live-mnt-%d" % os.getpid()
+    other = Netns(name)
+    h = None
+    try:
+        h = Holder(None, "setns", "/run/netns/" + name)
+        expect(h.report["netns"] != other.inode, "the holder is back in its own namespace")
+        for p in os.listdir("/proc"):
+            if p.isdigit():
+                try:
+                    expect(os.stat("/proc/%s/ns/net" % p).st_ino != other.inode,
+                           "no process is in the namespace", p)
+                except OSError:
+                    pass  # gone, or a process we may not look at
+        recs, _ = who_json(ctx, h.port, "--netns", other.inode)
+        expect([(x["process"]["pid"], x["portsnoop"]["netns"]) for x in recs] ==
+               [(h.pid, other.inode)], "the listener and its owner", recs)
+        r = run(ctx, "ls", "--json")
+        expect(r.returncode == 0, "ls", r)
+        mine = [json.loads(l) for l in r.stdout.splitlines()]
+        mine = [x for x in mine if x["portsnoop"]["netns"] == other.inode]
+        expect(len(mine) == 1 and mine[0]["server"]["port"] == h.port and
+               [o["pid"] for o in mine[0]["portsnoop"]["owners"]] == [h.pid] and
+               mine[0]["portsnoop"]["owners"][0]["fd"] == h.report["fd"],
+               "ls lists it with its owner and fd", mine)
+        text = run(ctx, "ls").stdout.decode()
+        expect(any(str(other.inode) in l and ":%d" % h.port in l and
+                   "python3[%d]" % h.pid in l for l in text.splitlines()),
+               "the ls table too", text)
+    finally:
+        if h:
+            h.release()
+        other.delete()
+
+
+@test
+def who_owner_nobody_has_open(ctx):
+    h = Holder(ctx.ns.name, "in_flight")
+    try:
+        recs, r = who_json(ctx, h.port, "--netns", ctx.ns.inode, rc=3)
+        expect(len(recs) == 1 and "process" not in recs[0] and
+               recs[0]["portsnoop"]["state"] == "listening", "the socket, no made-up owner",
+               recs)
+        expect("no process portsnoop can see has it open" in recs[0]["portsnoop"]["owner_unknown"],
+               "why", recs[0])
+        expect(b"owner could not be determined" in r.stderr, "said on stderr", r.stderr)
+        text, _ = who_table(ctx, h.port, "--netns", ctx.ns.inode)
+        expect("?[0]" not in text and "user (0)" not in text, "no invented owner", text)
+        agree(ctx, h.port, recs, "--netns", ctx.ns.inode)
+    finally:
+        h.release()
+
+
+@test
+def ls_and_who_without_root(ctx):
+    # Unprivileged, only the caller's own namespace is reachable: the host's.
+    mine = Holder(None, "listen", "127.0.0.1", prefix=NOBODY)
+    roots = Holder(None, "listen", "127.0.0.1")
+    try:
+        r = run(ctx, "ls", "--json", user=NOBODY)
+        expect(r.returncode == 0, "ls runs without root", r.returncode, r.stderr)
+        err = r.stderr.decode().strip().split("\n")
+        expect(len(err) == 1 and "not root: left out the fds of" in err[0],
+               "one line on what was left out", r.stderr)
+        recs = {x["server"]["port"]: x for x in map(json.loads, r.stdout.splitlines())}
+        expect([o["pid"] for o in recs[mine.port]["portsnoop"]["owners"]] == [mine.pid],
+               "its own process is named", recs.get(mine.port))
+        expect(recs[roots.port]["portsnoop"]["owners"] == [], "root's is listed, unnamed",
+               recs.get(roots.port))
+        recs, r = who_json(ctx, mine.port, user=NOBODY)
+        expect([x["process"]["pid"] for x in recs] == [mine.pid], "who: its own", recs)
+        recs, r = who_json(ctx, roots.port, user=NOBODY, rc=3)
+        expect(len(recs) == 1 and "not root" in recs[0]["portsnoop"]["owner_unknown"],
+               "who: root's socket, and why its owner is unknown", recs)
+    finally:
+        mine.release()
+        roots.release()
+
+
+@test
+def eaddrinuse_holder_gone(ctx):
+    h = Holder(ctx.ns.name, "gone", "127.0.0.1")
+    try:
+        expect(h.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", h.report)
+        ev = one(ctx.tracer.wait_for(
+            lambda e: e.get("process", {}).get("pid") == h.pid and e["event"]["action"] == "bind" and
+            e["server"]["port"] == h.port), "bind")
+        expect(ev["portsnoop"].get("holders") == [{"pid": h.report["kid"], "name": "python3"}],
+               "the holder that exited", ev["portsnoop"])
+        expect(ev["portsnoop"].get("holders_gone") in (None, True), "gone flag", ev)
+    finally:
+        h.release()
+
+
+@test
+def process_name_is_the_leaders(ctx):
+    h = Holder(ctx.ns.name, "thread", "resolver-0")
+    try:
+        ev = one(ctx.tracer.wait_for(
+            lambda e: e.get("process", {}).get("pid") == h.pid and e["event"]["action"] == "bind"), "bind")
+        expect(ev["process"]["name"] == "python3", "the process's name", ev["process"])
+        expect(ev["process"]["thread"] == {"id": h.report["tid"], "name": "resolver-0"},
+               "the thread's own", ev["process"]["thread"])
+    finally:
+        h.release()
+
+
+@test
+def comm_filter_matches_the_process_name(ctx):
+    t = Tracer(ctx.portsnoop, ("--json", "--no-initial", "--comm", "python3"))
+    try:
+        h = Holder(ctx.ns.name, "thread", "resolver-1")
+        try:
+            evs = t.wait_for(lambda e: e.get("process", {}).get("pid") == h.pid and
+                             e["event"]["action"] == "bind")
+            expect(len(evs) == 1 and evs[0]["process"]["thread"]["name"] == "resolver-1",
+                   "--comm python3 keeps the thread's bind", evs)
+        finally:
+            h.release()
+    finally:
+        t.stop()
+
+
+@test
+def cli_ls_who_options(ctx):
+    h = Holder(ctx.ns.name, "listen", "127.0.0.1")
+    try:
+        r = run(ctx, "who", "-P", h.port, "--json", "--netns", ctx.ns.inode)
+        expect(r.returncode == 0 and [json.loads(l)["process"]["pid"]
+                                      for l in r.stdout.splitlines()] == [h.pid],
+               "who -P PORT", r)
+    finally:
+        h.release()
+    for args, word in ((["-p", "999999", "--json"], b"no process 999999 exists"),
+                       (["ls", "-p", "999999"], b"no process 999999 exists"),
+                       (["-4", "-6"], b"-4 and -6"),
+                       (["ls", "-e", "bind"], b"--events does not apply to ls"),
+                       (["ls", "--failed"], b"--failed does not apply to ls"),
+                       (["who", "80", "-4"], b"-4 does not apply to who"),
+                       (["who", "-P", "80,443"], b"who takes one port"),
+                       (["--uid", "no-such-user-x"], b"no-such-user-x")):
+        r = run(ctx, *args)
+        expect(r.returncode == 2 and r.stdout == b"" and r.stderr.count(b"\n") == 1 and
+               word in r.stderr, "refused in one line", args, r)
+    r = run(ctx, "ls", "--uid", "root", "--json")
+    expect(r.returncode == 0, "--uid root", r)
