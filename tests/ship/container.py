@@ -204,7 +204,11 @@ def test_bind_reaches_the_log(pod, build, figures):
                              capture_output=True, text=True, check=True, timeout=600)
         took = time.time() - t0
         loop = json.loads(out.stdout)
-        time.sleep(2)
+        # Until the reader has caught up: the file stops growing.
+        size, deadline = -1, time.time() + 60
+        while os.path.getsize(events) != size and time.time() < deadline:
+            size = os.path.getsize(events)
+            time.sleep(1)
         peak = status_kb(cpid, "VmHWM")
         cpu = cpu_seconds(cpid) - cpu0
         state = json.loads(sh(*pod.podman, "inspect", name).stdout)[0]["State"]
@@ -220,10 +224,16 @@ def test_bind_reaches_the_log(pod, build, figures):
         expect(peak * 1024 * 2 < pod.limit_bytes, "peak RSS under half the memory limit",
                peak, pod.limit_bytes)
     finally:
-        sh(*pod.podman, "stop", "-t", "10", name)
+        sh(*pod.podman, "stop", "-t", "30", name)
         logs = sh(*pod.podman, "logs", name).stderr
+        code = sh(*pod.podman, "inspect", name, "--format", "{{.State.ExitCode}}").stdout
         sh(*pod.podman, "rm", "-f", name)
-    expect(re.search(r"portsnoop: \d+ events, 0 lost", logs), "a clean stop, nothing lost", logs)
+    m = re.search(r"portsnoop: (\d+) events, (\d+) lost", logs)
+    expect(m and code.strip() == "0", "a clean stop on SIGTERM, with its summary", code, logs)
+    # A busy machine may make the ring overflow: then the loss is counted,
+    # never silent. Every event of the loop was written or counted lost.
+    expect(got + int(m.group(2)) >= 2 * n, "the loop's events written or counted lost",
+           got, m.group(0), 2 * n)
 
 
 def test_each_capability_is_needed(pod):
