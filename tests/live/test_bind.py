@@ -97,14 +97,18 @@ def bind_compat_32bit(ctx):
         raise Skip("no 32-bit sockwork in %s (make ARCH=arm64 tests; gcc-arm-linux-gnueabihf)" % ctx.build)
     start = one(ctx.tracer.wait_for(lambda e: e["event"]["action"] == "start"), "start")
     strategy = start["portsnoop"]["hooks"]["bind"]
-    w = Work(c32, "--comm", "sockwork32", "bind", "tcp", 4, "127.0.0.1", 0)
+    w = Work(c32, "bind", "tcp", 4, "127.0.0.1", 0)
     expect(w.report["errno"] == 0, "32-bit bind failed", w.report)
     if strategy == "tracepoint":
         expect(not ctx.tracer.of_pid(w.pid, "bind", timeout=2),
                "a compat bind is invisible to the syscall tracepoints")
         return
     ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
-    check_process(ctx, ev, w)
+    p = ev["process"]
+    expect(p["pid"] == w.pid and p["thread"]["id"] == w.report["tid"], "pid and tid", p)
+    expect(p["parent"]["pid"] == w.report["ppid"], "parent pid", p)
+    expect(p["name"] == "sockwork32", "comm", p)
+    expect(ev["portsnoop"]["netns"] == ctx.ns.inode, "netns inode", ev["portsnoop"])
     expect(ev["server"] == {"ip": "127.0.0.1", "port": w.port},
            "%s: the port the kernel bound for the 32-bit task" % strategy, ev["server"], w.port)
 
