@@ -12,13 +12,14 @@ static __always_inline struct sock *sock_from_fd(int fd)
 {
 	struct task_struct *task = current_task();
 	struct fdtable *fdt = TASK_READ(task, files, fdt);
-	struct file *file;
+	struct file **fds, *file;
 	struct socket *sock;
 	umode_t mode;
 
 	if (fd < 0 || (unsigned int)fd >= TASK_READ(fdt, max_fds))
 		return NULL;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]) || !file)
+	fds = TASK_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
 		return NULL;
 	mode = BPF_CORE_READ(file, f_inode, i_mode);
 	if ((mode & S_IFMT) != S_IFSOCK)

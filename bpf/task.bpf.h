@@ -6,13 +6,15 @@
 /* The process's pid as its own pid namespace numbers it (numbers[level]). */
 static __always_inline __u32 task_ns_tgid(struct task_struct *task)
 {
-	unsigned long pid = (unsigned long)TASK_READ(task, group_leader, thread_pid);
+	struct task_struct *leader = TASK_READ(task, group_leader);
 	unsigned int level = TASK_READ(task, group_leader, thread_pid, level);
+	unsigned long pid;
 	int nr = 0;
 
 	if (!level)	/* the initial namespace: no pid struct to walk */
 		return TASK_READ(task, tgid);
-	if (!pid)
+	/* A scalar, for the arithmetic below (not a BTF pointer). */
+	if (bpf_probe_read_kernel(&pid, sizeof(pid), &leader->thread_pid) || !pid)
 		return 0;
 	pid += bpf_core_field_offset(struct pid, numbers) +
 	       (unsigned long)level * bpf_core_type_size(struct upid) +

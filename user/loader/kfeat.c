@@ -106,7 +106,11 @@ int kfeat__preemptible(char *why, size_t whysz)
 			mode[0] = '\0';
 		fclose(f);
 	}
-	mode[strcspn(mode, "\n")] = '\0';
+	for (size_t n = strcspn(mode, "\n"); ; n--) {
+		mode[n] = '\0';
+		if (!n || mode[n - 1] != ' ')
+			break;
+	}
 	if (mode[0]) {
 		int pre = !strstr(mode, "(none)") && !strstr(mode, "(voluntary)");
 

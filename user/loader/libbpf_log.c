@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 
@@ -16,11 +17,11 @@ static char refused_why[160];
  */
 void libbpf_log__note(const char *msg)
 {
-	const char *end, *line;
+	const char *end, *line, *prog = strstr(msg, "prog '");
 	char name[64];
 	int err;
 
-	if (sscanf(msg, "prog '%63[^']': failed to load: %d", name, &err) == 2) {
+	if (prog && sscanf(prog, "prog '%63[^']': failed to load: %d", name, &err) == 2) {
 		snprintf(refused_prog, sizeof(refused_prog), "%s", name);
 		if (!refused_why[0])
 			snprintf(refused_why, sizeof(refused_why), "%s", strerror(-err));
@@ -46,15 +47,26 @@ static int print(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 static int print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char msg[8192];
+	va_list again;
+	char *msg;
+	int n, rc;
 
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* A verifier log can be megabytes: its last lines are the ones wanted. */
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (!msg)
+		return 0;
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	libbpf_log__note(msg);
 	/* The verifier's log comes at WARN when a load fails; keep the user's
 	 * terminal clean unless asked. */
-	return verbose ? fputs(msg, stderr) : 0;
+	rc = verbose ? fputs(msg, stderr) : 0;
+	free(msg);
+	return rc;
 }
 
 void libbpf_log__setup(bool v)

@@ -225,6 +225,10 @@ static void unload(struct tracer *t)
 {
 	tracer__detach(t);
 	memset(t->backup_link, 0, sizeof(t->backup_link));
+	memset(t->fnprog, 0, sizeof(t->fnprog));
+	memset(t->tpprog, 0, sizeof(t->tpprog));
+	memset(t->shprog, 0, sizeof(t->shprog));
+	t->ctl = NULL;
 	portsnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 }
@@ -318,7 +322,8 @@ static bool after_refusal(struct tracer *t, bool verbose, const char *err)
 
 	if (!refused_prog)
 		return false;
-	if (t->ctl && !strcmp(refused_prog, bpf_program__name(t->ctl))) {
+	/* (The object is closed by now: names, not its programs.) */
+	if (!strcmp(refused_prog, "ctl")) {
 		t->k.use_ctl = false;
 	} else if (hooks__role(refused_prog, &r)) {
 		return false;	/* a program every strategy needs */
