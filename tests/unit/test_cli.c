@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "app/cli.h"
+#include "app/filter.h"
 
 struct run {
 	enum cli_result res;
@@ -89,13 +90,13 @@ static void test_all_options(void **state)
 	assert_true(r.o.verbose);
 	assert_int_equal(r.o.pid, 4242);
 	assert_int_equal(r.o.filter.tgid, 4242);
-	assert_true(cli__port_wanted(&r.o.filter, 443));
-	assert_false(cli__port_wanted(&r.o.filter, 444));
+	assert_true(filter__port(&r.o.filter, 443));
+	assert_false(filter__port(&r.o.filter, 444));
 	assert_int_equal(r.o.ringbuf_bytes, 256 * 1024);
 	PARSE(&r, "-j", "--pid=1", "-P65535");
 	assert_int_equal(r.res, CLI_RUN);
 	assert_int_equal(r.o.pid, 1);
-	assert_true(cli__port_wanted(&r.o.filter, 65535));
+	assert_true(filter__port(&r.o.filter, 65535));
 }
 
 static void expect_usage(const char **args, const char *needle)
@@ -165,7 +166,7 @@ static void test_filters(void **state)
 	      "-e", "bind,close", "--failed", "--netns", "4026531840", "--comm", "nginx");
 	assert_int_equal(r.res, CLI_RUN);
 	for (unsigned p = 1; p < 65536; p++)
-		assert_int_equal(cli__port_wanted(&r.o.filter, (uint16_t)p),
+		assert_int_equal(filter__port(&r.o.filter, (uint16_t)p),
 				 p == 80 || p == 443 || (p >= 8000 && p <= 8002));
 	assert_int_equal(r.o.filter.has_uid, 1);
 	assert_int_equal(r.o.filter.uid, 0);
