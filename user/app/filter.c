@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-bool filter__comm(const struct filter *f, const char comm[PS_COMM_LEN])
+bool filter__comm(const struct filter *f, const char *comm)
 {
 	return !f->comm || !strncmp(comm, f->comm, PS_COMM_LEN);
 }

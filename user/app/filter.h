@@ -27,8 +27,8 @@ static inline bool filter__port(const struct ps_filter *k, uint16_t p)
 	return !k->has_ports || (k->ports[p >> 3] & (1u << (p & 7)));
 }
 
-/* An event the kernel let through: does its process name match? */
-bool filter__comm(const struct filter *f, const char comm[PS_COMM_LEN]);
+/* Does a process name (a task's comm: at most PS_COMM_LEN bytes) match? */
+bool filter__comm(const struct filter *f, const char *comm);
 
 /*
  * Can a socket that already exists match at all? Not under --events or
