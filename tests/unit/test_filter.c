@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The filters asked of sockets that exist (state records, ls) and of names. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "app/filter.h"
 
 static const struct diag_sock tcp4 = {
@@ -122,14 +117,8 @@ static void test_existing(void **state)
 	assert_false(filter__existing(&f));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_filter_wants_all),
-		cmocka_unit_test(test_socket_fields),
-		cmocka_unit_test(test_socket_holders),
-		cmocka_unit_test(test_existing),
-	};
-
-	return cmocka_run_group_tests_name("filter", tests, NULL, NULL);
-}
+UNIT_MAIN("filter", NULL, NULL,
+	  cmocka_unit_test(test_no_filter_wants_all),
+	  cmocka_unit_test(test_socket_fields),
+	  cmocka_unit_test(test_socket_holders),
+	  cmocka_unit_test(test_existing))

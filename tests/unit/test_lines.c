@@ -1,21 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Batches of output lines: when they go out, and what is counted when not. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "output/lines.h"
 
 static void add(struct lines *l, const char *line, int want)
@@ -180,14 +175,8 @@ static void test_datagram_each(void **state)
 	sink__free(s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_batches),
-		cmocka_unit_test(test_reader_gone),
-		cmocka_unit_test(test_unwritten),
-		cmocka_unit_test(test_datagram_each),
-	};
-
-	return cmocka_run_group_tests_name("lines", tests, NULL, NULL);
-}
+UNIT_MAIN("lines", NULL, NULL,
+	  cmocka_unit_test(test_batches),
+	  cmocka_unit_test(test_reader_gone),
+	  cmocka_unit_test(test_unwritten),
+	  cmocka_unit_test(test_datagram_each))

@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* `ls` rows and the state records of sockets that exist. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "sockets/listing.h"
 
 static const struct diag_sock tcp4 = {
@@ -41,18 +36,6 @@ static const char *render(struct sbuf *b, enum format_mode mode, bool state,
 	return sbuf__str(b);
 }
 
-static void contains(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		fail_msg("'%s' not in '%s'", needle, hay);
-}
-
-static void lacks(const char *hay, const char *needle)
-{
-	if (strstr(hay, needle))
-		fail_msg("'%s' unexpectedly in '%s'", needle, hay);
-}
-
 static void test_table(void **state)
 {
 	struct format_ctx ctx = { .mode = FORMAT_TABLE };
@@ -78,32 +61,32 @@ static void test_json(void **state)
 	struct sbuf b = { 0 };
 	const char *s = render(&b, FORMAT_JSON, false, &tcp4, nginx, 2);
 
-	contains(s, "{\"@timestamp\":\"");
-	contains(s, "\"process\":{\"pid\":812,\"name\":\"nginx\"}");
-	contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
-	contains(s, "\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"}");
-	contains(s, "\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080}");
-	contains(s, "\"host\":{\"name\":\"web1\"}");
-	contains(s, "\"user\":{\"id\":1000}");
-	contains(s, "\"netns\":4026531840,\"cookie\":9001,\"inode\":77");
-	contains(s, "\"owners\":[{\"pid\":812,\"name\":\"nginx\",\"fd\":6},"
+	unit__contains(s, "{\"@timestamp\":\"");
+	unit__contains(s, "\"process\":{\"pid\":812,\"name\":\"nginx\"}");
+	unit__contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
+	unit__contains(s, "\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"}");
+	unit__contains(s, "\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080}");
+	unit__contains(s, "\"host\":{\"name\":\"web1\"}");
+	unit__contains(s, "\"user\":{\"id\":1000}");
+	unit__contains(s, "\"netns\":4026531840,\"cookie\":9001,\"inode\":77");
+	unit__contains(s, "\"owners\":[{\"pid\":812,\"name\":\"nginx\",\"fd\":6},"
 		    "{\"pid\":813,\"name\":\"nginx\",\"fd\":7}]");
 	assert_int_equal(s[strlen(s) - 1], '\n');
 	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);	/* one line */
 
 	/* Bound UDP, held by nobody: no process, no cookie, no inode. */
 	s = render(&b, FORMAT_JSON, false, &udp6, NULL, 0);
-	contains(s, "\"action\":\"bound\"");
-	contains(s, "\"transport\":\"udp\",\"type\":\"ipv6\"");
-	contains(s, "\"server\":{\"ip\":\"::1\",\"port\":5353}");
-	contains(s, "\"owners\":[]");
-	lacks(s, "\"process\"");
-	lacks(s, "cookie");
-	lacks(s, "inode");
+	unit__contains(s, "\"action\":\"bound\"");
+	unit__contains(s, "\"transport\":\"udp\",\"type\":\"ipv6\"");
+	unit__contains(s, "\"server\":{\"ip\":\"::1\",\"port\":5353}");
+	unit__contains(s, "\"owners\":[]");
+	unit__lacks(s, "\"process\"");
+	unit__lacks(s, "cookie");
+	unit__lacks(s, "inode");
 	/* A state record in JSON is the same record. */
 	s = render(&b, FORMAT_JSON, true, &tcp4, nginx, 2);
-	contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
-	contains(s, "\"owners\":[{\"pid\":812");
+	unit__contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
+	unit__contains(s, "\"owners\":[{\"pid\":812");
 	sbuf__free(&b);
 }
 
@@ -133,22 +116,16 @@ static void test_state_syslog_journal(void **state)
 	const char *s = render(&b, FORMAT_JOURNAL, true, &tcp4, nginx, 2);
 
 	assert_memory_equal(s, head, sizeof(head) - 1);
-	contains(s, "state    tcp4   127.0.0.1:8080");
+	unit__contains(s, "state    tcp4   127.0.0.1:8080");
 	s = render(&b, FORMAT_SYSLOG, true, &udp6, NULL, 0);
-	contains(s, " bound [");
-	contains(s, " server.port=\"5353\" portsnoop.netns=\"4026532301\"] ");
-	contains(s, "bound\n");
+	unit__contains(s, " bound [");
+	unit__contains(s, " server.port=\"5353\" portsnoop.netns=\"4026532301\"] ");
+	unit__contains(s, "bound\n");
 	sbuf__free(&b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_state_table),
-		cmocka_unit_test(test_state_syslog_journal),
-	};
-
-	return cmocka_run_group_tests_name("listing", tests, NULL, NULL);
-}
+UNIT_MAIN("listing", NULL, NULL,
+	  cmocka_unit_test(test_table),
+	  cmocka_unit_test(test_json),
+	  cmocka_unit_test(test_state_table),
+	  cmocka_unit_test(test_state_syslog_journal))

@@ -1,23 +1,18 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The sinks, on real files, pipes and sockets in a scratch directory. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "output/sink.h"
 
 static char dir[64];
@@ -303,17 +298,11 @@ static void test_datagram(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_appends),
-		cmocka_unit_test(test_file_refusals),
-		cmocka_unit_test(test_file_reopen),
-		cmocka_unit_test(test_file_full),
-		cmocka_unit_test(test_fd_pipe),
-		cmocka_unit_test(test_fd_stopping),
-		cmocka_unit_test(test_datagram),
-	};
-
-	return cmocka_run_group_tests_name("sink", tests, make_dir, remove_dir);
-}
+UNIT_MAIN("sink", make_dir, remove_dir,
+	  cmocka_unit_test(test_file_appends),
+	  cmocka_unit_test(test_file_refusals),
+	  cmocka_unit_test(test_file_reopen),
+	  cmocka_unit_test(test_file_full),
+	  cmocka_unit_test(test_fd_pipe),
+	  cmocka_unit_test(test_fd_stopping),
+	  cmocka_unit_test(test_datagram))
