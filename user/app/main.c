@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 	struct lines *lines = NULL;
 	struct stream *stream = NULL;
 	struct tracer *tracer = NULL;
-	char boot_id[40], host[256];
+	char boot_id[40] = "", host[256] = "";
 	int rc, code = 1;
 
 	if (caps__privileged_exec()) {
