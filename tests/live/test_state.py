@@ -104,6 +104,35 @@ def ls_matches_ss(ctx):
 
 
 @test
+def ls_obeys_filters(ctx):
+    """ls asks a socket what the state records ask it: uid, netns, protocol,
+    family, port, and (--pid, --comm) one of its holders."""
+    tcp = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
+    udp = Work(ctx, "bind", "udp", 6, "::1", 0, hold=True)
+    ns = ("--netns", str(ctx.ns.inode))
+    comm = open("/proc/%d/comm" % tcp.pid).read().strip()
+    try:
+        def ports(*args):
+            return sorted(e["server"]["port"] for e in ls_records(ctx, *ns, *args))
+
+        both = sorted([tcp.port, udp.port])
+        expect(ports() == both, "both sockets of this namespace", ports(), both)
+        expect(ports("--proto", "udp") == [udp.port], "--proto udp")
+        expect(ports("-4") == [tcp.port], "-4")
+        expect(ports("-6", "--proto", "tcp") == [], "-6 and tcp: none")
+        expect(ports("--port", str(udp.port)) == [udp.port], "--port")
+        expect(ports("--pid", str(tcp.pid)) == [tcp.port], "--pid")
+        expect(ports("--uid", "0") == both, "--uid 0")
+        expect(ports("--uid", "4242") == [], "--uid 4242: none")
+        expect(ports("--comm", comm) == both, "--comm " + comm)
+        expect(ports("--comm", "no-such-name") == [], "--comm no-such-name: none")
+        expect(ports("--netns", "1") == [], "another namespace: none")
+    finally:
+        tcp.release()
+        udp.release()
+
+
+@test
 def who_names_every_holder(ctx):
     log = "/tmp/portsnoop-live-who-%d.log" % os.getpid()
     pool = workers(ctx, ctx.ns.name, 2, log)

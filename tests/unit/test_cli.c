@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,11 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "app/filter.h"
 
 struct run {
 	enum cli_result res;
@@ -91,13 +95,13 @@ static void test_all_options(void **state)
 	assert_true(r.o.verbose);
 	assert_int_equal(r.o.pid, 4242);
 	assert_int_equal(r.o.filter.tgid, 4242);
-	assert_true(cli__port_wanted(&r.o.filter, 443));
-	assert_false(cli__port_wanted(&r.o.filter, 444));
+	assert_true(filter__port(&r.o.filter, 443));
+	assert_false(filter__port(&r.o.filter, 444));
 	assert_int_equal(r.o.ringbuf_bytes, 256 * 1024);
 	PARSE(&r, "-j", "--pid=1", "-P65535");
 	assert_int_equal(r.res, CLI_RUN);
 	assert_int_equal(r.o.pid, 1);
-	assert_true(cli__port_wanted(&r.o.filter, 65535));
+	assert_true(filter__port(&r.o.filter, 65535));
 }
 
 static void expect_usage(const char **args, const char *needle)
@@ -167,7 +171,7 @@ static void test_filters(void **state)
 	      "-e", "bind,close", "--failed", "--netns", "4026531840", "--comm", "nginx");
 	assert_int_equal(r.res, CLI_RUN);
 	for (unsigned p = 1; p < 65536; p++)
-		assert_int_equal(cli__port_wanted(&r.o.filter, (uint16_t)p),
+		assert_int_equal(filter__port(&r.o.filter, (uint16_t)p),
 				 p == 80 || p == 443 || (p >= 8000 && p <= 8002));
 	assert_int_equal(r.o.filter.has_uid, 1);
 	assert_int_equal(r.o.filter.uid, 0);
@@ -271,6 +275,74 @@ static void test_ringbuf_sizes(void **state)
 	assert_int_not_equal(cli__parse_ringbuf("2048", &v), 0);
 }
 
+/* who's argument: PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT. */
+static void test_target(void **state)
+{
+	static const uint8_t v4[4] = { 127, 0, 0, 1 };
+	static const uint8_t v6[16] = { 0xfe, 0x80, [15] = 1 };
+	struct ps_target t;
+
+	assert_int_equal(cli__parse_target("8123", &t), 0);
+	assert_int_equal(t.port, 8123);
+	assert_int_equal(t.proto, 0);
+	assert_int_equal(t.family, 0);
+	assert_int_equal(cli__parse_target("53/udp", &t), 0);
+	assert_int_equal(t.port, 53);
+	assert_int_equal(t.proto, IPPROTO_UDP);
+	assert_int_equal(cli__parse_target("127.0.0.1:80/tcp", &t), 0);
+	assert_int_equal(t.port, 80);
+	assert_int_equal(t.proto, IPPROTO_TCP);
+	assert_int_equal(t.family, AF_INET);
+	assert_memory_equal(t.addr, v4, sizeof(v4));
+	assert_int_equal(cli__parse_target("[fe80::1]:65535", &t), 0);
+	assert_int_equal(t.port, 65535);
+	assert_int_equal(t.proto, 0);
+	assert_int_equal(t.family, AF_INET6);
+	assert_memory_equal(t.addr, v6, sizeof(v6));
+	assert_int_equal(cli__parse_target("[::1]:22/udp", &t), 0);
+	assert_int_equal(t.family, AF_INET6);
+	assert_int_equal(t.proto, IPPROTO_UDP);
+	assert_int_equal(t.addr[15], 1);
+}
+
+static void test_bad_target(void **state)
+{
+	static const char *const bad[] = {
+		"", "0", "65536", "80/sctp", "80/", "/tcp", "tcp", "-1", "+80", "80 ",
+		"::1:80", "[::1]80", "[::1]:", "[::1", "1.2.3:80", "localhost:80",
+		"127.0.0.1:", "[127.0.0.1]:80", "127.0.0.1:80/tcp/udp",
+	};
+	struct ps_target t;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (cli__parse_target(bad[i], &t) == 0)
+			fail_msg("'%s' was taken as port %u", bad[i], t.port);
+	assert_int_equal(cli__parse_target(NULL, &t), -EINVAL);
+	assert_int_equal(cli__parse_target("0", &t), -ERANGE);
+	assert_int_equal(cli__parse_target("10.0.0.1:99999", &t), -ERANGE);
+	/* Longer than any address and port: refused, not cut. */
+	assert_int_equal(cli__parse_target("[0000:0000:0000:0000:0000:0000:0000:0000"
+					   "%eth0000000000000000000000000000000000]:80", &t),
+			 -EINVAL);
+}
+
+static void test_who(void **state)
+{
+	struct run r;
+
+	PARSE(&r, "who", "443/tcp");
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(r.o.cmd, CMD_WHO);
+	assert_int_equal(r.o.target.port, 443);
+	assert_int_equal(r.o.target.proto, IPPROTO_TCP);
+	PARSE(&r, "who");
+	assert_int_equal(r.res, CLI_USAGE);
+	assert_non_null(strstr(r.err, "who needs a port"));
+	PARSE(&r, "who", "http");
+	assert_int_equal(r.res, CLI_USAGE);
+	assert_non_null(strstr(r.err, "invalid port 'http'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +361,9 @@ int main(void)
 		cmocka_unit_test(test_no_such_pid),
 		cmocka_unit_test(test_options_per_command),
 		cmocka_unit_test(test_who_port_option),
+		cmocka_unit_test(test_target),
+		cmocka_unit_test(test_bad_target),
+		cmocka_unit_test(test_who),
 	};
 	/* A passwd file and a /proc with pids 1 and 4242, made for the tests. */
 	char dir[] = "/tmp/test_cli.XXXXXX", path[64];

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "proc/mounts.h"
 
 static const char sample[] =
@@ -57,14 +53,8 @@ static void test_reads_file(void **state)
 			 -ENOENT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_finds_by_type),
-		cmocka_unit_test(test_missing_and_small),
-		cmocka_unit_test(test_malformed_lines),
-		cmocka_unit_test(test_reads_file),
-	};
-
-	return cmocka_run_group_tests_name("mounts", tests, NULL, NULL);
-}
+UNIT_MAIN("mounts", NULL, NULL,
+	  cmocka_unit_test(test_finds_by_type),
+	  cmocka_unit_test(test_missing_and_small),
+	  cmocka_unit_test(test_malformed_lines),
+	  cmocka_unit_test(test_reads_file))

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "output/names.h"
 
 static void test_errno_names(void **state)
@@ -59,14 +55,8 @@ static void test_kinds(void **state)
 	assert_null(names__kind(99));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_errno_names),
-		cmocka_unit_test(test_protocols),
-		cmocka_unit_test(test_endpoints),
-		cmocka_unit_test(test_kinds),
-	};
-
-	return cmocka_run_group_tests_name("names", tests, NULL, NULL);
-}
+UNIT_MAIN("names", NULL, NULL,
+	  cmocka_unit_test(test_errno_names),
+	  cmocka_unit_test(test_protocols),
+	  cmocka_unit_test(test_endpoints),
+	  cmocka_unit_test(test_kinds))

@@ -60,15 +60,24 @@ static const char usage_text[] =
 	"summary on stderr. Exit status: 0 ok, 1 error (who: nobody holds the\n"
 	"port), 2 usage error, 3 who: held, but an owner could not be determined.\n";
 
+/* A comma-separated list, copied for strtok_r. It would skip empty items:
+ * "80," is a mistake, not a list of one. */
+static int copy_list(const char *s, char *buf, size_t bufsz)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n >= bufsz || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
+		return -EINVAL;
+	memcpy(buf, s, n + 1);
+	return 0;
+}
+
 int cli__parse_ports(const char *s, uint8_t map[8192])
 {
 	char buf[256], *save = NULL, *tok;
-	size_t n = s ? strlen(s) : 0;
 
-	/* strtok would skip empty items: "80," is a mistake, not a list of one. */
-	if (n == 0 || n >= sizeof(buf) || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
+	if (copy_list(s, buf, sizeof(buf)))
 		return -EINVAL;
-	memcpy(buf, s, n + 1);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(tok, '-');
 		uint64_t lo, hi;
@@ -87,11 +96,9 @@ int cli__parse_ports(const char *s, uint8_t map[8192])
 int cli__parse_list(const char *s, const char *const *names, uint8_t *bits)
 {
 	char buf[128], *save = NULL, *tok;
-	size_t n = s ? strlen(s) : 0;
 
-	if (n == 0 || n >= sizeof(buf) || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
+	if (copy_list(s, buf, sizeof(buf)))
 		return -EINVAL;
-	memcpy(buf, s, n + 1);
 	*bits = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int i = 0;

@@ -34,7 +34,7 @@ struct ps_opts {
 	bool json;
 	bool verbose;
 	uint32_t pid;		/* 0 = every process */
-	struct ps_filter filter;	/* in-kernel filters, pid included */
+	struct ps_filter filter;	/* in-kernel filters, pid included (app/filter.h) */
 	const char *comm;	/* --comm: only this process name (userspace) */
 	const char *cgroup;	/* --cgroup PATH, resolved by the loader */
 	uint32_t ringbuf_bytes;	/* 0 = default */
@@ -50,12 +50,6 @@ enum cli_result {
 	CLI_DONE = 1,		/* --help or --version was printed to out */
 	CLI_USAGE = 2,		/* a usage error was printed to err */
 };
-
-/* Is port p among the --port ones (or were none given)? */
-static inline bool cli__port_wanted(const struct ps_filter *f, uint16_t p)
-{
-	return !f->has_ports || (f->ports[p >> 3] & (1u << (p & 7)));
-}
 
 enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err);

@@ -8,15 +8,8 @@
 #include "sockets/listing.h"
 #include "sockets/snapshot.h"
 
-static bool held_by(const struct ps_owner *o, size_t n, uint32_t pid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (o[i].pid == pid)
-			return true;
-	return false;
-}
-
-int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out)
+int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *ctx,
+	    struct sink *out)
 {
 	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp };
 	struct snapshot snap;
@@ -41,9 +34,7 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *
 		size_t n;
 		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
 
-		if (o->pid && !held_by(own, n, o->pid))
-			continue;
-		if (!cli__port_wanted(&o->filter, snap.socks[i].lport))
+		if (!filter__socket(f, &snap.socks[i], own, n))
 			continue;
 		listing__socket(&b, ctx, &snap.socks[i], own, n);
 		if (b.len >= 65536) {

@@ -4,10 +4,13 @@
 #define PS_COMMANDS_H
 
 #include "app/cli.h"
+#include "app/filter.h"
 #include "output/format.h"
 #include "output/sink.h"
 
-int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out);
+/* ls lists the sockets the filter wants (-t/-u choose the tables read). */
+int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *ctx,
+	    struct sink *out);
 int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out);
 
 #endif

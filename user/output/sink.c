@@ -18,8 +18,10 @@ struct sink {
 	int fd;
 	bool datagram;		/* one datagram per record (syslog, journal) */
 	bool strip_newline;
-	char *dgram_path;	/* the socket, to connect again after a restart */
-	char *path;		/* a file sink: owned fd, reopened by path */
+	/* What the fd was opened from, to open again: the file (logrotate
+	 * moved it), the socket (the daemon restarted); NULL for an fd the
+	 * sink does not own (stdout). */
+	char *path;
 	const volatile sig_atomic_t *stopping;
 };
 
@@ -70,10 +72,10 @@ static int open_log(const char *path)
 	return fd;
 }
 
-int sink__file(const char *path, struct sink **out)
+/* A sink that owns fd, opened from path (or the -errno of opening it). */
+static int sink_owning(int fd, const char *path, struct sink **out)
 {
 	struct sink *s;
-	int fd = open_log(path);
 
 	if (fd < 0)
 		return fd;
@@ -86,6 +88,11 @@ int sink__file(const char *path, struct sink **out)
 	s->fd = fd;
 	*out = s;
 	return 0;
+}
+
+int sink__file(const char *path, struct sink **out)
+{
+	return sink_owning(open_log(path), path, out);
 }
 
 static int sink__dgram(const char *path, bool strip_newline, struct sink **out);
@@ -107,22 +114,13 @@ bool sink__datagram(const struct sink *s)
 
 static int sink__dgram(const char *path, bool strip_newline, struct sink **out)
 {
-	struct sink *s;
-	int fd = dgram_connect(path);
+	int err = sink_owning(dgram_connect(path), path, out);
 
-	if (fd < 0)
-		return fd;
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->dgram_path = strdup(path))) {
-		free(s);
-		close(fd);
-		return -ENOMEM;
+	if (!err) {
+		(*out)->datagram = true;
+		(*out)->strip_newline = strip_newline;
 	}
-	s->fd = fd;
-	s->datagram = true;
-	s->strip_newline = strip_newline;
-	*out = s;
-	return 0;
+	return err;
 }
 
 static int dgram_connect(const char *path)
@@ -147,7 +145,7 @@ static int dgram_connect(const char *path)
 /* The daemon restarted and made a new socket: connect to it again. */
 static int dgram_reconnect(struct sink *s)
 {
-	int fd = dgram_connect(s->dgram_path);
+	int fd = dgram_connect(s->path);
 
 	if (fd < 0)
 		return fd;
@@ -246,16 +244,15 @@ int sink__write(struct sink *s, const char *buf, size_t len, size_t *done)
 
 int sink__poll_fd(const struct sink *s)
 {
-	return s->path || s->datagram ? -1 : s->fd;
+	return s->path ? -1 : s->fd;
 }
 
 void sink__free(struct sink *s)
 {
 	if (!s)
 		return;
-	if (s->path || s->datagram)
+	if (s->path)
 		close(s->fd);
 	free(s->path);
-	free(s->dgram_path);
 	free(s);
 }

@@ -4,11 +4,11 @@
 #ifndef PS_SINK_H
 #define PS_SINK_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct sink;
-
-#include <signal.h>
 
 /* A sink over an fd portsnoop does not own (stdout). */
 int sink__fd(int fd, struct sink **out);
@@ -17,7 +17,6 @@ int sink__fd(int fd, struct sink **out);
  * through a symbolic link (O_NOFOLLOW) nor as anything but a regular file.
  */
 int sink__file(const char *path, struct sink **out);
-#include <stdbool.h>
 
 /* A syslog socket (AF_UNIX datagram, /dev/log or another path) and the
  * journal's native socket: every write is one record, one datagram. */
