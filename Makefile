@@ -84,7 +84,7 @@ LIVE_BINS += $(if $(filter arm64,$(ARCH)),$(OUT)/tests/sockwork32)
 BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard bench/*.c)))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run check unit live vmtest vmtest-arm64 vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
+.PHONY: all deps run check check-core unit live vmtest vmtest-arm64 vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
 	fuzz-build valgrind
 all: $(OUT)/portsnoop
 
@@ -95,7 +95,16 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)exec ./$(OUT)/portsnoop $(ARGS)
 
-check: deps
+# Every test: the core (unit, a short fuzzing pass, live, the VM runner's own
+# tests and 6.1 under each strategy), the three shipping forms, the other
+# kernels of the matrix in auto mode, then arm64. A part that fails stops it.
+CHECK_KERNELS ?= 5.10 6.12 6.12-rt 6.12-cloud 7.2
+check: check-core
+	$(Q)$(MAKE) --no-print-directory ship-test live-static
+	$(Q)$(MAKE) --no-print-directory vmmatrix KERNELS="$(CHECK_KERNELS)" STRATEGIES=auto
+	$(Q)$(MAKE) --no-print-directory vmtest-arm64
+
+check-core: deps
 	$(Q)$(MAKE) --no-print-directory all tests fuzz-build
 	$(Q)scripts/check.sh --fuzz build-fuzz --vm $(OUT)
 
