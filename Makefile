@@ -275,7 +275,7 @@ clean:
 # --- Shipping: a static binary, an OCI image, a Debian package -----------
 # (scripts/deps-ship.sh installs the tools; tests/ship/ proves the result.)
 VERSION     := $(shell sed -n 's/^\#define PS_VERSION "\(.*\)"/\1/p' user/app/cli.h)
-STATIC      := build/static
+STATIC      := $(OUT)/static
 IMAGE       := localhost/portsnoop:$(VERSION)
 IMAGE_TAR   := build/portsnoop-$(VERSION).oci.tar
 DEB_ARCH     = $(shell dpkg --print-architecture)
