@@ -46,9 +46,30 @@ size_t diag__request(void *buf, size_t bufsz, int family, int proto, uint32_t st
 	return len;
 }
 
-static int one(const struct inet_diag_msg *m, uint16_t proto, diag_cb cb, void *ctx)
+/* The attributes after the message: INET_DIAG_SKV6ONLY, sent for every
+ * AF_INET6 socket since Linux 3.x (inet_diag_msg_attrs_fill). */
+static void attrs(const struct nlmsghdr *h, struct diag_sock *s)
 {
-	struct diag_sock s = { 0 };
+	size_t off = NLMSG_LENGTH(sizeof(struct inet_diag_msg));
+	const char *p = (const char *)h;
+
+	off = NLMSG_ALIGN(off);
+	while (off + NLA_HDRLEN <= h->nlmsg_len) {
+		const struct nlattr *a = (const struct nlattr *)(p + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > h->nlmsg_len)
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) == INET_DIAG_SKV6ONLY &&
+		    a->nla_len >= NLA_HDRLEN + 1)
+			s->v6only = *((const uint8_t *)a + NLA_HDRLEN) ? 1 : 0;
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+static int one(const struct nlmsghdr *h, uint16_t proto, diag_cb cb, void *ctx)
+{
+	const struct inet_diag_msg *m = NLMSG_DATA(h);
+	struct diag_sock s = { .v6only = -1 };
 
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
 		return 0;
@@ -63,6 +84,10 @@ static int one(const struct inet_diag_msg *m, uint16_t proto, diag_cb cb, void *
 	s.ifindex = m->id.idiag_if;
 	s.inode = m->idiag_inode;
 	s.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
+	s.rqueue = m->idiag_rqueue;
+	s.wqueue = m->idiag_wqueue;
+	if (s.family == AF_INET6)
+		attrs(h, &s);
 	return cb(ctx, &s);
 }
 
@@ -89,7 +114,7 @@ int diag__parse(const void *buf, size_t len, uint16_t proto, diag_cb cb, void *c
 		case SOCK_DIAG_BY_FAMILY:
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
 				return -EBADMSG;
-			rc = one(NLMSG_DATA(h), proto, cb, ctx);
+			rc = one(h, proto, cb, ctx);
 			if (rc)
 				return rc;
 			break;

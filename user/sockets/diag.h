@@ -22,6 +22,9 @@ struct diag_sock {
 	uint64_t inode;		/* 0 for sockets no file refers to */
 	uint64_t cookie;
 	uint32_t netns;		/* filled by the caller: the dump's namespace */
+	uint32_t rqueue;	/* listeners: connections waiting for accept(); else bytes queued */
+	uint32_t wqueue;	/* listeners: the backlog; else bytes not yet sent */
+	int8_t v6only;		/* AF_INET6: IPV6_V6ONLY (0/1); -1 when not said */
 };
 
 typedef int (*diag_cb)(void *ctx, const struct diag_sock *s);
