@@ -18,7 +18,8 @@ struct diag_sock {
 	uint16_t lport, rport;	/* host order */
 	uint8_t laddr[16], raddr[16];
 	uint32_t uid;
-	uint32_t ifindex;	/* bound to a device, or 0 */
+	uint32_t ifindex;	/* bound to a device (or an IPv6 scope), or 0 */
+	char ifname[16];	/* its name in the socket's namespace; "" unknown */
 	uint64_t inode;		/* 0 for sockets no file refers to */
 	uint64_t cookie;
 	uint32_t netns;		/* filled by the caller: the dump's namespace */
