@@ -455,11 +455,8 @@ static void get_user_name(GET_ARGS)
 /* ls's USER: the users of the processes holding the socket. */
 static void get_owner_users(GET_ARGS)
 {
-	if (in->nholders)
-		v->type = V_OWNERS;
-	else
-		get_user_name(in, ctx, v);
-	v->u2 = 1;	/* V_OWNERS: their users, not the processes */
+	v->type = V_OWNERS;
+	v->u2 = 1;	/* their users, not the processes; none: the socket's */
 }
 
 /* A state record's owners: always said, [] when none is known. */

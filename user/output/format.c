@@ -148,7 +148,8 @@ static void owners_json(struct sbuf *b, const struct format_input *in, bool full
 	sbuf__putc(b, ']');
 }
 
-/* A value as one-line text, safe for a terminal: the table and syslog. */
+/* A value as one-line text, safe for a terminal: a table cell, or (syslog
+ * true) a value that may hold spaces: syslog, journald, who's lines. */
 static void text_value(struct sbuf *b, const struct val *v, const struct format_input *in,
 		       const struct format_ctx *ctx, bool syslog)
 {
@@ -190,7 +191,7 @@ static void text_value(struct sbuf *b, const struct val *v, const struct format_
 		sbuf__puts(b, t);
 		break;
 	case V_OWNERS:
-		if (v->u2 == 1 && in->owner_uids)
+		if (v->u2 == 1 && in->owner_uids && in->nholders)
 			owner_users(b, ctx, in);
 		else if (v->u2 == 1)
 			user_text(b, ctx, in->ev->uid);
@@ -490,7 +491,7 @@ static void who_block(struct sbuf *b, const struct format_ctx *ctx,
 			continue;
 		if (v.type != V_LIST) {
 			sbuf__printf(b, "    %-8s ", f->column);
-			text_value(b, &v, in, ctx, false);
+			text_value(b, &v, in, ctx, true);	/* a line: spaces stay */
 			sbuf__putc(b, '\n');
 			continue;
 		}
