@@ -111,6 +111,8 @@ struct ps_tracked {
 	__u16 sock_type;
 	__u16 lport;
 	__u8 laddr[16];
+	__u16 flags;		/* PS_F_V6ONLY_KNOWN, PS_F_V6ONLY: for its close */
+	__u16 _pad;
 };
 
 /*

@@ -89,6 +89,7 @@ static __always_inline void track_sock(const struct ps_event *e)
 		.proto = e->proto,
 		.sock_type = e->sock_type,
 		.lport = e->lport,
+		.flags = e->flags & (PS_F_V6ONLY_KNOWN | PS_F_V6ONLY),
 	};
 
 	if (!e->cookie)
