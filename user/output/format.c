@@ -569,7 +569,11 @@ void format__syslog_head(struct sbuf *b, const struct format_ctx *ctx, int64_t t
 static const char *msgid_of(const struct format_input *in, const struct format_ctx *ctx,
 			    struct val *v)
 {
-	field__get(field_by_key("event.action"), in, ctx, v);
+	static const struct field *action;
+
+	if (!action)
+		action = field_by_key("event.action");
+	field__get(action, in, ctx, v);
 	return v->type == V_STR ? v->s : "-";
 }
 
