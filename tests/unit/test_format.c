@@ -280,6 +280,34 @@ static void test_v6only_marked(void **state)
 	sbuf__free(&b);
 }
 
+/* syslog and journald: every JSON field under its own name, the table's
+ * line as the message; a state record the same way. */
+static void test_syslog_and_journal(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct sbuf b = { 0 };
+	const char *s;
+
+	e.err = EADDRINUSE;
+	e.flags = PS_F_REQUESTED;
+	s = fmt(&b, FORMAT_SYSLOG, &e);
+	assert_true(!strncmp(s, "<28>1 2026-11-21T04:50:26.123456Z - portsnoop ", 46));
+	contains(s, " bind [portsnoop@32473 process.pid=\"4242\" process.thread.id=\"4243\"");
+	contains(s, " error.code=\"EADDRINUSE\" server.ip=\"127.0.0.1\" server.port=\"8080\"");
+	contains(s, " portsnoop.requested=\"yes\" portsnoop.netns=\"4026531840\"");
+	contains(s, "] 04:50:26.123 4242    nginx           bind    tcp4   127.0.0.1:8080 "
+		    "       -                     EADDRINUSE\n");
+	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
+	s = fmt(&b, FORMAT_JOURNAL, &e);
+	contains(s, "MESSAGE=04:50:26.123 4242    nginx           bind    tcp4   127.0.0.1:8080");
+	contains(s, "\nPRIORITY=4\n");
+	contains(s, "\nPROCESS_PID=4242\n");
+	contains(s, "\nERROR_CODE=EADDRINUSE\n");
+	contains(s, "\nERRNO=98\n");
+	contains(s, "\nPORTSNOOP_COOKIE=9001\n");
+	sbuf__free(&b);
+}
+
 static void test_plurals(void **state)
 {
 	char n[32];
@@ -414,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_v6only_marked),
 		cmocka_unit_test(test_padded_title_trimmed),
 		cmocka_unit_test(test_plurals),
+		cmocka_unit_test(test_syslog_and_journal),
 		cmocka_unit_test(test_lost_record),
 		cmocka_unit_test(test_process_from_kernel_argv),
 		cmocka_unit_test(test_process_from_proc),

@@ -16,71 +16,6 @@
 #include "proc/pcache.h"
 #include "sockets/diag.h"
 
-#define GET_ARGS const struct format_input *in, const struct format_ctx *ctx, struct val *v
-
-static void set_str(struct val *v, const char *s)
-{
-	if (!s)
-		return;
-	v->type = V_STR;
-	v->s = s;
-	v->n = strlen(s);
-}
-
-static void set_uint(struct val *v, uint64_t u)
-{
-	v->type = V_UINT;
-	v->u = u;
-}
-
-static void set_bool(struct val *v, bool b)
-{
-	v->type = V_BOOL;
-	v->u = b;
-}
-
-static void text_or_none(struct val *v, const char *s)
-{
-	if (s && *s) {
-		v->type = V_TEXT;
-		v->s = s;
-		v->n = strlen(s);
-	}
-}
-
-static bool is_event(const struct format_input *in)
-{
-	return in->rec == FORMAT_REC_EVENT;
-}
-
-static bool is_connect(const struct ps_event *ev)
-{
-	return ev->kind == PS_EV_CONNECT || ev->kind == PS_EV_CONNECT_RESULT;
-}
-
-static bool has_addr(const struct ps_event *ev)
-{
-	return !(ev->flags & PS_F_NO_ADDR) && names__family(ev->family);
-}
-
-/* IPV6_V6ONLY of an AF_INET6 socket: 1, 0, or -1 when not known. */
-static int v6only_of(const struct format_input *in)
-{
-	const struct ps_event *ev = in->ev;
-
-	if (ev->family != AF_INET6)
-		return -1;
-	if (in->sock)
-		return in->sock->v6only;
-	if (is_connect(ev) || !(ev->flags & PS_F_V6ONLY_KNOWN))
-		return -1;
-	return (ev->flags & PS_F_V6ONLY) ? 1 : 0;
-}
-
-static const char *ifname_of(const struct format_input *in)
-{
-	return in->sock && in->sock->ifname[0] ? in->sock->ifname : NULL;
-}
 
 /* -- process -------------------------------------------------------------- */
 
@@ -313,133 +248,6 @@ static void get_backlog(GET_ARGS)
 		set_uint(v, in->sock->wqueue);
 }
 
-/* -- network -------------------------------------------------------------- */
-
-static void get_transport(GET_ARGS)
-{
-	set_str(v, names__proto(in->ev->proto, v->buf, sizeof(v->buf)));
-}
-
-static void get_net_type(GET_ARGS)
-{
-	set_str(v, names__family(in->ev->family));
-}
-
-/* "tcp4", "udp6", "mptcp6": protocol and family in one narrow column. */
-static void get_proto_col(GET_ARGS)
-{
-	const struct ps_event *ev = in->ev;
-	char p[16];
-
-	snprintf(v->buf, sizeof(v->buf), "%s%s", names__proto(ev->proto, p, sizeof(p)),
-		 ev->family == AF_INET ? "4" : ev->family == AF_INET6 ? "6" : "");
-	set_str(v, v->buf);
-}
-
-/*
- * An endpoint as ss writes it: a dual-stack IPv6 wildcard is "*:80" (it
- * takes IPv4 too), an IPv6-only one "[::]:80"; a device or a link-local
- * scope follows the address: "[fe80::1]%eth0:5353", "0.0.0.0%eth0:80".
- */
-static void endpoint(const struct format_input *in, bool remote, struct val *v)
-{
-	static const uint8_t any[16];
-	const struct ps_event *ev = in->ev;
-	const uint8_t *a = remote ? ev->raddr : ev->laddr;
-	const char *dev = remote ? NULL : ifname_of(in);
-	char addr[NAMES_ADDR_LEN];
-
-	if (!has_addr(ev))
-		return;
-	if (!remote && ev->family == AF_INET6 && !memcmp(a, any, 16) && v6only_of(in) == 0)
-		snprintf(addr, sizeof(addr), "*");
-	else if (ev->family == AF_INET6)
-		snprintf(addr, sizeof(addr), "[%s]", names__addr(ev->family, a, v->buf, 64));
-	else
-		names__addr(ev->family, a, addr, sizeof(addr));
-	snprintf(v->buf, sizeof(v->buf), "%s%s%s:%u", addr, dev ? "%" : "", dev ? dev : "",
-		 remote ? ev->rport : ev->lport);
-	set_str(v, v->buf);
-}
-
-static void get_local(GET_ARGS)
-{
-	endpoint(in, false, v);
-}
-
-static void get_remote(GET_ARGS)
-{
-	if (is_connect(in->ev))
-		endpoint(in, true, v);
-}
-
-/* The narrow table's one address: where a connect goes, else the local end. */
-static void get_address(GET_ARGS)
-{
-	endpoint(in, is_connect(in->ev), v);
-}
-
-/* Bound and listening sockets are servers; connects have two ends (ECS). */
-static void ip_of(const struct ps_event *ev, bool want_connect, bool remote,
-		  struct val *v)
-{
-	if (is_connect(ev) == want_connect && has_addr(ev))
-		set_str(v, names__addr(ev->family, remote ? ev->raddr : ev->laddr,
-				       v->buf, sizeof(v->buf)));
-}
-
-static void port_of(const struct ps_event *ev, bool want_connect, bool remote,
-		    struct val *v)
-{
-	if (is_connect(ev) == want_connect && has_addr(ev))
-		set_uint(v, remote ? ev->rport : ev->lport);
-}
-
-#define ENDPOINT_GETTERS(name, want_connect, remote)                           \
-	static void get_##name##_ip(GET_ARGS)                                  \
-	{                                                                      \
-		ip_of(in->ev, want_connect, remote, v);                        \
-	}                                                                      \
-	static void get_##name##_port(GET_ARGS)                                \
-	{                                                                      \
-		port_of(in->ev, want_connect, remote, v);                      \
-	}
-
-ENDPOINT_GETTERS(server, false, false)
-ENDPOINT_GETTERS(source, true, false)
-ENDPOINT_GETTERS(dest, true, true)
-
-static void get_v6only(GET_ARGS)
-{
-	int x = v6only_of(in);
-
-	if (x >= 0)
-		set_bool(v, x);
-}
-
-static void get_ifname(GET_ARGS)
-{
-	text_or_none(v, ifname_of(in));
-}
-
-static void get_rqueue(GET_ARGS)
-{
-	if (in->sock)
-		set_uint(v, in->sock->rqueue);
-}
-
-static void get_wqueue(GET_ARGS)
-{
-	if (in->sock)
-		set_uint(v, in->sock->wqueue);
-}
-
-static void get_inode(GET_ARGS)
-{
-	if (in->sock && in->sock->inode)
-		set_uint(v, in->sock->inode);
-}
-
 /* -- who, where ----------------------------------------------------------- */
 
 static void get_host(GET_ARGS)
@@ -599,4 +407,20 @@ void field__get(const struct field *f, const struct format_input *in,
 		v->type = v->n ? V_TEXT : V_NONE;
 		return;
 	}
+}
+
+const struct field *field__by_key(const char *key)
+{
+	for (size_t i = 0; i < fields_count; i++)
+		if (fields[i].key && !strcmp(fields[i].key, key))
+			return &fields[i];
+	return NULL;
+}
+
+const struct field *field__by_column(const char *column)
+{
+	for (size_t i = 0; i < fields_count; i++)
+		if (fields[i].column && !strcmp(fields[i].column, column))
+			return &fields[i];
+	return NULL;
 }

@@ -12,9 +12,12 @@
 #ifndef PS_FIELDS_H
 #define PS_FIELDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "output/format.h"
+#include "output/names.h"
 
 enum val_type {
 	V_NONE,		/* absent: "-" in the table, left out of JSON */
@@ -53,6 +56,74 @@ static inline void val_none(struct val *v)
 
 typedef void (*getter_fn)(const struct format_input *in, const struct format_ctx *ctx,
 			  struct val *v);
+
+#define GET_ARGS const struct format_input *in, const struct format_ctx *ctx, struct val *v
+
+static inline void set_str(struct val *v, const char *s)
+{
+	if (!s)
+		return;
+	v->type = V_STR;
+	v->s = s;
+	v->n = strlen(s);
+}
+
+static inline void set_uint(struct val *v, uint64_t u)
+{
+	v->type = V_UINT;
+	v->u = u;
+}
+
+static inline void set_bool(struct val *v, bool b)
+{
+	v->type = V_BOOL;
+	v->u = b;
+}
+
+static inline void text_or_none(struct val *v, const char *s)
+{
+	if (s && *s) {
+		v->type = V_TEXT;
+		v->s = s;
+		v->n = strlen(s);
+	}
+}
+
+static inline bool is_event(const struct format_input *in)
+{
+	return in->rec == FORMAT_REC_EVENT;
+}
+
+static inline bool is_connect(const struct ps_event *ev)
+{
+	return ev->kind == PS_EV_CONNECT || ev->kind == PS_EV_CONNECT_RESULT;
+}
+
+static inline bool has_addr(const struct ps_event *ev)
+{
+	return !(ev->flags & PS_F_NO_ADDR) && names__family(ev->family);
+}
+
+/* IPV6_V6ONLY of an AF_INET6 socket: 1, 0, or -1 when not known. */
+
+/* fields_net.c: the getters that read a socket. */
+void get_transport(GET_ARGS);
+void get_net_type(GET_ARGS);
+void get_proto_col(GET_ARGS);
+void get_local(GET_ARGS);
+void get_remote(GET_ARGS);
+void get_address(GET_ARGS);
+void get_server_ip(GET_ARGS);
+void get_server_port(GET_ARGS);
+void get_source_ip(GET_ARGS);
+void get_source_port(GET_ARGS);
+void get_dest_ip(GET_ARGS);
+void get_dest_port(GET_ARGS);
+void get_v6only(GET_ARGS);
+void get_ifname(GET_ARGS);
+void get_rqueue(GET_ARGS);
+void get_wqueue(GET_ARGS);
+void get_inode(GET_ARGS);
 
 /* Which records carry a key (JSON, syslog, journald). */
 enum {
@@ -100,6 +171,22 @@ extern const size_t fields_count;
 /* The value of field f for record in, into v (val_none'd first). */
 void field__get(const struct field *f, const struct format_input *in,
 		const struct format_ctx *ctx, struct val *v);
+
+const struct field *field__by_key(const char *key);
+const struct field *field__by_column(const char *column);
+
+/* values.c: v as text (a table cell; line: a value that may hold spaces,
+ * as in syslog, journald and who's lines), or as a JSON member. */
+void value__text(struct sbuf *b, const struct val *v, const struct format_input *in,
+		 const struct format_ctx *ctx, bool line);
+struct jw;
+void value__json(struct jw *w, const char *key, const struct val *v,
+		 const struct format_input *in);
+
+/* table.c: a row of table t; who's block for one process. */
+void table__row(struct sbuf *b, const struct format_ctx *ctx, enum format_table t,
+		const struct format_input *in);
+void table__who(struct sbuf *b, const struct format_ctx *ctx, const struct format_input *in);
 
 /* Wide layout of the event table from this many columns on. */
 #define FIELDS_WIDE_MIN 107
