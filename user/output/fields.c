@@ -309,6 +309,7 @@ static void get_container_rt(GET_ARGS)
 #define EV_OFF(m) .off = offsetof(struct ps_event, m)
 #define EV_U32(k, m, r, ...) { .key = k, .src = SRC_U32, EV_OFF(m), .recs = r, __VA_ARGS__ }
 #define EV_U64(k, m, r, ...) { .key = k, .src = SRC_U64, EV_OFF(m), .recs = r, __VA_ARGS__ }
+#define EV_COMM(k, m, r, ...) { .key = k, .src = SRC_COMM, EV_OFF(m), .recs = r, __VA_ARGS__ }
 #define GET(k, fn, r, ...) { .key = k, .get = fn, .recs = r, __VA_ARGS__ }
 #define COL(c, w, t) .column = c, .width = w, .tables = t
 #define COLUMN(c, w, t, fn, ...) { COL(c, w, t), .get = fn, __VA_ARGS__ }
@@ -316,13 +317,20 @@ static void get_container_rt(GET_ARGS)
 /*
  * The fields, in output order. JSON keys that share a prefix stay together
  * (the writer nests by prefix); table columns appear in this order too.
+ *
+ * A row: how it is read, its JSON key and the records that carry it
+ * (R_EVENT, R_STATE, R_HELD), then optionally its column:
+ *   EV_U64("event.duration", duration_ns, R_EVENT, .nonzero = 1),
+ *   GET("process.executable", get_exe, R_ALL, COL("exe", 0, T_WHO)),
+ *   COLUMN("PROTO", 6, T_EVENTS | T_LS, get_proto_col),   (a column only)
+ * A column's width is its width in 80 columns; .grow lets it widen.
  */
 const struct field fields[] = {
 	GET("@timestamp", get_time, R_ALL, COL("TIME", 12, T_EVENTS)),
 	GET("process.pid", get_pid, R_ALL, COL("PID", 7, T_EVENTS)),
 	EV_U32("process.thread.id", tid, R_EVENT),
 	EV_U32("process.parent.pid", ppid, R_EVENT | R_HELD),
-	{ .key = "process.parent.name", .src = SRC_COMM, EV_OFF(pcomm), .recs = R_EVENT | R_HELD },
+	EV_COMM("process.parent.name", pcomm, R_EVENT | R_HELD),
 	GET("process.name", get_comm, R_ALL, COL("COMM", 15, T_EVENTS)),
 	GET("process.executable", get_exe, R_ALL, COL("exe", 0, T_WHO)),
 	GET("process.command_line", get_command_line, R_ALL, COL("command", 0, T_WHO)),
