@@ -125,39 +125,6 @@ static void test_crafted(void **state)
 	assert_int_equal(seen.v[1].proto, IPPROTO_UDP);
 }
 
-/* A listener's queues and, for AF_INET6, its IPV6_V6ONLY flag (ss -l's
- * Recv-Q/Send-Q and the "*:port" of a dual-stack listener). */
-static void test_queues_and_v6only(void **state)
-{
-	struct buf bf = { .len = 0 };
-	struct seen seen = { 0 };
-	struct nlmsghdr *h;
-	struct inet_diag_msg *m;
-	struct nlattr *a;
-
-	add_sock(&bf, AF_INET6, 80, "::", 5);
-	h = (struct nlmsghdr *)bf.b;
-	m = NLMSG_DATA(h);
-	m->idiag_rqueue = 3;
-	m->idiag_wqueue = 511;
-	a = (struct nlattr *)(bf.b + bf.len);
-	a->nla_type = INET_DIAG_SKV6ONLY;
-	a->nla_len = NLA_HDRLEN + 1;
-	*((unsigned char *)a + NLA_HDRLEN) = 1;
-	bf.len += NLA_ALIGN(a->nla_len);
-	h->nlmsg_len = (uint32_t)bf.len;
-	add_sock(&bf, AF_INET6, 81, "::", 6);	/* no attribute: not said */
-	add_sock(&bf, AF_INET, 82, "0.0.0.0", 7);
-	add_type(&bf, NLMSG_DONE, 0);
-	assert_int_equal(diag__parse(bf.b, bf.len, IPPROTO_TCP, collect, &seen), 1);
-	assert_int_equal(seen.n, 3);
-	assert_int_equal(seen.v[0].rqueue, 3);
-	assert_int_equal(seen.v[0].wqueue, 511);
-	assert_int_equal(seen.v[0].v6only, 1);
-	assert_int_equal(seen.v[1].v6only, -1);
-	assert_int_equal(seen.v[2].v6only, -1);
-}
-
 static void test_kernel_error(void **state)
 {
 	struct buf bf = { .len = 0 };
@@ -208,6 +175,45 @@ static void test_other_families_and_stop(void **state)
 	assert_int_equal(seen.v[0].lport, 2);
 }
 
+/* An AF_INET6 socket's IPV6_V6ONLY comes as an attribute after the message;
+ * queue lengths in the message itself. */
+static void test_v6only_and_queues(void **state)
+{
+	struct buf bf = { .len = 0 };
+	struct seen seen = { 0 };
+	struct nlmsghdr *h;
+	struct inet_diag_msg *m;
+	struct nlattr *a;
+
+	for (int v6only = 0; v6only < 2; v6only++) {
+		h = (struct nlmsghdr *)(bf.b + bf.len);
+		add_sock(&bf, AF_INET6, 8080, "::", 100 + (uint32_t)v6only);
+		m = NLMSG_DATA(h);
+		m->idiag_rqueue = 3;
+		m->idiag_wqueue = 511;
+		/* An attribute we do not read first, then INET_DIAG_SKV6ONLY. */
+		a = (struct nlattr *)(bf.b + bf.len);
+		a->nla_type = INET_DIAG_SHUTDOWN;
+		a->nla_len = NLA_HDRLEN + 1;
+		*((uint8_t *)a + NLA_HDRLEN) = 0xff;
+		bf.len += NLA_ALIGN(a->nla_len);
+		a = (struct nlattr *)(bf.b + bf.len);
+		a->nla_type = INET_DIAG_SKV6ONLY;
+		a->nla_len = NLA_HDRLEN + 1;
+		*((uint8_t *)a + NLA_HDRLEN) = (uint8_t)v6only;
+		bf.len += NLA_ALIGN(a->nla_len);
+		h->nlmsg_len = (uint32_t)(bf.b + bf.len - (unsigned char *)h);
+	}
+	add_type(&bf, NLMSG_DONE, 0);
+	assert_int_equal(diag__parse(bf.b, bf.len, IPPROTO_TCP, collect, &seen), 1);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.v[0].v6only, 0);
+	assert_int_equal(seen.v[1].v6only, 1);
+	assert_int_equal(seen.v[1].inode, 101);
+	assert_int_equal(seen.v[0].rqueue, 3);
+	assert_int_equal(seen.v[0].wqueue, 511);
+}
+
 static void test_request(void **state)
 {
 	unsigned char b[128] __attribute__((aligned(4)));
@@ -232,11 +238,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_dump),
 		cmocka_unit_test(test_crafted),
-		cmocka_unit_test(test_queues_and_v6only),
 		cmocka_unit_test(test_kernel_error),
 		cmocka_unit_test(test_truncated_and_malformed),
 		cmocka_unit_test(test_other_families_and_stop),
 		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_v6only_and_queues),
 	};
 
 	return cmocka_run_group_tests_name("diag", tests, NULL, NULL);

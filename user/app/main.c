@@ -192,8 +192,8 @@ static void initial_state(struct app *a)
 			.netns = d->netns, .family = d->family, .proto = d->proto,
 			.sock_type = d->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM,
 			.lport = d->lport,
-			.flags = d->v6only < 0 ? 0 : PS_F_V6ONLY_KNOWN |
-							 (d->v6only ? PS_F_V6ONLY : 0),
+			.flags = d->family != AF_INET6 ? 0 : PS_F_V6ONLY_KNOWN |
+							      (d->v6only ? PS_F_V6ONLY : 0),
 		};
 		size_t n;
 		const struct ps_owner *o = owners__find(&snap.owners, d->inode, &n);

@@ -16,7 +16,7 @@ static int v6only_of(const struct format_input *in)
 	if (ev->family != AF_INET6)
 		return -1;
 	if (in->sock)
-		return in->sock->v6only;
+		return in->sock->v6only;	/* sock_diag says it of every AF_INET6 socket */
 	if (is_connect(ev) || !(ev->flags & PS_F_V6ONLY_KNOWN))
 		return -1;
 	return (ev->flags & PS_F_V6ONLY) ? 1 : 0;

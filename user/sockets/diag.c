@@ -46,22 +46,20 @@ size_t diag__request(void *buf, size_t bufsz, int family, int proto, uint32_t st
 	return len;
 }
 
-/* The attributes after the message: INET_DIAG_SKV6ONLY, sent for every
- * AF_INET6 socket since Linux 3.x (inet_diag_msg_attrs_fill). */
+/* The attributes after the message: only IPV6_V6ONLY is read. */
 static void attrs(const struct nlmsghdr *h, struct diag_sock *s)
 {
 	size_t off = NLMSG_LENGTH(sizeof(struct inet_diag_msg));
-	const char *p = (const char *)h;
 
 	off = NLMSG_ALIGN(off);
-	while (off + NLA_HDRLEN <= h->nlmsg_len) {
-		const struct nlattr *a = (const struct nlattr *)(p + off);
+	while (off + sizeof(struct nlattr) <= h->nlmsg_len) {
+		const struct nlattr *a = (const void *)((const char *)h + off);
 
 		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > h->nlmsg_len)
 			return;
 		if ((a->nla_type & NLA_TYPE_MASK) == INET_DIAG_SKV6ONLY &&
 		    a->nla_len >= NLA_HDRLEN + 1)
-			s->v6only = *((const uint8_t *)a + NLA_HDRLEN) ? 1 : 0;
+			s->v6only = *((const uint8_t *)a + NLA_HDRLEN) != 0;
 		off += NLA_ALIGN(a->nla_len);
 	}
 }
@@ -69,7 +67,7 @@ static void attrs(const struct nlmsghdr *h, struct diag_sock *s)
 static int one(const struct nlmsghdr *h, uint16_t proto, diag_cb cb, void *ctx)
 {
 	const struct inet_diag_msg *m = NLMSG_DATA(h);
-	struct diag_sock s = { .v6only = -1 };
+	struct diag_sock s = { 0 };
 
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
 		return 0;
@@ -81,11 +79,11 @@ static int one(const struct nlmsghdr *h, uint16_t proto, diag_cb cb, void *ctx)
 	memcpy(s.laddr, m->id.idiag_src, s.family == AF_INET ? 4 : 16);
 	memcpy(s.raddr, m->id.idiag_dst, s.family == AF_INET ? 4 : 16);
 	s.uid = m->idiag_uid;
+	s.rqueue = m->idiag_rqueue;
+	s.wqueue = m->idiag_wqueue;
 	s.ifindex = m->id.idiag_if;
 	s.inode = m->idiag_inode;
 	s.cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
-	s.rqueue = m->idiag_rqueue;
-	s.wqueue = m->idiag_wqueue;
 	if (s.family == AF_INET6)
 		attrs(h, &s);
 	return cb(ctx, &s);

@@ -17,15 +17,17 @@ struct diag_sock {
 	uint8_t state;		/* TCP_LISTEN, TCP_CLOSE (unconnected UDP), ... */
 	uint16_t lport, rport;	/* host order */
 	uint8_t laddr[16], raddr[16];
-	uint32_t uid;
-	uint32_t ifindex;	/* bound to a device (or an IPv6 scope), or 0 */
-	char ifname[16];	/* its name in the socket's namespace; "" unknown */
+	uint8_t v6only;		/* AF_INET6 with IPV6_V6ONLY: no IPv4 on a [::] */
+	uint32_t uid;		/* of the socket's creator */
+	uint32_t ifindex;	/* bound to a device (SO_BINDTODEVICE, a link-local
+				 * scope), or 0 */
+	uint32_t rqueue;	/* listener: connections waiting for accept();
+				 * else bytes not yet read */
+	uint32_t wqueue;	/* listener: the backlog; else bytes not yet sent */
 	uint64_t inode;		/* 0 for sockets no file refers to */
 	uint64_t cookie;
 	uint32_t netns;		/* filled by the caller: the dump's namespace */
-	uint32_t rqueue;	/* listeners: connections waiting for accept(); else bytes queued */
-	uint32_t wqueue;	/* listeners: the backlog; else bytes not yet sent */
-	int8_t v6only;		/* AF_INET6: IPV6_V6ONLY (0/1); -1 when not said */
+	char ifname[16];	/* ifindex's name in the socket's namespace; "" unknown */
 };
 
 typedef int (*diag_cb)(void *ctx, const struct diag_sock *s);
