@@ -210,6 +210,37 @@ static void test_who_record(void **state)
 	sbuf__free(&b);
 }
 
+/* A connected socket held by a client (who 58960): its peer is said; a
+ * socket whose holder could not be named says why. */
+static void test_who_peer_and_unknown_owner(void **state)
+{
+	struct diag_sock d = sock6("::1", 58960, 0);
+	struct format_ctx ctx = { .mode = FORMAT_TABLE };
+	struct ps_event ev;
+	struct format_input in = { .ev = &ev, .rec = FORMAT_REC_HELD, .sock = &d,
+				   .owner_unknown = "its fds cannot be read (no CAP_SYS_PTRACE)" };
+	struct sbuf b = { 0 };
+
+	d.state = TCP_ESTABLISHED;
+	inet_pton(AF_INET6, "::1", d.raddr);
+	d.rport = 2222;
+	listing__event(&ev, &d, NULL, 0, 0);
+	format__who_socket(&b, &ctx, &in);
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	assert_string_equal(sbuf__str(&b),
+		"tcp6 [::1]:58960 -> [::1]:2222 (netns 4026531840)\n"
+		"  owner unknown: its fds cannot be read (no CAP_SYS_PTRACE)\n");
+	sbuf__reset(&b);
+	ctx.mode = FORMAT_JSON;
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	contains(sbuf__str(&b), "\"server\":{\"ip\":\"::1\",\"port\":58960},"
+				"\"destination\":{\"ip\":\"::1\",\"port\":2222}");
+	contains(sbuf__str(&b), "\"owner_unknown\":\"its fds cannot be read (no CAP_SYS_PTRACE)\"");
+	lacks(sbuf__str(&b), "\"process\"");
+	lacks(sbuf__str(&b), "\"user\"");
+	sbuf__free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_owners_users_and_fds),
 		cmocka_unit_test(test_state_record),
 		cmocka_unit_test(test_who_record),
+		cmocka_unit_test(test_who_peer_and_unknown_owner),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

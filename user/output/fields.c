@@ -32,6 +32,25 @@ static void get_pid(GET_ARGS)
 		set_uint(v, in->ev->pid);
 }
 
+/* A held record whose holder could not be named has no process: no
+ * parent, no user (never a made-up 0). */
+static bool has_process(const struct format_input *in)
+{
+	return is_event(in) || in->ev->pid;
+}
+
+static void get_ppid(GET_ARGS)
+{
+	if (has_process(in))
+		set_uint(v, in->ev->ppid);
+}
+
+static void get_uid(GET_ARGS)
+{
+	if (has_process(in) || in->rec == FORMAT_REC_STATE)
+		set_uint(v, in->ev->uid);
+}
+
 static void get_comm(GET_ARGS)
 {
 	v->s = in->ev->comm;
@@ -280,6 +299,13 @@ static void get_owners_cell(GET_ARGS)
 	v->u2 = 2;	/* with fds */
 }
 
+/* Why no holder of the socket could be named (holds' snapshot says). */
+static void get_owner_unknown(GET_ARGS)
+{
+	if (!in->nholders)
+		set_str(v, in->owner_unknown);	/* our own words */
+}
+
 static void get_cgroup_path(GET_ARGS)
 {
 	if (in->proc)
@@ -329,7 +355,7 @@ const struct field fields[] = {
 	GET("@timestamp", get_time, R_ALL, COL("TIME", 12, T_EVENTS)),
 	GET("process.pid", get_pid, R_ALL, COL("PID", 7, T_EVENTS)),
 	EV_U32("process.thread.id", tid, R_EVENT),
-	EV_U32("process.parent.pid", ppid, R_EVENT | R_HELD),
+	GET("process.parent.pid", get_ppid, R_EVENT | R_HELD),
 	EV_COMM("process.parent.name", pcomm, R_EVENT | R_HELD),
 	GET("process.name", get_comm, R_ALL, COL("COMM", 15, T_EVENTS)),
 	GET("process.executable", get_exe, R_ALL, COL("exe", 0, T_WHO)),
@@ -355,10 +381,10 @@ const struct field fields[] = {
 	GET("server.port", get_server_port, R_ALL),
 	GET("source.ip", get_source_ip, R_EVENT),
 	GET("source.port", get_source_port, R_EVENT),
-	GET("destination.ip", get_dest_ip, R_EVENT),
-	GET("destination.port", get_dest_port, R_EVENT),
+	GET("destination.ip", get_dest_ip, R_ALL),
+	GET("destination.port", get_dest_port, R_ALL),
 	GET("host.name", get_host, R_ALL),
-	EV_U32("user.id", uid, R_ALL),
+	GET("user.id", get_uid, R_ALL),
 	GET("user.name", get_user_name, R_ALL),
 	EV_U32("group.id", gid, R_EVENT),
 	GET("container.id", get_container_id, R_EVENT),
@@ -379,7 +405,8 @@ const struct field fields[] = {
 	EV_U32("portsnoop.ns_pid", ns_pid, R_EVENT, .nonzero = 1),
 	GET("portsnoop.args_truncated", get_args_cut, R_EVENT),
 	EV_U64("portsnoop.cookie", cookie, R_EVENT | R_STATE, .nonzero = 1),
-	GET("portsnoop.inode", get_inode, R_STATE),
+	GET("portsnoop.inode", get_inode, R_STATE | R_HELD),
+	GET("portsnoop.owner_unknown", get_owner_unknown, R_STATE | R_HELD),
 	GET("portsnoop.owners", get_owners, R_STATE),
 	GET("portsnoop.fds", get_fds, R_HELD),
 	GET("portsnoop.files_written", get_files, R_HELD, COL("writing", 0, T_WHO)),

@@ -76,6 +76,12 @@ static void endpoint(const struct format_input *in, bool remote, struct val *v)
 	set_str(v, v->buf);
 }
 
+/* Where a connect goes; of a socket that exists, its peer when connected. */
+static bool has_peer(const struct format_input *in)
+{
+	return is_connect(in->ev) || (in->sock && in->sock->rport);
+}
+
 void get_local(GET_ARGS)
 {
 	endpoint(in, false, v);
@@ -83,7 +89,7 @@ void get_local(GET_ARGS)
 
 void get_remote(GET_ARGS)
 {
-	if (is_connect(in->ev))
+	if (has_peer(in))
 		endpoint(in, true, v);
 }
 
@@ -121,7 +127,18 @@ static void port_of(const struct ps_event *ev, bool want_connect, bool remote,
 
 ENDPOINT_GETTERS(server, false, false)
 ENDPOINT_GETTERS(source, true, false)
-ENDPOINT_GETTERS(dest, true, true)
+
+void get_dest_ip(GET_ARGS)
+{
+	if (has_peer(in) && has_addr(in->ev))
+		set_str(v, names__addr(in->ev->family, in->ev->raddr, v->buf, sizeof(v->buf)));
+}
+
+void get_dest_port(GET_ARGS)
+{
+	if (has_peer(in) && has_addr(in->ev))
+		set_uint(v, in->ev->rport);
+}
 
 void get_v6only(GET_ARGS)
 {

@@ -74,6 +74,7 @@ struct format_input {
 	const struct diag_sock *sock;	/* state and held records: the socket */
 	const struct format_held *held;	/* held records */
 	const uint32_t *owner_uids;	/* per entry of holders[], or NULL */
+	const char *owner_unknown;	/* no holders: why none could be named */
 	uint32_t start_prec_ns;		/* process.start known to this; 0: to the ns */
 };
 

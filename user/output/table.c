@@ -186,6 +186,7 @@ void format__who_socket(struct sbuf *b, const struct format_ctx *ctx,
 		return;
 	put_field(b, ctx, in, "", field__by_column("PROTO"));
 	put_field(b, ctx, in, " ", field__by_column("LOCAL"));
+	put_field(b, ctx, in, " -> ", field__by_column("REMOTE"));
 	if (put_field(b, ctx, in, " (netns ", field__by_key("portsnoop.netns")))
 		sbuf__putc(b, ')');
 	sbuf__putc(b, '\n');
@@ -202,7 +203,10 @@ void table__who(struct sbuf *b, const struct format_ctx *ctx,
 	sbuf__puts(b, "  ");
 	if (!put_field(b, ctx, in, "", field__by_key("process.name")) ||
 	    !put_field(b, ctx, in, "[", field__by_key("process.pid"))) {
-		sbuf__puts(b, "no process that portsnoop can see holds it\n");
+		if (!put_field(b, ctx, in, "owner unknown: ",
+			       field__by_key("portsnoop.owner_unknown")))
+			sbuf__puts(b, "no process that portsnoop can see holds it");
+		sbuf__putc(b, '\n');
 		return;
 	}
 	sbuf__putc(b, ']');
