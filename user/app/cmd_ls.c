@@ -45,7 +45,7 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *fmt, struct sink *
 		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
 	ctx.users = users__new("/etc/passwd");
 	/* Columns as wide as the widest address, as ss sizes them. */
-	for (size_t i = 0; i < snap.n; i++) {
+	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
 		const struct ps_owner *own;
 		size_t n;
 
