@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* A field's value as table or line text, or as a JSON member. */
 #include <stdbool.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include "output/escape.h"
@@ -166,8 +167,7 @@ void value__text(struct sbuf *b, const struct val *v, const struct format_input 
 		owners_text(b, in->holders, in->nholders, false);
 		break;
 	case V_STATE:
-		sbuf__puts(b, in->sock && in->sock->state == 10 /* TCP_LISTEN */ ? "listening"
-										: "bound");
+		sbuf__puts(b, in->sock && in->sock->state == TCP_LISTEN ? "listening" : "bound");
 		if (in->nholders) {
 			sbuf__puts(b, ", held by ");
 			owners_text(b, in->holders, in->nholders, false);
