@@ -7,6 +7,7 @@
 #include <string.h>
 #include "sockets/listing.h"
 #include "sockets/snapshot.h"
+#include "proc/users.h"
 
 static bool held_by(const struct ps_owner *o, size_t n, uint32_t pid)
 {
@@ -16,8 +17,18 @@ static bool held_by(const struct ps_owner *o, size_t n, uint32_t pid)
 	return false;
 }
 
-int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out)
+static bool wanted(const struct ps_opts *o, const struct snapshot *snap, size_t i,
+		   const struct ps_owner **own, size_t *n)
 {
+	*own = owners__find(&snap->owners, snap->socks[i].inode, n);
+	if (o->pid && !held_by(*own, *n, o->pid))
+		return false;
+	return cli__port_wanted(&o->filter, snap->socks[i].lport);
+}
+
+int cmd__ls(const struct ps_opts *o, const struct format_ctx *fmt, struct sink *out)
+{
+	struct format_ctx ctx = *fmt;
 	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp };
 	struct snapshot snap;
 	struct sbuf b = { 0 };
@@ -36,16 +47,23 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *
 	snapshot__left_out(&snap, err, sizeof(err));
 	if (err[0])
 		fprintf(stderr, "portsnoop: %s\n", err);
-	listing__header(&b, ctx);
-	for (size_t i = 0; i < snap.n && !rc; i++) {
+	ctx.users = users__new("/etc/passwd");
+	/* Columns as wide as the widest address, as ss sizes them. */
+	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
+		const struct ps_owner *own;
 		size_t n;
-		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
 
-		if (o->pid && !held_by(own, n, o->pid))
+		if (wanted(o, &snap, i, &own, &n))
+			listing__fit(&ctx, &snap.socks[i], own, n);
+	}
+	listing__header(&b, &ctx);
+	for (size_t i = 0; i < snap.n && !rc; i++) {
+		const struct ps_owner *own;
+		size_t n;
+
+		if (!wanted(o, &snap, i, &own, &n))
 			continue;
-		if (!cli__port_wanted(&o->filter, snap.socks[i].lport))
-			continue;
-		listing__socket(&b, ctx, &snap.socks[i], own, n);
+		listing__socket(&b, &ctx, &snap.socks[i], own, n);
 		if (b.len >= 65536) {
 			rc = sink__write(out, b.p, b.len, &done);
 			sbuf__reset(&b);
@@ -55,6 +73,7 @@ int cmd__ls(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *
 		rc = sink__write(out, b.p, b.len, &done);
 	sbuf__free(&b);
 	snapshot__free(&snap);
+	users__free(ctx.users);
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
 		return 1;

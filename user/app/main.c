@@ -198,6 +198,8 @@ static void initial_state(struct app *a)
 			.netns = d->netns, .family = d->family, .proto = d->proto,
 			.sock_type = d->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM,
 			.lport = d->lport,
+			.flags = d->family != AF_INET6 ? 0 : PS_F_V6ONLY_KNOWN |
+							      (d->v6only ? PS_F_V6ONLY : 0),
 		};
 		size_t n;
 		const struct ps_owner *o = owners__find(&snap.owners, d->inode, &n);
@@ -407,11 +409,15 @@ out:
 
 static void summary(const struct app *a)
 {
-	fprintf(stderr, "portsnoop: %llu events, %llu lost",
-		(unsigned long long)a->events,
+	char n[48];
+
+	fprintf(stderr, "portsnoop: %s, %llu lost",
+		format__count(n, sizeof(n), a->events, "event", "events"),
 		(unsigned long long)a->stats[PS_STAT_RB_DROPS]);
 	if (a->initial)
-		fprintf(stderr, ", %llu sockets existed before", (unsigned long long)a->initial);
+		fprintf(stderr, ", %s before", format__count(n, sizeof(n), a->initial,
+							      "socket existed",
+							      "sockets existed"));
 	if (a->malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)a->malformed);
 	if (a->oom_lost)
@@ -495,6 +501,7 @@ int main(int argc, char **argv)
 		     : a.opts.json ? FORMAT_JSON : FORMAT_TABLE;
 	a.fmt.mono_offset = timefmt__mono_offset();
 	a.fmt.boot_offset = timefmt__boot_offset();
+	a.fmt.width = format__width(a.opts.output ? -1 : STDOUT_FILENO);
 	if (a.opts.cmd == CMD_LS || a.opts.cmd == CMD_WHO) {
 		code = a.opts.cmd == CMD_LS ? cmd__ls(&a.opts, &a.fmt, a.out)
 					    : cmd__who(&a.opts, &a.fmt, a.out);
@@ -515,6 +522,7 @@ int main(int argc, char **argv)
 	a.holders = holders__new();
 	if (!a.users || !a.holders)
 		goto cleanup;
+	a.fmt.users = a.users;
 
 	if (a.opts.cgroup) {
 		uint64_t cgid = 0;
