@@ -428,6 +428,34 @@ static void test_lost_record(void **state)
 	sbuf__free(&b);
 }
 
+/* holds' rows in the one table: the calling thread's own name, and an
+ * EADDRINUSE holder that was gone when the failure was read. */
+static void test_thread_name_and_holders_gone(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct ps_owner o = { .inode = 7, .pid = 812, .fd = 6, .comm = "sockwork" };
+	struct format_ctx ctx = { .mode = FORMAT_JSON };
+	struct format_input in = { .ev = &e, .holders = &o, .nholders = 1 };
+	struct sbuf b = { 0 };
+
+	lacks(fmt(&b, FORMAT_JSON, &e), "\"thread\":{\"id\":4243,\"name\"");
+	strcpy(e.tcomm, "mc-worker");
+	contains(fmt(&b, FORMAT_JSON, &e), "\"thread\":{\"id\":4243,\"name\":\"mc-worker\"}");
+	e.err = EADDRINUSE;
+	format__event(&b, &ctx, &in);
+	lacks(sbuf__str(&b), "holders_gone");
+	in.holders_gone = true;
+	sbuf__reset(&b);
+	format__event(&b, &ctx, &in);
+	contains(sbuf__str(&b), "\"holders\":[{\"pid\":812,\"name\":\"sockwork\"}],"
+				"\"holders_gone\":true");
+	ctx.mode = FORMAT_TABLE;
+	sbuf__reset(&b);
+	format__event(&b, &ctx, &in);
+	contains(sbuf__str(&b), "EADDRINUSE held by sockwork[812] (gone since)\n");
+	sbuf__free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_process_from_kernel_argv),
 		cmocka_unit_test(test_process_from_proc),
 		cmocka_unit_test(test_hostile_args),
+		cmocka_unit_test(test_thread_name_and_holders_gone),
 	};
 
 	setenv("TZ", "UTC", 1);
