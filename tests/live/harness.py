@@ -293,12 +293,14 @@ def main():
     portsnoop = os.path.abspath(os.path.join(args.build, "portsnoop"))
     wrapdir = None
     if args.probe:
-        # Every test runs `portsnoop`; make that mean `portsnoop --probe=X`.
+        # Every test runs `portsnoop`; make tracing mean `portsnoop
+        # --probe=X`. ls and who attach nothing and refuse --probe.
         wrapdir = tempfile.mkdtemp(prefix="portsnoop-probe-")
         os.chmod(wrapdir, 0o755)
         wrapper = os.path.join(wrapdir, "portsnoop")
         with open(wrapper, "w") as f:
-            f.write('#!/bin/sh\nexec %s --probe=%s "$@"\n' % (portsnoop, args.probe))
+            f.write('#!/bin/sh\ncase "$1" in ls|who) exec %s "$@" ;; esac\n'
+                    'exec %s --probe=%s "$@"\n' % (portsnoop, portsnoop, args.probe))
         os.chmod(wrapper, 0o755)
         portsnoop = wrapper
         print("live: every portsnoop runs with --probe=%s" % args.probe)
