@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "output/json.h"
 
 static void test_flat(void **state)
@@ -80,15 +76,9 @@ static void test_values_escaped(void **state)
 	sbuf__free(&b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flat),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_nesting_by_prefix),
-		cmocka_unit_test(test_prefix_is_a_whole_segment),
-		cmocka_unit_test(test_values_escaped),
-	};
-
-	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
-}
+UNIT_MAIN("json", NULL, NULL,
+	  cmocka_unit_test(test_flat),
+	  cmocka_unit_test(test_empty),
+	  cmocka_unit_test(test_nesting_by_prefix),
+	  cmocka_unit_test(test_prefix_is_a_whole_segment),
+	  cmocka_unit_test(test_values_escaped))
