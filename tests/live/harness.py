@@ -202,6 +202,16 @@ def check_process(ctx, ev, w):
     expect(ev["event"]["kind"] == "event", "event.kind", ev["event"])
 
 
+def expect_bind_names_holder(ctx, ip, port, pid, name, what):
+    """A second TCP bind of ip:port fails with EADDRINUSE, and its bind event
+    names exactly the holder (pid, name)."""
+    w = Work(ctx, "bind", "tcp", 4, ip, port)
+    expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+    ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+    expect(ev["portsnoop"].get("holders") == [{"pid": pid, "name": name}],
+           what, ev["portsnoop"])
+
+
 def errname(code):
     return errno.errorcode[code]
 

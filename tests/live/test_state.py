@@ -175,11 +175,8 @@ def who_names_every_holder(ctx):
 def eaddrinuse_names_the_holder(ctx):
     holder = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
     try:
-        w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", holder.port)
-        expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
-        ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
-        expect(ev["portsnoop"].get("holders") == [{"pid": holder.pid, "name": "sockwork"}],
-               "the holder", ev["portsnoop"])
+        expect_bind_names_holder(ctx, "127.0.0.1", holder.port, holder.pid, "sockwork",
+                                 "the holder")
     finally:
         holder.release()
 

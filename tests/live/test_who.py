@@ -28,6 +28,12 @@ class Holder:
         self.pid = self.report["pid"]
         self.port = self.report["port"]
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
     def release(self):
         try:
             self.proc.stdin.close()
@@ -50,6 +56,12 @@ def who_json(ctx, what, *extra, user=None, rc=0):
 def who_table(ctx, what, *extra, user=None):
     r = run(ctx, "who", what, *extra, user=user)
     return r.stdout.decode(), r
+
+
+def expect_nobody(ctx, what, why):
+    """who WHAT in the test's namespace: exit 1, and stderr names WHAT."""
+    r = run(ctx, "who", what, "--netns", ctx.ns.inode)
+    expect(r.returncode == 1 and b"nobody holds %s" % what.encode() in r.stderr, why, r)
 
 
 def in_ns(recs, ns):
@@ -75,8 +87,7 @@ def agree(ctx, what, recs, *extra, user=None):
 
 @test
 def who_bound_not_listening(ctx):
-    h = Holder(ctx.ns.name, "bound", "127.0.0.1")
-    try:
+    with Holder(ctx.ns.name, "bound", "127.0.0.1") as h:
         recs, _ = who_json(ctx, h.port, "--netns", ctx.ns.inode)
         expect(len(recs) == 1, "one holder", recs)
         x = recs[0]
@@ -86,19 +97,13 @@ def who_bound_not_listening(ctx):
             "ip": "127.0.0.1", "port": h.port}, "bound, not listening", x)
         agree(ctx, h.port, recs, "--netns", ctx.ns.inode)
         # The trace saw the bind: a second bind's EADDRINUSE names the holder.
-        w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", h.port)
-        expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
-        ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
-        expect(ev["portsnoop"].get("holders") == [{"pid": h.pid, "name": "python3"}],
-               "held by the bound socket's process", ev["portsnoop"])
-    finally:
-        h.release()
+        expect_bind_names_holder(ctx, "127.0.0.1", h.port, h.pid, "python3",
+                                 "held by the bound socket's process")
 
 
 @test
 def who_client_local_port(ctx):
-    h = Holder(ctx.ns.name, "client")
-    try:
+    with Holder(ctx.ns.name, "client") as h:
         recs, _ = who_json(ctx, h.port, "--netns", ctx.ns.inode)
         expect([(x["process"]["pid"], x["portsnoop"]["state"]) for x in recs] ==
                [(h.pid, "established")], "the client, established", recs)
@@ -109,58 +114,41 @@ def who_client_local_port(ctx):
         recs, _ = who_json(ctx, "%d/tcp" % h.report["server_port"], "--netns", ctx.ns.inode)
         expect(recs[0]["portsnoop"]["state"] == "listening" and
                recs[0]["process"]["pid"] == h.pid, "the listener", recs)
-    finally:
-        h.release()
 
 
 @test
 def who_time_wait_is_nobodys(ctx):
-    h = Holder(ctx.ns.name, "time_wait")
-    try:
+    with Holder(ctx.ns.name, "time_wait") as h:
         r = run(ctx, "who", h.port, "--netns", ctx.ns.inode)
         expect(r.returncode == 1 and r.stdout == b"" and
                b"nobody holds port %d; 1 closed connection keeps it in TIME-WAIT" % h.port
                in r.stderr, "no holder, and why a bind may still fail", r)
-    finally:
-        h.release()
 
 
 @test
 def who_v4_mapped_listener(ctx):
-    h = Holder(ctx.ns.name, "listen6", "::ffff:127.0.0.1")
-    try:
+    with Holder(ctx.ns.name, "listen6", "::ffff:127.0.0.1") as h:
         recs, _ = who_json(ctx, "127.0.0.1:%d" % h.port, "--netns", ctx.ns.inode)
         expect(len(recs) == 1 and recs[0]["process"]["pid"] == h.pid and
                recs[0]["network"]["type"] == "ipv6" and
                recs[0]["server"]["ip"] == "::ffff:127.0.0.1", "the AF_INET6 listener", recs)
         agree(ctx, "127.0.0.1:%d" % h.port, recs, "--netns", ctx.ns.inode)
-        r = run(ctx, "who", "127.0.0.2:%d" % h.port, "--netns", ctx.ns.inode)
-        expect(r.returncode == 1 and b"nobody holds 127.0.0.2:%d" % h.port in r.stderr,
-               "another address: nobody, and the message names it", r)
-    finally:
-        h.release()
+        expect_nobody(ctx, "127.0.0.2:%d" % h.port,
+                      "another address: nobody, and the message names it")
 
 
 @test
 def who_wildcard_overlap(ctx):
-    h = Holder(ctx.ns.name, "listen", "127.0.0.1")
-    try:
+    with Holder(ctx.ns.name, "listen", "127.0.0.1") as h:
         recs, _ = who_json(ctx, "0.0.0.0:%d" % h.port, "--netns", ctx.ns.inode)
         expect(len(recs) == 1 and recs[0]["process"]["pid"] == h.pid and
                recs[0]["server"]["ip"] == "127.0.0.1", "the conflicting holder", recs)
         agree(ctx, "0.0.0.0:%d" % h.port, recs, "--netns", ctx.ns.inode)
         recs, _ = who_json(ctx, "[::]:%d" % h.port, "--netns", ctx.ns.inode)
         expect([x["process"]["pid"] for x in recs] == [h.pid], "a dual-stack [::] too", recs)
-        r = run(ctx, "who", "[::1]:%d" % h.port, "--netns", ctx.ns.inode)
-        expect(r.returncode == 1 and b"nobody holds [::1]:%d" % h.port in r.stderr,
-               "IPv6 loopback does not conflict", r)
-        w = Work(ctx, "bind", "tcp", 4, "0.0.0.0", h.port)
-        expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
-        ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
-        expect(ev["portsnoop"].get("holders") == [{"pid": h.pid, "name": "python3"}],
-               "the 0.0.0.0 bind's holder", ev["portsnoop"])
-    finally:
-        h.release()
+        expect_nobody(ctx, "[::1]:%d" % h.port, "IPv6 loopback does not conflict")
+        expect_bind_names_holder(ctx, "0.0.0.0", h.port, h.pid, "python3",
+                                 "the 0.0.0.0 bind's holder")
 
 
 @test
@@ -201,8 +189,7 @@ def who_in_a_namespace_no_process_is_in(ctx):
 
 @test
 def who_owner_nobody_has_open(ctx):
-    h = Holder(ctx.ns.name, "in_flight")
-    try:
+    with Holder(ctx.ns.name, "in_flight") as h:
         recs, r = who_json(ctx, h.port, "--netns", ctx.ns.inode, rc=3)
         expect(len(recs) == 1 and "process" not in recs[0] and
                recs[0]["portsnoop"]["state"] == "listening", "the socket, no made-up owner",
@@ -213,8 +200,6 @@ def who_owner_nobody_has_open(ctx):
         text, _ = who_table(ctx, h.port, "--netns", ctx.ns.inode)
         expect("?[0]" not in text and "user (0)" not in text, "no invented owner", text)
         agree(ctx, h.port, recs, "--netns", ctx.ns.inode)
-    finally:
-        h.release()
 
 
 @test
@@ -245,8 +230,7 @@ def ls_and_who_without_root(ctx):
 
 @test
 def eaddrinuse_holder_gone(ctx):
-    h = Holder(ctx.ns.name, "gone", "127.0.0.1")
-    try:
+    with Holder(ctx.ns.name, "gone", "127.0.0.1") as h:
         expect(h.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", h.report)
         ev = one(ctx.tracer.wait_for(
             lambda e: e.get("process", {}).get("pid") == h.pid and e["event"]["action"] == "bind" and
@@ -254,49 +238,38 @@ def eaddrinuse_holder_gone(ctx):
         expect(ev["portsnoop"].get("holders") == [{"pid": h.report["kid"], "name": "python3"}],
                "the holder that exited", ev["portsnoop"])
         expect(ev["portsnoop"].get("holders_gone") in (None, True), "gone flag", ev)
-    finally:
-        h.release()
 
 
 @test
 def process_name_is_the_leaders(ctx):
-    h = Holder(ctx.ns.name, "thread", "resolver-0")
-    try:
+    with Holder(ctx.ns.name, "thread", "resolver-0") as h:
         ev = one(ctx.tracer.wait_for(
             lambda e: e.get("process", {}).get("pid") == h.pid and e["event"]["action"] == "bind"), "bind")
         expect(ev["process"]["name"] == "python3", "the process's name", ev["process"])
         expect(ev["process"]["thread"] == {"id": h.report["tid"], "name": "resolver-0"},
                "the thread's own", ev["process"]["thread"])
-    finally:
-        h.release()
 
 
 @test
 def comm_filter_matches_the_process_name(ctx):
     t = Tracer(ctx.portsnoop, ("--json", "--no-initial", "--comm", "python3"))
     try:
-        h = Holder(ctx.ns.name, "thread", "resolver-1")
-        try:
+        with Holder(ctx.ns.name, "thread", "resolver-1") as h:
             evs = t.wait_for(lambda e: e.get("process", {}).get("pid") == h.pid and
                              e["event"]["action"] == "bind")
             expect(len(evs) == 1 and evs[0]["process"]["thread"]["name"] == "resolver-1",
                    "--comm python3 keeps the thread's bind", evs)
-        finally:
-            h.release()
     finally:
         t.stop()
 
 
 @test
 def cli_ls_who_options(ctx):
-    h = Holder(ctx.ns.name, "listen", "127.0.0.1")
-    try:
+    with Holder(ctx.ns.name, "listen", "127.0.0.1") as h:
         r = run(ctx, "who", "-P", h.port, "--json", "--netns", ctx.ns.inode)
         expect(r.returncode == 0 and [json.loads(l)["process"]["pid"]
                                       for l in r.stdout.splitlines()] == [h.pid],
                "who -P PORT", r)
-    finally:
-        h.release()
     for args, word in ((["-p", "999999", "--json"], b"no process 999999 exists"),
                        (["ls", "-p", "999999"], b"no process 999999 exists"),
                        (["-4", "-6"], b"-4 and -6"),

@@ -115,30 +115,32 @@ static void expect_usage(const char **args, const char *needle)
 	assert_string_equal(r.out, "");
 }
 
+/* Each of values refused after opt, the message quoting it: 'VALUE'. */
+static void expect_bad_values(const char *opt, const char **values)
+{
+	char quoted[64];
+
+	for (; *values; values++) {
+		snprintf(quoted, sizeof(quoted), "'%s'", *values);
+		expect_usage((const char *[]){ opt, *values, NULL }, quoted);
+	}
+}
+
 static void test_bad_port(void **state)
 {
-	expect_usage((const char *[]){ "--port", "65536", NULL }, "'65536'");
-	expect_usage((const char *[]){ "--port", "0", NULL }, "'0'");
-	expect_usage((const char *[]){ "--port", "-1", NULL }, "'-1'");
-	expect_usage((const char *[]){ "--port", "80x", NULL }, "'80x'");
-	expect_usage((const char *[]){ "--port", "", NULL }, "''");
+	expect_bad_values("--port", (const char *[]){ "65536", "0", "-1", "80x", "", NULL });
 	expect_usage((const char *[]){ "--port", "99999999999999999999999", NULL }, "port");
 }
 
 static void test_bad_pid(void **state)
 {
 	expect_usage((const char *[]){ "--pid", "abc", NULL }, "'abc'");
-	expect_usage((const char *[]){ "-p", "0", NULL }, "'0'");
-	expect_usage((const char *[]){ "-p", " 12", NULL }, "' 12'");
-	expect_usage((const char *[]){ "-p", "4194305", NULL }, "'4194305'");
+	expect_bad_values("-p", (const char *[]){ "0", " 12", "4194305", NULL });
 }
 
 static void test_bad_ringbuf(void **state)
 {
-	expect_usage((const char *[]){ "--ringbuf", "3000", NULL }, "'3000'");
-	expect_usage((const char *[]){ "--ringbuf", "2K", NULL }, "'2K'");
-	expect_usage((const char *[]){ "--ringbuf", "2G", NULL }, "'2G'");
-	expect_usage((const char *[]){ "--ringbuf", "M", NULL }, "'M'");
+	expect_bad_values("--ringbuf", (const char *[]){ "3000", "2K", "2G", "M", NULL });
 }
 
 static void test_unknown_and_missing(void **state)
@@ -185,9 +187,7 @@ static void test_filters(void **state)
 
 static void test_bad_filters(void **state)
 {
-	expect_usage((const char *[]){ "-P", "80,", NULL }, "'80,'");
-	expect_usage((const char *[]){ "-P", "90-80", NULL }, "'90-80'");
-	expect_usage((const char *[]){ "-P", "1-70000", NULL }, "'1-70000'");
+	expect_bad_values("-P", (const char *[]){ "80,", "90-80", "1-70000", NULL });
 	expect_usage((const char *[]){ "--proto", "sctp", NULL }, "'sctp'");
 	expect_usage((const char *[]){ "-e", "bind,exit", NULL }, "'bind,exit'");
 	expect_usage((const char *[]){ "--uid", "no-such-user", NULL }, "'no-such-user'");

@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "output/format.h"
 #include "proc/pcache.h"
 
@@ -40,18 +35,6 @@ static const char *fmt(struct sbuf *b, enum format_mode mode, const struct ps_ev
 	sbuf__reset(b);
 	format__event(b, &ctx, &in);
 	return sbuf__str(b);
-}
-
-static void contains(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		fail_msg("'%s' not in '%s'", needle, hay);
-}
-
-static void lacks(const char *hay, const char *needle)
-{
-	if (strstr(hay, needle))
-		fail_msg("'%s' unexpectedly in '%s'", needle, hay);
 }
 
 static void test_json_bind_success(void **state)
@@ -85,11 +68,11 @@ static void test_json_failed_bind_keeps_request(void **state)
 	e.laddr[15] = 1;
 	e.lport = 443;
 	s = fmt(&b, FORMAT_JSON, &e);
-	contains(s, "\"outcome\":\"failure\"");
-	contains(s, "\"error\":{\"code\":\"EADDRINUSE\"}");
-	contains(s, "\"server\":{\"ip\":\"::1\",\"port\":443}");
-	contains(s, "\"requested\":true");
-	contains(s, "\"type\":\"ipv6\"");
+	unit__contains(s, "\"outcome\":\"failure\"");
+	unit__contains(s, "\"error\":{\"code\":\"EADDRINUSE\"}");
+	unit__contains(s, "\"server\":{\"ip\":\"::1\",\"port\":443}");
+	unit__contains(s, "\"requested\":true");
+	unit__contains(s, "\"type\":\"ipv6\"");
 	sbuf__free(&b);
 }
 
@@ -103,8 +86,8 @@ static void test_json_no_address(void **state)
 	e.flags = PS_F_REQUESTED | PS_F_NO_ADDR;
 	s = fmt(&b, FORMAT_JSON, &e);
 	/* Never a made-up 0.0.0.0:0: the address is left out. */
-	lacks(s, "\"server\"");
-	contains(s, "\"code\":\"EFAULT\"");
+	unit__lacks(s, "\"server\"");
+	unit__contains(s, "\"code\":\"EFAULT\"");
 	sbuf__free(&b);
 }
 
@@ -119,15 +102,15 @@ static void test_json_connect_endpoints(void **state)
 	memcpy(e.raddr, (uint8_t[]){ 10, 1, 2, 3 }, 4);
 	e.err = EINPROGRESS;
 	s = fmt(&b, FORMAT_JSON, &e);
-	contains(s, "\"source\":{\"ip\":\"127.0.0.1\",\"port\":51000}");
-	contains(s, "\"destination\":{\"ip\":\"10.1.2.3\",\"port\":5432}");
-	contains(s, "\"outcome\":\"unknown\"");
-	lacks(s, "\"server\"");
+	unit__contains(s, "\"source\":{\"ip\":\"127.0.0.1\",\"port\":51000}");
+	unit__contains(s, "\"destination\":{\"ip\":\"10.1.2.3\",\"port\":5432}");
+	unit__contains(s, "\"outcome\":\"unknown\"");
+	unit__lacks(s, "\"server\"");
 	e.kind = PS_EV_CONNECT_RESULT;
 	e.err = ECONNREFUSED;
 	s = fmt(&b, FORMAT_JSON, &e);
-	contains(s, "\"action\":\"outcome\",\"outcome\":\"failure\"");
-	contains(s, "\"code\":\"ECONNREFUSED\"");
+	unit__contains(s, "\"action\":\"outcome\",\"outcome\":\"failure\"");
+	unit__contains(s, "\"code\":\"ECONNREFUSED\"");
 	sbuf__free(&b);
 }
 
@@ -137,11 +120,11 @@ static void test_json_listen_backlog_and_close(void **state)
 	struct sbuf b = { 0 };
 
 	e.backlog = 511;
-	contains(fmt(&b, FORMAT_JSON, &e), "\"backlog\":511");
+	unit__contains(fmt(&b, FORMAT_JSON, &e), "\"backlog\":511");
 	e.kind = PS_EV_CLOSE;
-	lacks(fmt(&b, FORMAT_JSON, &e), "backlog");
-	lacks(fmt(&b, FORMAT_JSON, &e), "\"outcome\"");
-	contains(fmt(&b, FORMAT_JSON, &e), "\"action\":\"close\"");
+	unit__lacks(fmt(&b, FORMAT_JSON, &e), "backlog");
+	unit__lacks(fmt(&b, FORMAT_JSON, &e), "\"outcome\"");
+	unit__contains(fmt(&b, FORMAT_JSON, &e), "\"action\":\"close\"");
 	sbuf__free(&b);
 }
 
@@ -153,10 +136,10 @@ static void test_hostile_comm(void **state)
 
 	strcpy(e.comm, "x\",\"pid\":1\n\x1b]");
 	s = fmt(&b, FORMAT_JSON, &e);
-	contains(s, "\"name\":\"x\\\",\\\"pid\\\":1\\n\\u001b]\"");
+	unit__contains(s, "\"name\":\"x\\\",\\\"pid\\\":1\\n\\u001b]\"");
 	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
 	s = fmt(&b, FORMAT_TABLE, &e);
-	contains(s, "x\",\"pid\":1\\x0a\\x1b]");
+	unit__contains(s, "x\",\"pid\":1\\x0a\\x1b]");
 	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
 	assert_null(strchr(s, '\x1b'));
 	sbuf__free(&b);
@@ -213,12 +196,12 @@ static void test_table_row(void **state)
 			    "04:50:26.123 4242    nginx           connect tcp6   "
 			    "[::1]:8080                   [::1]:443                   ok\n");
 	e.kind = PS_EV_CONNECT_RESULT;
-	contains(row_at(&b, 0, &e), " outcome ");
-	contains(row_at(&b, 0, &e), " established\n");
+	unit__contains(row_at(&b, 0, &e), " outcome ");
+	unit__contains(row_at(&b, 0, &e), " established\n");
 	e.kind = PS_EV_BIND;
 	e.err = EACCES;
-	contains(row_at(&b, 0, &e), " [::1]:8080            EACCES\n");
-	contains(row_at(&b, 200, &e), "[::1]:8080                                      -"
+	unit__contains(row_at(&b, 0, &e), " [::1]:8080            EACCES\n");
+	unit__contains(row_at(&b, 200, &e), "[::1]:8080                                      -"
 				      "                                               EACCES\n");
 	sbuf__free(&b);
 }
@@ -265,18 +248,18 @@ static void test_v6only_marked(void **state)
 	e.family = AF_INET6;
 	memset(e.laddr, 0, 16);
 	e.flags = PS_F_V6ONLY_KNOWN;
-	contains(row_at(&b, 0, &e), " *:8080 ");
-	contains(fmt(&b, FORMAT_JSON, &e), "\"ipv6_only\":false");
-	contains(fmt(&b, FORMAT_JSON, &e), "\"server\":{\"ip\":\"::\",\"port\":8080}");
+	unit__contains(row_at(&b, 0, &e), " *:8080 ");
+	unit__contains(fmt(&b, FORMAT_JSON, &e), "\"ipv6_only\":false");
+	unit__contains(fmt(&b, FORMAT_JSON, &e), "\"server\":{\"ip\":\"::\",\"port\":8080}");
 	e.flags |= PS_F_V6ONLY;
-	contains(row_at(&b, 0, &e), " [::]:8080 ");
-	contains(fmt(&b, FORMAT_JSON, &e), "\"ipv6_only\":true");
+	unit__contains(row_at(&b, 0, &e), " [::]:8080 ");
+	unit__contains(fmt(&b, FORMAT_JSON, &e), "\"ipv6_only\":true");
 	e.flags = 0;	/* not said: no claim either way */
-	contains(row_at(&b, 0, &e), " [::]:8080 ");
-	lacks(fmt(&b, FORMAT_JSON, &e), "ipv6_only");
+	unit__contains(row_at(&b, 0, &e), " [::]:8080 ");
+	unit__lacks(fmt(&b, FORMAT_JSON, &e), "ipv6_only");
 	e.family = AF_INET;
 	e.flags = PS_F_V6ONLY_KNOWN;
-	lacks(fmt(&b, FORMAT_JSON, &e), "ipv6_only");
+	unit__lacks(fmt(&b, FORMAT_JSON, &e), "ipv6_only");
 	sbuf__free(&b);
 }
 
@@ -292,19 +275,19 @@ static void test_syslog_and_journal(void **state)
 	e.flags = PS_F_REQUESTED;
 	s = fmt(&b, FORMAT_SYSLOG, &e);
 	assert_true(!strncmp(s, "<28>1 2026-11-21T04:50:26.123456Z - portsnoop ", 46));
-	contains(s, " bind [portsnoop@32473 process.pid=\"4242\" process.thread.id=\"4243\"");
-	contains(s, " error.code=\"EADDRINUSE\" server.ip=\"127.0.0.1\" server.port=\"8080\"");
-	contains(s, " portsnoop.requested=\"yes\" portsnoop.netns=\"4026531840\"");
-	contains(s, "] 04:50:26.123 4242    nginx           bind    tcp4   127.0.0.1:8080 "
+	unit__contains(s, " bind [portsnoop@32473 process.pid=\"4242\" process.thread.id=\"4243\"");
+	unit__contains(s, " error.code=\"EADDRINUSE\" server.ip=\"127.0.0.1\" server.port=\"8080\"");
+	unit__contains(s, " portsnoop.requested=\"yes\" portsnoop.netns=\"4026531840\"");
+	unit__contains(s, "] 04:50:26.123 4242    nginx           bind    tcp4   127.0.0.1:8080 "
 		    "       -                     EADDRINUSE\n");
 	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
 	s = fmt(&b, FORMAT_JOURNAL, &e);
-	contains(s, "MESSAGE=04:50:26.123 4242    nginx           bind    tcp4   127.0.0.1:8080");
-	contains(s, "\nPRIORITY=4\n");
-	contains(s, "\nPROCESS_PID=4242\n");
-	contains(s, "\nERROR_CODE=EADDRINUSE\n");
-	contains(s, "\nERRNO=98\n");
-	contains(s, "\nPORTSNOOP_COOKIE=9001\n");
+	unit__contains(s, "MESSAGE=04:50:26.123 4242    nginx           bind    tcp4   127.0.0.1:8080");
+	unit__contains(s, "\nPRIORITY=4\n");
+	unit__contains(s, "\nPROCESS_PID=4242\n");
+	unit__contains(s, "\nERROR_CODE=EADDRINUSE\n");
+	unit__contains(s, "\nERRNO=98\n");
+	unit__contains(s, "\nPORTSNOOP_COOKIE=9001\n");
 	sbuf__free(&b);
 }
 
@@ -338,19 +321,19 @@ static void test_process_from_kernel_argv(void **state)
 	e.ns_pid = 7;
 	e.start_ns = 123;
 	s = fmt_in(&b, FORMAT_JSON, &in);
-	contains(s, "\"parent\":{\"pid\":1,\"name\":\"bash\"}");
-	contains(s, "\"command_line\":\"nc -u -l 53\",\"args\":[\"nc\",\"-u\",\"-l\",\"53\"],"
+	unit__contains(s, "\"parent\":{\"pid\":1,\"name\":\"bash\"}");
+	unit__contains(s, "\"command_line\":\"nc -u -l 53\",\"args\":[\"nc\",\"-u\",\"-l\",\"53\"],"
 		    "\"args_count\":4");
-	contains(s, "\"entity_id\":\"b00t-4242-123\"");
-	contains(s, "\"ns_pid\":7");
-	lacks(s, "executable");
-	lacks(s, "args_truncated");
+	unit__contains(s, "\"entity_id\":\"b00t-4242-123\"");
+	unit__contains(s, "\"ns_pid\":7");
+	unit__lacks(s, "executable");
+	unit__lacks(s, "args_truncated");
 	/* Cut by the kernel: the last argument is partial and said to be. */
 	e.flags |= PS_F_ARGV_TRUNCATED;
 	in.argv_len = 8;
 	s = fmt_in(&b, FORMAT_JSON, &in);
-	contains(s, "\"args\":[\"nc\",\"-u\",\"-l\"]");
-	contains(s, "\"args_truncated\":true");
+	unit__contains(s, "\"args\":[\"nc\",\"-u\",\"-l\"]");
+	unit__contains(s, "\"args_truncated\":true");
 	sbuf__free(&b);
 }
 
@@ -372,12 +355,12 @@ static void test_process_from_proc(void **state)
 	struct sbuf b = { 0 };
 	const char *s = fmt_in(&b, FORMAT_JSON, &in);
 
-	contains(s, "\"executable\":\"/usr/sbin/nginx\"");
-	contains(s, "\"args\":[\"nginx: master process\"]");
-	contains(s, "\"user\":{\"id\":1000,\"name\":\"www-data\"}");
-	contains(s, "\"container\":{\"id\":\"0123456789abcdef0123456789abcdef0123456789abcdef"
+	unit__contains(s, "\"executable\":\"/usr/sbin/nginx\"");
+	unit__contains(s, "\"args\":[\"nginx: master process\"]");
+	unit__contains(s, "\"user\":{\"id\":1000,\"name\":\"www-data\"}");
+	unit__contains(s, "\"container\":{\"id\":\"0123456789abcdef0123456789abcdef0123456789abcdef"
 		    "0123456789abcdef\",\"runtime\":\"docker\"}");
-	contains(s, "\"cgroup\":{\"id\":77,\"path\":\"/system.slice/docker-");
+	unit__contains(s, "\"cgroup\":{\"id\":77,\"path\":\"/system.slice/docker-");
 	sbuf__free(&b);
 }
 
@@ -389,7 +372,7 @@ static void test_hostile_args(void **state)
 	struct sbuf b = { 0 };
 	const char *s = fmt_in(&b, FORMAT_JSON, &in);
 
-	contains(s, "\"args\":[\"x\",\"\\\"],\\\"pid\\\":1\\n\",\"\\u001b[2J\\ufffd\"]");
+	unit__contains(s, "\"args\":[\"x\",\"\\\"],\\\"pid\\\":1\\n\",\"\\u001b[2J\\ufffd\"]");
 	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
 	sbuf__free(&b);
 }
@@ -403,7 +386,7 @@ static void test_padded_title_trimmed(void **state)
 	struct sbuf b = { 0 };
 	const char *s = fmt_in(&b, FORMAT_JSON, &in);
 
-	contains(s, "\"command_line\":\"nginx: worker process\",\"args\":[\"nginx: worker "
+	unit__contains(s, "\"command_line\":\"nginx: worker process\",\"args\":[\"nginx: worker "
 		    "process\"],\"args_count\":1");
 	sbuf__free(&b);
 }
@@ -414,8 +397,8 @@ static void test_lost_record(void **state)
 	struct sbuf b = { 0 };
 
 	format__lost(&b, &ctx, 5, 12);
-	contains(sbuf__str(&b), "\"event\":{\"kind\":\"metric\",\"action\":\"lost\"}");
-	contains(sbuf__str(&b), "\"portsnoop\":{\"lost\":5,\"lost_total\":12}}\n");
+	unit__contains(sbuf__str(&b), "\"event\":{\"kind\":\"metric\",\"action\":\"lost\"}");
+	unit__contains(sbuf__str(&b), "\"portsnoop\":{\"lost\":5,\"lost_total\":12}}\n");
 	sbuf__reset(&b);
 	ctx.mode = FORMAT_TABLE;
 	format__lost(&b, &ctx, 5, 12);
@@ -438,47 +421,48 @@ static void test_thread_name_and_holders_gone(void **state)
 	struct format_input in = { .ev = &e, .holders = &o, .nholders = 1 };
 	struct sbuf b = { 0 };
 
-	lacks(fmt(&b, FORMAT_JSON, &e), "\"thread\":{\"id\":4243,\"name\"");
+	unit__lacks(fmt(&b, FORMAT_JSON, &e), "\"thread\":{\"id\":4243,\"name\"");
 	strcpy(e.tcomm, "mc-worker");
-	contains(fmt(&b, FORMAT_JSON, &e), "\"thread\":{\"id\":4243,\"name\":\"mc-worker\"}");
+	unit__contains(fmt(&b, FORMAT_JSON, &e), "\"thread\":{\"id\":4243,\"name\":\"mc-worker\"}");
 	e.err = EADDRINUSE;
 	format__event(&b, &ctx, &in);
-	lacks(sbuf__str(&b), "holders_gone");
+	unit__lacks(sbuf__str(&b), "holders_gone");
 	in.holders_gone = true;
 	sbuf__reset(&b);
 	format__event(&b, &ctx, &in);
-	contains(sbuf__str(&b), "\"holders\":[{\"pid\":812,\"name\":\"sockwork\"}],"
+	unit__contains(sbuf__str(&b), "\"holders\":[{\"pid\":812,\"name\":\"sockwork\"}],"
 				"\"holders_gone\":true");
 	ctx.mode = FORMAT_TABLE;
 	sbuf__reset(&b);
 	format__event(&b, &ctx, &in);
-	contains(sbuf__str(&b), "EADDRINUSE held by sockwork[812] (gone since)\n");
+	unit__contains(sbuf__str(&b), "EADDRINUSE held by sockwork[812] (gone since)\n");
 	sbuf__free(&b);
 }
 
-int main(void)
+/* Times are rendered in UTC, whatever the machine's zone. */
+static int utc(void **state)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_bind_success),
-		cmocka_unit_test(test_json_failed_bind_keeps_request),
-		cmocka_unit_test(test_json_no_address),
-		cmocka_unit_test(test_json_connect_endpoints),
-		cmocka_unit_test(test_json_listen_backlog_and_close),
-		cmocka_unit_test(test_hostile_comm),
-		cmocka_unit_test(test_table_row),
-		cmocka_unit_test(test_table_fits_80_and_stays_aligned),
-		cmocka_unit_test(test_v6only_marked),
-		cmocka_unit_test(test_padded_title_trimmed),
-		cmocka_unit_test(test_plurals),
-		cmocka_unit_test(test_syslog_and_journal),
-		cmocka_unit_test(test_lost_record),
-		cmocka_unit_test(test_process_from_kernel_argv),
-		cmocka_unit_test(test_process_from_proc),
-		cmocka_unit_test(test_hostile_args),
-		cmocka_unit_test(test_thread_name_and_holders_gone),
-	};
-
+	(void)state;
 	setenv("TZ", "UTC", 1);
 	tzset();
-	return cmocka_run_group_tests_name("format", tests, NULL, NULL);
+	return 0;
 }
+
+UNIT_MAIN("format", utc, NULL,
+	  cmocka_unit_test(test_json_bind_success),
+	  cmocka_unit_test(test_json_failed_bind_keeps_request),
+	  cmocka_unit_test(test_json_no_address),
+	  cmocka_unit_test(test_json_connect_endpoints),
+	  cmocka_unit_test(test_json_listen_backlog_and_close),
+	  cmocka_unit_test(test_hostile_comm),
+	  cmocka_unit_test(test_table_row),
+	  cmocka_unit_test(test_table_fits_80_and_stays_aligned),
+	  cmocka_unit_test(test_v6only_marked),
+	  cmocka_unit_test(test_padded_title_trimmed),
+	  cmocka_unit_test(test_plurals),
+	  cmocka_unit_test(test_syslog_and_journal),
+	  cmocka_unit_test(test_lost_record),
+	  cmocka_unit_test(test_process_from_kernel_argv),
+	  cmocka_unit_test(test_process_from_proc),
+	  cmocka_unit_test(test_hostile_args),
+	  cmocka_unit_test(test_thread_name_and_holders_gone))

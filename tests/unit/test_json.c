@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "output/json.h"
+
+/* Ends the object, checks it is want, and frees the buffer. */
+static void expect_json(struct jw *w, struct sbuf *b, const char *want)
+{
+	jw__end(w);
+	assert_string_equal(sbuf__str(b), want);
+	sbuf__free(b);
+}
 
 static void test_flat(void **state)
 {
@@ -17,9 +21,7 @@ static void test_flat(void **state)
 	jw__cstr(&w, "b", "x");
 	jw__bool(&w, "c", true);
 	jw__int(&w, "d", -5);
-	jw__end(&w);
-	assert_string_equal(sbuf__str(&b), "{\"a\":1,\"b\":\"x\",\"c\":true,\"d\":-5}");
-	sbuf__free(&b);
+	expect_json(&w, &b, "{\"a\":1,\"b\":\"x\",\"c\":true,\"d\":-5}");
 }
 
 static void test_empty(void **state)
@@ -28,9 +30,7 @@ static void test_empty(void **state)
 	struct jw w;
 
 	jw__begin(&w, &b);
-	jw__end(&w);
-	assert_string_equal(sbuf__str(&b), "{}");
-	sbuf__free(&b);
+	expect_json(&w, &b, "{}");
 }
 
 static void test_nesting_by_prefix(void **state)
@@ -46,12 +46,9 @@ static void test_nesting_by_prefix(void **state)
 	jw__cstr(&w, "process.name", "n");
 	jw__cstr(&w, "event.action", "bind");
 	jw__uint(&w, "server.port", 80);
-	jw__end(&w);
-	assert_string_equal(sbuf__str(&b),
-			    "{\"@timestamp\":\"t\",\"process\":{\"pid\":7,\"thread\":{\"id\":8},"
+	expect_json(&w, &b, "{\"@timestamp\":\"t\",\"process\":{\"pid\":7,\"thread\":{\"id\":8},"
 			    "\"parent\":{\"pid\":1},\"name\":\"n\"},\"event\":{\"action\":"
 			    "\"bind\"},\"server\":{\"port\":80}}");
-	sbuf__free(&b);
 }
 
 static void test_prefix_is_a_whole_segment(void **state)
@@ -63,9 +60,7 @@ static void test_prefix_is_a_whole_segment(void **state)
 	jw__begin(&w, &b);
 	jw__uint(&w, "process.pid", 1);
 	jw__uint(&w, "proc.x", 2);
-	jw__end(&w);
-	assert_string_equal(sbuf__str(&b), "{\"process\":{\"pid\":1},\"proc\":{\"x\":2}}");
-	sbuf__free(&b);
+	expect_json(&w, &b, "{\"process\":{\"pid\":1},\"proc\":{\"x\":2}}");
 }
 
 static void test_values_escaped(void **state)
@@ -75,20 +70,12 @@ static void test_values_escaped(void **state)
 
 	jw__begin(&w, &b);
 	jw__str(&w, "k", "\"}\n", 3);
-	jw__end(&w);
-	assert_string_equal(sbuf__str(&b), "{\"k\":\"\\\"}\\n\"}");
-	sbuf__free(&b);
+	expect_json(&w, &b, "{\"k\":\"\\\"}\\n\"}");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flat),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_nesting_by_prefix),
-		cmocka_unit_test(test_prefix_is_a_whole_segment),
-		cmocka_unit_test(test_values_escaped),
-	};
-
-	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
-}
+UNIT_MAIN("json", NULL, NULL,
+	  cmocka_unit_test(test_flat),
+	  cmocka_unit_test(test_empty),
+	  cmocka_unit_test(test_nesting_by_prefix),
+	  cmocka_unit_test(test_prefix_is_a_whole_segment),
+	  cmocka_unit_test(test_values_escaped))

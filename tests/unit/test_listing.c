@@ -3,18 +3,13 @@
  * ls rows, state records and who records: rendered by the one field table,
  * so the table and JSON say the same of the same socket.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "output/format.h"
 #include "proc/pcache.h"
 #include "sockets/listing.h"
@@ -31,18 +26,6 @@ static struct diag_sock sock6(const char *addr, uint16_t port, uint8_t v6only)
 
 	inet_pton(AF_INET6, addr, d.laddr);
 	return d;
-}
-
-static void contains(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		fail_msg("'%s' not in '%s'", needle, hay);
-}
-
-static void lacks(const char *hay, const char *needle)
-{
-	if (strstr(hay, needle))
-		fail_msg("'%s' unexpectedly in '%s'", needle, hay);
 }
 
 static const char *ls(struct sbuf *b, enum format_mode mode, const struct diag_sock *d,
@@ -76,11 +59,11 @@ static void test_dual_stack_and_v6only(void **state)
 
 	assert_string_equal(ls(&b, FORMAT_TABLE, &dual, NULL, 0),
 			    "tcp6   *:80                  2      511    4026531840 0        -\n");
-	contains(ls(&b, FORMAT_JSON, &dual, NULL, 0), "\"ipv6_only\":false");
-	contains(ls(&b, FORMAT_TABLE, &only, NULL, 0), "tcp6   [::]:81 ");
-	contains(ls(&b, FORMAT_JSON, &only, NULL, 0), "\"ipv6_only\":true");
+	unit__contains(ls(&b, FORMAT_JSON, &dual, NULL, 0), "\"ipv6_only\":false");
+	unit__contains(ls(&b, FORMAT_TABLE, &only, NULL, 0), "tcp6   [::]:81 ");
+	unit__contains(ls(&b, FORMAT_JSON, &only, NULL, 0), "\"ipv6_only\":true");
 	dual.family = AF_INET;	/* nothing to say of IPv4 */
-	lacks(ls(&b, FORMAT_JSON, &dual, NULL, 0), "ipv6_only");
+	unit__lacks(ls(&b, FORMAT_JSON, &dual, NULL, 0), "ipv6_only");
 	sbuf__free(&b);
 }
 
@@ -91,13 +74,13 @@ static void test_scope_and_device(void **state)
 
 	d.ifindex = 3;
 	strcpy(d.ifname, "eth0");
-	contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp6   [fe80::1]%eth0:5353 ");
-	contains(ls(&b, FORMAT_JSON, &d, NULL, 0),
+	unit__contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp6   [fe80::1]%eth0:5353 ");
+	unit__contains(ls(&b, FORMAT_JSON, &d, NULL, 0),
 		 "\"server\":{\"ip\":\"fe80::1\",\"port\":5353}");
-	contains(ls(&b, FORMAT_JSON, &d, NULL, 0), "\"interface\":\"eth0\"");
+	unit__contains(ls(&b, FORMAT_JSON, &d, NULL, 0), "\"interface\":\"eth0\"");
 	d.family = AF_INET;
 	memset(d.laddr, 0, sizeof(d.laddr));
-	contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp4   0.0.0.0%eth0:5353 ");
+	unit__contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp4   0.0.0.0%eth0:5353 ");
 	sbuf__free(&b);
 }
 
@@ -123,17 +106,17 @@ static void test_owners_users_and_fds(void **state)
 		snprintf(users, sizeof(users), "%u,4242", getuid());
 		snprintf(want, sizeof(want), " %-8s nginx[%u]/6+9,gone[%u]/4\n", users,
 			 getpid(), NO_PID);
-		contains(s, want);
+		unit__contains(s, want);
 	}
 	s = ls(&b, FORMAT_JSON, &d, o, 3);
 	snprintf(want, sizeof(want), "\"owners\":[{\"pid\":%u,\"name\":\"nginx\",\"fd\":6,"
 		 "\"fds\":[6,9],\"uid\":%u},{\"pid\":%u,\"name\":\"gone\",\"fd\":4,\"fds\":[4],"
 		 "\"uid\":4242}]", getpid(), getuid(), NO_PID);
-	contains(s, want);
+	unit__contains(s, want);
 	snprintf(want, sizeof(want), "\"user\":{\"id\":%u}", getuid());
-	contains(s, want);
-	contains(s, "\"recv_q\":2,\"send_q\":511");
-	contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
+	unit__contains(s, want);
+	unit__contains(s, "\"recv_q\":2,\"send_q\":511");
+	unit__contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
 	sbuf__free(&b);
 }
 
@@ -149,13 +132,13 @@ static void test_state_record(void **state)
 	listing__state(&b, &ctx, &d, &o, 1);
 	snprintf(want, sizeof(want), " %-7u caddy           state   tcp6   *:443       "
 		 "          listening, held by caddy[%u]\n", NO_PID, NO_PID);
-	contains(sbuf__str(&b), want);
+	unit__contains(sbuf__str(&b), want);
 	sbuf__reset(&b);
 	ctx.mode = FORMAT_JSON;
 	listing__state(&b, &ctx, &d, &o, 1);
-	contains(sbuf__str(&b), "\"ipv6_only\":false");
-	lacks(sbuf__str(&b), "\"thread\"");
-	lacks(sbuf__str(&b), "\"outcome\"");
+	unit__contains(sbuf__str(&b), "\"ipv6_only\":false");
+	unit__lacks(sbuf__str(&b), "\"thread\"");
+	unit__lacks(sbuf__str(&b), "\"outcome\"");
 	sbuf__free(&b);
 }
 
@@ -200,14 +183,14 @@ static void test_who_record(void **state)
 	sbuf__reset(&b);
 	ctx.mode = FORMAT_JSON;
 	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
-	contains(sbuf__str(&b), "\"start\":\"2026-11-21T04:50:26.12Z\"");
-	contains(sbuf__str(&b), "\"command_line\":\"nginx: master process\","
+	unit__contains(sbuf__str(&b), "\"start\":\"2026-11-21T04:50:26.12Z\"");
+	unit__contains(sbuf__str(&b), "\"command_line\":\"nginx: master process\","
 				"\"args\":[\"nginx: master process\"]");
-	contains(sbuf__str(&b), "\"event\":{\"kind\":\"state\",\"action\":\"held\"}");
-	contains(sbuf__str(&b), "\"fds\":[6,7],\"files_written\":[\"/var/log/a.log\","
+	unit__contains(sbuf__str(&b), "\"event\":{\"kind\":\"state\",\"action\":\"held\"}");
+	unit__contains(sbuf__str(&b), "\"fds\":[6,7],\"files_written\":[\"/var/log/a.log\","
 				"\"/var/log/b.log\"]}");
-	contains(sbuf__str(&b), "\"user\":{\"id\":0,\"name\":\"root\"}");
-	contains(sbuf__str(&b), "\"state\":\"listening\"");
+	unit__contains(sbuf__str(&b), "\"user\":{\"id\":0,\"name\":\"root\"}");
+	unit__contains(sbuf__str(&b), "\"state\":\"listening\"");
 	sbuf__free(&b);
 }
 
@@ -234,26 +217,20 @@ static void test_who_peer_and_unknown_owner(void **state)
 	sbuf__reset(&b);
 	ctx.mode = FORMAT_JSON;
 	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
-	contains(sbuf__str(&b), "\"server\":{\"ip\":\"::1\",\"port\":58960},"
+	unit__contains(sbuf__str(&b), "\"server\":{\"ip\":\"::1\",\"port\":58960},"
 				"\"destination\":{\"ip\":\"::1\",\"port\":2222}");
-	contains(sbuf__str(&b), "\"owner_unknown\":\"its fds cannot be read (no CAP_SYS_PTRACE)\"");
-	lacks(sbuf__str(&b), "\"process\"");
-	lacks(sbuf__str(&b), "\"user\"");
-	contains(sbuf__str(&b), "\"state\":\"established\"");
+	unit__contains(sbuf__str(&b), "\"owner_unknown\":\"its fds cannot be read (no CAP_SYS_PTRACE)\"");
+	unit__lacks(sbuf__str(&b), "\"process\"");
+	unit__lacks(sbuf__str(&b), "\"user\"");
+	unit__contains(sbuf__str(&b), "\"state\":\"established\"");
 	sbuf__free(&b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header_fits),
-		cmocka_unit_test(test_dual_stack_and_v6only),
-		cmocka_unit_test(test_scope_and_device),
-		cmocka_unit_test(test_owners_users_and_fds),
-		cmocka_unit_test(test_state_record),
-		cmocka_unit_test(test_who_record),
-		cmocka_unit_test(test_who_peer_and_unknown_owner),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN("listing", NULL, NULL,
+	  cmocka_unit_test(test_header_fits),
+	  cmocka_unit_test(test_dual_stack_and_v6only),
+	  cmocka_unit_test(test_scope_and_device),
+	  cmocka_unit_test(test_owners_users_and_fds),
+	  cmocka_unit_test(test_state_record),
+	  cmocka_unit_test(test_who_record),
+	  cmocka_unit_test(test_who_peer_and_unknown_owner))

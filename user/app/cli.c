@@ -267,11 +267,25 @@ static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
+       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT__END };
+
+/* The options that only turn something on: where each is kept, or NULL. */
+static bool *switch_of(struct ps_opts *opts, int c)
+{
+	switch (c) {
+	case 'j': return &opts->json;
+	case 't': return &opts->tcp;
+	case 'u': return &opts->udp;
+	case OPT_NO_INITIAL: return &opts->no_initial;
+	case 'v': return &opts->verbose;
+	}
+	return NULL;
+}
+
 enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			   FILE *out, FILE *err)
 {
-	enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
-	       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT__END };
 	/* Bit i is name i: the same order as enum ps_kind and PS_PROTO_*. */
 	static const char *const kinds[] = { "", "bind", "listen", "connect", "outcome",
 					     "close", NULL };
@@ -316,12 +330,15 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	opterr = 0;
 	optind = 0;	/* full re-initialisation: parse may run more than once */
 	while ((c = getopt_long(argc, argv, ":jo:p:P:e:Ctu46vhV", longopts, NULL)) != -1) {
+		bool *on = switch_of(opts, c);
+
 		if (c > 0 && c < OPT__END)
 			given[c] = true;
+		if (on) {
+			*on = true;
+			continue;
+		}
 		switch (c) {
-		case 'j':
-			opts->json = true;
-			break;
 		case 'o':
 			if (!*optarg)
 				return usage_error(err, "--output needs a file name");
@@ -405,18 +422,6 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			break;
 		case OPT_BTF:
 			opts->btf = optarg;
-			break;
-		case 't':
-			opts->tcp = true;
-			break;
-		case 'u':
-			opts->udp = true;
-			break;
-		case OPT_NO_INITIAL:
-			opts->no_initial = true;
-			break;
-		case 'v':
-			opts->verbose = true;
 			break;
 		case 'h':
 			fputs(usage_text, out);

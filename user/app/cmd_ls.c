@@ -2,9 +2,6 @@
 /* portsnoop ls: what ss -tulpn, netstat -tulpn and lsof -i answer, at once. */
 #include "app/commands.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
 #include "sockets/listing.h"
 #include "sockets/snapshot.h"
 #include "proc/users.h"
@@ -16,21 +13,10 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp };
 	struct snapshot snap;
 	struct sbuf b = { 0 };
-	char err[256];
-	size_t done;
 	int rc = 0;
 
-	if (snapshot__collect(&snap, &so, err, sizeof(err))) {
-		fprintf(stderr, "portsnoop: %s\n", err);
-		snapshot__free(&snap);
+	if (cmd__snapshot(&snap, &so, o->verbose))
 		return 1;
-	}
-	if (o->verbose)
-		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
-	/* Like ss -p: what an unprivileged caller can see, and a word on the rest. */
-	snapshot__left_out(&snap, err, sizeof(err));
-	if (err[0])
-		fprintf(stderr, "portsnoop: %s\n", err);
 	ctx.users = users__new("/etc/passwd");
 	/* Columns as wide as the widest address, as ss sizes them. */
 	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
@@ -48,19 +34,13 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 		if (!filter__socket(f, &snap.socks[i], own, n))
 			continue;
 		listing__socket(&b, &ctx, &snap.socks[i], own, n);
-		if (b.len >= 65536) {
-			rc = sink__write(out, b.p, b.len, &done);
-			sbuf__reset(&b);
-		}
+		if (b.len >= 65536)
+			rc = cmd__write(out, &b);
 	}
-	if (!rc && b.len)
-		rc = sink__write(out, b.p, b.len, &done);
+	if (!rc)
+		rc = cmd__write(out, &b);
 	sbuf__free(&b);
 	snapshot__free(&snap);
 	users__free(ctx.users);
-	if (rc && rc != -EPIPE) {
-		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
-		return 1;
-	}
-	return 0;
+	return cmd__write_status(rc);
 }

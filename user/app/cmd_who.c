@@ -266,21 +266,13 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	struct holds_query q = query_of(t);
 	struct who_run r = { .o = o, .ctx = ctx, .users = users__new("/etc/passwd") };
 	struct snapshot snap;
-	char err[256], what[NAMES_ADDR_LEN + 16];
-	size_t done;
+	char what[NAMES_ADDR_LEN + 16];
 	int rc;
 
-	if (snapshot__collect(&snap, &so, err, sizeof(err))) {
-		fprintf(stderr, "portsnoop: %s\n", err);
-		snapshot__free(&snap);
+	if (cmd__snapshot(&snap, &so, o->verbose)) {
 		users__free(r.users);
 		return 1;
 	}
-	if (o->verbose)
-		fprintf(stderr, "portsnoop: owners read through the %s\n", snap.owners_how);
-	snapshot__left_out(&snap, err, sizeof(err));
-	if (err[0])
-		fprintf(stderr, "portsnoop: %s\n", err);
 	/* Listeners first, then bound, then connected: the order people look. */
 	for (int pass = 0; pass < 3; pass++) {
 		for (size_t i = 0; i < snap.n; i++) {
@@ -301,14 +293,12 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 			one_socket(&r, &snap, s);
 		}
 	}
-	rc = r.b.len ? sink__write(out, r.b.p, r.b.len, &done) : 0;
+	rc = cmd__write(out, &r.b);
 	sbuf__free(&r.b);
 	snapshot__free(&snap);
 	users__free(r.users);
-	if (rc && rc != -EPIPE) {
-		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
+	if (cmd__write_status(rc))
 		return 1;
-	}
 	if (!r.found && r.time_wait) {
 		/* A bind without SO_REUSEADDR still fails on them. */
 		fprintf(stderr, "portsnoop: nobody holds %s; %zu closed connection%s it in "

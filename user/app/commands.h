@@ -7,10 +7,21 @@
 #include "app/filter.h"
 #include "output/format.h"
 #include "output/sink.h"
+#include "sockets/snapshot.h"
 
 /* ls lists the sockets the filter wants (-t/-u choose the tables read). */
 int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *ctx,
 	    struct sink *out);
 int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out);
+
+/*
+ * Shared by the commands (commands.c). cmd__snapshot: collect, saying on
+ * stderr what failed or was left out; the exit status (1: failed, snap
+ * freed). cmd__write: write out and empty b; 0 or -errno. cmd__write_status:
+ * the exit status for what cmd__write returned, with a one-line error.
+ */
+int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool verbose);
+int cmd__write(struct sink *out, struct sbuf *b);
+int cmd__write_status(int rc);
 
 #endif

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "sockets/snapshot.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +20,7 @@
 #include <unistd.h>
 #include "lib/compat.h"
 #include "lib/array.h"
-
-
-struct netns {
-	uint32_t inode;
-	char path[PATH_MAX];	/* /proc/PID/ns/net, or an nsfs mount point */
-};
+#include "sockets/netns.h"
 
 struct collect {
 	struct snapshot *s;
@@ -64,172 +57,6 @@ static int add_sock(void *ctx, const struct diag_sock *d)
 		ifname(c->nl, &s->socks[s->n]);
 	s->n++;
 	return 0;
-}
-
-static int cmp_netns(const void *a, const void *b)
-{
-	const struct netns *x = a, *y = b;
-
-	return x->inode < y->inode ? -1 : x->inode > y->inode;
-}
-
-struct netns_list {
-	struct netns *v;
-	size_t n, cap;
-};
-
-static int netns_add(struct netns_list *l, uint32_t inode, const char *path)
-{
-	struct netns *nv = array__reserve(l->v, l->n, &l->cap, sizeof(*nv), 64);
-
-	if (!nv)
-		return -ENOMEM;
-	l->v = nv;
-	l->v[l->n].inode = inode;
-	snprintf(l->v[l->n].path, sizeof(l->v[l->n].path), "%s", path);
-	l->n++;
-	return 0;
-}
-
-/* The namespace a process is in; 0 when it cannot be read (gone, not ours). */
-static uint32_t netns_of(const char *pid)
-{
-	char path[300], link[64];
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len < 6 || memcmp(link, "net:[", 5))
-		return 0;
-	link[len] = '\0';
-	return (uint32_t)strtoul(link + 5, NULL, 10);
-}
-
-/* Mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
-/*
- * Namespaces that no process may be in: kept alive by a bind mount of an
- * nsfs file (ip netns add: /run/netns/NAME). Which kind each is, stat()
- * does not say; a setns() that is not CLONE_NEWNET fails later, harmlessly.
- */
-static int mounted_netns(struct netns_list *l)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
-	int err = 0;
-
-	if (!f)
-		return 0;	/* no mount namespace view: processes only */
-	while (!err && getline(&line, &cap, f) > 0) {
-		char *sep = strstr(line, " - "), *save = NULL, *mnt = NULL, *tok;
-		struct stat st;
-
-		if (!sep || strncmp(sep + 3, "nsfs ", 5))
-			continue;
-		*sep = '\0';
-		tok = strtok_r(line, " ", &save);
-		for (int i = 0; tok && i < 4; i++)
-			tok = strtok_r(NULL, " ", &save);
-		mnt = tok;	/* the fifth field: the mount point */
-		if (!mnt)
-			continue;
-		unescape_octal(mnt);
-		if (stat(mnt, &st))
-			continue;
-		err = netns_add(l, (uint32_t)st.st_ino, mnt);
-	}
-	free(line);
-	fclose(f);
-	return err;
-}
-
-/*
- * Every network namespace a process is in or a mount keeps, once, with a
- * path to enter it by; the caller's own is `home`.
- */
-static int list_netns(struct netns_list *l, uint32_t home)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	size_t k = 0;
-	int err;
-
-	if (!d)
-		return -errno;
-	err = netns_add(l, home, "/proc/self/ns/net");
-	while (!err && (de = readdir(d))) {
-		char path[300];
-		uint32_t ino;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		ino = netns_of(de->d_name);
-		if (!ino)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
-		err = netns_add(l, ino, path);
-	}
-	closedir(d);
-	if (!err)
-		err = mounted_netns(l);
-	if (err)
-		return err;
-	/* Stable: the first path of each namespace (home's own, a process's)
-	 * is kept before a mount's. */
-	for (size_t i = 1; i < l->n; i++) {
-		struct netns t = l->v[i];
-		size_t j = i;
-
-		for (; j > 0 && cmp_netns(&l->v[j - 1], &t) > 0; j--)
-			l->v[j] = l->v[j - 1];
-		l->v[j] = t;
-	}
-	for (size_t i = 0; i < l->n; i++)
-		if (!k || l->v[k - 1].inode != l->v[i].inode)
-			l->v[k++] = l->v[i];
-	l->n = k;
-	return 0;
-}
-
-/* A sock_diag socket inside the namespace at path; we come back after. */
-static int diag_socket_in(const char *path, int home)
-{
-	int fd, nl, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (setns(fd, CLONE_NEWNET)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	close(fd);
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	err = nl < 0 ? -errno : 0;
-	if (setns(home, CLONE_NEWNET)) {
-		/* Stranded in another namespace: nothing after this is right. */
-		if (nl >= 0)
-			close(nl);
-		return -errno;
-	}
-	return err ? err : nl;
 }
 
 /* TCP states (the kernel's numbers): which a dump asks for. */
@@ -472,13 +299,13 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		snprintf(err, errsz, "cannot open /proc/self/ns/net: %s", strerror(-rc));
 		return rc;
 	}
-	s->home_netns = netns_of("self");
+	s->home_netns = netns__of("self");
 	/* Owners first: the iterator's memory is gone before the dumps grow. */
 	rc = owners__collect(&s->owners, &s->owners_how);
 	if (rc)
 		snprintf(err, errsz, "cannot list socket owners: %s", strerror(-rc));
 	if (!rc)
-		rc = list_netns(&ns, s->home_netns);
+		rc = netns__list(&ns, s->home_netns);
 	for (size_t i = 0; !rc && i < ns.n; i++) {
 		int nl;
 
@@ -488,7 +315,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		if (ns.v[i].inode == s->home_netns)
 			nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 		else
-			nl = diag_socket_in(ns.v[i].path, home);
+			nl = netns__diag_socket(ns.v[i].path, home);
 		if (nl == -ENOENT || nl == -ESRCH || nl == -EINVAL)
 			continue;	/* the process left, the mount went, not a netns */
 		if (nl == -EPERM || nl == -EACCES) {

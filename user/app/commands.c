@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* What ls and who share: the snapshot they read, the output they write. */
+#include "app/commands.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool verbose)
+{
+	char err[256];
+
+	if (snapshot__collect(snap, so, err, sizeof(err))) {
+		fprintf(stderr, "portsnoop: %s\n", err);
+		snapshot__free(snap);
+		return 1;
+	}
+	if (verbose)
+		fprintf(stderr, "portsnoop: owners read through the %s\n", snap->owners_how);
+	/* Like ss -p: what an unprivileged caller can see, and a word on the rest. */
+	snapshot__left_out(snap, err, sizeof(err));
+	if (err[0])
+		fprintf(stderr, "portsnoop: %s\n", err);
+	return 0;
+}
+
+int cmd__write(struct sink *out, struct sbuf *b)
+{
+	size_t done;
+	int rc;
+
+	if (!b->len)
+		return 0;
+	rc = sink__write(out, b->p, b->len, &done);
+	sbuf__reset(b);
+	return rc;
+}
+
+int cmd__write_status(int rc)
+{
+	/* EPIPE: the reader has all it wanted (ls | head). */
+	if (rc && rc != -EPIPE) {
+		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
