@@ -11,7 +11,8 @@
 
 #define PS_COMM_LEN 16
 #define PS_ARGV_LEN 256		/* head of the command line kept per record */
-#define PS_ABI_VERSION 2
+#define PS_EXE_LEN 1024	/* bytes of an exec record's path components */
+#define PS_ABI_VERSION 3
 
 /* Kinds of record, in ps_event.kind. */
 enum ps_kind {
@@ -21,7 +22,8 @@ enum ps_kind {
 	PS_EV_CONNECT_RESULT = 4, /* outcome of a TCP connect attempt */
 	PS_EV_CLOSE = 5,	/* a bound or listening socket released its port */
 	PS_EV_EXIT = 6,		/* internal: a process userspace asked about exited */
-	PS_EV__MAX = 7,
+	PS_EV_EXEC = 7,		/* internal: a program started; its executable (ps_exec_record) */
+	PS_EV__MAX = 8,
 };
 
 /* Bits in ps_event.flags. */
@@ -36,6 +38,12 @@ enum ps_flags {
 	PS_F_ATTEMPT_CTX = 1u << 2,
 	/* The command line was longer than PS_ARGV_LEN: argv holds its head. */
 	PS_F_ARGV_TRUNCATED = 1u << 3,
+	/* The process's executable was unlinked (deleted, or replaced by a
+	 * rename over its path) when the record was made: d_unlinked(). */
+	PS_F_EXE_DELETED = 1u << 4,
+	/* PS_EV_EXEC: the path walk stopped early (too deep, too long, or a
+	 * name unreadable): the path's head is missing. */
+	PS_F_EXE_TRUNCATED = 1u << 5,
 };
 
 /*
@@ -47,6 +55,7 @@ struct ps_event {
 	__u64 start_ns;		/* process start, CLOCK_BOOTTIME ns (as /proc/PID/stat) */
 	__u64 cgroup_id;	/* cgroup v2 id of the task */
 	__u64 cookie;		/* socket cookie, 0 when the kernel had none */
+	__u64 duration_ns;	/* outcome: from SYN_SENT to the outcome; else 0 */
 	__u32 pid;		/* tgid */
 	__u32 tid;
 	__u32 ppid;		/* real parent's tgid */
@@ -71,7 +80,7 @@ struct ps_event {
 	char pcomm[PS_COMM_LEN]; /* the parent's comm */
 };
 
-#define PS_EVENT_SIZE 152
+#define PS_EVENT_SIZE 160
 
 /*
  * What goes through the ring: the fixed part, then the head of the command
@@ -81,6 +90,19 @@ struct ps_event {
 struct ps_record {
 	struct ps_event ev;
 	char argv[PS_ARGV_LEN];
+};
+
+/*
+ * A program started (PS_EV_EXEC): the fixed part as the new program's
+ * records will have it (pid, start_ns, exec_id identify it), then the
+ * executable's path as the kernel walked it from bprm->file: the names
+ * from the file up to the root of the process's mount namespace, leaf
+ * first, each NUL-terminated; ev.argv_len bytes are valid. Userspace
+ * reverses them into "/usr/sbin/nginx".
+ */
+struct ps_exec_record {
+	struct ps_event ev;
+	char path[PS_EXE_LEN];
 };
 
 /*
@@ -159,7 +181,8 @@ enum ps_stat {
 	PS_STAT_PENDING_FULL = 2, /* a connect attempt could not be followed */
 	PS_STAT_EXIT_DROPS = 3,	/* an internal exit record was lost (no event is) */
 	PS_STAT_RET_MISSED = 4,	/* a kretprobe never ran: that call was not reported */
-	PS_STAT__MAX = 5,
+	PS_STAT_EXEC_DROPS = 5,	/* an exec record was lost: that program's path is /proc's */
+	PS_STAT__MAX = 6,
 };
 
 #endif /* PORTSNOOP_H */

@@ -40,6 +40,7 @@ static __always_inline void fill_task(struct ps_event *e)
 	e->start_ns = task_start_boottime(task->group_leader);
 	e->ns_pid = task_ns_tgid(task);
 	e->exec_id = (__u32)task->self_exec_id;
+	e->flags |= exe_flags(task);
 	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
 	__builtin_memcpy(e->pcomm, task->real_parent->comm, sizeof(e->pcomm));
 }

@@ -21,6 +21,7 @@
 #include "sockets/listing.h"
 #include "proc/mounts.h"
 #include "proc/pcache.h"
+#include "proc/procview.h"
 #include "sockets/snapshot.h"
 #include "output/sbuf.h"
 #include "output/sink.h"
@@ -46,6 +47,8 @@ struct app {
 	struct sink *out;
 	struct tracer *tracer;
 	struct pcache *procs;
+	struct procview *view;	/* the kernel's executable and cgroup, with /proc's */
+	int cgroup_fd;
 	struct users *users;
 	struct holders *holders;
 	char boot_id[40];
@@ -112,6 +115,7 @@ static int on_event(void *ctx, const void *data, size_t len)
 	struct event_view v;
 	struct format_input in;
 	struct ps_owner held[HOLDERS_MAX];
+	struct proc_view pv;
 
 	if (event__decode(data, len, &v)) {
 		a->malformed++;
@@ -122,6 +126,10 @@ static int on_event(void *ctx, const void *data, size_t len)
 		pcache__exited(a->procs, v.ev.pid, v.ev.ts_ns);
 		return 0;
 	}
+	if (v.ev.kind == PS_EV_EXEC) {
+		procview__exec(a->view, &v.ev, v.argv, v.argv_len);
+		return 0;
+	}
 	if (a->opts.comm && strcmp(v.ev.comm, a->opts.comm))
 		return 0;	/* the one filter the kernel cannot apply cheaply */
 	a->events++;
@@ -129,7 +137,9 @@ static int on_event(void *ctx, const void *data, size_t len)
 		.ev = &v.ev,
 		.argv = v.argv,
 		.argv_len = v.argv_len,
-		.proc = pcache__get(a->procs, v.ev.pid, v.ev.start_ns, v.ev.exec_id),
+		.proc = procview__merge(a->view, &v.ev,
+					pcache__get(a->procs, v.ev.pid, v.ev.start_ns, v.ev.exec_id),
+					&pv),
 		.user_name = users__name(a->users, v.ev.uid),
 	};
 	/* Who is in the way: asked of the system now, once a second at most. */
@@ -426,6 +436,12 @@ static void summary(const struct app *a)
 	if (a->stats[PS_STAT_PENDING_FULL])
 		fprintf(stderr, ", %llu connects without outcome",
 			(unsigned long long)a->stats[PS_STAT_PENDING_FULL]);
+	if (a->stats[PS_STAT_EXEC_DROPS])
+		fprintf(stderr, ", %llu execs not seen (their executables are /proc's)",
+			(unsigned long long)a->stats[PS_STAT_EXEC_DROPS]);
+	if (a->view && procview__cgroups_why_not(a->view))
+		fprintf(stderr, "; cgroup paths from /proc only: %s",
+			procview__cgroups_why_not(a->view));
 	fputc('\n', stderr);
 }
 
@@ -447,7 +463,7 @@ static int preflight(const struct ps_opts *o)
 
 int main(int argc, char **argv)
 {
-	struct app a = { 0 };
+	struct app a = { .cgroup_fd = -1 };
 	struct tracer_opts topts = { 0 };
 	char err[256] = "";
 	int rc, code = 1;
@@ -546,6 +562,17 @@ int main(int argc, char **argv)
 		if (!a.procs)
 			goto cleanup;
 	}
+	{
+		const char *note;
+		char cgpath[4096];
+		struct procview_opts vo = { .cgroup_fd = -1 };
+
+		a.cgroup_fd = mounts__open_cgroup2(cgpath, sizeof(cgpath), &note);
+		vo.cgroup_fd = a.cgroup_fd;
+		a.view = procview__new(&vo);
+		if (!a.view)
+			goto cleanup;
+	}
 
 	format__header(&a.line, &a.fmt);
 	format__start(&a.line, &a.fmt, tracer__describe(a.tracer));
@@ -576,6 +603,9 @@ int main(int argc, char **argv)
 	code = rc || a.unwritten || a.oom_lost ? 1 : 0;
 cleanup:
 	pcache__free(a.procs);
+	procview__free(a.view);
+	if (a.cgroup_fd >= 0)
+		close(a.cgroup_fd);
 	users__free(a.users);
 	holders__free(a.holders);
 	tracer__free(a.tracer);

@@ -245,6 +245,7 @@ static int attach_all(struct tracer *t, const struct fnhook fns[NFN],
 	const struct tphook shared[] = {
 		{ -1, "tp_btf:inet_sock_set_state", s->progs.tp_sock_state, false },
 		{ -1, "tp_btf:sched_process_exit", s->progs.tp_process_exit, false },
+		{ -1, "tp_btf:sched_process_exec", s->progs.tp_process_exec, false },
 		{ -1, "cgroup:sock_create", s->progs.cg_sock_create, true },
 		{ -1, "cgroup:post_bind4", s->progs.cg_post_bind4, true },
 		{ -1, "cgroup:post_bind6", s->progs.cg_post_bind6, true },
