@@ -107,7 +107,7 @@ def unique_copy(ctx, tag):
     return os.path.realpath(path)
 
 
-def binds_of(ctx, comm, count, timeout=15):
+def binds_of(ctx, comm, count, timeout=60):
     return ctx.tracer.wait_for(lambda e: e.get("process", {}).get("name") == comm and
                                e["event"]["action"] == "bind", count, timeout)
 
