@@ -260,6 +260,14 @@ static void test_process_from_proc(void **state)
 	contains(s, "\"container\":{\"id\":\"0123456789abcdef0123456789abcdef0123456789abcdef"
 		    "0123456789abcdef\",\"runtime\":\"docker\"}");
 	contains(s, "\"cgroup\":{\"id\":77,\"path\":\"/system.slice/docker-");
+	lacks(s, "kubernetes");
+	lacks(s, "executable_deleted");
+	/* A pod's UID, and an executable the kernel saw unlinked. */
+	memcpy(pi.container.pod_uid, "0f3c9a2e-5b1d-4c7e-9a8b-1234567890ab", 37);
+	e.flags |= PS_F_EXE_DELETED;
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	contains(s, "\"kubernetes\":{\"pod\":{\"uid\":\"0f3c9a2e-5b1d-4c7e-9a8b-1234567890ab\"}}");
+	contains(s, "\"executable_deleted\":true");
 	sbuf__free(&b);
 }
 
