@@ -89,8 +89,8 @@ int BPF_PROG(tp_process_exec, struct task_struct *task, pid_t old_pid,
 			r->ev.flags |= PS_F_EXE_DELETED;
 		r->ev.argv_len = walk_path(file, r);
 	}
-	/* Needed only with a later record of the process, which wakes the
-	 * reader: no wakeup of its own. */
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	/* Woken like any record (at most every 5 ms): execs alone must not
+	 * fill the ring while the reader sleeps. */
+	bpf_ringbuf_submit(r, wakeup_flags(r->ev.ts_ns));
 	return 0;
 }
