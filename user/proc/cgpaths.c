@@ -153,8 +153,10 @@ const char *cgpaths__get(struct cgpaths *c, uint64_t id)
 			return e->path;
 	c->loads++;
 	err = resolve(c, id, path, sizeof(path));
-	if (err == -ESTALE || err == -ENOENT) {
-		remember(c, id, NULL);	/* gone for good: ids are not reused */
+	if (err == -ESTALE || err == -ENOENT || err == -EXDEV || err == -ENAMETOOLONG) {
+		/* Gone for good (ids are not reused), or outside the part of the
+		 * hierarchy our mount shows (a cgroup namespace's): asked once. */
+		remember(c, id, NULL);
 		return NULL;
 	}
 	if (err == -EPERM)
