@@ -2,8 +2,7 @@
 /*
  * A process's executable, as the kernel holds it: the walk of its path at
  * exec (bpf/exec.bpf.c) and whether it is still linked (every record).
- * Included by common.bpf.h. Reads go through BPF_CORE_READ, so they work
- * whether the task pointer came from BTF or from bpf_get_current_task().
+ * Included by common.bpf.h.
  */
 #ifndef PS_EXE_BPF_H
 #define PS_EXE_BPF_H
@@ -11,27 +10,31 @@
 /* The kernel's d_unlinked(): out of the dentry hash and not a root. It is
  * what makes /proc/PID/exe say "(deleted)"; a rename over the path unhashes
  * the old dentry too, so a replaced executable counts as deleted. */
-static __always_inline bool dentry_unlinked(struct dentry *d)
+static __always_inline bool dentry_unlinked(struct dentry *d)	/* any pointer */
 {
 	return !BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d;
 }
 
-/* PS_F_EXE_DELETED when the task's executable is unlinked now; 0 when it
+/*
+ * PS_F_EXE_DELETED when the task's executable is unlinked now; 0 when it
  * is linked or there is none to look at (a kernel thread, an exiting task
- * whose mm is gone). Five loads: cheap enough for every record. */
+ * whose mm is gone). task is a BTF pointer, as fill_task() has it: four
+ * plain loads (the verifier makes them fault-safe), no helper call, since
+ * this runs for every record.
+ */
 static __always_inline __u16 exe_flags(struct task_struct *task)
 {
-	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	struct mm_struct *mm = task->mm;
 	struct file *exe;
 	struct dentry *d;
 
 	if (!mm)
 		return 0;
-	exe = BPF_CORE_READ(mm, exe_file);
+	exe = mm->exe_file;
 	if (!exe)
 		return 0;
-	d = BPF_CORE_READ(exe, f_path.dentry);
-	return d && dentry_unlinked(d) ? PS_F_EXE_DELETED : 0;
+	d = exe->f_path.dentry;
+	return d && !d->d_hash.pprev && d->d_parent != d ? PS_F_EXE_DELETED : 0;
 }
 
 #endif /* PS_EXE_BPF_H */
