@@ -234,6 +234,25 @@ struct val *v)
 		set_str(v, "established");
 	else if (ev->kind != PS_EV_CLOSE)
 		set_str(v, "ok");
+	/* How long the connect took: "established 0.153ms". */
+	if (ev->kind == PS_EV_CONNECT_RESULT && v->type == V_STR) {
+		size_t n = strlen(v->s);
+		char head[48];
+
+		snprintf(head, sizeof(head), "%.*s", (int)n, v->s);
+		snprintf(v->buf, sizeof(v->buf), "%s %llu.%03llums", head,
+			 (unsigned long long)(ev->duration_ns / 1000000),
+			 (unsigned long long)(ev->duration_ns / 1000 % 1000));
+		set_str(v, v->buf);
+	}
+}
+
+/* ECS event.duration: the connect's, in ns, on its outcome. */
+static void get_duration(const struct format_input *in, const struct format_ctx *ctx,
+			 struct val *v)
+{
+	if (in->ev->kind == PS_EV_CONNECT_RESULT)
+		set_uint(v, in->ev->duration_ns);
 }
 
 static void get_holders(const struct format_input *in, const struct format_ctx *ctx,
@@ -468,6 +487,23 @@ static void get_container_rt(const struct format_input *in, const struct format_
 		set_str(v, in->proc->container.runtime);
 }
 
+static void get_pod_uid(const struct format_input *in, const struct format_ctx *ctx,
+			struct val *v)
+{
+	if (in->proc && in->proc->container.pod_uid[0])
+		set_str(v, in->proc->container.pod_uid);
+}
+
+/* The kernel saw the executable unlinked (deleted or replaced) at the event. */
+static void get_exe_deleted(const struct format_input *in, const struct format_ctx *ctx,
+			    struct val *v)
+{
+	if (in->ev->flags & PS_F_EXE_DELETED) {
+		v->type = V_BOOL;
+		v->u = 1;
+	}
+}
+
 static void get_user_name(const struct format_input *in, const struct format_ctx *ctx,
 			  struct val *v)
 {
@@ -513,6 +549,7 @@ static const struct field fields[] = {
 	{ "event.kind", NULL, 0, get_ev_kind },
 	{ "event.action", "EVENT", 8, get_action },
 	{ "event.outcome", NULL, 0, get_outcome },
+	{ "event.duration", NULL, 0, get_duration },
 	{ "network.transport", NULL, 0, get_transport },
 	{ "network.type", NULL, 0, get_net_type },
 	{ NULL, "PROTO", 6, get_proto_col },
@@ -532,6 +569,7 @@ static const struct field fields[] = {
 	{ "group.id", NULL, 0, get_gid },
 	{ "container.id", NULL, 0, get_container_id },
 	{ "container.runtime", NULL, 0, get_container_rt },
+	{ "kubernetes.pod.uid", NULL, 0, get_pod_uid },
 	{ "portsnoop.requested", NULL, 0, get_requested },
 	{ "portsnoop.backlog", NULL, 0, get_backlog },
 	{ "portsnoop.holders", NULL, 0, get_holders },
@@ -542,6 +580,7 @@ static const struct field fields[] = {
 	{ "portsnoop.systemd_unit", NULL, 0, get_unit },
 	{ "portsnoop.ns_pid", NULL, 0, get_ns_pid },
 	{ "portsnoop.args_truncated", NULL, 0, get_args_cut },
+	{ "portsnoop.executable_deleted", NULL, 0, get_exe_deleted },
 	{ "portsnoop.cookie", NULL, 0, get_cookie },
 };
 
