@@ -36,8 +36,9 @@ struct {
  * Which side comes second, the connect() exit or the outcome. A fetch-or on
  * the entry would say, but BPF has atomics other than add only since v5.12
  * ("bpf: Add bitwise atomic instructions"). A map insert with BPF_NOEXIST
- * is atomic on every kernel: both sides insert here, and the one that finds
- * the key taken comes second and emits the outcome.
+ * is atomic on every kernel: both sides insert here, and the one whose
+ * insert fails comes second and emits the outcome. (Any failure, not only
+ * -EEXIST: on 6.1 the comparison with -EEXIST never held, measured.)
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -46,13 +47,11 @@ struct {
 	__type(value, __u8);
 } pending_turn SEC(".maps") __weak;
 
-#define EEXIST 17
-
 static __always_inline bool came_second(__u64 key)
 {
 	__u8 one = 1;
 
-	return bpf_map_update_elem(&pending_turn, &key, &one, BPF_NOEXIST) == -EEXIST;
+	return bpf_map_update_elem(&pending_turn, &key, &one, BPF_NOEXIST) != 0;
 }
 
 /* Both sides are done: the entry goes. */

@@ -46,12 +46,16 @@ enum ps_flags {
 	PS_F_ATTEMPT_CTX = 1u << 2,
 	/* The command line was longer than PS_ARGV_LEN: argv holds its head. */
 	PS_F_ARGV_TRUNCATED = 1u << 3,
+	/* The socket is AF_INET6 and PS_F_V6ONLY says whether it is IPv6-only
+	 * (IPV6_V6ONLY) or dual-stack (takes IPv4 too). */
+	PS_F_V6ONLY_KNOWN = 1u << 4,
+	PS_F_V6ONLY = 1u << 5,
 	/* The process's executable was unlinked (deleted, or replaced by a
 	 * rename over its path) when the record was made: d_unlinked(). */
-	PS_F_EXE_DELETED = 1u << 4,
+	PS_F_EXE_DELETED = 1u << 6,
 	/* PS_EV_EXEC: the path walk stopped early (too deep, too long, or a
 	 * name unreadable): the path's head is missing. */
-	PS_F_EXE_TRUNCATED = 1u << 5,
+	PS_F_EXE_TRUNCATED = 1u << 7,
 };
 
 /*
@@ -138,6 +142,8 @@ struct ps_tracked {
 	__u16 sock_type;
 	__u16 lport;
 	__u8 laddr[16];
+	__u16 flags;		/* PS_F_V6ONLY_KNOWN, PS_F_V6ONLY: for its close */
+	__u16 _pad;
 };
 
 /*

@@ -67,6 +67,12 @@ static __always_inline void fill_sock(struct ps_event *e, struct sock *sk, bool 
 		__builtin_memcpy(e->laddr, &c->skc_rcv_saddr, 4);
 	else
 		__builtin_memcpy(e->laddr, &c->skc_v6_rcv_saddr, 16);
+	/* Dual-stack or IPv6-only: "*:80" or "[::]:80" to the reader. */
+	if (e->family == AF_INET6) {
+		e->flags |= PS_F_V6ONLY_KNOWN;
+		if (BPF_CORE_READ_BITFIELD(c, skc_ipv6only))
+			e->flags |= PS_F_V6ONLY;
+	}
 	if (!remote)
 		return;
 	e->rport = bpf_ntohs(c->skc_dport);
@@ -84,6 +90,7 @@ static __always_inline void track_sock(const struct ps_event *e)
 		.proto = e->proto,
 		.sock_type = e->sock_type,
 		.lport = e->lport,
+		.flags = e->flags & (PS_F_V6ONLY_KNOWN | PS_F_V6ONLY),
 	};
 
 	if (!e->cookie)

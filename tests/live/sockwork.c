@@ -5,7 +5,7 @@
  * kernel told *it* (getpid, getsockname, errno) — the independent truth
  * the tests compare portsnoop's events with.
  *
- *   sockwork [--uid N] [--comm NAME] [--hold] [--reuseport] OP ARGS...
+ *   sockwork [--uid N] [--comm NAME] [--hold] [--reuseport] [--v6only] OP ARGS...
  *     bind    PROTO FAMILY ADDR PORT
  *     listen  PROTO FAMILY ADDR|- PORT BACKLOG   (ADDR "-": no bind first)
  *     connect PROTO FAMILY ADDR PORT [nonblock]
@@ -42,6 +42,7 @@ struct opts {
 	const char *comm;
 	int hold;
 	int reuseport;
+	int v6only;		/* IPV6_V6ONLY on an AF_INET6 socket */
 	int linger_ms;
 	int unlink_exe;
 	const char *exec;
@@ -144,6 +145,8 @@ int main(int argc, char **argv)
 			o.hold = 1;
 		else if (!strcmp(argv[i], "--reuseport"))
 			o.reuseport = 1;
+		else if (!strcmp(argv[i], "--v6only"))
+			o.v6only = 1;
 		else if (!strcmp(argv[i], "--linger") && i + 1 < argc)
 			o.linger_ms = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--unlink-exe"))
@@ -185,6 +188,8 @@ int main(int argc, char **argv)
 	fd = make_socket(proto, family);
 	if (o.reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &(int){ 1 }, sizeof(int)))
 		die("reuseport");
+	if (o.v6only && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &(int){ 1 }, sizeof(int)))
+		die("v6only");
 	if (!strcmp(op, "bind") && argc - i >= 2) {
 		socklen_t len = make_addr(family, argv[i], atoi(argv[i + 1]), &ss);
 

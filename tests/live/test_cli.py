@@ -3,6 +3,7 @@
 missing BTF, --help and --version.
 """
 from harness import *  # noqa: F401,F403
+from harness import _wait_stderr
 
 
 def run_cli(ctx, *args, **kw):
@@ -88,3 +89,65 @@ def cli_help_version(ctx):
     expect(r.returncode == 0 and b"--json" in r.stdout, "help", r)
     r = run_cli(ctx, "--version")
     expect(r.returncode == 0 and r.stdout.startswith(b"portsnoop "), "version", r)
+
+
+MAN = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "man", "portsnoop.8")
+
+
+@test
+def man_page_describes_the_output(ctx):
+    with open(MAN) as f:
+        man = f.read()
+    for sect in ("OUTPUT", "EXAMPLES", "SEE ALSO", "EXIT STATUS"):
+        expect("\n.SH %s\n" % sect in man, "section " + sect)
+    see = man.split("\n.SH SEE ALSO\n")[1]
+    for page in ("ss (8)", "lsof (8)", "fuser (1)", "bindsnoop (8)"):
+        expect(".BR %s" % page in see, "SEE ALSO " + page, see)
+    opts = man.split("\n.SH OPTIONS\n")[1].split("\n.SH ")[0]
+    expect(opts.count(r"\-\-output") == 1, "-o listed once", opts.count(r"\-\-output"))
+    # Every column portsnoop prints, in every table, is described.
+    heads = [subprocess.run([ctx.portsnoop, "ls"], capture_output=True, text=True,
+                            timeout=60).stdout.splitlines()[0]]
+    for cols in ("80", "200"):
+        t = subprocess.Popen([ctx.portsnoop, "--no-initial"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=dict(os.environ, COLUMNS=cols))
+        try:
+            _wait_stderr(t, READY)
+        finally:
+            t.send_signal(signal.SIGINT)
+            out, _ = t.communicate(timeout=20)
+        heads.append(out.decode().splitlines()[0])
+    described = set(re.findall(r"^\.BR? (.*)$", man, re.M))
+    words = {w.strip('",').replace("\\-", "-") for d in described for w in d.split()}
+    for h in heads:
+        for col in h.split():
+            expect(col in words, "column %s described" % col, h)
+    for result in ("established", "EINPROGRESS", "EADDRINUSE", "listening", "bound"):
+        expect(result in man, "RESULT value %s described" % result)
+    if shutil.which("man"):
+        r = subprocess.run(["man", "--warnings", "-l", MAN], capture_output=True, text=True,
+                           env=dict(os.environ, MANWIDTH="80"), timeout=60)
+        expect(r.returncode == 0 and not r.stderr.strip(), "renders without warnings",
+               r.stderr)
+
+
+@test
+def summary_counts_in_the_singular(ctx):
+    holder = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
+    try:
+        t = subprocess.Popen([ctx.portsnoop, "--netns", str(ctx.ns.inode),
+                              "-P", str(holder.port)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            _wait_stderr(t, READY)
+            # One event: a bind refused (nothing bound: no close follows).
+            w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", holder.port)
+            expect(w.report["errno"] == errno.EADDRINUSE, "refused", w.report)
+            time.sleep(0.5)
+        finally:
+            t.send_signal(signal.SIGINT)
+            _, err = t.communicate(timeout=20)
+        expect(b"portsnoop: 1 event, 0 lost, 1 socket existed before" in err,
+               "\"1 event\", \"1 socket existed before\"", err)
+    finally:
+        holder.release()

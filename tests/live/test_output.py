@@ -472,3 +472,94 @@ def journald_real_fields_priorities_ids(ctx):
             t.wait()
         j.stop()
 
+
+def table_run(ctx, work, env=None, tty_cols=None):
+    """portsnoop's table while work() runs: to a pipe, or to a pty that
+    says it has tty_cols columns."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    env = dict(os.environ if env is None else env)
+    master = None
+    if tty_cols:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, tty_cols, 0, 0))
+        t = subprocess.Popen([ctx.portsnoop, "--no-initial"], stdout=slave,
+                             stderr=subprocess.PIPE, env=env)
+        os.close(slave)
+    else:
+        t = subprocess.Popen([ctx.portsnoop, "--no-initial"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+    try:
+        _wait_stderr(t, READY)
+        work()
+        time.sleep(0.5)
+    finally:
+        t.send_signal(signal.SIGINT)
+        if master is None:
+            out, _ = t.communicate(timeout=20)
+        else:
+            t.wait(timeout=20)
+            out = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            os.close(master)
+    return out.decode().replace("\r\n", "\n").splitlines()
+
+
+@test
+def table_fits_80_columns_and_grows_with_the_terminal(ctx):
+    ws = []
+    def work():
+        ws.append(Work(ctx, "bind", "udp", 4, "127.0.0.1", 0))
+        ws.append(Work(ctx, "connect", "udp", 4, "127.0.0.1", 9))
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    lines = table_run(ctx, work, env=env)
+    expect(lines[0].split() == ["TIME", "PID", "COMM", "EVENT", "PROTO", "ADDRESS", "RESULT"],
+           "80 columns: one address column", lines[0])
+    mine = [l for l in lines if re.search(r"\b(%d|%d)\b" % (ws[0].pid, ws[1].pid), l)]
+    expect({"bind", "close", "connect"} <= {l.split()[3] for l in mine}, "bind, close, connect",
+           lines)
+    for l in [lines[0], *mine]:
+        expect(len(l) <= 80, "fits 80 columns", l)
+        expect(l.index(l.split()[5]) == lines[0].index("ADDRESS"), "aligned", lines[0], l)
+    conn = one([l for l in mine if " connect " in l], "connect line")
+    expect(conn.split()[5] == "127.0.0.1:9", "ADDRESS of a connect: where it goes", conn)
+    ws.clear()
+    lines = table_run(ctx, work, tty_cols=132)
+    expect(lines[0].split() == ["TIME", "PID", "COMM", "EVENT", "PROTO", "LOCAL", "REMOTE",
+                                "RESULT"], "a 132-column terminal: both ends", lines[0])
+    expect(len(lines[0]) <= 132, "fits the terminal", lines[0])
+    conn = one([l for l in lines if re.search(r"\b%d\b.* connect " % ws[1].pid, l)], "conn")
+    expect(conn.split()[6] == "127.0.0.1:9" and
+           conn.index(" ok") + 1 == lines[0].index("RESULT"), "wide row aligned", conn)
+    ws.clear()
+    lines = table_run(ctx, work, env=dict(env, COLUMNS="100"))
+    expect("ADDRESS" in lines[0], "$COLUMNS is honoured", lines[0])
+
+
+@test
+def ls_columns_stay_aligned_with_long_addresses(ctx):
+    addr = "2001:db8:1234:5678:9abc:def0:1234:5678"
+    subprocess.run(["ip", "-n", ctx.ns.name, "addr", "add", addr + "/128", "dev", "lo",
+                    "nodad"], check=True)
+    w = Work(ctx, "listen", "tcp", 6, addr, 0, 5, hold=True)
+    try:
+        out = subprocess.run([ctx.portsnoop, "ls"], capture_output=True, text=True,
+                             timeout=60).stdout.splitlines()
+        head = out[0]
+        row = one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "the long one")
+        for col in ("RECV-Q", "SEND-Q", "NETNS", "USER", "PROCESSES"):
+            expect(all(l[head.index(col) - 1] == " " and l[head.index(col)] != " "
+                       for l in out[1:]), "every row's %s under its header" % col, head, row)
+        expect(row.split()[-1] == "sockwork[%d]/3" % w.pid, "holder and fd", row)
+    finally:
+        w.release()
+        subprocess.run(["ip", "-n", ctx.ns.name, "addr", "del", addr + "/128", "dev", "lo"])

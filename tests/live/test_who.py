@@ -69,7 +69,7 @@ def agree(ctx, what, recs, *extra, user=None):
             expect("%s[%d]" % (x["process"]["name"], x["process"]["pid"]) in text,
                    "the table names the process", x["process"], text)
         else:
-            expect("owner could not be determined: " + x["portsnoop"]["owner_unknown"]
+            expect("owner unknown: " + x["portsnoop"]["owner_unknown"]
                    in text, "the table says why", text)
 
 

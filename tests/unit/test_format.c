@@ -164,40 +164,166 @@ static void test_hostile_comm(void **state)
 	sbuf__free(&b);
 }
 
+/* A table row at width w (0: the default, 80 columns). */
+static const char *row_at(struct sbuf *b, unsigned int w, const struct ps_event *e)
+{
+	struct format_ctx ctx = { .mode = FORMAT_TABLE, .width = w };
+	struct format_input in = { .ev = e };
+
+	sbuf__reset(b);
+	format__event(b, &ctx, &in);
+	return sbuf__str(b);
+}
+
+static const char *header_at(struct sbuf *b, unsigned int w)
+{
+	struct format_ctx ctx = { .mode = FORMAT_TABLE, .width = w };
+
+	sbuf__reset(b);
+	format__header(b, &ctx);
+	return sbuf__str(b);
+}
+
+/*
+ * The layout changed on purpose (issue 15: the table was 107 columns and
+ * wrapped in 80): by default it fits 80 columns, with one ADDRESS column
+ * (where a connect goes, else the local end); from 107 columns on, LOCAL
+ * and REMOTE as before, growing with the terminal.
+ */
 static void test_table_row(void **state)
 {
-	struct format_ctx ctx = { .mode = FORMAT_TABLE };
 	struct ps_event e = base(PS_EV_CONNECT);
 	struct sbuf b = { 0 };
 	const char *s;
 
-	sbuf__reset(&b);
-	format__header(&b, &ctx);
-	assert_string_equal(sbuf__str(&b),
-			    "TIME         PID     COMM             EVENT    PROTO  "
-			    "LOCAL                    REMOTE                   RESULT\n");
+	assert_string_equal(header_at(&b, 0),
+			    "TIME         PID     COMM            EVENT   PROTO  "
+			    "ADDRESS               RESULT\n");
 	e.rport = 443;
 	e.family = AF_INET6;
 	memset(e.laddr, 0, 16);
 	memset(e.raddr, 0, 16);
 	e.laddr[15] = 1;
 	e.raddr[15] = 1;
-	s = fmt(&b, FORMAT_TABLE, &e);
-	assert_string_equal(s, "04:50:26.123 4242    nginx            connect  tcp6   "
-			       "[::1]:8080               [::1]:443                ok\n");
+	s = row_at(&b, 0, &e);
+	assert_string_equal(s, "04:50:26.123 4242    nginx           connect tcp6   "
+			       "[::1]:443             ok\n");
+	assert_string_equal(header_at(&b, 120),
+			    "TIME         PID     COMM            EVENT   PROTO  "
+			    "LOCAL                        REMOTE                      RESULT\n");
+	assert_string_equal(row_at(&b, 120, &e),
+			    "04:50:26.123 4242    nginx           connect tcp6   "
+			    "[::1]:8080                   [::1]:443                   ok\n");
 	e.kind = PS_EV_CONNECT_RESULT;
-	contains(fmt(&b, FORMAT_TABLE, &e), " outcome ");
+	contains(row_at(&b, 0, &e), " outcome ");
 	/* The connect's duration, in ms, after its result. */
 	e.duration_ns = 1234567;
-	contains(fmt(&b, FORMAT_TABLE, &e), " established 1.234ms\n");
+	contains(row_at(&b, 0, &e), " established 1.234ms\n");
 	e.err = 111;
-	contains(fmt(&b, FORMAT_TABLE, &e), " ECONNREFUSED 1.234ms\n");
+	contains(row_at(&b, 0, &e), " ECONNREFUSED 1.234ms\n");
 	e.err = 0;
 	e.duration_ns = 0;
 	e.kind = PS_EV_BIND;
 	e.err = EACCES;
-	contains(fmt(&b, FORMAT_TABLE, &e), "[::1]:8080               -                        EACCES\n");
+	contains(row_at(&b, 0, &e), " [::1]:8080            EACCES\n");
+	contains(row_at(&b, 200, &e), "[::1]:8080                                      -"
+				      "                                               EACCES\n");
 	sbuf__free(&b);
+}
+
+/* Every default row fits 80 columns; a long address never pushes a column
+ * out of line but its own successor, and the row stays one line. */
+static void test_table_fits_80_and_stays_aligned(void **state)
+{
+	struct ps_event e = base(PS_EV_LISTEN);
+	struct sbuf b = { 0 };
+	const char *s;
+
+	memcpy(e.laddr, (uint8_t[]){ 192, 168, 100, 200 }, 4);
+	e.lport = 65535;
+	s = row_at(&b, 0, &e);
+	assert_true(strlen(s) - 1 <= 80);
+	assert_string_equal(s, "04:50:26.123 4242    nginx           listen  tcp4   "
+			       "192.168.100.200:65535 ok\n");
+	assert_true(strlen(header_at(&b, 0)) - 1 <= 80);
+	e.family = AF_INET6;
+	memset(e.laddr, 0xfe, 16);
+	s = row_at(&b, 0, &e);
+	assert_string_equal(s, "04:50:26.123 4242    nginx           listen  tcp6   "
+			       "[fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe]:65535 ok\n");
+	/* Wide: the address column grows to hold it, RESULT stays in line. */
+	{
+		struct sbuf h = { 0 };
+
+		s = row_at(&b, 160, &e);
+		header_at(&h, 160);
+		assert_int_equal(strstr(s, " ok\n") - s + 1, strstr(h.p, "RESULT") - h.p);
+		sbuf__free(&h);
+	}
+	sbuf__free(&b);
+}
+
+/* A dual-stack wildcard listener is "*:port" (as ss writes it), an
+ * IPv6-only one "[::]:port"; JSON says which. */
+static void test_v6only_marked(void **state)
+{
+	struct ps_event e = base(PS_EV_LISTEN);
+	struct sbuf b = { 0 };
+
+	e.family = AF_INET6;
+	memset(e.laddr, 0, 16);
+	e.flags = PS_F_V6ONLY_KNOWN;
+	contains(row_at(&b, 0, &e), " *:8080 ");
+	contains(fmt(&b, FORMAT_JSON, &e), "\"ipv6_only\":false");
+	contains(fmt(&b, FORMAT_JSON, &e), "\"server\":{\"ip\":\"::\",\"port\":8080}");
+	e.flags |= PS_F_V6ONLY;
+	contains(row_at(&b, 0, &e), " [::]:8080 ");
+	contains(fmt(&b, FORMAT_JSON, &e), "\"ipv6_only\":true");
+	e.flags = 0;	/* not said: no claim either way */
+	contains(row_at(&b, 0, &e), " [::]:8080 ");
+	lacks(fmt(&b, FORMAT_JSON, &e), "ipv6_only");
+	e.family = AF_INET;
+	e.flags = PS_F_V6ONLY_KNOWN;
+	lacks(fmt(&b, FORMAT_JSON, &e), "ipv6_only");
+	sbuf__free(&b);
+}
+
+/* syslog and journald: every JSON field under its own name, the table's
+ * line as the message; a state record the same way. */
+static void test_syslog_and_journal(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct sbuf b = { 0 };
+	const char *s;
+
+	e.err = EADDRINUSE;
+	e.flags = PS_F_REQUESTED;
+	s = fmt(&b, FORMAT_SYSLOG, &e);
+	assert_true(!strncmp(s, "<28>1 2026-11-21T04:50:26.123456Z - portsnoop ", 46));
+	contains(s, " bind [portsnoop@32473 process.pid=\"4242\" process.thread.id=\"4243\"");
+	contains(s, " error.code=\"EADDRINUSE\" server.ip=\"127.0.0.1\" server.port=\"8080\"");
+	contains(s, " portsnoop.requested=\"yes\" portsnoop.netns=\"4026531840\"");
+	contains(s, "] 04:50:26.123 4242    nginx           bind    tcp4   127.0.0.1:8080 "
+		    "       -                     EADDRINUSE\n");
+	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
+	s = fmt(&b, FORMAT_JOURNAL, &e);
+	contains(s, "MESSAGE=04:50:26.123 4242    nginx           bind    tcp4   127.0.0.1:8080");
+	contains(s, "\nPRIORITY=4\n");
+	contains(s, "\nPROCESS_PID=4242\n");
+	contains(s, "\nERROR_CODE=EADDRINUSE\n");
+	contains(s, "\nERRNO=98\n");
+	contains(s, "\nPORTSNOOP_COOKIE=9001\n");
+	sbuf__free(&b);
+}
+
+static void test_plurals(void **state)
+{
+	char n[32];
+
+	assert_string_equal(format__count(n, sizeof(n), 1, "event", "events"), "1 event");
+	assert_string_equal(format__count(n, sizeof(n), 0, "event", "events"), "0 events");
+	assert_string_equal(format__count(n, sizeof(n), 2, "socket existed",
+					  "sockets existed"), "2 sockets existed");
 }
 
 static const char *fmt_in(struct sbuf *b, enum format_mode mode, const struct format_input *in)
@@ -284,6 +410,20 @@ static void test_hostile_args(void **state)
 	sbuf__free(&b);
 }
 
+/* nginx rewrites its argv in place and pads it with spaces: trimmed. */
+static void test_padded_title_trimmed(void **state)
+{
+	struct ps_event e = base(PS_EV_LISTEN);
+	static const char argv[] = "nginx: worker process              \0\0\0";
+	struct format_input in = { .ev = &e, .argv = argv, .argv_len = sizeof(argv) - 1 };
+	struct sbuf b = { 0 };
+	const char *s = fmt_in(&b, FORMAT_JSON, &in);
+
+	contains(s, "\"command_line\":\"nginx: worker process\",\"args\":[\"nginx: worker "
+		    "process\"],\"args_count\":1");
+	sbuf__free(&b);
+}
+
 static void test_lost_record(void **state)
 {
 	struct format_ctx ctx = { .mode = FORMAT_JSON };
@@ -297,6 +437,38 @@ static void test_lost_record(void **state)
 	format__lost(&b, &ctx, 5, 12);
 	assert_string_equal(sbuf__str(&b),
 			    "-- portsnoop: 5 events lost (ring buffer full), 12 in all --\n");
+	sbuf__reset(&b);
+	format__lost(&b, &ctx, 1, 1);
+	assert_string_equal(sbuf__str(&b),
+			    "-- portsnoop: 1 event lost (ring buffer full), 1 in all --\n");
+	sbuf__free(&b);
+}
+
+/* holds' rows in the one table: the calling thread's own name, and an
+ * EADDRINUSE holder that was gone when the failure was read. */
+static void test_thread_name_and_holders_gone(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct ps_owner o = { .inode = 7, .pid = 812, .fd = 6, .comm = "sockwork" };
+	struct format_ctx ctx = { .mode = FORMAT_JSON };
+	struct format_input in = { .ev = &e, .holders = &o, .nholders = 1 };
+	struct sbuf b = { 0 };
+
+	lacks(fmt(&b, FORMAT_JSON, &e), "\"thread\":{\"id\":4243,\"name\"");
+	strcpy(e.tcomm, "mc-worker");
+	contains(fmt(&b, FORMAT_JSON, &e), "\"thread\":{\"id\":4243,\"name\":\"mc-worker\"}");
+	e.err = EADDRINUSE;
+	format__event(&b, &ctx, &in);
+	lacks(sbuf__str(&b), "holders_gone");
+	in.holders_gone = true;
+	sbuf__reset(&b);
+	format__event(&b, &ctx, &in);
+	contains(sbuf__str(&b), "\"holders\":[{\"pid\":812,\"name\":\"sockwork\"}],"
+				"\"holders_gone\":true");
+	ctx.mode = FORMAT_TABLE;
+	sbuf__reset(&b);
+	format__event(&b, &ctx, &in);
+	contains(sbuf__str(&b), "EADDRINUSE held by sockwork[812] (gone since)\n");
 	sbuf__free(&b);
 }
 
@@ -310,10 +482,16 @@ int main(void)
 		cmocka_unit_test(test_json_listen_backlog_and_close),
 		cmocka_unit_test(test_hostile_comm),
 		cmocka_unit_test(test_table_row),
+		cmocka_unit_test(test_table_fits_80_and_stays_aligned),
+		cmocka_unit_test(test_v6only_marked),
+		cmocka_unit_test(test_padded_title_trimmed),
+		cmocka_unit_test(test_plurals),
+		cmocka_unit_test(test_syslog_and_journal),
 		cmocka_unit_test(test_lost_record),
 		cmocka_unit_test(test_process_from_kernel_argv),
 		cmocka_unit_test(test_process_from_proc),
 		cmocka_unit_test(test_hostile_args),
+		cmocka_unit_test(test_thread_name_and_holders_gone),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -1,131 +1,259 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* `ls` rows and the state records of sockets that exist. */
+/*
+ * ls rows, state records and who records: rendered by the one field table,
+ * so the table and JSON say the same of the same socket.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/socket.h>
+#include <cmocka.h>
 
-#include "unit.h"
+#include "output/format.h"
+#include "proc/pcache.h"
 #include "sockets/listing.h"
 
-static const struct diag_sock tcp4 = {
-	.family = AF_INET, .proto = IPPROTO_TCP, .state = TCP_LISTEN, .lport = 8080,
-	.laddr = { 127, 0, 0, 1 }, .uid = 1000, .inode = 77, .cookie = 9001,
-	.netns = 4026531840u,
-};
+#define NO_PID 4194305u	/* above PID_MAX_LIMIT: no /proc entry */
 
-static const struct diag_sock udp6 = {
-	.family = AF_INET6, .proto = IPPROTO_UDP, .state = TCP_CLOSE, .lport = 5353,
-	.laddr = { [15] = 1 }, .uid = 107, .netns = 4026532301u,
-};
-
-static const struct ps_owner nginx[] = {
-	{ .inode = 77, .pid = 812, .fd = 6, .comm = "nginx" },
-	{ .inode = 77, .pid = 813, .fd = 7, .comm = "nginx" },
-};
-
-static const char *render(struct sbuf *b, enum format_mode mode, bool state,
-			  const struct diag_sock *d, const struct ps_owner *o, size_t n)
+static struct diag_sock sock6(const char *addr, uint16_t port, uint8_t v6only)
 {
-	struct format_ctx ctx = { .mode = mode, .host = "web1" };
+	struct diag_sock d = {
+		.family = AF_INET6, .proto = IPPROTO_TCP, .state = TCP_LISTEN,
+		.lport = port, .uid = 0, .inode = 77, .cookie = 5, .netns = 4026531840u,
+		.rqueue = 2, .wqueue = 511, .v6only = v6only,
+	};
+
+	inet_pton(AF_INET6, addr, d.laddr);
+	return d;
+}
+
+static void contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("'%s' not in '%s'", needle, hay);
+}
+
+static void lacks(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		fail_msg("'%s' unexpectedly in '%s'", needle, hay);
+}
+
+static const char *ls(struct sbuf *b, enum format_mode mode, const struct diag_sock *d,
+		      const struct ps_owner *o, size_t n)
+{
+	struct format_ctx ctx = { .mode = mode };
 
 	sbuf__reset(b);
-	if (state)
-		listing__state(b, &ctx, d, o, n);
-	else
-		listing__socket(b, &ctx, d, o, n);
+	listing__socket(b, &ctx, d, o, n);
 	return sbuf__str(b);
 }
 
-static void test_table(void **state)
+static void test_header_fits(void **state)
 {
 	struct format_ctx ctx = { .mode = FORMAT_TABLE };
 	struct sbuf b = { 0 };
 
 	listing__header(&b, &ctx);
-	assert_string_equal(sbuf__str(&b), "PROTO  LOCAL                                 NETNS       "
-					   "UID    PROCESSES\n");
-	assert_string_equal(render(&b, FORMAT_TABLE, false, &tcp4, nginx, 2),
-			    "tcp4   127.0.0.1:8080                        4026531840  1000   "
-			    "nginx[812],nginx[813]\n");
-	assert_string_equal(render(&b, FORMAT_TABLE, false, &udp6, NULL, 0),
-			    "udp6   [::1]:5353                            4026532301  107    -\n");
-	ctx.mode = FORMAT_JSON;
+	assert_string_equal(sbuf__str(&b), "PROTO  LOCAL                 RECV-Q SEND-Q NETNS "
+					   "     USER     PROCESSES\n");
+	assert_true(b.len - 1 <= 80);
+	sbuf__free(&b);
+}
+
+/* ss's "*:80" for a dual-stack wildcard, "[::]:80" for an IPv6-only one;
+ * JSON says the same as ipv6_only. */
+static void test_dual_stack_and_v6only(void **state)
+{
+	struct diag_sock dual = sock6("::", 80, 0), only = sock6("::", 81, 1);
+	struct sbuf b = { 0 };
+
+	assert_string_equal(ls(&b, FORMAT_TABLE, &dual, NULL, 0),
+			    "tcp6   *:80                  2      511    4026531840 0        -\n");
+	contains(ls(&b, FORMAT_JSON, &dual, NULL, 0), "\"ipv6_only\":false");
+	contains(ls(&b, FORMAT_TABLE, &only, NULL, 0), "tcp6   [::]:81 ");
+	contains(ls(&b, FORMAT_JSON, &only, NULL, 0), "\"ipv6_only\":true");
+	dual.family = AF_INET;	/* nothing to say of IPv4 */
+	lacks(ls(&b, FORMAT_JSON, &dual, NULL, 0), "ipv6_only");
+	sbuf__free(&b);
+}
+
+static void test_scope_and_device(void **state)
+{
+	struct diag_sock d = sock6("fe80::1", 5353, 0);
+	struct sbuf b = { 0 };
+
+	d.ifindex = 3;
+	strcpy(d.ifname, "eth0");
+	contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp6   [fe80::1]%eth0:5353 ");
+	contains(ls(&b, FORMAT_JSON, &d, NULL, 0),
+		 "\"server\":{\"ip\":\"fe80::1\",\"port\":5353}");
+	contains(ls(&b, FORMAT_JSON, &d, NULL, 0), "\"interface\":\"eth0\"");
+	d.family = AF_INET;
+	memset(d.laddr, 0, sizeof(d.laddr));
+	contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp4   0.0.0.0%eth0:5353 ");
+	sbuf__free(&b);
+}
+
+/* USER is the holders' (read from /proc), PROCESSES has their fds, and the
+ * JSON record names the same owners, uids and queues. */
+static void test_owners_users_and_fds(void **state)
+{
+	struct diag_sock d = sock6("::1", 8080, 1);
+	struct ps_owner o[3] = {
+		{ .inode = 77, .pid = (uint32_t)getpid(), .fd = 6, .comm = "nginx" },
+		{ .inode = 77, .pid = (uint32_t)getpid(), .fd = 9, .comm = "nginx" },
+		{ .inode = 77, .pid = NO_PID, .fd = 4, .comm = "gone" },
+	};
+	struct sbuf b = { 0 };
+	char want[256];
+	const char *s;
+
+	d.uid = 4242;	/* the creator: shown only where no holder is readable */
+	s = ls(&b, FORMAT_TABLE, &d, o, 3);
+	{
+		char users[32];
+
+		snprintf(users, sizeof(users), "%u,4242", getuid());
+		snprintf(want, sizeof(want), " %-8s nginx[%u]/6+9,gone[%u]/4\n", users,
+			 getpid(), NO_PID);
+		contains(s, want);
+	}
+	s = ls(&b, FORMAT_JSON, &d, o, 3);
+	snprintf(want, sizeof(want), "\"owners\":[{\"pid\":%u,\"name\":\"nginx\",\"fd\":6,"
+		 "\"fds\":[6,9],\"uid\":%u},{\"pid\":%u,\"name\":\"gone\",\"fd\":4,\"fds\":[4],"
+		 "\"uid\":4242}]", getpid(), getuid(), NO_PID);
+	contains(s, want);
+	snprintf(want, sizeof(want), "\"user\":{\"id\":%u}", getuid());
+	contains(s, want);
+	contains(s, "\"recv_q\":2,\"send_q\":511");
+	contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
+	sbuf__free(&b);
+}
+
+/* A state row in the event table, and the same socket in JSON. */
+static void test_state_record(void **state)
+{
+	struct diag_sock d = sock6("::", 443, 0);
+	struct ps_owner o = { .inode = 77, .pid = NO_PID, .fd = 3, .comm = "caddy" };
+	struct format_ctx ctx = { .mode = FORMAT_TABLE };
+	struct sbuf b = { 0 };
+	char want[128];
+
+	listing__state(&b, &ctx, &d, &o, 1);
+	snprintf(want, sizeof(want), " %-7u caddy           state   tcp6   *:443       "
+		 "          listening, held by caddy[%u]\n", NO_PID, NO_PID);
+	contains(sbuf__str(&b), want);
 	sbuf__reset(&b);
-	listing__header(&b, &ctx);
-	assert_int_equal(b.len, 0);			/* JSON has no header */
+	ctx.mode = FORMAT_JSON;
+	listing__state(&b, &ctx, &d, &o, 1);
+	contains(sbuf__str(&b), "\"ipv6_only\":false");
+	lacks(sbuf__str(&b), "\"thread\"");
+	lacks(sbuf__str(&b), "\"outcome\"");
 	sbuf__free(&b);
 }
 
-static void test_json(void **state)
+/* who: the socket line, then per process its fds, user, start to the tick,
+ * parent; JSON with the same values. */
+static void test_who_record(void **state)
 {
+	struct diag_sock d = sock6("::", 80, 0);
+	struct ps_owner o[2] = {
+		{ .inode = 77, .pid = 812, .fd = 6, .comm = "nginx" },
+		{ .inode = 77, .pid = 812, .fd = 7, .comm = "nginx" },
+	};
+	static const char files[] = "/var/log/a.log\0/var/log/b.log";
+	struct proc_info pi = { .exe = (char *)"/usr/sbin/nginx",
+				.cmdline = (char *)"nginx: master process\0\0\0",
+				.cmdline_len = 24 };
+	struct format_held held = { .cwd = "/", .files = files, .files_len = sizeof(files) - 1 };
+	struct format_ctx ctx = { .mode = FORMAT_TABLE, .boot_offset = 0 };
+	struct ps_event ev;
+	struct format_input in = {
+		.ev = &ev, .rec = FORMAT_REC_HELD, .sock = &d, .holders = o, .nholders = 2,
+		.proc = &pi, .held = &held, .user_name = "root", .start_prec_ns = 10000000,
+	};
 	struct sbuf b = { 0 };
-	const char *s = render(&b, FORMAT_JSON, false, &tcp4, nginx, 2);
 
-	unit__contains(s, "{\"@timestamp\":\"");
-	unit__contains(s, "\"process\":{\"pid\":812,\"name\":\"nginx\"}");
-	unit__contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
-	unit__contains(s, "\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"}");
-	unit__contains(s, "\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080}");
-	unit__contains(s, "\"host\":{\"name\":\"web1\"}");
-	unit__contains(s, "\"user\":{\"id\":1000}");
-	unit__contains(s, "\"netns\":4026531840,\"cookie\":9001,\"inode\":77");
-	unit__contains(s, "\"owners\":[{\"pid\":812,\"name\":\"nginx\",\"fd\":6},"
-		    "{\"pid\":813,\"name\":\"nginx\",\"fd\":7}]");
-	assert_int_equal(s[strlen(s) - 1], '\n');
-	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);	/* one line */
-
-	/* Bound UDP, held by nobody: no process, no cookie, no inode. */
-	s = render(&b, FORMAT_JSON, false, &udp6, NULL, 0);
-	unit__contains(s, "\"action\":\"bound\"");
-	unit__contains(s, "\"transport\":\"udp\",\"type\":\"ipv6\"");
-	unit__contains(s, "\"server\":{\"ip\":\"::1\",\"port\":5353}");
-	unit__contains(s, "\"owners\":[]");
-	unit__lacks(s, "\"process\"");
-	unit__lacks(s, "cookie");
-	unit__lacks(s, "inode");
-	/* A state record in JSON is the same record. */
-	s = render(&b, FORMAT_JSON, true, &tcp4, nginx, 2);
-	unit__contains(s, "\"event\":{\"kind\":\"state\",\"action\":\"listening\"}");
-	unit__contains(s, "\"owners\":[{\"pid\":812");
+	listing__event(&ev, &d, o, 2, 0);
+	ev.ppid = 1;
+	strcpy(ev.pcomm, "systemd");
+	/* 2026-11-21T04:50:26.123456789Z: ticks are 10 ms, so .12 */
+	ev.start_ns = 1795236626123456789ULL;
+	format__who_socket(&b, &ctx, &in);
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	assert_string_equal(sbuf__str(&b),
+		"tcp6 *:80 listening (netns 4026531840)\n"
+		"  nginx[812] fd 6,7, user root (0), started 2026-11-21T04:50:26.12Z, "
+		"parent systemd[1]\n"
+		"    exe      /usr/sbin/nginx\n"
+		"    command  nginx: master process\n"
+		"    cwd      /\n"
+		"    writing  /var/log/a.log\n"
+		"    writing  /var/log/b.log\n");
+	sbuf__reset(&b);
+	ctx.mode = FORMAT_JSON;
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	contains(sbuf__str(&b), "\"start\":\"2026-11-21T04:50:26.12Z\"");
+	contains(sbuf__str(&b), "\"command_line\":\"nginx: master process\","
+				"\"args\":[\"nginx: master process\"]");
+	contains(sbuf__str(&b), "\"event\":{\"kind\":\"state\",\"action\":\"held\"}");
+	contains(sbuf__str(&b), "\"fds\":[6,7],\"files_written\":[\"/var/log/a.log\","
+				"\"/var/log/b.log\"]}");
+	contains(sbuf__str(&b), "\"user\":{\"id\":0,\"name\":\"root\"}");
+	contains(sbuf__str(&b), "\"state\":\"listening\"");
 	sbuf__free(&b);
 }
 
-/* In the event table: TIME PID COMM EVENT PROTO LOCAL REMOTE RESULT. */
-static void test_state_table(void **state)
+/* A connected socket held by a client (who 58960): its peer is said; a
+ * socket whose holder could not be named says why. */
+static void test_who_peer_and_unknown_owner(void **state)
 {
+	struct diag_sock d = sock6("::1", 58960, 0);
+	struct format_ctx ctx = { .mode = FORMAT_TABLE };
+	struct ps_event ev;
+	struct format_input in = { .ev = &ev, .rec = FORMAT_REC_HELD, .sock = &d,
+				   .owner_unknown = "its fds cannot be read (no CAP_SYS_PTRACE)" };
 	struct sbuf b = { 0 };
-	const char *s = render(&b, FORMAT_TABLE, true, &tcp4, nginx, 2);
 
-	/* The time (HH:MM:SS.mmm) is now's: check the columns after it. */
-	assert_int_equal(s[2], ':');
-	assert_int_equal(s[8], '.');
-	assert_string_equal(s + 13, "812     nginx            state    tcp4   "
-				    "127.0.0.1:8080           -                        "
-				    "listening, held by nginx[812],nginx[813]\n");
-	s = render(&b, FORMAT_TABLE, true, &udp6, NULL, 0);
-	assert_string_equal(s + 13, "-       -                state    udp6   "
-				    "[::1]:5353               -                        bound\n");
+	d.state = TCP_ESTABLISHED;
+	inet_pton(AF_INET6, "::1", d.raddr);
+	d.rport = 2222;
+	listing__event(&ev, &d, NULL, 0, 0);
+	format__who_socket(&b, &ctx, &in);
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	assert_string_equal(sbuf__str(&b),
+		"tcp6 [::1]:58960 established -> [::1]:2222 (netns 4026531840)\n"
+		"  owner unknown: its fds cannot be read (no CAP_SYS_PTRACE)\n");
+	sbuf__reset(&b);
+	ctx.mode = FORMAT_JSON;
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	contains(sbuf__str(&b), "\"server\":{\"ip\":\"::1\",\"port\":58960},"
+				"\"destination\":{\"ip\":\"::1\",\"port\":2222}");
+	contains(sbuf__str(&b), "\"owner_unknown\":\"its fds cannot be read (no CAP_SYS_PTRACE)\"");
+	lacks(sbuf__str(&b), "\"process\"");
+	lacks(sbuf__str(&b), "\"user\"");
+	contains(sbuf__str(&b), "\"state\":\"established\"");
 	sbuf__free(&b);
 }
 
-static void test_state_syslog_journal(void **state)
+int main(void)
 {
-	struct sbuf b = { 0 };
-	static const char head[] = "SYSLOG_IDENTIFIER=portsnoop\nPRIORITY=6\nLOCAL_PORT=8080\n"
-				   "PORTSNOOP_NETNS=4026531840\nMESSAGE=";
-	const char *s = render(&b, FORMAT_JOURNAL, true, &tcp4, nginx, 2);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_fits),
+		cmocka_unit_test(test_dual_stack_and_v6only),
+		cmocka_unit_test(test_scope_and_device),
+		cmocka_unit_test(test_owners_users_and_fds),
+		cmocka_unit_test(test_state_record),
+		cmocka_unit_test(test_who_record),
+		cmocka_unit_test(test_who_peer_and_unknown_owner),
+	};
 
-	assert_memory_equal(s, head, sizeof(head) - 1);
-	unit__contains(s, "state    tcp4   127.0.0.1:8080");
-	s = render(&b, FORMAT_SYSLOG, true, &udp6, NULL, 0);
-	unit__contains(s, " bound [");
-	unit__contains(s, " server.port=\"5353\" portsnoop.netns=\"4026532301\"] ");
-	unit__contains(s, "bound\n");
-	sbuf__free(&b);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
-
-UNIT_MAIN("listing", NULL, NULL,
-	  cmocka_unit_test(test_table),
-	  cmocka_unit_test(test_json),
-	  cmocka_unit_test(test_state_table),
-	  cmocka_unit_test(test_state_syslog_journal))

@@ -7,10 +7,12 @@
 #include <string.h>
 #include "sockets/listing.h"
 #include "sockets/snapshot.h"
+#include "proc/users.h"
 
-int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *ctx,
+int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *fmt,
 	    struct sink *out)
 {
+	struct format_ctx ctx = *fmt;
 	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp };
 	struct snapshot snap;
 	struct sbuf b = { 0 };
@@ -29,14 +31,23 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	snapshot__left_out(&snap, err, sizeof(err));
 	if (err[0])
 		fprintf(stderr, "portsnoop: %s\n", err);
-	listing__header(&b, ctx);
+	ctx.users = users__new("/etc/passwd");
+	/* Columns as wide as the widest address, as ss sizes them. */
+	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
+		size_t n;
+		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
+
+		if (filter__socket(f, &snap.socks[i], own, n))
+			listing__fit(&ctx, &snap.socks[i], own, n);
+	}
+	listing__header(&b, &ctx);
 	for (size_t i = 0; i < snap.n && !rc; i++) {
 		size_t n;
 		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
 
 		if (!filter__socket(f, &snap.socks[i], own, n))
 			continue;
-		listing__socket(&b, ctx, &snap.socks[i], own, n);
+		listing__socket(&b, &ctx, &snap.socks[i], own, n);
 		if (b.len >= 65536) {
 			rc = sink__write(out, b.p, b.len, &done);
 			sbuf__reset(&b);
@@ -46,6 +57,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 		rc = sink__write(out, b.p, b.len, &done);
 	sbuf__free(&b);
 	snapshot__free(&snap);
+	users__free(ctx.users);
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "portsnoop: cannot write output: %s\n", strerror(-rc));
 		return 1;

@@ -17,13 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "output/escape.h"
-#include "output/json.h"
-#include "output/names.h"
+#include "output/format.h"
+#include "proc/pcache.h"
 #include "proc/procinfo.h"
+#include "output/names.h"
 #include "sockets/holds.h"
+#include "sockets/listing.h"
 #include "sockets/snapshot.h"
-#include "output/timefmt.h"
 #include "proc/users.h"
 
 #define ROOT "/proc"
@@ -34,7 +34,7 @@ struct details {
 	char exe[PATH_MAX], cwd[PATH_MAX];
 	char *cmdline;
 	long cmdline_len;
-	int64_t start_real_ns;	/* 0 when unknown */
+	uint64_t start_ns;	/* CLOCK_BOOTTIME ns, whole clock ticks; 0 unknown */
 	struct sbuf files;	/* written files, NUL-separated */
 };
 
@@ -58,6 +58,16 @@ static uint32_t status_field(const char *status, const char *name)
 	const char *p = strstr(status, name);
 
 	return p ? (uint32_t)strtoul(p + strlen(name), NULL, 10) : 0;
+}
+
+/* A file written through several fds (or by several threads' dups) is
+ * one file: list it once. */
+static bool listed(const struct sbuf *files, const char *path)
+{
+	for (size_t i = 0; i < files->len; i += strlen(files->p + i) + 1)
+		if (!strcmp(files->p + i, path))
+			return true;
+	return false;
 }
 
 /* Files opened for writing: regular paths whose fdinfo flags say so. */
@@ -88,13 +98,14 @@ static void written_files(struct details *d)
 		if (!flags)
 			continue;
 		fl = strtoul(flags + 6, NULL, 8);
-		if ((fl & O_ACCMODE) == O_WRONLY || (fl & O_ACCMODE) == O_RDWR)
+		if (((fl & O_ACCMODE) == O_WRONLY || (fl & O_ACCMODE) == O_RDWR) &&
+		    !listed(&d->files, link))
 			sbuf__put(&d->files, link, strlen(link) + 1);
 	}
 	closedir(dir);
 }
 
-static void gather(struct details *d, uint32_t pid, int64_t boot_offset)
+static void gather(struct details *d, uint32_t pid)
 {
 	char status[4096], *stat = NULL;
 	struct proc_stat st;
@@ -117,8 +128,7 @@ static void gather(struct details *d, uint32_t pid, int64_t boot_offset)
 		d->cmdline_len--;
 	n = procinfo__read(ROOT, pid, "stat", 4096, &stat);
 	if (n > 0 && !procinfo__parse_stat(stat, (size_t)n, &st))
-		d->start_real_ns = (int64_t)(st.start_ticks * (1000000000ULL /
-			(uint64_t)sysconf(_SC_CLK_TCK))) + boot_offset;
+		d->start_ns = st.start_ticks * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
 	free(stat);
 	written_files(d);
 }
@@ -131,114 +141,33 @@ static void release(struct details *d)
 	sbuf__free(&d->files);
 }
 
-static void text_block(struct sbuf *b, const struct diag_sock *s, const struct details *d,
-		       const char *user, const char *unknown)
+/* One process holding socket s, as a record of the field table. */
+static void render(struct sbuf *b, const struct format_ctx *ctx, const struct diag_sock *s,
+		   const struct ps_owner *own, size_t n, const struct details *d,
+		   const char *user)
 {
-	char ep[NAMES_ADDR_LEN], pc[16], t[112];
+	struct proc_info pi = {
+		.exe = d->exe[0] ? (char *)d->exe : NULL,
+		.cmdline = d->cmdline_len > 0 ? d->cmdline : NULL,
+		.cmdline_len = d->cmdline_len > 0 ? (size_t)d->cmdline_len : 0,
+	};
+	struct format_held held = { .cwd = d->cwd, .files = d->files.p,
+				    .files_len = d->files.len ? d->files.len - 1 : 0 };
+	struct ps_event ev;
+	struct format_input in = {
+		.ev = &ev, .rec = FORMAT_REC_HELD, .sock = s, .holders = own, .nholders = n,
+		.proc = &pi, .held = &held, .user_name = user,
+		.start_prec_ns = (uint32_t)(1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK)),
+	};
 
-	sbuf__printf(b, "%s%c %s %s", names__proto(s->proto, pc, sizeof(pc)),
-		     s->family == AF_INET ? '4' : '6',
-		     names__endpoint(s->family, s->laddr, s->lport, ep, sizeof(ep)),
-		     holds__state_name(s));
-	if (holds__connected(s))
-		sbuf__printf(b, " to %s",
-			     names__endpoint(s->family, s->raddr, s->rport, ep, sizeof(ep)));
-	sbuf__printf(b, " (netns %u)\n  ", s->netns);
-	if (unknown) {
-		sbuf__puts(b, "owner could not be determined: ");
-		sbuf__puts(b, unknown);
-		sbuf__putc(b, '\n');
-		return;
-	}
-	escape__text(b, d->comm, strlen(d->comm));
-	sbuf__printf(b, "[%u] user ", d->pid);
-	if (user)
-		escape__text(b, user, strlen(user));
-	sbuf__printf(b, "(%u)", d->uid);
-	if (d->start_real_ns) {
-		timefmt__rfc3339(d->start_real_ns, t, sizeof(t));
-		sbuf__printf(b, ", started %s", t);
-	}
-	sbuf__puts(b, ", parent ");
-	escape__text(b, d->pcomm, strlen(d->pcomm));
-	sbuf__printf(b, "[%u]\n    command  ", d->ppid);
-	for (long i = 0; i < d->cmdline_len; i++) {
-		if (d->cmdline[i] == '\0')
-			sbuf__putc(b, ' ');
-		else
-			escape__text(b, d->cmdline + i, 1);
-	}
-	sbuf__puts(b, "\n    exe      ");
-	escape__text(b, d->exe, strlen(d->exe));
-	sbuf__puts(b, "\n    cwd      ");
-	escape__text(b, d->cwd, strlen(d->cwd));
-	sbuf__putc(b, '\n');
-	for (size_t i = 0; i < d->files.len;) {
-		size_t len = strlen(d->files.p + i);
-
-		sbuf__puts(b, "    writing  ");
-		escape__text(b, d->files.p + i, len);
-		sbuf__putc(b, '\n');
-		i += len + 1;
-	}
-}
-
-static void json_line(struct sbuf *b, const struct diag_sock *s, const struct details *d,
-		      const char *user, const char *host, const char *unknown)
-{
-	char a[NAMES_ADDR_LEN], pc[16], t[112];
-	struct jw w;
-
-	jw__begin(&w, b);
-	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
-	jw__cstr(&w, "@timestamp", t);
-	if (unknown)
-		goto socket;
-	jw__uint(&w, "process.pid", d->pid);
-	jw__str(&w, "process.name", d->comm, strlen(d->comm));
-	if (d->exe[0])
-		jw__str(&w, "process.executable", d->exe, strlen(d->exe));
-	if (d->cmdline_len > 0) {
-		jw__text(&w, "process.command_line", d->cmdline, (size_t)d->cmdline_len);
-		jw__str_list(&w, "process.args", d->cmdline, (size_t)d->cmdline_len);
-	}
-	if (d->cwd[0])
-		jw__str(&w, "process.working_directory", d->cwd, strlen(d->cwd));
-	if (d->start_real_ns) {
-		timefmt__rfc3339(d->start_real_ns, t, sizeof(t));
-		jw__cstr(&w, "process.start", t);
-	}
-	jw__uint(&w, "process.parent.pid", d->ppid);
-	jw__str(&w, "process.parent.name", d->pcomm, strlen(d->pcomm));
-socket:
-	jw__cstr(&w, "event.kind", "state");
-	jw__cstr(&w, "event.action", "held");
-	jw__cstr(&w, "network.transport", names__proto(s->proto, pc, sizeof(pc)));
-	jw__cstr(&w, "network.type", names__family(s->family));
-	jw__cstr(&w, "server.ip", names__addr(s->family, s->laddr, a, sizeof(a)));
-	jw__uint(&w, "server.port", s->lport);
-	if (holds__connected(s)) {
-		jw__cstr(&w, "destination.ip", names__addr(s->family, s->raddr, a, sizeof(a)));
-		jw__uint(&w, "destination.port", s->rport);
-	}
-	if (!unknown) {
-		jw__uint(&w, "user.id", d->uid);
-		if (user)
-			jw__cstr(&w, "user.name", user);
-	}
-	if (host)
-		jw__str(&w, "host.name", host, strlen(host));
-	jw__uint(&w, "portsnoop.netns", s->netns);
-	jw__cstr(&w, "portsnoop.state", holds__state_name(s));
-	if (s->inode)
-		jw__uint(&w, "portsnoop.inode", s->inode);
-	if (unknown)
-		jw__cstr(&w, "portsnoop.owner_unknown", unknown);
-	else
-		jw__str_list(&w, "portsnoop.files_written", d->files.p ? d->files.p : "",
-			     d->files.len ? d->files.len - 1 : 0);
-	jw__end(&w);
-	sbuf__putc(b, '\n');
+	listing__event(&ev, s, own, n, d->uid);
+	ev.pid = d->pid;
+	ev.ppid = d->ppid;
+	/* /proc's comm is the kernel's: at most PS_COMM_LEN - 1 bytes. */
+	memcpy(ev.comm, d->comm, strnlen(d->comm, sizeof(ev.comm) - 1));
+	memcpy(ev.pcomm, d->pcomm, strnlen(d->pcomm, sizeof(ev.pcomm) - 1));
+	ev.start_ns = d->start_ns;
+	format__record(b, ctx, FORMAT_TABLE_WHO, &in);
 }
 
 /* What was asked, as holds.h compares it. */
@@ -296,18 +225,17 @@ static void one_socket(struct who_run *r, const struct snapshot *snap,
 {
 	size_t n;
 	const struct ps_owner *own = owners__find(&snap->owners, s->inode, &n);
-	bool json = r->ctx->mode == FORMAT_JSON;
+	struct ps_event sev;
+	struct format_input sin = { .ev = &sev, .rec = FORMAT_REC_HELD, .sock = s };
 
 	r->found++;
+	listing__event(&sev, s, NULL, 0, s->uid);
+	format__who_socket(&r->b, r->ctx, &sin);	/* once, then its processes */
 	if (!n) {
-		static const struct details none;
 		char why[160];
-		const char *w = why_unknown(snap, why, sizeof(why));
 
-		if (json)
-			json_line(&r->b, s, &none, NULL, r->ctx->host, w);
-		else
-			text_block(&r->b, s, &none, NULL, w);
+		sin.owner_unknown = why_unknown(snap, why, sizeof(why));
+		format__record(&r->b, r->ctx, FORMAT_TABLE_WHO, &sin);
 		r->unknown++;
 		return;
 	}
@@ -317,12 +245,9 @@ static void one_socket(struct who_run *r, const struct snapshot *snap,
 
 		if (k && own[k].pid == own[k - 1].pid)
 			continue;
-		gather(&d, own[k].pid, r->ctx->boot_offset);
+		gather(&d, own[k].pid);
 		user = r->users ? users__name(r->users, d.uid) : NULL;
-		if (json)
-			json_line(&r->b, s, &d, user, r->ctx->host, NULL);
-		else
-			text_block(&r->b, s, &d, user, NULL);
+		render(&r->b, r->ctx, s, own, n, &d, user);
 		release(&d);
 	}
 }

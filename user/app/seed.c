@@ -16,6 +16,8 @@ static void track(struct tracer *t, const struct diag_sock *d)
 		.netns = d->netns, .family = d->family, .proto = d->proto,
 		.sock_type = d->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM,
 		.lport = d->lport,
+		.flags = d->family != AF_INET6 ? 0 : PS_F_V6ONLY_KNOWN |
+						      (d->v6only ? PS_F_V6ONLY : 0),
 	};
 
 	memcpy(w.laddr, d->laddr, sizeof(w.laddr));

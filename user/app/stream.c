@@ -90,6 +90,7 @@ struct stream *stream__new(const struct stream_opts *o)
 		stream__free(s);
 		return NULL;
 	}
+	s->o.fmt->users = s->users;	/* the user names of state records too */
 	return s;
 }
 
@@ -339,10 +340,15 @@ static void summary(const struct stream *s, __u64 skipped)
 {
 	const struct lines_totals *t = lines__totals(s->o.out);
 
-	fprintf(stderr, "portsnoop: %llu events, %llu lost", (unsigned long long)s->events,
+	char n[48];
+
+	fprintf(stderr, "portsnoop: %s, %llu lost",
+		format__count(n, sizeof(n), s->events, "event", "events"),
 		(unsigned long long)s->stats[PS_STAT_RB_DROPS]);
 	if (s->initial)
-		fprintf(stderr, ", %llu sockets existed before", (unsigned long long)s->initial);
+		fprintf(stderr, ", %s before", format__count(n, sizeof(n), s->initial,
+							      "socket existed",
+							      "sockets existed"));
 	if (s->malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)s->malformed);
 	if (t->oom_lost)

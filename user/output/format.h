@@ -19,41 +19,90 @@ enum format_mode {
 	FORMAT_JOURNAL,		/* journald native fields, one entry per record */
 };
 
+struct users;
+
 struct format_ctx {
 	enum format_mode mode;
+	unsigned int width;	/* table width in columns; 0: 80 (format__width()) */
 	int64_t mono_offset;	/* CLOCK_MONOTONIC -> CLOCK_REALTIME, ns */
 	int64_t boot_offset;	/* CLOCK_BOOTTIME -> CLOCK_REALTIME, ns */
 	const char *boot_id;	/* for process.entity_id; NULL: none */
 	const char *host;	/* host.name; NULL: none */
+	struct users *users;	/* uid -> name for ls's USER; NULL: numbers */
 };
 
 struct proc_info;
+struct diag_sock;
 
-/* One event and what is known about its process. */
+/* The kinds of record: one field table describes them all. */
+enum format_rec {
+	FORMAT_REC_EVENT,	/* a traced call */
+	FORMAT_REC_STATE,	/* a socket that exists (state records, ls rows) */
+	FORMAT_REC_HELD,	/* one process holding a socket (who) */
+};
+
+/* The tables: the event stream's, ls's, and who's text blocks. */
+enum format_table {
+	FORMAT_TABLE_EVENTS,
+	FORMAT_TABLE_LS,
+	FORMAT_TABLE_WHO,
+};
+
+/* What who adds about a process that holds a socket. */
+struct format_held {
+	const char *cwd;		/* or NULL */
+	const char *files;		/* open for writing: NUL-separated, each once */
+	size_t files_len;
+};
+
+/*
+ * One record and what is known about its process. State and held records
+ * carry a struct ps_event too, built from the socket and its first owner
+ * (listing__event()): the same fields read it.
+ */
 struct format_input {
 	const struct ps_event *ev;
 	const char *argv;		/* the kernel's head of the command line */
 	size_t argv_len;
 	const struct proc_info *proc;	/* from /proc, or NULL */
 	const char *user_name;		/* or NULL */
-	const struct ps_owner *holders;	/* EADDRINUSE: who holds the port */
+	/* Events: who holds the port (EADDRINUSE). State and held records:
+	 * the socket's owners, ordered by pid, one entry per fd. */
+	const struct ps_owner *holders;
 	size_t nholders;
+	enum format_rec rec;		/* 0: an event */
+	const struct diag_sock *sock;	/* state and held records: the socket */
+	const struct format_held *held;	/* held records */
+	const uint32_t *owner_uids;	/* per entry of holders[], or NULL */
+	const char *owner_unknown;	/* no holders: why none could be named */
+	uint32_t start_prec_ns;		/* process.start known to this; 0: to the ns */
 	bool holders_gone;		/* holders are what the trace saw bind: their
 					 * socket was gone when the failure was read */
 };
 
-/*
- * The processes holding a socket, one entry each (o[] is ordered by pid; a
- * process may hold it through several fds): "nginx[812],nginx[813]" for a
- * table cell, or a JSON array of {pid, name[, fd]}.
- */
-void format__owners_text(struct sbuf *b, const struct ps_owner *o, size_t n);
-void format__owners_json(struct sbuf *b, const struct ps_owner *o, size_t n, bool with_fd);
-
-/* The table's header line; nothing in JSON mode. */
+/* The event table's header line; nothing in JSON mode. */
 void format__header(struct sbuf *b, const struct format_ctx *ctx);
 void format__event(struct sbuf *b, const struct format_ctx *ctx,
 		   const struct format_input *in);
+/* Any record: in table mode a row of table t (who: a block of lines),
+ * else JSON, syslog or journald as for events. */
+void format__record(struct sbuf *b, const struct format_ctx *ctx, enum format_table t,
+		    const struct format_input *in);
+/* Widen table t's growable columns (the addresses) to hold this record,
+ * before the header: ls measures every row first, as ss does. */
+void format__fit(const struct format_ctx *ctx, enum format_table t,
+		 const struct format_input *in);
+void format__table_header(struct sbuf *b, const struct format_ctx *ctx,
+			  enum format_table t);
+/* who's text: the line naming the socket, once before its processes. */
+void format__who_socket(struct sbuf *b, const struct format_ctx *ctx,
+			const struct format_input *in);
+/* The table width for output to fd: $COLUMNS, else the terminal's, else
+ * 80 (a file, a pipe). Never below 80. */
+unsigned int format__width(int fd);
+/* "1 event" / "2 events": n and the noun, singular or plural. */
+const char *format__count(char *buf, size_t sz, unsigned long long n, const char *one,
+			  const char *many);
 struct format_totals {
 	uint64_t events, lost, initial, malformed, unwritten;
 	uint64_t skipped;	/* program runs the kernel skipped (recursion) */

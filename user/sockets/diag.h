@@ -27,6 +27,7 @@ struct diag_sock {
 	uint64_t inode;		/* 0 for sockets no file refers to */
 	uint64_t cookie;
 	uint32_t netns;		/* filled by the caller: the dump's namespace */
+	char ifname[16];	/* ifindex's name in the socket's namespace; "" unknown */
 };
 
 typedef int (*diag_cb)(void *ctx, const struct diag_sock *s);

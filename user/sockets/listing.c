@@ -1,160 +1,115 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Sockets that exist, as records of the one field table (output/fields.c):
+ * a socket and its first owner become a struct ps_event, so the fields
+ * that read events read these too; the rest (queues, owners, v6only,
+ * device) come from the socket itself.
+ */
 #include "sockets/listing.h"
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "output/escape.h"
-#include "output/json.h"
-#include "output/names.h"
 #include "output/timefmt.h"
+#include "proc/procinfo.h"
+#include "proc/users.h"
+
+#define OWNERS_ON_STACK 64
+
+void listing__event(struct ps_event *ev, const struct diag_sock *d,
+		    const struct ps_owner *o, size_t n, uint32_t uid)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = timefmt__mono_ns();
+	ev->family = d->family;
+	ev->proto = d->proto;
+	ev->lport = d->lport;
+	ev->rport = d->rport;
+	memcpy(ev->laddr, d->laddr, sizeof(ev->laddr));
+	memcpy(ev->raddr, d->raddr, sizeof(ev->raddr));
+	ev->netns = d->netns;
+	ev->cookie = d->cookie;
+	ev->uid = uid;
+	if (n) {
+		ev->pid = o[0].pid;
+		memcpy(ev->comm, o[0].comm, sizeof(ev->comm));
+	}
+}
+
+/*
+ * The real uid of a process, from /proc/PID/status; fallback if unreadable.
+ * Remembered per pid (a direct-mapped cache): ls with 40,000 sockets held
+ * by a few hundred processes reads each status file once.
+ */
+uint32_t listing__uid(uint32_t pid, uint32_t fallback)
+{
+	static struct {
+		uint32_t pid, uid;
+	} cache[4096];
+	uint32_t slot = pid % (sizeof(cache) / sizeof(cache[0]));
+	char *buf = NULL, *p;
+	long n;
+
+	if (pid && cache[slot].pid == pid)
+		return cache[slot].uid;
+	n = procinfo__read("/proc", pid, "status", 4096, &buf);
+	p = n > 0 ? strstr(buf, "\nUid:") : NULL;
+	if (p) {
+		cache[slot].pid = pid;
+		cache[slot].uid = (uint32_t)strtoul(p + 5, NULL, 10);
+		fallback = cache[slot].uid;
+	}
+	free(buf);
+	return fallback;
+}
+
+/* Render the socket as a row of table t, or (b NULL) fit the table to it. */
+static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_table t,
+		   const struct diag_sock *d, const struct ps_owner *o, size_t n)
+{
+	uint32_t stack[OWNERS_ON_STACK], *uids = n <= OWNERS_ON_STACK ? stack
+						 : malloc(n * sizeof(*uids));
+	struct ps_event ev;
+	struct format_input in = {
+		.ev = &ev, .rec = FORMAT_REC_STATE, .sock = d, .holders = o, .nholders = n,
+	};
+
+	/* The user of a socket is who holds it (nginx's workers: nobody), not
+	 * who created it; with no holder known, its creator. */
+	for (size_t i = 0; uids && i < n; i++)
+		uids[i] = i && o[i].pid == o[i - 1].pid ? uids[i - 1]
+							: listing__uid(o[i].pid, d->uid);
+	in.owner_uids = uids;
+	listing__event(&ev, d, o, n, n && uids ? uids[0] : d->uid);
+	in.user_name = ctx->users ? users__name(ctx->users, ev.uid) : NULL;
+	if (b)
+		format__record(b, ctx, t, &in);
+	else
+		format__fit(ctx, t, &in);
+	if (uids != stack)
+		free(uids);
+}
 
 void listing__header(struct sbuf *b, const struct format_ctx *ctx)
 {
-	if (ctx->mode == FORMAT_TABLE)
-		sbuf__puts(b, "PROTO  LOCAL                                 NETNS       "
-			      "UID    PROCESSES\n");
+	format__table_header(b, ctx, FORMAT_TABLE_LS);
 }
 
-static const char *proto_col(const struct diag_sock *d, char *buf, size_t sz)
+void listing__fit(const struct format_ctx *ctx, const struct diag_sock *d,
+		  const struct ps_owner *o, size_t n)
 {
-	char p[16];
-
-	snprintf(buf, sz, "%s%c", names__proto(d->proto, p, sizeof(p)),
-		 d->family == AF_INET ? '4' : '6');
-	return buf;
-}
-
-/* Pad the cell that starts at start to width w, then one space. */
-static void end_cell(struct sbuf *b, size_t start, size_t w)
-{
-	sbuf__pad(b, start, w);
-	sbuf__putc(b, ' ');
-}
-
-static void table_row(struct sbuf *b, const struct diag_sock *d,
-		      const struct ps_owner *o, size_t n)
-{
-	char pc[24], ep[NAMES_ADDR_LEN];
-	size_t start = b->len;
-
-	sbuf__puts(b, proto_col(d, pc, sizeof(pc)));
-	end_cell(b, start, 6);
-	start = b->len;
-	sbuf__puts(b, names__endpoint(d->family, d->laddr, d->lport, ep, sizeof(ep)));
-	end_cell(b, start, 37);
-	start = b->len;
-	sbuf__u64(b, d->netns);
-	end_cell(b, start, 11);
-	start = b->len;
-	sbuf__u64(b, d->uid);
-	end_cell(b, start, 6);
-	if (n)
-		format__owners_text(b, o, n);
-	else
-		sbuf__putc(b, '-');
-	sbuf__putc(b, '\n');
-}
-
-static void json_record(struct sbuf *b, const struct format_ctx *ctx,
-			const struct diag_sock *d, const struct ps_owner *o, size_t n)
-{
-	struct sbuf list = { 0 };
-	char t[112], a[NAMES_ADDR_LEN], p[16];
-	struct jw w;
-
-	format__owners_json(&list, o, n, true);
-
-	timefmt__rfc3339(timefmt__now(), t, sizeof(t));
-	jw__begin(&w, b);
-	jw__cstr(&w, "@timestamp", t);
-	if (n) {
-		jw__uint(&w, "process.pid", o[0].pid);
-		jw__str(&w, "process.name", o[0].comm, strnlen(o[0].comm, sizeof(o[0].comm)));
-	}
-	jw__cstr(&w, "event.kind", "state");
-	jw__cstr(&w, "event.action", d->state == TCP_LISTEN ? "listening" : "bound");
-	jw__cstr(&w, "network.transport", names__proto(d->proto, p, sizeof(p)));
-	jw__cstr(&w, "network.type", names__family(d->family));
-	jw__cstr(&w, "server.ip", names__addr(d->family, d->laddr, a, sizeof(a)));
-	jw__uint(&w, "server.port", d->lport);
-	if (ctx->host)
-		jw__str(&w, "host.name", ctx->host, strlen(ctx->host));
-	jw__uint(&w, "user.id", d->uid);
-	jw__uint(&w, "portsnoop.netns", d->netns);
-	if (d->cookie)
-		jw__uint(&w, "portsnoop.cookie", d->cookie);
-	if (d->inode)
-		jw__uint(&w, "portsnoop.inode", d->inode);
-	jw__raw(&w, "portsnoop.owners", list.p, list.len);
-	jw__end(&w);
-	sbuf__putc(b, '\n');
-	sbuf__free(&list);
+	record(NULL, ctx, FORMAT_TABLE_LS, d, o, n);
 }
 
 void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
-		     const struct diag_sock *d, const struct ps_owner *owners, size_t n)
+		     const struct diag_sock *d, const struct ps_owner *o, size_t n)
 {
-	if (ctx->mode == FORMAT_TABLE)
-		table_row(b, d, owners, n);
-	else
-		json_record(b, ctx, d, owners, n);
+	record(b, ctx, FORMAT_TABLE_LS, d, o, n);
 }
 
 void listing__state(struct sbuf *b, const struct format_ctx *ctx,
 		    const struct diag_sock *d, const struct ps_owner *o, size_t n)
 {
-	char t[112], pc[24], ep[NAMES_ADDR_LEN];
-	size_t start = b->len;
-
-	if (ctx->mode == FORMAT_JSON) {
-		json_record(b, ctx, d, o, n);
-		return;
-	}
-	if (ctx->mode == FORMAT_JOURNAL) {
-		sbuf__puts(b, "SYSLOG_IDENTIFIER=portsnoop\nPRIORITY=6\n");
-		sbuf__printf(b, "LOCAL_PORT=%u\nPORTSNOOP_NETNS=%u\nMESSAGE=", d->lport, d->netns);
-		start = b->len;
-	}
-	if (ctx->mode == FORMAT_SYSLOG) {
-		format__syslog_head(b, ctx, timefmt__now(),
-				    d->state == TCP_LISTEN ? "listening" : "bound", false);
-		sbuf__printf(b, " server.port=\"%u\" portsnoop.netns=\"%u\"] ", d->lport,
-			     d->netns);
-		start = b->len;
-	}
-	timefmt__clock(timefmt__now(), t, sizeof(t));
-	sbuf__puts(b, t);
-	end_cell(b, start, 12);
-	start = b->len;
-	if (n)
-		sbuf__u64(b, o[0].pid);
-	else
-		sbuf__putc(b, '-');
-	end_cell(b, start, 7);
-	start = b->len;
-	if (n)
-		escape__cell(b, o[0].comm, strnlen(o[0].comm, sizeof(o[0].comm)));
-	else
-		sbuf__putc(b, '-');
-	end_cell(b, start, 16);
-	start = b->len;
-	sbuf__puts(b, "state");
-	end_cell(b, start, 8);
-	start = b->len;
-	sbuf__puts(b, proto_col(d, pc, sizeof(pc)));
-	end_cell(b, start, 6);
-	start = b->len;
-	sbuf__puts(b, names__endpoint(d->family, d->laddr, d->lport, ep, sizeof(ep)));
-	end_cell(b, start, 24);
-	start = b->len;
-	sbuf__putc(b, '-');
-	end_cell(b, start, 24);
-	sbuf__puts(b, d->state == TCP_LISTEN ? "listening" : "bound");
-	if (n) {
-		sbuf__puts(b, ", held by ");
-		format__owners_text(b, o, n);
-	}
-	sbuf__putc(b, '\n');
+	record(b, ctx, FORMAT_TABLE_EVENTS, d, o, n);
 }

@@ -10,6 +10,17 @@
 #include "sockets/owners.h"
 #include "output/sbuf.h"
 
+/* A socket and its first owner as the struct ps_event the fields read
+ * (now-stamped; uid: the owner's user). */
+void listing__event(struct ps_event *ev, const struct diag_sock *d,
+		    const struct ps_owner *o, size_t n, uint32_t uid);
+/* The real uid of process pid (/proc/PID/status), or fallback. */
+uint32_t listing__uid(uint32_t pid, uint32_t fallback);
+
+/* Make ls's columns wide enough for this socket (call for every row
+ * before listing__header). */
+void listing__fit(const struct format_ctx *ctx, const struct diag_sock *d,
+		  const struct ps_owner *o, size_t n);
 void listing__header(struct sbuf *b, const struct format_ctx *ctx);
 /*
  * One socket and the processes holding it: a table row, or a JSON record

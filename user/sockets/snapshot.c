@@ -11,8 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/sockios.h>
@@ -32,7 +33,18 @@ struct collect {
 	struct snapshot *s;
 	const struct snapshot_opts *o;
 	uint32_t netns;
+	int nl;			/* the diag socket: it lives in that namespace */
 };
+
+/* The device's name as that namespace knows it: ifindexes are per netns,
+ * and SIOCGIFNAME on any socket asks the socket's own namespace. */
+static void ifname(int fd, struct diag_sock *d)
+{
+	struct ifreq r = { .ifr_ifindex = (int)d->ifindex };
+
+	if (ioctl(fd, SIOCGIFNAME, &r) == 0)
+		snprintf(d->ifname, sizeof(d->ifname), "%s", r.ifr_name);
+}
 
 static int add_sock(void *ctx, const struct diag_sock *d)
 {
@@ -48,6 +60,8 @@ static int add_sock(void *ctx, const struct diag_sock *d)
 	s->socks = v;
 	s->socks[s->n] = *d;
 	s->socks[s->n].netns = c->netns;
+	if (d->ifindex)
+		ifname(c->nl, &s->socks[s->n]);
 	s->n++;
 	return 0;
 }
@@ -488,6 +502,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 			break;
 		}
 		c.netns = ns.v[i].inode;
+		c.nl = nl;
 		rc = dump_netns(&c, nl);
 		close(nl);
 		if (rc)
