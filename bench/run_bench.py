@@ -132,7 +132,7 @@ def churn(args):
                 with_args += "args" in ev["process"]
                 with_exe += "executable" in ev["process"]
         print("  context of %d events from 2000 short-lived processes: command line %.1f%%, "
-              "executable (from /proc) %.1f%%" % (n, 100.0 * with_args / max(n, 1),
+              "executable %.1f%%" % (n, 100.0 * with_args / max(n, 1),
                                                   100.0 * with_exe / max(n, 1)))
 
 
@@ -339,6 +339,9 @@ def main():
     ap.add_argument("--proto", default="udp", choices=("udp", "tcp"))
     ap.add_argument("--procs", type=int, nargs="+", default=[10000, 100000])
     ap.add_argument("--binds", type=int, default=5)
+    ap.add_argument("--against", metavar="BUILD",
+                    help="bindloop: also trace with BUILD's portsnoop in the same rounds "
+                         "(another commit, built apart): before/after a change")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads portsnoop)")
@@ -359,8 +362,11 @@ def main():
         return
 
     base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None
+    against = []
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
+        if args.against:
+            against.append(traced(args.against, args.n, args.proto, [])["elapsed_ns"])
         t = traced(args.build, args.n, args.proto, [])
         trace.append(t["elapsed_ns"])
         strategy = t["strategy"]
@@ -389,6 +395,10 @@ def main():
     print("  minimal records (process context into the ring, drained unformatted) %.0f ns/iter, "
           "ratio %.3f" % (m / args.n, m / b))
     print("  with a filter that matches nothing %.0f ns/iter, ratio %.3f" % (f / args.n, f / b))
+    if against:
+        a = statistics.median(against)
+        print("  against %s: traced %.0f ns/iter, ratio %.3f; this build / that one %.3f" % (
+            args.against, a / args.n, a / b, t / a))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
  * Shared by every .bpf.c: the kernel types and constants, then one header
  * per concern, in the order they build on each other: maps.bpf.h (the maps
  * and load-time knobs), filter.bpf.h (who and what is wanted), output.bpf.h
- * (records into the ring), task.bpf.h (the calling task's context),
+ * (records into the ring), exe.bpf.h (the executable),
+ * task.bpf.h (the calling task's context),
  * sock.bpf.h (a socket's identity and addresses, tracking it for its close).
  * Include this header, not those.
  */
@@ -34,6 +35,7 @@
 #include "maps.bpf.h"
 #include "filter.bpf.h"
 #include "output.bpf.h"
+#include "exe.bpf.h"
 #include "task.bpf.h"
 #include "sock.bpf.h"
 

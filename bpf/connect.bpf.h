@@ -61,9 +61,14 @@ static __always_inline void pending_done(__u64 key)
 	bpf_map_delete_elem(&pending_turn, &key);
 }
 
-/* The entry is deleted after this: its record is turned into the outcome. */
+/*
+ * The entry is deleted after this: its record is turned into the outcome.
+ * The record was stamped when the socket entered SYN_SENT, inside connect()
+ * before the SYN went out: the duration runs from there to the outcome.
+ */
 static __always_inline void emit_outcome(struct pending *p)
 {
+	p->rec.ev.duration_ns = p->outcome_ts - p->rec.ev.ts_ns;
 	p->rec.ev.kind = PS_EV_CONNECT_RESULT;
 	p->rec.ev.err = p->outcome_err;
 	p->rec.ev.ts_ns = p->outcome_ts;

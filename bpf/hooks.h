@@ -51,6 +51,7 @@
 #define PS_SHARED(X)							\
 	X(TP_BTF, "inet_sock_set_state", tp_sock_state, ALWAYS)		\
 	X(TP_BTF, "sched_process_exit", tp_process_exit, ALWAYS)	\
+	X(TP_BTF, "sched_process_exec", tp_process_exec, ALWAYS)	\
 	X(CGROUP, "sock_create", cg_sock_create, COOKIES)		\
 	X(CGROUP, "post_bind4", cg_post_bind4, COOKIES)			\
 	X(CGROUP, "post_bind6", cg_post_bind6, COOKIES)

@@ -11,7 +11,8 @@
 
 #define PS_COMM_LEN 16
 #define PS_ARGV_LEN 256		/* head of the command line kept per record */
-#define PS_ABI_VERSION 3
+#define PS_EXE_LEN 1024	/* bytes of an exec record's path components */
+#define PS_ABI_VERSION 4
 
 /*
  * Waking the reader costs an irq_work and a context switch: far more than
@@ -29,7 +30,8 @@ enum ps_kind {
 	PS_EV_CONNECT_RESULT = 4, /* outcome of a TCP connect attempt */
 	PS_EV_CLOSE = 5,	/* a bound or listening socket released its port */
 	PS_EV_EXIT = 6,		/* internal: a process userspace asked about exited */
-	PS_EV__MAX = 7,
+	PS_EV_EXEC = 7,		/* internal: a program started; its executable (ps_exec_record) */
+	PS_EV__MAX = 8,
 };
 
 /* Bits in ps_event.flags. */
@@ -48,6 +50,12 @@ enum ps_flags {
 	 * (IPV6_V6ONLY) or dual-stack (takes IPv4 too). */
 	PS_F_V6ONLY_KNOWN = 1u << 4,
 	PS_F_V6ONLY = 1u << 5,
+	/* The process's executable was unlinked (deleted, or replaced by a
+	 * rename over its path) when the record was made: d_unlinked(). */
+	PS_F_EXE_DELETED = 1u << 6,
+	/* PS_EV_EXEC: the path walk stopped early (too deep, too long, or a
+	 * name unreadable): the path's head is missing. */
+	PS_F_EXE_TRUNCATED = 1u << 7,
 };
 
 /*
@@ -59,6 +67,7 @@ struct ps_event {
 	__u64 start_ns;		/* process start, CLOCK_BOOTTIME ns (as /proc/PID/stat) */
 	__u64 cgroup_id;	/* cgroup v2 id of the task */
 	__u64 cookie;		/* socket cookie, 0 when the kernel had none */
+	__u64 duration_ns;	/* outcome: from SYN_SENT to the outcome; else 0 */
 	__u32 pid;		/* tgid */
 	__u32 tid;
 	__u32 ppid;		/* real parent's tgid */
@@ -84,7 +93,7 @@ struct ps_event {
 	char tcomm[PS_COMM_LEN]; /* the calling thread's own name */
 };
 
-#define PS_EVENT_SIZE 168
+#define PS_EVENT_SIZE 176
 
 /*
  * What goes through the ring: the fixed part, then the head of the command
@@ -94,6 +103,19 @@ struct ps_event {
 struct ps_record {
 	struct ps_event ev;
 	char argv[PS_ARGV_LEN];
+};
+
+/*
+ * A program started (PS_EV_EXEC): the fixed part as the new program's
+ * records will have it (pid, start_ns, exec_id identify it), then the
+ * executable's path as the kernel walked it from bprm->file: the names
+ * from the file up to the root of the process's mount namespace, leaf
+ * first, each NUL-terminated; ev.argv_len bytes are valid. Userspace
+ * reverses them into "/usr/sbin/nginx".
+ */
+struct ps_exec_record {
+	struct ps_event ev;
+	char path[PS_EXE_LEN];
 };
 
 /*
@@ -195,7 +217,8 @@ enum ps_stat {
 	/* A backup program reported a call the kernel skipped its first
 	 * program for (bpf/sockfn.bpf.h): a recursion miss that lost nothing. */
 	PS_STAT_RECOVERED = 5,
-	PS_STAT__MAX = 6,
+	PS_STAT_EXEC_DROPS = 6,	/* an exec record was lost: that program's path is /proc's */
+	PS_STAT__MAX = 7,
 };
 
 #endif /* PORTSNOOP_H */

@@ -24,7 +24,7 @@ static __always_inline void release_done(__u64 cookie)
 		e.proto = t->proto;
 		e.sock_type = t->sock_type;
 		e.lport = t->lport;
-		e.flags = t->flags;
+		e.flags |= t->flags;	/* fill_task()'s PS_F_EXE_DELETED stays */
 		__builtin_memcpy(e.laddr, t->laddr, sizeof(e.laddr));
 		event_output(&e);
 	}

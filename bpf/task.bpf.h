@@ -43,6 +43,7 @@ static __always_inline void fill_task(struct ps_event *e)
 	e->start_ns = task_start_boottime(TASK_READ(task, group_leader));
 	e->ns_pid = task_ns_tgid(task);
 	e->exec_id = (__u32)TASK_READ(task, self_exec_id);
+	e->flags |= exe_flags(task);
 	/* A process is named by its thread group leader: dig's resolver
 	 * threads call themselves isc-net-0000, memcached's mc-worker. */
 	TASK_READ_INTO(&e->comm, task, group_leader, comm);

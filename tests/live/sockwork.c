@@ -12,8 +12,12 @@
  *   PROTO: tcp, udp, mptcp; FAMILY: 4 or 6.
  *   --hold keeps the socket open until stdin reaches EOF.
  *   --linger MS stays alive MS milliseconds after the report.
+ *   --unlink-exe deletes this program's executable before the call.
+ *   --exec PATH makes the "--" below execve() PATH instead of this program.
  *   A "--" after the call's arguments: once done, execve() this program
  *   again with what follows it as the new arguments.
+ *   The report's call_ns is how long the call took, measured around it
+ *   (CLOCK_MONOTONIC).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_MPTCP
@@ -39,7 +44,19 @@ struct opts {
 	int reuseport;
 	int v6only;		/* IPV6_V6ONLY on an AF_INET6 socket */
 	int linger_ms;
+	int unlink_exe;
+	const char *exec;
 };
+
+static long long call_ns;
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static void die(const char *what)
 {
@@ -96,9 +113,9 @@ static int local_port(int fd)
 static void report(const char *op, int fd, int err)
 {
 	printf("{\"op\":\"%s\",\"pid\":%d,\"tid\":%ld,\"ppid\":%d,\"uid\":%d,"
-	       "\"errno\":%d,\"lport\":%d}\n",
+	       "\"errno\":%d,\"lport\":%d,\"call_ns\":%lld}\n",
 	       op, getpid(), (long)syscall(SYS_gettid), getppid(), getuid(), err,
-	       fd >= 0 ? local_port(fd) : -1);
+	       fd >= 0 ? local_port(fd) : -1, call_ns);
 	fflush(stdout);
 }
 
@@ -132,6 +149,10 @@ int main(int argc, char **argv)
 			o.v6only = 1;
 		else if (!strcmp(argv[i], "--linger") && i + 1 < argc)
 			o.linger_ms = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--unlink-exe"))
+			o.unlink_exe = 1;
+		else if (!strcmp(argv[i], "--exec") && i + 1 < argc)
+			o.exec = argv[++i];
 		else
 			die("usage");
 	}
@@ -154,6 +175,16 @@ int main(int argc, char **argv)
 	if (o.uid >= 0 && (setgid((gid_t)o.uid) || setuid((uid_t)o.uid)))
 		die("setuid");
 
+	if (o.unlink_exe) {
+		char exe[4096];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+		if (n < 0)
+			die("readlink");
+		exe[n] = '\0';
+		if (unlink(exe))
+			die("unlink");
+	}
 	fd = make_socket(proto, family);
 	if (o.reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &(int){ 1 }, sizeof(int)))
 		die("reuseport");
@@ -178,8 +209,10 @@ int main(int argc, char **argv)
 
 		if (argc - i >= 3 && !strcmp(argv[i + 2], "nonblock"))
 			fcntl(fd, F_SETFL, O_NONBLOCK);
+		call_ns = mono_ns();
 		if (connect(fd, (struct sockaddr *)&ss, len))
 			err = errno;
+		call_ns = mono_ns() - call_ns;
 		if (err == EINPROGRESS) {
 			struct pollfd p = { .fd = fd, .events = POLLOUT };
 
@@ -204,7 +237,7 @@ done:
 		if (fcntl(fd, F_GETFD) >= 0)
 			close(fd);	/* not into the next program */
 		fflush(stdout);
-		execv("/proc/self/exe", next);
+		execv(o.exec ? o.exec : "/proc/self/exe", next);
 		die("execv");
 	}
 	return 0;

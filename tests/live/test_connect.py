@@ -4,6 +4,15 @@
 from harness import *  # noqa: F401,F403
 
 
+def check_duration(attempt, outcome, w):
+    # Measured in the kernel from SYN_SENT to the outcome: inside the time
+    # the client measured around its own blocking connect().
+    d = outcome["event"].get("duration")
+    expect(isinstance(d, int) and 0 < d <= w.report["call_ns"],
+           "outcome duration within the client's connect()", d, w.report["call_ns"])
+    expect("duration" not in attempt["event"], "the attempt has none", attempt["event"])
+
+
 @test
 def connect_established(ctx):
     srv = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
@@ -21,6 +30,7 @@ def connect_established(ctx):
             expect(ev["event"]["outcome"] == "success", "success", ev["event"])
         expect(evs[0]["portsnoop"]["cookie"] == evs[1]["portsnoop"]["cookie"],
                "outcome tied to the attempt by cookie")
+        check_duration(evs[0], evs[1], w)
         expect(not ctx.tracer.of_pid(w.pid, "close", timeout=0.3),
                "a client socket holds no bound port")
     finally:
@@ -39,6 +49,7 @@ def connect_refused(ctx):
         expect(ev["destination"] == {"ip": "127.0.0.1", "port": 9}, "destination", ev)
         expect(ev["source"]["port"] > 0, "the ephemeral port the attempt used", ev)
     expect(evs[0]["source"] == evs[1]["source"], "same source in both")
+    check_duration(evs[0], evs[1], w)
 
 
 @test

@@ -60,6 +60,24 @@ static void test_decode_argv(void **state)
 	assert_int_equal(event__decode(&r, sizeof(r) + 8, &out), -EBADMSG);
 }
 
+static void test_decode_exec(void **state)
+{
+	static struct ps_exec_record r = { .ev = { .kind = PS_EV_EXEC } };
+	struct event_view out;
+
+	/* An exec record's path may be longer than any command line head. */
+	r.ev.argv_len = PS_EXE_LEN;
+	assert_int_equal(event__decode(&r, sizeof(r), &out), 0);
+	assert_int_equal(out.argv_len, PS_EXE_LEN);
+	assert_ptr_equal(out.argv, r.path);
+	r.ev.argv_len = PS_EXE_LEN + 1;
+	assert_int_equal(event__decode(&r, sizeof(r), &out), -EBADMSG);
+	/* Other kinds keep their own bound. */
+	r.ev.kind = PS_EV_BIND;
+	r.ev.argv_len = PS_ARGV_LEN + 1;
+	assert_int_equal(event__decode(&r, sizeof(r), &out), -EBADMSG);
+}
+
 static void test_decode_terminates_comm(void **state)
 {
 	struct ps_event in = { .kind = PS_EV_BIND };
@@ -79,14 +97,15 @@ static void test_abi_layout(void **state)
 	/* The BPF side writes these offsets; a silent move would garble
 	 * every field after it. (The size: event.h's _Static_assert.) */
 	assert_int_equal(offsetof(struct ps_event, ts_ns), 0);
-	assert_int_equal(offsetof(struct ps_event, pid), 32);
-	assert_int_equal(offsetof(struct ps_event, ns_pid), 64);
-	assert_int_equal(offsetof(struct ps_event, kind), 72);
-	assert_int_equal(offsetof(struct ps_event, argv_len), 86);
-	assert_int_equal(offsetof(struct ps_event, laddr), 88);
-	assert_int_equal(offsetof(struct ps_event, comm), 120);
-	assert_int_equal(offsetof(struct ps_event, pcomm), 136);
-	assert_int_equal(offsetof(struct ps_event, tcomm), 152);
+	assert_int_equal(offsetof(struct ps_event, duration_ns), 32);
+	assert_int_equal(offsetof(struct ps_event, pid), 40);
+	assert_int_equal(offsetof(struct ps_event, ns_pid), 72);
+	assert_int_equal(offsetof(struct ps_event, kind), 80);
+	assert_int_equal(offsetof(struct ps_event, argv_len), 94);
+	assert_int_equal(offsetof(struct ps_event, laddr), 96);
+	assert_int_equal(offsetof(struct ps_event, comm), 128);
+	assert_int_equal(offsetof(struct ps_event, pcomm), 144);
+	assert_int_equal(offsetof(struct ps_event, tcomm), 160);
 	assert_int_equal(offsetof(struct ps_record, argv), PS_EVENT_SIZE);
 }
 
@@ -95,6 +114,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_ok),
 		cmocka_unit_test(test_decode_rejects),
+		cmocka_unit_test(test_decode_exec),
 		cmocka_unit_test(test_decode_terminates_comm),
 		cmocka_unit_test(test_decode_argv),
 		cmocka_unit_test(test_abi_layout),

@@ -106,10 +106,12 @@ static void test_json_connect_endpoints(void **state)
 	unit__contains(s, "\"destination\":{\"ip\":\"10.1.2.3\",\"port\":5432}");
 	unit__contains(s, "\"outcome\":\"unknown\"");
 	unit__lacks(s, "\"server\"");
+	unit__lacks(s, "\"duration\"");	/* only an outcome has one */
 	e.kind = PS_EV_CONNECT_RESULT;
 	e.err = ECONNREFUSED;
+	e.duration_ns = 81234;
 	s = fmt(&b, FORMAT_JSON, &e);
-	unit__contains(s, "\"action\":\"outcome\",\"outcome\":\"failure\"");
+	unit__contains(s, "\"action\":\"outcome\",\"outcome\":\"failure\",\"duration\":81234}");
 	unit__contains(s, "\"code\":\"ECONNREFUSED\"");
 	sbuf__free(&b);
 }
@@ -197,7 +199,13 @@ static void test_table_row(void **state)
 			    "[::1]:8080                   [::1]:443                   ok\n");
 	e.kind = PS_EV_CONNECT_RESULT;
 	unit__contains(row_at(&b, 0, &e), " outcome ");
-	unit__contains(row_at(&b, 0, &e), " established\n");
+	/* The connect's duration, in ms, after its result. */
+	e.duration_ns = 1234567;
+	unit__contains(row_at(&b, 0, &e), " established 1.234ms\n");
+	e.err = 111;
+	unit__contains(row_at(&b, 0, &e), " ECONNREFUSED 1.234ms\n");
+	e.err = 0;
+	e.duration_ns = 0;
 	e.kind = PS_EV_BIND;
 	e.err = EACCES;
 	unit__contains(row_at(&b, 0, &e), " [::1]:8080            EACCES\n");
@@ -361,6 +369,14 @@ static void test_process_from_proc(void **state)
 	unit__contains(s, "\"container\":{\"id\":\"0123456789abcdef0123456789abcdef0123456789abcdef"
 		    "0123456789abcdef\",\"runtime\":\"docker\"}");
 	unit__contains(s, "\"cgroup\":{\"id\":77,\"path\":\"/system.slice/docker-");
+	unit__lacks(s, "kubernetes");
+	unit__lacks(s, "executable_deleted");
+	/* A pod's UID, and an executable the kernel saw unlinked. */
+	memcpy(pi.container.pod_uid, "0f3c9a2e-5b1d-4c7e-9a8b-1234567890ab", 37);
+	e.flags |= PS_F_EXE_DELETED;
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	unit__contains(s, "\"kubernetes\":{\"pod\":{\"uid\":\"0f3c9a2e-5b1d-4c7e-9a8b-1234567890ab\"}}");
+	unit__contains(s, "\"executable_deleted\":true");
 	sbuf__free(&b);
 }
 

@@ -81,6 +81,36 @@ static void test_containers(void **state)
 	container__classify("/kubepods/burstable/pod1234/" ID, &c);
 	assert_null(c.runtime);
 	assert_string_equal(c.id, ID);
+	assert_string_equal(c.pod_uid, "");	/* "1234" is no UID */
+}
+
+#define UID "0f3c9a2e-5b1d-4c7e-9a8b-1234567890ab"
+#define UID_ "0f3c9a2e_5b1d_4c7e_9a8b_1234567890ab"
+
+static void test_pod_uids(void **state)
+{
+	struct container c;
+
+	/* systemd driver: '-' separates slice levels, so the UID has '_'. */
+	container__classify("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+			    UID_ ".slice/cri-containerd-" ID ".scope", &c);
+	assert_string_equal(c.pod_uid, UID);
+	assert_string_equal(c.id, ID);
+	container__classify("/kubepods.slice/kubepods-pod" UID_ ".slice", &c);
+	assert_string_equal(c.pod_uid, UID);
+	assert_string_equal(c.id, "");
+	/* cgroupfs driver */
+	container__classify("/kubepods/besteffort/pod" UID "/" ID, &c);
+	assert_string_equal(c.pod_uid, UID);
+	/* Not a UID: too short, upper case, a dash misplaced, no kubepods slice. */
+	container__classify("/kubepods.slice/kubepods-pod0f3c9a2e_5b1d.slice", &c);
+	assert_string_equal(c.pod_uid, "");
+	container__classify("/kubepods/pod0F3C9A2E-5B1D-4C7E-9A8B-1234567890AB", &c);
+	assert_string_equal(c.pod_uid, "");
+	container__classify("/kubepods/pod0f3c9a2e5-b1d-4c7e-9a8b-1234567890ab", &c);
+	assert_string_equal(c.pod_uid, "");
+	container__classify("/system.slice/x-pod" UID_ ".slice", &c);
+	assert_string_equal(c.pod_uid, "");
 }
 
 static void test_units_and_nothing(void **state)
@@ -140,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_stat_truncated),
 		cmocka_unit_test(test_cgroup),
 		cmocka_unit_test(test_containers),
+		cmocka_unit_test(test_pod_uids),
 		cmocka_unit_test(test_units_and_nothing),
 		cmocka_unit_test(test_users),
 		cmocka_unit_test(test_ticks),

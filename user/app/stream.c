@@ -14,7 +14,9 @@
 
 #include "loader/event.h"
 #include "output/timefmt.h"
+#include "proc/mounts.h"
 #include "proc/pcache.h"
+#include "proc/procview.h"
 #include "proc/users.h"
 #include "sockets/holders.h"
 
@@ -33,6 +35,8 @@ struct stream {
 	struct stream_opts o;
 	struct tracer *tracer;
 	struct pcache *procs;
+	struct procview *view;	/* the kernel's executable and cgroup, with /proc's */
+	int cgroup_fd;		/* the cgroup v2 mount, for cgroup paths by id; or -1 */
 	struct users *users;
 	struct holders *holders;
 	__u64 events;
@@ -79,6 +83,7 @@ struct stream *stream__new(const struct stream_opts *o)
 	if (!s)
 		return NULL;
 	s->o = *o;
+	s->cgroup_fd = -1;
 	s->users = users__new("/etc/passwd");
 	s->holders = holders__new();
 	if (!s->users || !s->holders) {
@@ -95,6 +100,7 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	struct event_view v;
 	struct format_input in;
 	struct ps_owner held[HOLDERS_MAX];
+	struct proc_view pv;
 
 	if (event__decode(data, len, &v)) {
 		s->malformed++;
@@ -105,6 +111,10 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 		pcache__exited(s->procs, v.ev.pid, v.ev.ts_ns);
 		return 0;
 	}
+	if (v.ev.kind == PS_EV_EXEC) {
+		procview__exec(s->view, &v.ev, v.argv, v.argv_len);
+		return 0;
+	}
 	holders__saw(s->holders, &v.ev);
 	if (!filter__comm(s->o.filter, v.ev.comm))
 		return 0;	/* the one filter the kernel cannot apply cheaply */
@@ -113,7 +123,9 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 		.ev = &v.ev,
 		.argv = v.argv,
 		.argv_len = v.argv_len,
-		.proc = pcache__get(s->procs, v.ev.pid, v.ev.start_ns, v.ev.exec_id),
+		.proc = procview__merge(s->view, &v.ev,
+					pcache__get(s->procs, v.ev.pid, v.ev.start_ns, v.ev.exec_id),
+					&pv),
 		.user_name = users__name(s->users, v.ev.uid),
 	};
 	/* Who is in the way: asked of the system now, once a second at most;
@@ -140,6 +152,16 @@ static void watch_exit(void *ctx, const struct pcache_proc *p, bool on)
 	tracer__watch(ctx, p->pid, on ? &w : NULL);
 }
 
+/* The cgroup v2 mount, or -errno: without it cgroup paths come from /proc
+ * alone (procview__cgroups_why_not says so in the summary). */
+static int open_cgroup2(void)
+{
+	char path[4096];
+	const char *note;
+
+	return mounts__open_cgroup2(path, sizeof(path), &note);
+}
+
 int stream__start(struct stream *s, struct tracer *t)
 {
 	struct pcache_opts po = {
@@ -152,7 +174,9 @@ int stream__start(struct stream *s, struct tracer *t)
 
 	s->tracer = t;
 	s->procs = pcache__new(&po);
-	if (!s->procs)
+	s->cgroup_fd = open_cgroup2();
+	s->view = procview__new(&(struct procview_opts){ .cgroup_fd = s->cgroup_fd });
+	if (!s->procs || !s->view)
 		return -ENOMEM;
 	format__header(b, s->o.fmt);
 	{
@@ -345,6 +369,12 @@ static void summary(const struct stream *s, __u64 skipped)
 	if (s->stats[PS_STAT_PENDING_FULL])
 		fprintf(stderr, ", %llu connects without outcome",
 			(unsigned long long)s->stats[PS_STAT_PENDING_FULL]);
+	if (s->stats[PS_STAT_EXEC_DROPS])
+		fprintf(stderr, ", %llu execs not seen (their executables are /proc's)",
+			(unsigned long long)s->stats[PS_STAT_EXEC_DROPS]);
+	if (s->view && procview__cgroups_why_not(s->view))
+		fprintf(stderr, "; cgroup paths from /proc only: %s",
+			procview__cgroups_why_not(s->view));
 	fputc('\n', stderr);
 }
 
@@ -374,6 +404,9 @@ void stream__free(struct stream *s)
 	if (!s)
 		return;
 	pcache__free(s->procs);
+	procview__free(s->view);
+	if (s->cgroup_fd >= 0)
+		close(s->cgroup_fd);
 	users__free(s->users);
 	holders__free(s->holders);
 	free(s);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Streaming: the records the kernel hands over, enriched (/proc, users,
- * the holders of a port) and written out in batches until SIGINT or
+ * Streaming: the records the kernel hands over, enriched (the executable
+ * the kernel saw at exec, cgroup paths by id, /proc, users, the holders of
+ * a port) and written out in batches until SIGINT or
  * SIGTERM, the reader leaving or an error; SIGHUP reopens the output; at
  * the end the stop record and the summary.
  */

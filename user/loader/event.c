@@ -15,7 +15,8 @@ int event__decode(const void *data, size_t len, struct event_view *v)
 		return -EBADMSG;
 	if (ev->err < 0 || ev->err > 4095)
 		return -EBADMSG;
-	if (ev->argv_len > PS_ARGV_LEN || ev->argv_len > len - sizeof(*ev))
+	if (ev->argv_len > (ev->kind == PS_EV_EXEC ? PS_EXE_LEN : PS_ARGV_LEN) ||
+	    ev->argv_len > len - sizeof(*ev))
 		return -EBADMSG;
 	ev->comm[PS_COMM_LEN - 1] = '\0';
 	ev->pcomm[PS_COMM_LEN - 1] = '\0';

@@ -254,6 +254,17 @@ static void get_result(GET_ARGS)
 		set_str(v, "established");
 	else if (ev->kind != PS_EV_CLOSE)
 		set_str(v, "ok");
+	/* How long the connect took: "established 0.153ms". */
+	if (is_event(in) && ev->kind == PS_EV_CONNECT_RESULT && v->type == V_STR) {
+		char head[48];
+
+		/* v->s may be v->buf (an errno name): copied out first. */
+		snprintf(head, sizeof(head), "%.*s", (int)v->n, v->s);
+		snprintf(v->buf, sizeof(v->buf), "%s %llu.%03llums", head,
+			 (unsigned long long)(ev->duration_ns / 1000000),
+			 (unsigned long long)(ev->duration_ns / 1000 % 1000));
+		set_str(v, v->buf);
+	}
 }
 
 static void get_holders(GET_ARGS)
@@ -347,6 +358,19 @@ static void get_container_rt(GET_ARGS)
 		set_str(v, in->proc->container.runtime);
 }
 
+static void get_pod_uid(GET_ARGS)
+{
+	if (in->proc && in->proc->container.pod_uid[0])
+		set_str(v, in->proc->container.pod_uid);
+}
+
+/* The kernel saw the executable unlinked (deleted or replaced) at the event. */
+static void get_exe_deleted(GET_ARGS)
+{
+	if (in->ev->flags & PS_F_EXE_DELETED)
+		set_bool(v, true);
+}
+
 /* -- the table ------------------------------------------------------------ */
 
 #define EV_OFF(m) .off = offsetof(struct ps_event, m)
@@ -387,6 +411,8 @@ const struct field fields[] = {
 	GET("event.action", get_action, R_ALL),
 	COLUMN("EVENT", 7, T_EVENTS, get_event_col),
 	GET("event.outcome", get_outcome, R_EVENT),
+	/* ECS event.duration: the connect's, in ns, on its outcome alone. */
+	EV_U64("event.duration", duration_ns, R_EVENT, .nonzero = 1),
 	GET("network.transport", get_transport, R_ALL),
 	GET("network.type", get_net_type, R_ALL),
 	COLUMN("PROTO", 6, T_EVENTS | T_LS, get_proto_col),
@@ -407,6 +433,7 @@ const struct field fields[] = {
 	EV_U32("group.id", gid, R_EVENT),
 	GET("container.id", get_container_id, R_EVENT),
 	GET("container.runtime", get_container_rt, R_EVENT),
+	GET("kubernetes.pod.uid", get_pod_uid, R_EVENT),
 	GET("portsnoop.requested", get_requested, R_EVENT),
 	GET("portsnoop.backlog", get_backlog, R_EVENT | R_STATE),
 	GET("portsnoop.recv_q", get_rqueue, R_STATE, COL("RECV-Q", 6, T_LS)),
@@ -423,6 +450,7 @@ const struct field fields[] = {
 	GET("portsnoop.systemd_unit", get_unit, R_EVENT),
 	EV_U32("portsnoop.ns_pid", ns_pid, R_EVENT, .nonzero = 1),
 	GET("portsnoop.args_truncated", get_args_cut, R_EVENT),
+	GET("portsnoop.executable_deleted", get_exe_deleted, R_EVENT),
 	EV_U64("portsnoop.cookie", cookie, R_EVENT | R_STATE, .nonzero = 1),
 	GET("portsnoop.state", get_sock_state, R_HELD),
 	GET("portsnoop.inode", get_inode, R_STATE | R_HELD),

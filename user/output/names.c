@@ -65,6 +65,7 @@ const char *names__kind(unsigned int kind)
 		[PS_EV_CONNECT_RESULT] = "outcome",
 		[PS_EV_CLOSE] = "close",
 		[PS_EV_EXIT] = "exit",
+		[PS_EV_EXEC] = "exec",
 	};
 
 	return kind < PS_EV__MAX ? kinds[kind] : NULL;

@@ -37,7 +37,8 @@ uint64_t caps__effective(void);
  * CAP_BPF and CAP_PERFMON (the owners iterator, when a bind fails with
  * EADDRINUSE), CAP_SYS_ADMIN (setns() into the failing socket's network
  * namespace), CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (/proc/PID/exe, cwd and
- * fd of other users' processes), CAP_DAC_OVERRIDE (reopening --output on
+ * fd of other users' processes; open_by_handle_at() of a cgroup by its id,
+ * user/proc/cgpaths.c), CAP_DAC_OVERRIDE (reopening --output on
  * SIGHUP), CAP_NET_ADMIN (sock_diag).
  */
 #define CAPS_RUNNING_KEEP                                                      \

@@ -24,6 +24,44 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 	return n >= k && !memcmp(s + n - k, suffix, k);
 }
 
+/* A pod UID as the kubelet writes it: 8-4-4-4-12 lower hex, with '-' or
+ * (systemd driver, where '-' separates slice levels) '_' between groups. */
+static bool pod_uid(const char *s, size_t n, char out[37])
+{
+	char uid[37];
+
+	if (n != 36)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? c != '-' && c != '_'
+			 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+		uid[i] = dash ? '-' : c;
+	}
+	uid[n] = '\0';
+	memcpy(out, uid, sizeof(uid));
+	return true;
+}
+
+/* "kubepods-burstable-pod<uid>.slice" or "pod<uid>": the pod's UID. */
+static void pod_component(const char *s, size_t n, struct container *out)
+{
+	if (n > 8 && !memcmp(s, "kubepods", 8) && ends_with(s, n, ".slice")) {
+		size_t k = n - 6;	/* without ".slice" */
+
+		for (size_t i = k - 3; i-- > 0;)	/* the last "-pod" */
+			if (!memcmp(s + i, "-pod", 4)) {
+				pod_uid(s + i + 4, k - i - 4, out->pod_uid);
+				return;
+			}
+	} else if (n > 3 && !memcmp(s, "pod", 3)) {
+		pod_uid(s + 3, n - 3, out->pod_uid);
+	}
+}
+
 /* One path component: is it a container, a unit, or neither? */
 static void component(const char *s, size_t n, const char *parent, size_t plen,
 		      struct container *out)
@@ -39,6 +77,7 @@ static void component(const char *s, size_t n, const char *parent, size_t plen,
 	};
 	size_t core = n;
 
+	pod_component(s, n, out);
 	if (ends_with(s, n, ".scope"))
 		core = n - 6;
 	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {

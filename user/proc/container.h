@@ -9,13 +9,16 @@ struct container {
 	const char *runtime;	/* "docker", "containerd", "cri-o", "podman", or NULL */
 	char id[65];		/* the 64-hex container id, or "" */
 	char unit[256];		/* the systemd service or scope, or "" */
+	char pod_uid[37];	/* the Kubernetes pod's UID (8-4-4-4-12), or "" */
 };
 
 /*
  * Classify a cgroup v2 path such as "/system.slice/docker-<id>.scope",
  * "/docker/<id>", "/kubepods.slice/.../cri-containerd-<id>.scope",
  * "/machine.slice/libpod-<id>.scope" or "/system.slice/nginx.service".
- * The innermost match wins. Pure: no I/O.
+ * The innermost match wins. A Kubernetes pod's UID is read from
+ * "kubepods-...-pod<uid with _>.slice" (systemd driver) or "pod<uid>"
+ * (cgroupfs driver). Pure: no I/O.
  */
 void container__classify(const char *cgroup_path, struct container *out);
 
