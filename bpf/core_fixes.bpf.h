@@ -129,51 +129,40 @@ static __always_inline bool have_task_pt_regs(void)
  */
 #if defined(__TARGET_ARCH_x86)
 #define PS_NR_CONNECT 42
-static __always_inline bool in_syscall_connect(struct pt_regs *regs)
-{
-	return regs && BPF_CORE_READ(regs, orig_ax) == PS_NR_CONNECT;
-}
-
-/*
- * x86_64's task_pt_regs(): the last struct pt_regs below the top of the
- * task's THREAD_SIZE stack (16 KiB; 32 KiB only with KASAN, which no
- * distribution kernel enables). Trusted only if it holds a user code
- * segment (__USER_CS or __USER32_CS): anything else and the caller knows
- * nothing.
- */
-#define PS_THREAD_SIZE (16 * 1024)
-static __always_inline struct pt_regs *stack_top_regs(struct task_struct *task)
-{
-	unsigned long top = (unsigned long)TASK_READ(task, stack) + PS_THREAD_SIZE;
-	struct pt_regs *regs = (struct pt_regs *)(top - bpf_core_type_size(struct pt_regs));
-	unsigned long cs = BPF_CORE_READ(regs, cs);
-
-	return cs == 0x33 || cs == 0x23 ? regs : NULL;
-}
+#define PS_REGS_NR(r) BPF_CORE_READ(r, orig_ax)
+/* Saved from user mode: a user code segment (__USER_CS or __USER32_CS). */
+#define PS_REGS_FROM_USER(r) ({						\
+	unsigned long cs_ = BPF_CORE_READ(r, cs);			\
+	cs_ == 0x33 || cs_ == 0x23;					\
+})
 #elif defined(__TARGET_ARCH_arm64)
 #define PS_NR_CONNECT 203
+#define PS_REGS_NR(r) BPF_CORE_READ(r, syscallno)
+/* Saved from user mode: pstate's mode bits are EL0t (AArch64) or USR
+ * (AArch32), both 0 in the low four. */
+#define PS_REGS_FROM_USER(r) ((BPF_CORE_READ(r, pstate) & 0xf) == 0)
+#else
+#error "portsnoop: add the syscall registers of this architecture"
+#endif
+
 static __always_inline bool in_syscall_connect(struct pt_regs *regs)
 {
-	return regs && BPF_CORE_READ(regs, syscallno) == PS_NR_CONNECT;
+	return regs && PS_REGS_NR(regs) == PS_NR_CONNECT;
 }
 
 /*
- * arm64's task_pt_regs(): the struct pt_regs at the top of the task's
- * THREAD_SIZE stack (16 KiB with 4 KiB pages and no KASAN, Debian's arm64
- * configuration). Trusted only if it was saved from user mode: pstate's
- * mode bits are EL0t (AArch64) or USR (AArch32), both 0 in the low four.
+ * The kernel's task_pt_regs(): the struct pt_regs at the top of the task's
+ * THREAD_SIZE stack (16 KiB on x86_64 and on arm64 with 4 KiB pages; 32 KiB
+ * only with KASAN, which no distribution kernel enables). Trusted only if
+ * it was saved from user mode: anything else and the caller knows nothing.
  */
 #define PS_THREAD_SIZE (16 * 1024)
 static __always_inline struct pt_regs *stack_top_regs(struct task_struct *task)
 {
 	unsigned long top = (unsigned long)TASK_READ(task, stack) + PS_THREAD_SIZE;
 	struct pt_regs *regs = (struct pt_regs *)(top - bpf_core_type_size(struct pt_regs));
-	unsigned long pstate = BPF_CORE_READ(regs, pstate);
 
-	return (pstate & 0xf) == 0 ? regs : NULL;
+	return PS_REGS_FROM_USER(regs) ? regs : NULL;
 }
-#else
-#error "portsnoop: add in_syscall_connect() for this architecture"
-#endif
 
 #endif /* PS_CORE_FIXES_BPF_H */
