@@ -199,9 +199,9 @@ SEC("fexit/" #fn)								\
 int BPF_PROG(name, struct socket *sock, struct sockaddr *uaddr, int len, int ret) \
 {	SOCKFN_ROLE_##role(fn) SOCKFN_FEXIT_BODY(handler, uaddr, (__u32)len, false) }
 
-#define SOCKFN_ADDR(fn, handler)						\
-SOCKFN_ADDR_FEXIT(fx_##fn, FIRST, fn, handler)						\
-SOCKFN_ADDR_FEXIT(fxb_##fn, BACKUP, fn, handler)					\
+/* The kprobe and kretprobe of a function whose first three arguments are
+ * (struct socket *, struct sockaddr *, int addr_len): bind and connect. */
+#define SOCKFN_ADDR_KPROBES(fn, handler)					\
 SEC("kprobe/" #fn)								\
 int BPF_KPROBE(kp_##fn, struct socket *sock, struct sockaddr *uaddr, int len) \
 {										\
@@ -209,6 +209,11 @@ int BPF_KPROBE(kp_##fn, struct socket *sock, struct sockaddr *uaddr, int len) \
 	return 0;								\
 }										\
 SOCKFN_KRETPROBE(fn, handler, false)
+
+#define SOCKFN_ADDR(fn, handler)						\
+SOCKFN_ADDR_FEXIT(fx_##fn, FIRST, fn, handler)						\
+SOCKFN_ADDR_FEXIT(fxb_##fn, BACKUP, fn, handler)					\
+SOCKFN_ADDR_KPROBES(fn, handler)
 
 /* fn(struct socket *, struct sockaddr *, int addr_len, int flags): connect.
  * The kprobe is ADDR's (flags unused). */
@@ -221,13 +226,7 @@ int BPF_PROG(name, struct socket *sock, struct sockaddr *uaddr, int len,	\
 #define SOCKFN_CONNECT(fn, handler)						\
 SOCKFN_CONNECT_FEXIT(fx_##fn, FIRST, fn, handler)					\
 SOCKFN_CONNECT_FEXIT(fxb_##fn, BACKUP, fn, handler)					\
-SEC("kprobe/" #fn)								\
-int BPF_KPROBE(kp_##fn, struct socket *sock, struct sockaddr *uaddr, int len) \
-{										\
-	save_args(SOCKFN_##fn, sock, uaddr, (__u32)len);			\
-	return 0;								\
-}										\
-SOCKFN_KRETPROBE(fn, handler, false)
+SOCKFN_ADDR_KPROBES(fn, handler)
 
 /* fn(struct socket *, int backlog): listen. */
 #define SOCKFN_BACKLOG_FEXIT(name, role, fn, handler)					\
