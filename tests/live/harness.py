@@ -172,6 +172,8 @@ class Ctx:
     def __init__(self, build, ns, tracer, portsnoop, probe):
         self.build = build
         self.portsnoop = portsnoop
+        # The binary itself, without the --probe wrapper: for tests of auto mode.
+        self.binary = os.path.abspath(os.path.join(build, "portsnoop"))
         self.probe = probe
         self.sockwork = os.path.join(build, "tests", "sockwork")
         self.ns = ns

@@ -26,8 +26,9 @@ def auto_says_why_it_passed_a_strategy_over(ctx):
     # Auto mode takes, per hook, the best strategy the kernel lets it attach
     # (fentry, then kprobe); with --verbose it says why each better one was
     # not possible. On arm64 6.1 fentry attaches nowhere (ENOTSUPP): every
-    # hook is on kprobes, and the reason is named in words.
-    t = Tracer(ctx.portsnoop, ("--json", "--no-initial", "--verbose"))
+    # hook is on kprobes, and the reason is named in words. Auto mode is
+    # what is tested, also in a run where every other test forces --probe.
+    t = Tracer(ctx.binary, ("--json", "--no-initial", "--verbose"))
     try:
         start = one(t.wait_for(lambda e: e["event"]["action"] == "start"), "start")
         hooks = start["portsnoop"]["hooks"]
