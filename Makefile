@@ -63,11 +63,11 @@ BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 # user/ is grouped by pipeline stage (app, loader, sockets, proc, output).
 # user/loader/ is the only folder that may include libbpf: it alone gets
 # LIBBPF_CFLAGS. Unit tests and fuzzers link every stage but what needs
-# libbpf (loader/'s tracer, tracer_io, kfeat, libbpf_log, owners_iter) or
+# libbpf (loader/'s tracer, attach, tracer_io, kfeat, libbpf_log, owners_iter) or
 # the running system (main, the commands, the snapshot and the holders built
 # on owners_iter).
 USER_SRCS := $(sort $(wildcard user/*/*.c))
-APP_ONLY  := app/main app/stream app/seed app/cmd_ls app/cmd_who loader/tracer \
+APP_ONLY  := app/main app/stream app/seed app/cmd_ls app/cmd_who loader/tracer loader/attach \
 	loader/tracer_io loader/kfeat loader/libbpf_log loader/owners_iter sockets/snapshot \
 	sockets/holders sockets/netns app/commands
 CORE_SRCS := $(filter-out $(APP_ONLY:%=user/%.c),$(USER_SRCS))
@@ -211,7 +211,7 @@ $(OUT)/portsnoop.skel.h: $(OUT)/portsnoop.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name portsnoop_bpf > $@
 
-$(OUT)/user/loader/tracer.o $(OUT)/user/loader/tracer_io.o: $(OUT)/portsnoop.skel.h
+$(OUT)/user/loader/tracer.o $(OUT)/user/loader/tracer_io.o $(OUT)/user/loader/attach.o: $(OUT)/portsnoop.skel.h
 $(OUT)/user/loader/%.o: CFLAGS += $(LIBBPF_CFLAGS)
 
 $(APP_OBJS): $(OUT)/user/%.o: user/%.c | $(USER_DIRS)

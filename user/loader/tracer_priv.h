@@ -44,6 +44,12 @@ struct tracer {
 	int batch;		/* records handed over by this tracer__consume() */
 };
 
+/* attach.c: the programs of bpf/hooks.h's lists. */
+int tracer__find_programs(struct tracer *t, char *err, size_t errsz);
+bool tracer__needs_cgroup(const struct tracer *t);
+void tracer__set_autoload(struct tracer *t);
+int tracer__attach_all(struct tracer *t, int *hook, char *err, size_t errsz);
+
 /* Returned to libbpf to end a batch: the record was handled, stop there. */
 #define BATCH_FULL (-EALREADY)
 

@@ -125,6 +125,20 @@ void get_rqueue(GET_ARGS);
 void get_wqueue(GET_ARGS);
 void get_inode(GET_ARGS);
 
+/* fields_who.c: who and where. */
+void get_host(GET_ARGS);
+void get_user_name(GET_ARGS);
+void get_owner_users(GET_ARGS);
+void get_owners(GET_ARGS);
+void get_owners_cell(GET_ARGS);
+void get_owner_unknown(GET_ARGS);
+void get_cgroup_path(GET_ARGS);
+void get_unit(GET_ARGS);
+void get_container_id(GET_ARGS);
+void get_container_rt(GET_ARGS);
+void get_pod_uid(GET_ARGS);
+void get_exe_deleted(GET_ARGS);
+
 /* Which records carry a key (JSON, syslog, journald). */
 enum {
 	R_EVENT = 1u << FORMAT_REC_EVENT,
