@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Small helpers every stage may use: no state, no libbpf, header only.
+ * Growing an array: a helper every stage may use (no libbpf).
  */
 #ifndef PS_LIB_ARRAY_H
 #define PS_LIB_ARRAY_H

@@ -10,22 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/fifomap.h"
+
 /* include/linux/exportfs.h: a kernfs node's 64-bit id as its handle. */
 #define FILEID_KERNFS 0xfe
-
-struct cg {
-	struct cg *hnext;
-	uint64_t id;
-	char *path;		/* NULL: the cgroup is gone */
-};
 
 struct cgpaths {
 	int mount_fd;
 	char mount[PATH_MAX];	/* the mount root's link, read at the first miss */
-	struct cg **buckets;
-	size_t nbuckets;
-	struct cg **ring;	/* in load order, for eviction */
-	size_t max, head, n;
+	struct fifomap *paths;	/* by id; NULL: the cgroup is gone */
 	const char *why_not;
 	uint64_t loads;
 };
@@ -50,24 +43,14 @@ struct cgpaths *cgpaths__new(int mount_fd, size_t max)
 	if (!c)
 		return NULL;
 	c->mount_fd = mount_fd;
-	c->max = max ? max : 4096;
-	c->nbuckets = 16;
-	while (c->nbuckets < c->max * 2)
-		c->nbuckets *= 2;
-	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
-	c->ring = calloc(c->max, sizeof(*c->ring));
-	if (!c->buckets || !c->ring) {
+	c->paths = fifomap__new(max);
+	if (!c->paths) {
 		cgpaths__free(c);
 		return NULL;
 	}
 	if (mount_fd < 0)
 		c->why_not = "no cgroup v2 mount";
 	return c;
-}
-
-static size_t bucket(const struct cgpaths *c, uint64_t id)
-{
-	return (size_t)((id * 0x9e3779b97f4a7c15ull) >> 32) & (c->nbuckets - 1);
 }
 
 static int fd_link(int fd, char *out, size_t outsz)
@@ -107,56 +90,27 @@ static int resolve(struct cgpaths *c, uint64_t id, char *out, size_t outsz)
 	return err ? err : cgpaths__relative(c->mount, link, out, outsz);
 }
 
-static void forget(struct cgpaths *c, struct cg *e)
+static struct fifomap_key key_of(uint64_t id)
 {
-	struct cg **pp = &c->buckets[bucket(c, e->id)];
-
-	while (*pp && *pp != e)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = e->hnext;
-	free(e->path);
-	free(e);
-}
-
-static void remember(struct cgpaths *c, uint64_t id, const char *path)
-{
-	struct cg *e = calloc(1, sizeof(*e));
-	size_t b;
-
-	if (!e || (path && !(e->path = strdup(path)))) {
-		free(e);
-		return;
-	}
-	e->id = id;
-	if (c->n == c->max) {
-		forget(c, c->ring[c->head]);
-		c->head = (c->head + 1) % c->max;
-		c->n--;
-	}
-	c->ring[(c->head + c->n++) % c->max] = e;
-	b = bucket(c, id);
-	e->hnext = c->buckets[b];
-	c->buckets[b] = e;
+	return (struct fifomap_key){ .a = id };
 }
 
 const char *cgpaths__get(struct cgpaths *c, uint64_t id)
 {
 	char path[PATH_MAX];
-	struct cg *e;
+	const char *known;
 	int err;
 
 	if (!id || c->why_not)
 		return NULL;
-	for (e = c->buckets[bucket(c, id)]; e; e = e->hnext)
-		if (e->id == id)
-			return e->path;
+	if (fifomap__get(c->paths, key_of(id), &known))
+		return known;
 	c->loads++;
 	err = resolve(c, id, path, sizeof(path));
 	if (err == -ESTALE || err == -ENOENT || err == -EXDEV || err == -ENAMETOOLONG) {
 		/* Gone for good (ids are not reused), or outside the part of the
 		 * hierarchy our mount shows (a cgroup namespace's): asked once. */
-		remember(c, id, NULL);
+		fifomap__put(c->paths, key_of(id), NULL);
 		return NULL;
 	}
 	if (err == -EPERM)
@@ -165,11 +119,8 @@ const char *cgpaths__get(struct cgpaths *c, uint64_t id)
 		c->why_not = "this kernel cannot open a cgroup by its id";
 	if (err)
 		return NULL;
-	remember(c, id, path);
-	for (e = c->buckets[bucket(c, id)]; e; e = e->hnext)
-		if (e->id == id)
-			return e->path;
-	return NULL;
+	fifomap__put(c->paths, key_of(id), path);
+	return fifomap__get(c->paths, key_of(id), &known) ? known : NULL;
 }
 
 const char *cgpaths__why_not(const struct cgpaths *c)
@@ -186,12 +137,6 @@ void cgpaths__free(struct cgpaths *c)
 {
 	if (!c)
 		return;
-	while (c->ring && c->n) {
-		forget(c, c->ring[c->head]);
-		c->head = (c->head + 1) % c->max;
-		c->n--;
-	}
-	free(c->ring);
-	free(c->buckets);
+	fifomap__free(c->paths);
 	free(c);
 }
