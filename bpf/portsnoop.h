@@ -12,7 +12,8 @@
 #define PS_COMM_LEN 16
 #define PS_ARGV_LEN 256		/* head of the command line kept per record */
 #define PS_EXE_LEN 1024	/* bytes of an exec record's path components */
-#define PS_ABI_VERSION 4
+#define PS_IFNAME_LEN 16	/* IFNAMSIZ */
+#define PS_ABI_VERSION 5
 
 /*
  * Waking the reader costs an irq_work and a context switch: far more than
@@ -91,9 +92,15 @@ struct ps_event {
 	char comm[PS_COMM_LEN];	/* the process's name: its thread group leader's comm */
 	char pcomm[PS_COMM_LEN]; /* the parent's comm */
 	char tcomm[PS_COMM_LEN]; /* the calling thread's own name */
+	/* The device the socket is bound to (SO_BINDTODEVICE, or the scope of
+	 * a link-local IPv6 address, which binds it too), as its namespace
+	 * named it at the event; a failed bind's: the requested scope. */
+	char ifname[PS_IFNAME_LEN];
+	__u32 ifindex;		/* 0: not bound to a device */
+	__u32 _pad;
 };
 
-#define PS_EVENT_SIZE 176
+#define PS_EVENT_SIZE 200
 
 /*
  * What goes through the ring: the fixed part, then the head of the command
@@ -144,6 +151,8 @@ struct ps_tracked {
 	__u8 laddr[16];
 	__u16 flags;		/* PS_F_V6ONLY_KNOWN, PS_F_V6ONLY: for its close */
 	__u16 _pad;
+	__u32 ifindex;		/* as ps_event's: its close says it too */
+	char ifname[PS_IFNAME_LEN];
 };
 
 /*

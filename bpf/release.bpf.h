@@ -26,6 +26,8 @@ static __always_inline void release_done(__u64 cookie)
 		e.lport = t->lport;
 		e.flags |= t->flags;	/* fill_task()'s PS_F_EXE_DELETED stays */
 		__builtin_memcpy(e.laddr, t->laddr, sizeof(e.laddr));
+		e.ifindex = t->ifindex;
+		__builtin_memcpy(e.ifname, t->ifname, sizeof(e.ifname));
 		event_output(&e);
 	}
 	bpf_map_delete_elem(&tracked, &cookie);

@@ -38,6 +38,40 @@ static __always_inline bool family_inet(__u16 family)
 	return family == AF_INET || family == AF_INET6;
 }
 
+/* 1 << NETDEV_HASHBITS (include/linux/netdevice.h, unchanged since 2.6). */
+#define PS_NETDEV_HASHENTRIES 256
+/* Devices that share a bucket of net->dev_index_head: one per 256 ifindexes. */
+#define PS_DEV_CHAIN_MAX 8
+
+/*
+ * The name of device e->ifindex in namespace net, as dev_get_by_index()
+ * finds it: the ifindex hash chain. Read now, because the device (a veth,
+ * a namespace's last one) can be gone by the time anyone reads the record.
+ * Unlocked probe reads: a device renamed at this instant may be seen
+ * half-written, which the reader's escaping makes visible, never unsafe.
+ */
+static __always_inline void fill_ifname(struct ps_event *e, struct net *net)
+{
+	__u32 link = bpf_core_field_offset(struct net_device, index_hlist);
+	struct hlist_head *heads = BPF_CORE_READ(net, dev_index_head);
+	struct hlist_node *n = NULL;
+
+	e->ifname[0] = '\0';
+	if (!heads || bpf_probe_read_kernel(&n, sizeof(n),
+					    &heads[e->ifindex & (PS_NETDEV_HASHENTRIES - 1)].first))
+		return;
+	for (int i = 0; i < PS_DEV_CHAIN_MAX && n; i++) {
+		struct net_device *dev = (struct net_device *)((char *)n - link);
+
+		if (BPF_CORE_READ(dev, ifindex) == (int)e->ifindex) {
+			bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname),
+						  __builtin_preserve_access_index(&dev->name));
+			return;
+		}
+		n = BPF_CORE_READ(n, next);
+	}
+}
+
 /*
  * Socket identity and addresses as the socket holds them now, from one
  * copy of sock_common (field offsets are still CO-RE relocated). When a
@@ -60,6 +94,9 @@ static __always_inline void fill_sock(struct ps_event *e, struct sock *sk, bool 
 	e->sock_type = sk_type(sk);
 	e->netns = BPF_CORE_READ(c->skc_net.net, ns.inum);
 	e->cookie = c->skc_cookie.counter;
+	e->ifindex = c->skc_bound_dev_if;
+	if (e->ifindex)
+		fill_ifname(e, c->skc_net.net);
 	e->lport = c->skc_num;
 	if (!e->lport)
 		e->lport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
@@ -96,6 +133,8 @@ static __always_inline void track_sock(const struct ps_event *e)
 	if (!e->cookie)
 		return;
 	__builtin_memcpy(t.laddr, e->laddr, sizeof(t.laddr));
+	t.ifindex = e->ifindex;
+	__builtin_memcpy(t.ifname, e->ifname, sizeof(t.ifname));
 	if (bpf_map_update_elem(&tracked, &e->cookie, &t, BPF_ANY))
 		stat_inc(PS_STAT_TRACK_FULL);
 }

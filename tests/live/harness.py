@@ -264,7 +264,8 @@ def workers(ctx, ns, n, log):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
-    ap.add_argument("-k", help="run only tests whose name contains this")
+    ap.add_argument("-k", action="append",
+                    help="run only tests whose name contains this (repeat: any of them)")
     ap.add_argument("--parity", action="store_true",
                     help="run only the test that compares the strategies")
     ap.add_argument("--probe", choices=STRATEGIES,
@@ -274,7 +275,7 @@ def main():
                     help="fail a test that runs longer than this (seconds; 0: no limit)")
     args = ap.parse_args()
     tests = [t for t in (PARITY_TESTS if args.parity else TESTS)
-             if not args.k or args.k in t.__name__]
+             if not args.k or any(k in t.__name__ for k in args.k)]
     passed = failed = skipped = notapp = 0
 
     def cannot_run(name, reason):

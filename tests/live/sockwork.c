@@ -5,11 +5,14 @@
  * kernel told *it* (getpid, getsockname, errno) — the independent truth
  * the tests compare portsnoop's events with.
  *
- *   sockwork [--uid N] [--comm NAME] [--hold] [--reuseport] [--v6only] OP ARGS...
+ *   sockwork [--uid N] [--comm NAME] [--hold] [--reuseport] [--v6only] [--dev DEV]
+ *            OP ARGS...
  *     bind    PROTO FAMILY ADDR PORT
  *     listen  PROTO FAMILY ADDR|- PORT BACKLOG   (ADDR "-": no bind first)
  *     connect PROTO FAMILY ADDR PORT [nonblock]
- *   PROTO: tcp, udp, mptcp; FAMILY: 4 or 6.
+ *   PROTO: tcp, udp, mptcp; FAMILY: 4 or 6. An IPv6 ADDR may carry a scope:
+ *   fe80::1%d0.
+ *   --dev DEV binds the socket to device DEV (SO_BINDTODEVICE) first.
  *   --hold keeps the socket open until stdin reaches EOF.
  *   --linger MS stays alive MS milliseconds after the report.
  *   --unlink-exe deletes this program's executable before the call.
@@ -20,6 +23,7 @@
  *   (CLOCK_MONOTONIC).
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -46,6 +50,7 @@ struct opts {
 	int linger_ms;
 	int unlink_exe;
 	const char *exec;
+	const char *dev;		/* SO_BINDTODEVICE */
 };
 
 static long long call_ns;
@@ -89,10 +94,20 @@ static socklen_t make_addr(int family, const char *addr, int port,
 		return sizeof(*sin);
 	} else {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+		char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 1];
+		char *scope;
 
+		snprintf(a, sizeof(a), "%s", addr);
+		scope = strchr(a, '%');
+		if (scope) {
+			*scope++ = '\0';
+			sin6->sin6_scope_id = if_nametoindex(scope);
+			if (!sin6->sin6_scope_id)
+				die("scope");
+		}
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((unsigned short)port);
-		if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) != 1)
+		if (inet_pton(AF_INET6, a, &sin6->sin6_addr) != 1)
 			die("address");
 		return sizeof(*sin6);
 	}
@@ -153,6 +168,8 @@ int main(int argc, char **argv)
 			o.unlink_exe = 1;
 		else if (!strcmp(argv[i], "--exec") && i + 1 < argc)
 			o.exec = argv[++i];
+		else if (!strcmp(argv[i], "--dev") && i + 1 < argc)
+			o.dev = argv[++i];
 		else
 			die("usage");
 	}
@@ -190,6 +207,8 @@ int main(int argc, char **argv)
 		die("reuseport");
 	if (o.v6only && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &(int){ 1 }, sizeof(int)))
 		die("v6only");
+	if (o.dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o.dev, (socklen_t)strlen(o.dev)))
+		die("bindtodevice");
 	if (!strcmp(op, "bind") && argc - i >= 2) {
 		socklen_t len = make_addr(family, argv[i], atoi(argv[i + 1]), &ss);
 

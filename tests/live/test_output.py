@@ -563,3 +563,89 @@ def ls_columns_stay_aligned_with_long_addresses(ctx):
     finally:
         w.release()
         subprocess.run(["ip", "-n", ctx.ns.name, "addr", "del", addr + "/128", "dev", "lo"])
+
+
+@test
+def events_tell_device_and_scope(ctx):
+    """bind, listen, connect, its outcome and close name the device a socket is
+    bound to (SO_BINDTODEVICE, or a link-local address's scope), in JSON
+    (portsnoop.interface) and in the table ([fe80::1]%d0:P) as ls does."""
+    ns = ["ip", "-n", ctx.ns.name]
+    subprocess.run(ns + ["link", "add", "d0", "type", "veth", "peer", "name", "d0p"],
+                   check=True)
+    ws = {}
+    try:
+        for dev, addr in (("d0", "fe80::1"), ("d0p", "fe80::2")):
+            subprocess.run(ns + ["link", "set", dev, "up"], check=True)
+            subprocess.run(ns + ["addr", "add", addr + "/64", "dev", dev, "nodad"],
+                           check=True)
+
+        def work():
+            ws["dev"] = Work(ctx, "--dev", "d0", "bind", "udp", 4, "0.0.0.0", 9561)
+            ws["plain"] = Work(ctx, "bind", "udp", 4, "0.0.0.0", 9562)
+            ws["scoped"] = Work(ctx, "listen", "tcp", 6, "fe80::1%d0", 9563, 5, hold=True)
+            ws["taken"] = Work(ctx, "bind", "tcp", 6, "fe80::1%d0", 9563)
+            ws["conn"] = Work(ctx, "connect", "tcp", 6, "fe80::1%d0", 9563)
+            ws["scoped"].release()
+        env = dict(os.environ, COLUMNS="160")
+        try:
+            lines = table_run(ctx, work, env=env)
+        finally:
+            if "scoped" in ws and ws["scoped"].proc.poll() is None:
+                ws["scoped"].release()
+        for k in ("dev", "scoped", "conn"):
+            expect(ws[k].report["errno"] == 0, k + " worked", ws[k].report)
+        expect(ws["taken"].report["errno"] == errno.EADDRINUSE, "taken", ws["taken"].report)
+
+        def ev(k, action):
+            return one(ctx.tracer.of_pid(ws[k].pid, action), "%s %s" % (k, action))
+
+        def iface(e):
+            return e["portsnoop"].get("interface")
+
+        dev_bind = ev("dev", "bind")
+        expect(iface(dev_bind) == "d0", "SO_BINDTODEVICE: bind", dev_bind)
+        expect(dev_bind["server"] == {"ip": "0.0.0.0", "port": 9561}, "its address", dev_bind)
+        expect(iface(ev("dev", "close")) == "d0", "its close", ev("dev", "close"))
+        expect(iface(ev("plain", "bind")) is None, "no device: no interface",
+               ev("plain", "bind"))
+        for action in ("bind", "listen", "close"):
+            e = ev("scoped", action)
+            expect(iface(e) == "d0", "link-local scope: " + action, e)
+            expect(e["server"] == {"ip": "fe80::1", "port": 9563}, "the address itself", e)
+        taken = ev("taken", "bind")
+        expect(taken["portsnoop"].get("requested") is True and iface(taken) == "d0" and
+               taken["error"]["code"] == "EADDRINUSE", "a failed bind: the requested scope",
+               taken)
+        conn = ev("conn", "connect")
+        cport = conn["source"]["port"]
+        expect(iface(conn) == "d0" and conn["source"]["ip"] == "fe80::1" and
+               conn["destination"] == {"ip": "fe80::1", "port": 9563},
+               "connect to a scoped address: bound to its device", conn)
+        out = ev("conn", "outcome")
+        expect(iface(out) == "d0" and out["event"]["outcome"] == "success", "its outcome", out)
+
+        head = lines[0].split()
+        expect(head == ["TIME", "PID", "COMM", "EVENT", "PROTO", "LOCAL", "REMOTE", "RESULT"],
+               "the wide table", lines[0])
+
+        def row(k, event):
+            return one([dict(zip(head, l.split()[:len(head)])) for l in lines[1:]
+                        if l.split()[1:2] == [str(ws[k].pid)] and l.split()[3] == event],
+                       "%s %s row" % (k, event))
+        expect(row("dev", "bind")["LOCAL"] == "0.0.0.0%d0:9561", "table: device",
+               row("dev", "bind"))
+        expect(row("dev", "close")["LOCAL"] == "0.0.0.0%d0:9561", "table: its close",
+               row("dev", "close"))
+        expect(row("plain", "bind")["LOCAL"] == "0.0.0.0:9562", "table: none",
+               row("plain", "bind"))
+        for event in ("bind", "listen", "close"):
+            expect(row("scoped", event)["LOCAL"] == "[fe80::1]%d0:9563", "table: scope",
+                   row("scoped", event))
+        expect(row("taken", "bind")["LOCAL"] == "[fe80::1]%d0:9563", "table: requested",
+               row("taken", "bind"))
+        c = row("conn", "connect")
+        expect(c["LOCAL"] == "[fe80::1]%%d0:%d" % cport and c["REMOTE"] == "[fe80::1]:9563",
+               "table: connect", c)
+    finally:
+        subprocess.run(ns + ["link", "del", "d0"])

@@ -106,6 +106,8 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct ps_event, comm), 128);
 	assert_int_equal(offsetof(struct ps_event, pcomm), 144);
 	assert_int_equal(offsetof(struct ps_event, tcomm), 160);
+	assert_int_equal(offsetof(struct ps_event, ifname), 176);
+	assert_int_equal(offsetof(struct ps_event, ifindex), 192);
 	assert_int_equal(offsetof(struct ps_record, argv), PS_EVENT_SIZE);
 }
 

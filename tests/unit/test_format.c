@@ -271,6 +271,31 @@ static void test_v6only_marked(void **state)
 	sbuf__free(&b);
 }
 
+/* The device a socket is bound to: after the local address, as ss writes
+ * it, and portsnoop.interface; a hostile name escaped in both. */
+static void test_interface(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	struct sbuf b = { 0 };
+
+	e.family = AF_INET6;
+	memset(e.laddr, 0, 16);
+	e.laddr[0] = 0xfe;
+	e.laddr[1] = 0x80;
+	e.laddr[15] = 1;
+	unit__contains(row_at(&b, 0, &e), " [fe80::1]:8080 ");
+	unit__lacks(fmt(&b, FORMAT_JSON, &e), "interface");
+	e.ifindex = 3;
+	strcpy(e.ifname, "eth0");
+	unit__contains(row_at(&b, 0, &e), " [fe80::1]%eth0:8080 ");
+	unit__contains(fmt(&b, FORMAT_JSON, &e), "\"interface\":\"eth0\"");
+	strcpy(e.ifname, "e\x1b[2J");
+	unit__contains(row_at(&b, 0, &e), " [fe80::1]%e\\x1b[2J:8080 ");
+	unit__lacks(row_at(&b, 0, &e), "\x1b");
+	unit__contains(fmt(&b, FORMAT_JSON, &e), "\"interface\":\"e\\u001b[2J\"");
+	sbuf__free(&b);
+}
+
 /* syslog and journald: every JSON field under its own name, the table's
  * line as the message; a state record the same way. */
 static void test_syslog_and_journal(void **state)
@@ -474,6 +499,7 @@ UNIT_MAIN("format", utc, NULL,
 	  cmocka_unit_test(test_table_row),
 	  cmocka_unit_test(test_table_fits_80_and_stays_aligned),
 	  cmocka_unit_test(test_v6only_marked),
+	  cmocka_unit_test(test_interface),
 	  cmocka_unit_test(test_padded_title_trimmed),
 	  cmocka_unit_test(test_plurals),
 	  cmocka_unit_test(test_syslog_and_journal),

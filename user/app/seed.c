@@ -21,6 +21,8 @@ static void track(struct tracer *t, const struct diag_sock *d)
 	};
 
 	memcpy(w.laddr, d->laddr, sizeof(w.laddr));
+	w.ifindex = d->ifindex;
+	memcpy(w.ifname, d->ifname, sizeof(w.ifname));
 	if (d->cookie)
 		tracer__track(t, d->cookie, &w);
 }

@@ -21,6 +21,7 @@ int event__decode(const void *data, size_t len, struct event_view *v)
 	ev->comm[PS_COMM_LEN - 1] = '\0';
 	ev->pcomm[PS_COMM_LEN - 1] = '\0';
 	ev->tcomm[PS_COMM_LEN - 1] = '\0';
+	ev->ifname[PS_IFNAME_LEN - 1] = '\0';
 	v->argv = (const char *)data + sizeof(*ev);
 	v->argv_len = ev->argv_len;
 	return 0;

@@ -363,7 +363,7 @@ const struct field fields[] = {
 	GET("portsnoop.recv_q", get_rqueue, R_STATE, COL("RECV-Q", 6, T_LS)),
 	GET("portsnoop.send_q", get_wqueue, R_STATE, COL("SEND-Q", 6, T_LS)),
 	GET("portsnoop.ipv6_only", get_v6only, R_ALL),
-	GET("portsnoop.interface", get_ifname, R_STATE | R_HELD),
+	GET("portsnoop.interface", get_ifname, R_ALL),
 	GET("portsnoop.holders", get_holders, R_EVENT),
 	GET("portsnoop.holders_gone", get_holders_gone, R_EVENT),
 	EV_U32("portsnoop.netns", netns, R_ALL, .nonzero = 1, COL("NETNS", 10, T_LS)),

@@ -22,9 +22,11 @@ static int v6only_of(const struct format_input *in)
 	return (ev->flags & PS_F_V6ONLY) ? 1 : 0;
 }
 
+/* The device: the kernel's name at the event; a socket's from sock_diag
+ * (listing__event() puts it in the record too). */
 static const char *ifname_of(const struct format_input *in)
 {
-	return in->sock && in->sock->ifname[0] ? in->sock->ifname : NULL;
+	return in->ev->ifname[0] ? in->ev->ifname : NULL;
 }
 
 /* -- network -------------------------------------------------------------- */
@@ -71,9 +73,13 @@ static void endpoint(const struct format_input *in, bool remote, struct val *v)
 		snprintf(addr, sizeof(addr), "[%s]", names__addr(ev->family, a, v->buf, 64));
 	else
 		names__addr(ev->family, a, addr, sizeof(addr));
-	snprintf(v->buf, sizeof(v->buf), "%s%s%s:%u", addr, dev ? "%" : "", dev ? dev : "",
-		 remote ? ev->rport : ev->lport);
+	snprintf(v->buf, sizeof(v->buf), "%s%s%.*s:%u", addr, dev ? "%" : "",
+		 dev ? PS_IFNAME_LEN : 0, dev ? dev : "", remote ? ev->rport : ev->lport);
 	set_str(v, v->buf);
+	/* A device's name is anybody's with CAP_NET_ADMIN in some namespace,
+	 * and may hold any byte but '/', ':' and spaces: escaped as text. */
+	if (dev)
+		v->type = V_TEXT;
 }
 
 /* Where a connect goes; of a socket that exists, its peer when connected. */
@@ -150,7 +156,13 @@ void get_v6only(GET_ARGS)
 
 void get_ifname(GET_ARGS)
 {
-	text_or_none(v, ifname_of(in));
+	const char *s = ifname_of(in);
+
+	if (s) {
+		v->type = V_TEXT;
+		v->s = s;
+		v->n = strnlen(s, PS_IFNAME_LEN);
+	}
 }
 
 void get_rqueue(GET_ARGS)

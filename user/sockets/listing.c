@@ -31,6 +31,8 @@ void listing__event(struct ps_event *ev, const struct diag_sock *d,
 	ev->netns = d->netns;
 	ev->cookie = d->cookie;
 	ev->uid = uid;
+	ev->ifindex = d->ifindex;
+	memcpy(ev->ifname, d->ifname, sizeof(ev->ifname));
 	if (n) {
 		ev->pid = o[0].pid;
 		memcpy(ev->comm, o[0].comm, sizeof(ev->comm));

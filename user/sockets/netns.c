@@ -154,17 +154,22 @@ int netns__list(struct netns_list *l, uint32_t home)
 /* A sock_diag socket inside the namespace at path; we come back after. */
 int netns__diag_socket(const char *path, int home)
 {
-	int fd, nl, err;
+	int fd, nl;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (setns(fd, CLONE_NEWNET)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
+	nl = netns__diag_socket_fd(fd, home);
 	close(fd);
+	return nl;
+}
+
+int netns__diag_socket_fd(int nsfd, int home)
+{
+	int nl, err;
+
+	if (setns(nsfd, CLONE_NEWNET))
+		return -errno;
 	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	err = nl < 0 ? -errno : 0;
 	if (setns(home, CLONE_NEWNET)) {

@@ -34,5 +34,7 @@ int netns__list(struct netns_list *l, uint32_t home);
  * through the fd `home`. Returns the socket, or -errno.
  */
 int netns__diag_socket(const char *path, int home);
+/* The same for a namespace fd (an nsfs file: SIOCGSKNS's, /proc/PID/ns/net). */
+int netns__diag_socket_fd(int nsfd, int home);
 
 #endif

@@ -239,30 +239,150 @@ static bool describe_bound(int fd, struct diag_sock *d)
 	return d->netns != 0;
 }
 
-/*
- * Where the kernel does not dump them: the bound TCP sockets among the
- * socket fds no dump named, each looked at through a copy of it
- * (pidfd_getfd: the caller's own processes, or any as root).
- */
-static int add_bound_only(struct snapshot *s, const struct snapshot_opts *o)
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+/* The namespaces dumped (or not ours to enter): each looked into once.
+ * Their cookies too (SO_NETNS_COOKIE, 5.14), where the kernel gives them:
+ * a socket's is one getsockopt(), its namespace's inode an nsfs file. */
+struct ns_done {
+	uint32_t *v;
+	size_t n, cap;
+	uint64_t *cookies;
+	size_t ncookies, cookies_cap;
+};
+
+static uint64_t netns_cookie(int sock)
 {
-	uint64_t *seen = calloc(s->n + 1, sizeof(*seen));
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
+		return 0;
+	return cookie;
+}
+
+static int ns_done__cookie(struct ns_done *d, int sock)
+{
+	uint64_t c = netns_cookie(sock), *v;
+
+	if (!c)
+		return 0;
+	v = array__reserve(d->cookies, d->ncookies, &d->cookies_cap, sizeof(*v), 16);
+	if (!v)
+		return -ENOMEM;
+	d->cookies = v;
+	d->cookies[d->ncookies++] = c;
+	return 0;
+}
+
+/* A socket of a namespace dumped already, known by its cookie alone. */
+static bool ns_done__has_sock(const struct ns_done *d, int sock)
+{
+	uint64_t c = d->ncookies ? netns_cookie(sock) : 0;
+
+	for (size_t i = 0; c && i < d->ncookies; i++)
+		if (d->cookies[i] == c)
+			return true;
+	return false;
+}
+
+static bool ns_done__has(const struct ns_done *d, uint32_t inode)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i] == inode)
+			return true;
+	return false;
+}
+
+static int ns_done__add(struct ns_done *d, uint32_t inode)
+{
+	uint32_t *v = array__reserve(d->v, d->n, &d->cap, sizeof(*v), 16);
+
+	if (!v)
+		return -ENOMEM;
+	d->v = v;
+	d->v[d->n++] = inode;
+	return 0;
+}
+
+/*
+ * The namespace of a socket we hold a copy of, dumped when no process is
+ * in it and no mount keeps it: a process entered it, opened the socket and
+ * left, and now the socket alone keeps the namespace alive, unreachable by
+ * /proc/PID/ns and mountinfo. SIOCGSKNS (4.9) opens it from the socket.
+ */
+static int dump_socket_netns(struct collect *c, int fd, int home, struct ns_done *done)
+{
+	int nsfd, nl, err;
+	struct stat st;
+	uint32_t inode;
+
+	if (ns_done__has_sock(done, fd))
+		return 0;
+	nsfd = ioctl(fd, SIOCGSKNS);
+	if (nsfd < 0)
+		return 0;	/* not ours: CAP_NET_ADMIN over the namespace it asks */
+	err = fstat(nsfd, &st) ? -errno : 0;
+	inode = (uint32_t)st.st_ino;
+	if (err || ns_done__has(done, inode) || (c->o->netns && inode != c->o->netns)) {
+		close(nsfd);
+		return 0;
+	}
+	err = ns_done__add(done, inode);
+	nl = err ? err : netns__diag_socket_fd(nsfd, home);
+	close(nsfd);
+	if (nl == -EPERM || nl == -EACCES) {
+		c->s->netns_denied++;
+		return 0;
+	}
+	if (nl < 0)
+		return nl;
+	c->netns = inode;
+	c->nl = nl;
+	err = dump_netns(c, nl);
+	if (!err)
+		err = ns_done__cookie(done, nl);
+	close(nl);
+	if (!err)
+		c->s->nnetns++;
+	return err;
+}
+
+/*
+ * The socket fds no dump named, each looked at once through a copy of it
+ * (pidfd_getfd, 5.6: the caller's own processes, or any as root): for a
+ * namespace no list reached (dump_socket_netns()), and where the kernel
+ * does not dump them (before 6.5), for the TCP sockets that are bound and
+ * not listening.
+ */
+static int look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, int home,
+			  struct ns_done *done)
+{
+	bool bound_only = o->tcp && !snapshot__dumps_bound_only();
+	/* --netns of a namespace dumped already: no other to find. */
+	bool search = !o->netns || !ns_done__has(done, o->netns);
+	uint64_t *seen;
 	uint32_t pidfd_of = 0;
 	int pidfd = -1, err = 0;
 
+	if (!bound_only && !search)
+		return 0;
+	seen = calloc(s->n + 1, sizeof(*seen));
 	if (!seen)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->n; i++)
 		seen[i] = s->socks[i].inode;
 	qsort(seen, s->n, sizeof(*seen), cmp_u64);
-	for (size_t i = 0; !err && i < s->owners.n; i++) {
+	for (size_t i = 0, nseen = s->n; !err && i < s->owners.n; i++) {
 		const struct ps_owner *w = &s->owners.v[i];
 		struct collect c = { .s = s, .o = o };
 		struct diag_sock d;
 		int fd;
 
 		if ((i && s->owners.v[i - 1].inode == w->inode) ||
-		    bsearch(&w->inode, seen, s->n, sizeof(*seen), cmp_u64))
+		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64))
 			continue;	/* one look per socket; or dumped already */
 		if (w->pid != pidfd_of) {
 			if (pidfd >= 0)
@@ -273,8 +393,12 @@ static int add_bound_only(struct snapshot *s, const struct snapshot_opts *o)
 		fd = pidfd >= 0 ? borrow_fd(pidfd, w->fd) : -1;
 		if (fd < 0)
 			continue;	/* gone, or not ours to look at */
-		if (describe_bound(fd, &d) && (!o->netns || d.netns == o->netns)) {
+		if (search)
+			err = dump_socket_netns(&c, fd, home, done);
+		if (!err && bound_only && describe_bound(fd, &d) &&
+		    (!o->netns || d.netns == o->netns)) {
 			c.netns = d.netns;
+			c.nl = fd;	/* SIOCGIFNAME asks the socket's own namespace */
 			err = add_sock(&c, &d);
 		}
 		close(fd);
@@ -290,9 +414,12 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 {
 	struct collect c = { .s = s, .o = o };
 	struct netns_list ns = { 0 };
+	struct ns_done done = { 0 };
 	int home, rc;
 
 	memset(s, 0, sizeof(*s));
+	if (errsz)
+		err[0] = '\0';
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (home < 0) {
 		rc = -errno;
@@ -320,6 +447,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 			continue;	/* the process left, the mount went, not a netns */
 		if (nl == -EPERM || nl == -EACCES) {
 			s->netns_denied++;
+			rc = ns_done__add(&done, ns.v[i].inode);
 			continue;
 		}
 		if (nl < 0) {
@@ -331,17 +459,29 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		c.netns = ns.v[i].inode;
 		c.nl = nl;
 		rc = dump_netns(&c, nl);
+		if (!rc)
+			rc = ns_done__cookie(&done, nl);
 		close(nl);
 		if (rc)
 			snprintf(err, errsz, "sock_diag dump failed in namespace %u: %s",
 				 ns.v[i].inode, strerror(-rc));
 		else
 			s->nnetns++;
+		if (!rc)
+			rc = ns_done__add(&done, ns.v[i].inode);
 	}
+	if (!rc) {
+		rc = look_at_unseen(s, o, home, &done);
+		if (rc)
+			snprintf(err, errsz, "cannot look into the namespaces of sockets: %s",
+				 strerror(-rc));
+	}
+	if (rc && !err[0])
+		snprintf(err, errsz, "%s", strerror(-rc));
+	free(done.v);
+	free(done.cookies);
 	free(ns.v);
 	close(home);
-	if (!rc && o->tcp && !snapshot__dumps_bound_only())
-		rc = add_bound_only(s, o);
 	if (!rc) {
 		merge_mptcp(s);
 		if (s->n)

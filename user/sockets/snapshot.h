@@ -6,9 +6,11 @@
  *
  * Every namespace: those processes are in, and those only a bind mount keeps
  * alive (`ip netns add`: /run/netns/NAME, or any other nsfs mount found in
- * /proc/self/mountinfo). Owners are found by socket inode whatever namespace
- * the process is in now: a process that did setns(), listen(), setns() back
- * still holds its listener.
+ * /proc/self/mountinfo), and those only a socket keeps alive, reached through
+ * the socket (a copy of it by pidfd_getfd(), its namespace by SIOCGSKNS).
+ * Owners are found by socket inode whatever namespace the process is in now:
+ * a process that did setns(), listen(), setns() back still holds its
+ * listener.
  *
  * Without privileges it does what the caller may: sock_diag of its own
  * namespace (as ss does) and the fds of its own processes; what it could not
