@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The snapshot's insides, shared by snapshot.c (the dumps) and unseen.c
+ * (the sockets no dump named). */
+#ifndef PS_SNAPSHOT_PRIV_H
+#define PS_SNAPSHOT_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sockets/snapshot.h"
+
+/* TCP states (the kernel's numbers): which a dump asks for. */
+#define ST(s) (1u << (s))
+#define TCP_BOUND_INACTIVE_ 13	/* bound, not listening: dumped since 6.5 */
+#define TCP_NEW_SYN_RECV_ 12
+
+struct collect {
+	struct snapshot *s;
+	const struct snapshot_opts *o;
+	uint32_t netns;
+	int nl;			/* the diag socket: it lives in that namespace */
+};
+
+/* sock_diag's callback: keep d (in the --port asked), named in c's netns. */
+int snapshot__add_sock(void *ctx, const struct diag_sock *d);
+/* Every socket that holds a port in the namespace of the diag socket nl. */
+int snapshot__dump_netns(struct collect *c, int nl);
+
+/* The namespaces dumped (or not ours to enter): each looked into once.
+ * Their cookies too (SO_NETNS_COOKIE, 5.14), where the kernel gives them:
+ * a socket's is one getsockopt(), its namespace's inode an nsfs file. */
+struct ns_done {
+	uint32_t *v;
+	size_t n, cap;
+	uint64_t *cookies;
+	size_t ncookies, cookies_cap;
+};
+
+int ns_done__add(struct ns_done *d, uint32_t inode);
+bool ns_done__has(const struct ns_done *d, uint32_t inode);
+/* Remember the namespace of the socket sock by its cookie, where it has one. */
+int ns_done__cookie(struct ns_done *d, int sock);
+void ns_done__free(struct ns_done *d);
+
+/* The socket fds of s->owners that no dump named (unseen.c). home: our
+ * own namespace, to come back to. */
+int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, int home,
+			     struct ns_done *done);
+
+#endif /* PS_SNAPSHOT_PRIV_H */

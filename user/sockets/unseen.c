@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The sockets no sock_diag dump named, looked at through a copy of their fd:
+ * TCP sockets bound and not listening before 6.5, and the namespaces that
+ * only a socket keeps alive.
+ */
+#include "sockets/snapshot_priv.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/sockios.h>
+#include <unistd.h>
+#include "lib/compat.h"
+#include "lib/array.h"
+#include "sockets/netns.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* A copy of one socket fd of pid's, through its pidfd. */
+static int borrow_fd(int pidfd, uint32_t fd)
+{
+	return (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
+}
+
+/* A TCP socket we hold a copy of, as sock_diag would have described it. */
+static bool describe_bound(int fd, struct diag_sock *d)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct tcp_info ti;
+	int v = 0, nsfd;
+	struct stat st;
+
+	memset(d, 0, sizeof(*d));
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) || v != IPPROTO_TCP)
+		return false;
+	len = sizeof(ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) || ti.tcpi_state != TCP_CLOSE)
+		return false;
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return false;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)&ss;
+
+		d->lport = ntohs(a->sin_port);
+		memcpy(d->laddr, &a->sin_addr, 4);
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)&ss;
+
+		d->lport = ntohs(a->sin6_port);
+		memcpy(d->laddr, &a->sin6_addr, 16);
+		len = sizeof(v);
+		if (!getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &len))
+			d->v6only = v != 0;
+	} else {
+		return false;
+	}
+	if (!d->lport)
+		return false;	/* never bound */
+	d->family = ss.ss_family;
+	d->proto = IPPROTO_TCP;
+	d->state = TCP_BOUND_INACTIVE_;
+	len = sizeof(v);
+	if (!getsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &v, &len))
+		d->ifindex = (uint32_t)v;
+	len = sizeof(d->cookie);
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &d->cookie, &len))
+		d->cookie = 0;
+	if (!fstat(fd, &st)) {
+		d->inode = st.st_ino;
+		d->uid = st.st_uid;
+	}
+	nsfd = ioctl(fd, SIOCGSKNS);
+	if (nsfd >= 0) {
+		if (!fstat(nsfd, &st))
+			d->netns = (uint32_t)st.st_ino;
+		close(nsfd);
+	}
+	return d->netns != 0;
+}
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+
+static uint64_t netns_cookie(int sock)
+{
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
+		return 0;
+	return cookie;
+}
+
+int ns_done__cookie(struct ns_done *d, int sock)
+{
+	uint64_t c = netns_cookie(sock), *v;
+
+	if (!c)
+		return 0;
+	v = array__reserve(d->cookies, d->ncookies, &d->cookies_cap, sizeof(*v), 16);
+	if (!v)
+		return -ENOMEM;
+	d->cookies = v;
+	d->cookies[d->ncookies++] = c;
+	return 0;
+}
+
+/* A socket of a namespace dumped already, known by its cookie alone. */
+static bool ns_done__has_sock(const struct ns_done *d, int sock)
+{
+	uint64_t c = d->ncookies ? netns_cookie(sock) : 0;
+
+	for (size_t i = 0; c && i < d->ncookies; i++)
+		if (d->cookies[i] == c)
+			return true;
+	return false;
+}
+
+bool ns_done__has(const struct ns_done *d, uint32_t inode)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i] == inode)
+			return true;
+	return false;
+}
+
+int ns_done__add(struct ns_done *d, uint32_t inode)
+{
+	uint32_t *v = array__reserve(d->v, d->n, &d->cap, sizeof(*v), 16);
+
+	if (!v)
+		return -ENOMEM;
+	d->v = v;
+	d->v[d->n++] = inode;
+	return 0;
+}
+
+/*
+ * The namespace of a socket we hold a copy of, dumped when no process is
+ * in it and no mount keeps it: a process entered it, opened the socket and
+ * left, and now the socket alone keeps the namespace alive, unreachable by
+ * /proc/PID/ns and mountinfo. SIOCGSKNS (4.9) opens it from the socket.
+ */
+static int dump_socket_netns(struct collect *c, int fd, int home, struct ns_done *done)
+{
+	int nsfd, nl, err;
+	struct stat st;
+	uint32_t inode;
+
+	if (ns_done__has_sock(done, fd))
+		return 0;
+	nsfd = ioctl(fd, SIOCGSKNS);
+	if (nsfd < 0)
+		return 0;	/* not ours: CAP_NET_ADMIN over the namespace it asks */
+	err = fstat(nsfd, &st) ? -errno : 0;
+	inode = (uint32_t)st.st_ino;
+	if (err || ns_done__has(done, inode) || (c->o->netns && inode != c->o->netns)) {
+		close(nsfd);
+		return 0;
+	}
+	err = ns_done__add(done, inode);
+	nl = err ? err : netns__diag_socket_fd(nsfd, home);
+	close(nsfd);
+	if (nl == -EPERM || nl == -EACCES) {
+		c->s->netns_denied++;
+		return 0;
+	}
+	if (nl < 0)
+		return nl;
+	c->netns = inode;
+	c->nl = nl;
+	err = snapshot__dump_netns(c, nl);
+	if (!err)
+		err = ns_done__cookie(done, nl);
+	close(nl);
+	if (!err)
+		c->s->nnetns++;
+	return err;
+}
+
+/*
+ * The socket fds no dump named, each looked at once through a copy of it
+ * (pidfd_getfd, 5.6: the caller's own processes, or any as root): for a
+ * namespace no list reached (dump_socket_netns()), and where the kernel
+ * does not dump them (before 6.5), for the TCP sockets that are bound and
+ * not listening.
+ */
+int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, int home,
+			  struct ns_done *done)
+{
+	bool bound_only = o->tcp && !snapshot__dumps_bound_only();
+	/* --netns of a namespace dumped already: no other to find. */
+	bool search = !o->netns || !ns_done__has(done, o->netns);
+	uint64_t *seen;
+	uint32_t pidfd_of = 0;
+	int pidfd = -1, err = 0;
+
+	if (!bound_only && !search)
+		return 0;
+	seen = calloc(s->n + 1, sizeof(*seen));
+	if (!seen)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		seen[i] = s->socks[i].inode;
+	qsort(seen, s->n, sizeof(*seen), cmp_u64);
+	for (size_t i = 0, nseen = s->n; !err && i < s->owners.n; i++) {
+		const struct ps_owner *w = &s->owners.v[i];
+		struct collect c = { .s = s, .o = o };
+		struct diag_sock d;
+		int fd;
+
+		if ((i && s->owners.v[i - 1].inode == w->inode) ||
+		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64))
+			continue;	/* one look per socket; or dumped already */
+		if (w->pid != pidfd_of) {
+			if (pidfd >= 0)
+				close(pidfd);
+			pidfd = (int)syscall(SYS_pidfd_open, w->pid, 0);
+			pidfd_of = w->pid;
+		}
+		fd = pidfd >= 0 ? borrow_fd(pidfd, w->fd) : -1;
+		if (fd < 0)
+			continue;	/* gone, or not ours to look at */
+		if (search)
+			err = dump_socket_netns(&c, fd, home, done);
+		if (!err && bound_only && describe_bound(fd, &d) &&
+		    (!o->netns || d.netns == o->netns)) {
+			c.netns = d.netns;
+			c.nl = fd;	/* SIOCGIFNAME asks the socket's own namespace */
+			err = snapshot__add_sock(&c, &d);
+		}
+		close(fd);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	free(seen);
+	return err;
+}
+
+
+void ns_done__free(struct ns_done *d)
+{
+	free(d->v);
+	free(d->cookies);
+}
