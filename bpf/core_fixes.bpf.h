@@ -93,6 +93,68 @@ static __always_inline __u64 sk_cookie(struct sock *sk)
 }
 
 /*
+ * The current task's cgroup v2 ancestor at level, by id: what --cgroup
+ * compares. bpf_get_current_ancestor_cgroup_id() came in v5.7 for cgroup
+ * socket programs only; tracing programs (kprobe, tracepoint, fentry/fexit,
+ * tp_btf: all bpf_tracing_func_proto()) may call it since v5.14 (commit
+ * 95b861a7935b, "bpf: Allow bpf_get_current_ancestor_cgroup_id for
+ * tracing"). Its number exists before that, so no CO-RE check can tell:
+ * the loader tries (a trial load, user/loader/kfeat.c) and sets
+ * tracing_ancestor_cgroup. Without it the cgroup is read as the helper
+ * does: the task's default-hierarchy cgroup (css_set's dfl_cgrp) and its
+ * ancestor at level, which each cgroup keeps in an array indexed by level:
+ * ancestor_ids[] (ids) until commit 7f203bc89eb6 ("cgroup: Replace
+ * cgroup->ancestor_ids[] with ->ancestors[]", v6.0), ancestors[] (pointers)
+ * after. An id is the cgroup's kernfs node id.
+ */
+extern const volatile bool tracing_ancestor_cgroup;
+
+struct cgroup___ids {
+	int level;
+	u64 ancestor_ids[];
+} __attribute__((preserve_access_index));
+
+struct cgroup___ptrs {
+	int level;
+	struct cgroup *ancestors[];
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 cgroup_ancestor_id(struct cgroup *cg, int level)
+{
+	struct cgroup *anc;
+	__u64 id = 0;
+
+	if (!cg || level < 0 || BPF_CORE_READ(cg, level) < level)
+		return 0;
+	if (bpf_core_field_exists(struct cgroup___ptrs, ancestors)) {
+		__u32 off = bpf_core_field_offset(struct cgroup___ptrs, ancestors);
+
+		if (bpf_probe_read_kernel(&anc, sizeof(anc),
+					  (void *)cg + off + (__u64)level * sizeof(anc)))
+			return 0;
+		return anc ? BPF_CORE_READ(anc, kn, id) : 0;
+	}
+	if (bpf_core_field_exists(struct cgroup___ids, ancestor_ids)) {
+		__u32 off = bpf_core_field_offset(struct cgroup___ids, ancestor_ids);
+
+		bpf_probe_read_kernel(&id, sizeof(id), (void *)cg + off + (__u64)level * sizeof(id));
+	}
+	return id;
+}
+
+static __always_inline __u64 current_ancestor_cgroup_id(int level)
+{
+	struct task_struct *task;
+
+	if (tracing_ancestor_cgroup)
+		return bpf_get_current_ancestor_cgroup_id(level);
+	/* Read, never loaded through a BTF pointer: a plain number on every
+	 * kernel, so the code that runs is the same on each. */
+	task = current_task();
+	return cgroup_ancestor_id(BPF_CORE_READ(task, cgroups, dfl_cgrp), level);
+}
+
+/*
  * Process start on CLOCK_BOOTTIME, the clock /proc/PID/stat uses: the field
  * was real_start_time until commit cf25e24db61c ("time: Rename
  * tsk->real_start_time to ->start_boottime", v5.5).

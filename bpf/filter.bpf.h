@@ -41,7 +41,7 @@ static __always_inline bool task_wanted(void)
 			return false;
 	}
 	if (filter.cgroup_id &&
-	    bpf_get_current_ancestor_cgroup_id(filter.cgroup_level) != filter.cgroup_id)
+	    current_ancestor_cgroup_id(filter.cgroup_level) != filter.cgroup_id)
 		return false;
 	return true;
 }

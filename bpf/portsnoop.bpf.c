@@ -5,5 +5,6 @@
 const volatile struct ps_filter filter = {};
 __u64 last_wakeup_ns = 0;
 const volatile bool tracing_cookie = true;
+const volatile bool tracing_ancestor_cgroup = true;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -96,22 +96,56 @@ def filter_proto_family_ports(ctx):
            "only udp6 in 5000-5010", got, [w.pid for w in ran])
 
 
+def in_cgroup(ctx, cg, *work):
+    """sockwork run in cgroup cg (a path); its report."""
+    script = 'echo 0 > "$1/cgroup.procs" && shift && exec "$@"'
+    r = subprocess.run(["sh", "-c", script, "sh", cg, "ip", "netns", "exec", ctx.ns.name,
+                        ctx.sockwork, *work], capture_output=True, timeout=30, check=True)
+    return json.loads(r.stdout)
+
+
+@test
+def filter_cgroup_ancestor(ctx):
+    # --cgroup names a cgroup; a process two levels below it is in, one
+    # beside it is not. With the helper, and with the fallback that kernels
+    # before 5.14 need (bpf/core_fixes.bpf.h), forced where the helper works.
+    top = os.path.join(cgroup2_root(), "portsnoop-anc-%d" % os.getpid())
+    inner = os.path.join(top, "a", "b")
+    beside = top + "-beside"
+    for d in (top, os.path.join(top, "a"), inner, beside):
+        os.mkdir(d)
+    try:
+        for env in ({}, {"PORTSNOOP_FAULT_HELPERS": "ancestor_cgroup"}):
+            t = Tracer(ctx.portsnoop, ("--json", "--no-initial", "--verbose", "--cgroup", top),
+                       env=env)
+            try:
+                ins = in_cgroup(ctx, inner, "bind", "udp", "4", "127.0.0.1", "0")
+                out = in_cgroup(ctx, beside, "bind", "udp", "4", "127.0.0.1", "0")
+                one(t.of_pid(ins["pid"], "close"), "close of the process in the cgroup")
+                time.sleep(0.3)
+            finally:
+                t.stop()
+            got = sorted((e["process"]["pid"], e["event"]["action"]) for e in t.events
+                         if e["event"]["kind"] == "event" and e["event"]["action"] != "start")
+            expect(got == [(ins["pid"], "bind"), (ins["pid"], "close")],
+                   "only the process below the cgroup", env, got, ins, out)
+            expect(not env or b"--cgroup reads the task's cgroup" in t.stderr,
+                   "--verbose says the fallback reads the cgroup", t.stderr[-2000:])
+    finally:
+        for d in (inner, os.path.join(top, "a"), top, beside):
+            os.rmdir(d)
+
+
 @test
 def filter_cgroup_and_comm(ctx):
     root = cgroup2_root()
     cg = os.path.join(root, "portsnoop-filter-%d" % os.getpid())
     os.mkdir(cg)
-    script = 'echo 0 > "$1/cgroup.procs" && shift && exec "$@"'
-
-    def in_cgroup():
-        r = subprocess.run(["sh", "-c", script, "sh", cg, "ip", "netns", "exec", ctx.ns.name,
-                            ctx.sockwork, "--comm", "incg", "bind", "udp", "4", "127.0.0.1",
-                            "0"], capture_output=True, timeout=30, check=True)
-        return json.loads(r.stdout)
 
     try:
         ran, evs = filtered(ctx, ("--cgroup", cg), [
-            in_cgroup, lambda: Work(ctx, "--comm", "incg", "bind", "udp", 4, "127.0.0.1", 0)])
+            lambda: in_cgroup(ctx, cg, "--comm", "incg", "bind", "udp", "4", "127.0.0.1", "0"),
+            lambda: Work(ctx, "--comm", "incg", "bind", "udp", 4, "127.0.0.1", 0)])
         expect({e["process"]["pid"] for e in evs} == {ran[0]["pid"]},
                "only the process in the cgroup", evs)
         ran, evs = filtered(ctx, ("--comm", "pickme"), [

@@ -49,16 +49,15 @@ int kfeat__fentry(const struct btf *vmlinux, const char *fn)
 	return rc;
 }
 
-/* r1 = 0; call bpf_get_socket_cookie; r0 = 0; exit */
-static const struct bpf_insn call_cookie[] = {
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
-	{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_socket_cookie },
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-	{ .code = BPF_JMP | BPF_EXIT },
-};
-
-int kfeat__tracing_cookie(const struct btf *vmlinux, const char *tp)
+int kfeat__tracing_helper(const struct btf *vmlinux, const char *tp, int helper)
 {
+	/* r1 = 0; call helper; r0 = 0; exit */
+	const struct bpf_insn call[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = helper },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
 	char log[4096] = "", name[128];
 	int id, prog;
 
@@ -73,11 +72,12 @@ int kfeat__tracing_cookie(const struct btf *vmlinux, const char *tp)
 			    .attach_btf_id = (__u32)id, .log_buf = log, .log_size = sizeof(log),
 			    .log_level = 1);
 
-		/* The argument is wrong on purpose: where the helper is offered
-		 * the verifier refuses the scalar; where it is not, it refuses
-		 * the call before looking at arguments. */
-		prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "ps_probe", "GPL", call_cookie,
-				     sizeof(call_cookie) / sizeof(call_cookie[0]), &o);
+		/* A helper that takes a pointer gets a scalar, wrong on purpose:
+		 * where the helper is offered the verifier refuses the argument;
+		 * where it is not, it refuses the call before looking at
+		 * arguments. One that takes a number loads. */
+		prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "ps_probe", "GPL", call,
+				     sizeof(call) / sizeof(call[0]), &o);
 	}
 	if (prog >= 0) {
 		close(prog);
@@ -190,11 +190,17 @@ void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
 
 	memset(o, 0, sizeof(*o));
 	/* Cannot tell (no BTF): the loads will say. */
-	rc = kfeat__tracing_cookie(vmlinux, "inet_sock_set_state");
+	rc = kfeat__tracing_helper(vmlinux, "inet_sock_set_state", BPF_FUNC_get_socket_cookie);
 	o->tracing_cookie = rc != 0;
 	if (!rc && verbose)
 		fprintf(stderr, "portsnoop: tracing programs cannot give sockets cookies "
 			"(before v5.12): the cgroup sock_create hook does\n");
+	rc = kfeat__tracing_helper(vmlinux, "inet_sock_set_state",
+				   BPF_FUNC_get_current_ancestor_cgroup_id);
+	o->tracing_ancestor_cgroup = rc != 0;
+	if (!rc && verbose)
+		fprintf(stderr, "portsnoop: tracing programs cannot ask for a cgroup's "
+			"ancestor (before v5.14): --cgroup reads the task's cgroup\n");
 	o->backups = kfeat__preemptible(why, sizeof(why)) > 0;
 	if (verbose)
 		fprintf(stderr, "portsnoop: %s: fexit programs %s backups\n", why,

@@ -22,6 +22,7 @@ struct kfeat_offer {
 	bool fn_ok[KFEAT_NFN][STRAT__N];	/* per socket function (hooks__fns) */
 	char why_not[STRAT__N][HOOK__N][160];	/* the first trial that failed */
 	bool tracing_cookie;	/* tracing programs may call bpf_get_socket_cookie() */
+	bool tracing_ancestor_cgroup;	/* ... bpf_get_current_ancestor_cgroup_id() */
 	bool backups;		/* programs can be preempted mid-run: fexit backups */
 	bool use_ctl;		/* syscall programs: map writes through bpf/ctl.bpf.c */
 };
@@ -37,10 +38,12 @@ void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose);
 int kfeat__fentry(const struct btf *vmlinux, const char *fn);
 /*
  * May a tracing program (tp_btf on tp; fentry/fexit are the same program
- * type) call bpf_get_socket_cookie()? v5.12+. 1 yes, 0 no, -errno when
- * the trial could not tell.
+ * type, and kprobe and tracepoint programs get the same helpers) call
+ * helper (enum bpf_func_id) with 0 as its first argument?
+ * bpf_get_socket_cookie(): v5.12+; bpf_get_current_ancestor_cgroup_id():
+ * v5.14+. 1 yes, 0 no, -errno when the trial could not tell.
  */
-int kfeat__tracing_cookie(const struct btf *vmlinux, const char *tp);
+int kfeat__tracing_helper(const struct btf *vmlinux, const char *tp, int helper);
 /*
  * Can the kernel preempt a BPF program mid-run (PREEMPT_RT, PREEMPT_LAZY,
  * full preemption)? 1 yes, 0 no; why says what the kernel said.

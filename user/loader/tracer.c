@@ -139,6 +139,7 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 	tracer__set_autoload(t);
 	t->skel->rodata->connect_hooked = t->plan.chosen[HOOK_CONNECT] != STRAT_NONE;
 	t->skel->rodata->tracing_cookie = t->k.tracing_cookie;
+	t->skel->rodata->tracing_ancestor_cgroup = t->k.tracing_ancestor_cgroup;
 	t->skel->rodata->backups = t->k.backups;
 	if (tracer__needs_cgroup(t)) {
 		rc = open_cgroup(t, opts->verbose, err, errsz);
@@ -294,6 +295,22 @@ static unsigned fault_hooks(void)
 	return mask;
 }
 
+/*
+ * PORTSNOOP_FAULT_HELPERS=ancestor_cgroup: the tests run the fallback that
+ * kernels before v5.14 need (bpf/core_fixes.bpf.h) on kernels that do not.
+ */
+static void fault_helpers(struct kfeat_offer *k, bool verbose)
+{
+	const char *env = getenv("PORTSNOOP_FAULT_HELPERS");
+
+	if (!env || !strstr(env, "ancestor_cgroup") || !k->tracing_ancestor_cgroup)
+		return;
+	k->tracing_ancestor_cgroup = false;
+	if (verbose)
+		fprintf(stderr, "portsnoop: PORTSNOOP_FAULT_HELPERS: --cgroup reads the "
+			"task's cgroup\n");
+}
+
 int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		 char *err, size_t errsz)
 {
@@ -322,6 +339,7 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 		fprintf(stderr, "portsnoop: %s\n", note);
 
 	kfeat__survey(&t->k, t->plan.forced, opts->verbose);
+	fault_helpers(&t->k, opts->verbose);
 	memcpy(t->plan.offered, t->k.offered, sizeof(t->plan.offered));
 
 	rc = load_and_attach(t, opts, err, errsz);
