@@ -57,6 +57,8 @@ trap 'rm -rf "$OUT"' EXIT
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 printf '%s\n' "$REPO" >"$OUT/repo"
 {
+	# shellcheck disable=SC2016 # expanded in the guest
+	echo 'echo "vm: command starts after $(cut -d" " -f1 /proc/uptime) s of uptime"'
 	echo "cd $(q "$REPO") || exit 125"
 	echo "export CI=true PORTSNOOP_IN_VM=1"
 	printf 'exec'
