@@ -48,6 +48,7 @@ case $KERNEL in
 6.1 | 6.12) KDIR=$VM_DIR/$KERNEL ;;
 *) echo "vm: unknown arm64 kernel '$KERNEL' (6.1, 6.12 or a .deb)" >&2; exit 2 ;;
 esac
+"$HERE/root.sh" "$ARM64_CACHE/userland"
 "$HERE/kernel.sh" "$KERNEL" "$KDIR"
 KDIR=$(cd "$KDIR" && pwd -P)
 ROOT=$ARM64_CACHE/userland/root
