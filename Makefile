@@ -136,12 +136,15 @@ vmmatrix: deps all tests
 # The same in an arm64 VM (qemu-system-aarch64, tests/vm/arm64/) on Debian's
 # arm64 kernel KERNEL=6.1 (the default) or 6.12, cross-built into build/arm64.
 # VM_PROBES (tests/vm/live.sh): the modes, default auto; arm64 6.1 allows
-# "auto kprobe tracepoint", 6.12 all.
+# "auto kprobe tracepoint", 6.12 all. Up to 15 minutes a mode (a suite takes
+# 4-9 under TCG on 2 shared cores), then qemu is stopped.
+ARM64_MODES = $(or $(VM_PROBES),auto)
 vmtest-arm64:
 	$(Q)scripts/deps.sh arm64
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 all tests
-	$(Q)tests/vm/run.sh --arch arm64 $(if $(KERNEL),--kernel $(KERNEL)) -- \
-		env VM_PROBES='$(or $(VM_PROBES),auto)' sh tests/vm/live.sh build/arm64
+	$(Q)tests/vm/run.sh --arch arm64 $(if $(KERNEL),--kernel $(KERNEL)) \
+		--timeout $$((900 * $(words $(ARM64_MODES)) + 300)) -- \
+		env VM_PROBES='$(ARM64_MODES)' sh tests/vm/live.sh build/arm64
 
 # 10 minutes of bind/listen/connect/close at full speed (SOAK_SECONDS).
 soak: all $(BENCH_BINS)
