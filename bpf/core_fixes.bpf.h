@@ -127,9 +127,9 @@ static __always_inline bool have_task_pt_regs(void)
  * own. An AArch32 task's are known here (arch/arm64/include/asm/unistd32.h;
  * its fd is in orig_x0 as a 64-bit task's), for the strategies that see its
  * connect() return (fentry, kprobe: the syscall tracepoints skip compat
- * calls). An ia32 task on x86_64 is never taken for a connect(): it
- * connects through socketcall() as often as through connect(), and its
- * arguments are in other registers; its connect gets no outcome record.
+ * calls). An ia32 task on x86_64 is never taken for a connect(): it may
+ * connect through socketcall(), its arguments are in other registers, and
+ * no test runs one; its connect gets no outcome record.
  */
 #if defined(__TARGET_ARCH_x86)
 #define PS_NR_CONNECT 42

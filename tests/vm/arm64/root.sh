@@ -77,7 +77,7 @@ echo "arm64-vm" >"$R/etc/hostname"
 : >"$R/etc/machine-id"
 # No ldconfig ran: the dynamic loader finds the libraries in its default
 # (multiarch) directories.
-# Documentation and translations no test reads (43 MB of 220), left out as
+# Documentation and translations no test reads (40 MB of 220), left out as
 # Debian's slim container images leave them out (dpkg path-exclude).
 rm -rf "$R/usr/share/doc" "$R/usr/share/man" "$R/usr/share/info" "$R/usr/share/locale"
 
