@@ -8,6 +8,10 @@
 /* Set by the loader: false when no strategy could attach the connect hook,
  * so no attempt is followed whose connect() exit will never be seen. */
 const volatile bool connect_hooked = true;
+/* Set by the loader: true when the connect hook is on the socket functions
+ * (fentry, kprobe), which see a 32-bit task's connect() return as any other;
+ * the syscall tracepoints never do, and its attempt would wait forever. */
+const volatile bool connect_sees_compat = false;
 
 /* Too big for the BPF stack: new entries are copied from this. */
 static const struct pending pending_init = {};
@@ -23,7 +27,7 @@ static __always_inline void attempt_start(struct sock *sk)
 	__u64 key = (__u64)sk;
 	struct pending *p;
 
-	if (!connect_hooked || !in_syscall_connect(regs) ||
+	if (!connect_hooked || !in_syscall_connect(regs, connect_sees_compat) ||
 	    sock_from_fd((int)PT_REGS_PARM1_CORE_SYSCALL(regs)) != sk)
 		return;
 	if (!task_wanted())

@@ -185,13 +185,19 @@ static __always_inline bool have_task_pt_regs(void)
 /*
  * Which syscall the task is in, from its saved user registers: the number
  * is in orig_ax on x86_64, in syscallno on arm64 (whose syscalls follow the
- * generic table, asm-generic/unistd.h). A 32-bit task (ia32, AArch32) has
- * other numbers and is never taken for a connect() here: its connect()
- * gets no attempt record (syscall tracepoints skip compat calls too).
+ * generic table, asm-generic/unistd.h). A 32-bit task has numbers of its
+ * own. An AArch32 task's are known here (arch/arm64/include/asm/unistd32.h;
+ * its fd is in orig_x0 as a 64-bit task's), for the strategies that see its
+ * connect() return (fentry, kprobe: the syscall tracepoints skip compat
+ * calls). An ia32 task on x86_64 is never taken for a connect(): it may
+ * connect through socketcall(), its arguments are in other registers, and
+ * no test runs one; its connect gets no outcome record.
  */
 #if defined(__TARGET_ARCH_x86)
 #define PS_NR_CONNECT 42
+#define PS_NR_CONNECT_COMPAT (-1)
 #define PS_REGS_NR(r) BPF_CORE_READ(r, orig_ax)
+#define PS_REGS_COMPAT(r) false
 /* Saved from user mode: a user code segment (__USER_CS or __USER32_CS). */
 #define PS_REGS_FROM_USER(r) ({						\
 	unsigned long cs_ = BPF_CORE_READ(r, cs);			\
@@ -199,7 +205,10 @@ static __always_inline bool have_task_pt_regs(void)
 })
 #elif defined(__TARGET_ARCH_arm64)
 #define PS_NR_CONNECT 203
+#define PS_NR_CONNECT_COMPAT 283
 #define PS_REGS_NR(r) BPF_CORE_READ(r, syscallno)
+/* PSR_MODE32_BIT: the task runs AArch32 code. */
+#define PS_REGS_COMPAT(r) ((BPF_CORE_READ(r, pstate) & 0x10) != 0)
 /* Saved from user mode: pstate's mode bits are EL0t (AArch64) or USR
  * (AArch32), both 0 in the low four. */
 #define PS_REGS_FROM_USER(r) ((BPF_CORE_READ(r, pstate) & 0xf) == 0)
@@ -207,9 +216,17 @@ static __always_inline bool have_task_pt_regs(void)
 #error "portsnoop: add the syscall registers of this architecture"
 #endif
 
-static __always_inline bool in_syscall_connect(struct pt_regs *regs)
+/* compat: whether a 32-bit task's connect() counts. */
+static __always_inline bool in_syscall_connect(struct pt_regs *regs, bool compat)
 {
-	return regs && PS_REGS_NR(regs) == PS_NR_CONNECT;
+	long nr;
+
+	if (!regs)
+		return false;
+	nr = PS_REGS_NR(regs);
+	if (PS_REGS_COMPAT(regs))
+		return compat && nr == PS_NR_CONNECT_COMPAT;
+	return nr == PS_NR_CONNECT;
 }
 
 /*

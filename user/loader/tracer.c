@@ -138,6 +138,8 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 	}
 	tracer__set_autoload(t);
 	t->skel->rodata->connect_hooked = t->plan.chosen[HOOK_CONNECT] != STRAT_NONE;
+	t->skel->rodata->connect_sees_compat = t->plan.chosen[HOOK_CONNECT] == STRAT_FENTRY ||
+					       t->plan.chosen[HOOK_CONNECT] == STRAT_KPROBE;
 	t->skel->rodata->tracing_cookie = t->k.tracing_cookie;
 	t->skel->rodata->tracing_ancestor_cgroup = t->k.tracing_ancestor_cgroup;
 	t->skel->rodata->backups = t->k.backups;

@@ -2,9 +2,10 @@
 # root.sh OUTDIR: an arm64 userland from Debian's arm64 packages (bookworm),
 # without running any of their scripts:
 #   OUTDIR/root     the arm64 guest's root file system: libc, dash, coreutils,
-#                   util-linux, iproute2, python3 (+ jsonschema), rsyslog and
-#                   the libraries portsnoop links to; shared read-only into
-#                   the guest by tests/vm/arm64/run.sh
+#                   util-linux, iproute2, python3 (+ jsonschema), rsyslog,
+#                   systemd (for systemd-journald and journalctl: the real
+#                   journald test) and the libraries portsnoop links to;
+#                   shared read-only into the guest by tests/vm/arm64/run.sh
 #   OUTDIR/sysroot  the arm64 -dev packages (libbpf, libelf, zlib, zstd) that
 #                   `make ARCH=arm64` compiles and links against
 #   OUTDIR/busybox  a static arm64 busybox for the guest's initramfs
@@ -21,8 +22,8 @@ CACHEDIR=${ARM64_CACHE:-$REPO/build/cache/arm64}/apt-$SUITE/cache/archives
 [ -f "$OUT/.stamp" ] && [ "$OUT/.stamp" -nt "$0" ] && exit 0
 
 ROOT_PKGS="libc6 dash bash coreutils util-linux mount findutils grep sed mawk
-procps iproute2 python3 python3-jsonschema rsyslog libbpf1 libelf1 zlib1g
-libzstd1 libcmocka0 base-passwd"
+procps iproute2 python3 python3-jsonschema rsyslog systemd libbpf1 libelf1
+zlib1g libzstd1 libcmocka0 base-passwd"
 # The sysroot holds these alone (not what they depend on): libc and the
 # kernel headers come from Debian's cross toolchain (libc6-dev-arm64-cross).
 DEV_PKGS="libbpf-dev libbpf1 libelf-dev libelf1 zlib1g-dev zlib1g libzstd-dev
@@ -71,8 +72,14 @@ cp "$R/usr/share/base-passwd/group.master" "$R/etc/group"
 mkdir -p "$R/proc" "$R/sys" "$R/dev" "$R/run" "$R/tmp" "$R/var/tmp" "$R/root" "$R/boot" "$R/mnt"
 chmod 1777 "$R/tmp" "$R/var/tmp"
 echo "arm64-vm" >"$R/etc/hostname"
+# Empty, as in container images: systemd's postinst would have filled it;
+# the journald test binds a machine id over it.
+: >"$R/etc/machine-id"
 # No ldconfig ran: the dynamic loader finds the libraries in its default
 # (multiarch) directories.
+# Documentation and translations no test reads (40 MB of 220), left out as
+# Debian's slim container images leave them out (dpkg path-exclude).
+rm -rf "$R/usr/share/doc" "$R/usr/share/man" "$R/usr/share/info" "$R/usr/share/locale"
 
 # shellcheck disable=SC2046,SC2086
 unpack "$WORK/sysroot" $(debs $DEV_PKGS | grep -E "^($(echo $DEV_PKGS | tr ' ' '|'))_")

@@ -48,6 +48,7 @@ case $KERNEL in
 6.1 | 6.12) KDIR=$VM_DIR/$KERNEL ;;
 *) echo "vm: unknown arm64 kernel '$KERNEL' (6.1, 6.12 or a .deb)" >&2; exit 2 ;;
 esac
+"$HERE/root.sh" "$ARM64_CACHE/userland"
 "$HERE/kernel.sh" "$KERNEL" "$KDIR"
 KDIR=$(cd "$KDIR" && pwd -P)
 ROOT=$ARM64_CACHE/userland/root
@@ -57,6 +58,8 @@ trap 'rm -rf "$OUT"' EXIT
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 printf '%s\n' "$REPO" >"$OUT/repo"
 {
+	# shellcheck disable=SC2016 # expanded in the guest
+	echo 'echo "vm: command starts after $(cut -d" " -f1 /proc/uptime) s of uptime"'
 	echo "cd $(q "$REPO") || exit 125"
 	echo "export CI=true PORTSNOOP_IN_VM=1"
 	printf 'exec'
