@@ -167,6 +167,13 @@ class Work:
         self.proc.stdin.close()
         self.proc.wait(timeout=10)
 
+    # `with Work(..., hold=True) as srv:` releases the held socket at the end.
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
 
 class Ctx:
     def __init__(self, build, ns, tracer, portsnoop, probe):

@@ -16,10 +16,25 @@ def check_duration(attempt, outcome, w):
     expect("duration" not in attempt["event"], "the attempt has none", attempt["event"])
 
 
+def expect_ends(ev, source, destination):
+    expect(ev["source"] == source, "source", ev)
+    expect(ev["destination"] == destination, "destination", ev)
+
+
+def expect_established(evs, w, srv):
+    """The attempt and outcome of w's connect to the listener srv on 127.0.0.1."""
+    for ev in evs[:2]:
+        expect_ends(ev, {"ip": "127.0.0.1", "port": w.port},
+                    {"ip": "127.0.0.1", "port": srv.port})
+        expect(ev["event"]["outcome"] == "success", "success", ev["event"])
+    expect(evs[0]["portsnoop"]["cookie"] == evs[1]["portsnoop"]["cookie"],
+           "outcome tied to the attempt by cookie")
+    check_duration(evs[0], evs[1], w)
+
+
 @test
 def connect_established(ctx):
-    srv = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
-    try:
+    with Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True) as srv:
         w = Work(ctx, "connect", "tcp", 4, "127.0.0.1", srv.port)
         expect(w.report["errno"] == 0, "workload connect", w.report)
         evs = ctx.tracer.of_pid(w.pid, count=2)
@@ -27,17 +42,9 @@ def connect_established(ctx):
         expect(kinds[:2] == ["connect", "outcome"], "attempt then outcome", kinds)
         for ev in evs[:2]:
             check_process(ctx, ev, w)
-            expect(ev["source"] == {"ip": "127.0.0.1", "port": w.port}, "source", ev)
-            expect(ev["destination"] == {"ip": "127.0.0.1", "port": srv.port},
-                   "destination", ev)
-            expect(ev["event"]["outcome"] == "success", "success", ev["event"])
-        expect(evs[0]["portsnoop"]["cookie"] == evs[1]["portsnoop"]["cookie"],
-               "outcome tied to the attempt by cookie")
-        check_duration(evs[0], evs[1], w)
+        expect_established(evs, w, srv)
         expect(not ctx.tracer.of_pid(w.pid, "close", timeout=0.3),
                "a client socket holds no bound port")
-    finally:
-        srv.release()
 
 
 @test
@@ -57,8 +64,7 @@ def connect_refused(ctx):
 
 @test
 def connect_nonblocking(ctx):
-    srv = Work(ctx, "listen", "tcp", 6, "::1", 0, 5, hold=True)
-    try:
+    with Work(ctx, "listen", "tcp", 6, "::1", 0, 5, hold=True) as srv:
         w = Work(ctx, "connect", "tcp", 6, "::1", srv.port, "nonblock")
         expect(w.report["errno"] == errno.EINPROGRESS, "EINPROGRESS", w.report)
         evs = ctx.tracer.of_pid(w.pid, count=2)
@@ -68,10 +74,8 @@ def connect_nonblocking(ctx):
         expect(evs[0]["event"]["outcome"] == "unknown", "unknown yet", evs[0]["event"])
         expect(evs[1]["event"]["outcome"] == "success", "then established", evs[1])
         for ev in evs[:2]:
-            expect(ev["source"] == {"ip": "::1", "port": w.port}, "source", ev)
-            expect(ev["destination"] == {"ip": "::1", "port": srv.port}, "dest", ev)
-    finally:
-        srv.release()
+            expect_ends(ev, {"ip": "::1", "port": w.port},
+                        {"ip": "::1", "port": srv.port})
 
 
 @test
@@ -81,8 +85,8 @@ def connect_udp(ctx):
     ev = one(ctx.tracer.of_pid(w.pid, "connect"), "connect")
     check_process(ctx, ev, w)
     expect(ev["network"]["transport"] == "udp", "udp", ev["network"])
-    expect(ev["source"] == {"ip": "127.0.0.1", "port": w.port}, "source", ev)
-    expect(ev["destination"] == {"ip": "127.0.0.1", "port": 53}, "destination", ev)
+    expect_ends(ev, {"ip": "127.0.0.1", "port": w.port},
+                {"ip": "127.0.0.1", "port": 53})
     expect(not ctx.tracer.of_pid(w.pid, "outcome", timeout=0.3), "UDP has no outcome")
 
 
@@ -93,18 +97,15 @@ def connect_mptcp(ctx):
     # own connect), with the ends the subflow got. Its outcome is the
     # subflow's state change, which no connect() exit of that socket ever
     # picks up: no outcome record (README: limits).
-    srv = Work(ctx, "listen", "mptcp", 4, "127.0.0.1", 0, 5, hold=True)
-    try:
+    with Work(ctx, "listen", "mptcp", 4, "127.0.0.1", 0, 5, hold=True) as srv:
         w = Work(ctx, "connect", "mptcp", 4, "127.0.0.1", srv.port)
         expect(w.report["errno"] == 0, "MPTCP connect", w.report)
         ev = one(ctx.tracer.of_pid(w.pid, "connect"), "connect")
         check_process(ctx, ev, w)
         expect(ev["network"]["transport"] == "mptcp", "mptcp", ev["network"])
         expect(ev["event"]["outcome"] == "success", "success", ev["event"])
-        expect(ev["source"] == {"ip": "127.0.0.1", "port": w.port}, "source", ev)
-        expect(ev["destination"] == {"ip": "127.0.0.1", "port": srv.port}, "destination", ev)
-    finally:
-        srv.release()
+        expect_ends(ev, {"ip": "127.0.0.1", "port": w.port},
+                    {"ip": "127.0.0.1", "port": srv.port})
 
 
 @test
@@ -131,8 +132,7 @@ def connect_compat_32bit(ctx):
         raise Skip("no 32-bit sockwork in %s (make ARCH=arm64 tests; gcc-arm-linux-gnueabihf)" % ctx.build)
     start = one(ctx.tracer.wait_for(lambda e: e["event"]["action"] == "start"), "start")
     hooks = start["portsnoop"]["hooks"]
-    srv = Work(c32, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True)
-    try:
+    with Work(c32, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True) as srv:
         w = Work(c32, "connect", "tcp", 4, "127.0.0.1", srv.port)
         expect(w.report["errno"] == 0, "32-bit connect failed", w.report)
         if hooks["listen"] == "tracepoint":
@@ -156,15 +156,7 @@ def connect_compat_32bit(ctx):
             expect(p["pid"] == w.pid and p["thread"]["id"] == w.report["tid"] and
                    p["parent"]["pid"] == w.report["ppid"], "pid, tid, parent", p)
             expect(p["name"] == "sockwork32", "comm", p)
-            expect(ev["source"] == {"ip": "127.0.0.1", "port": w.port}, "source", ev)
-            expect(ev["destination"] == {"ip": "127.0.0.1", "port": srv.port},
-                   "destination", ev)
-            expect(ev["event"]["outcome"] == "success", "success", ev["event"])
-        expect(evs[0]["portsnoop"]["cookie"] == evs[1]["portsnoop"]["cookie"],
-               "outcome tied to the attempt by cookie")
-        check_duration(evs[0], evs[1], w)
-    finally:
-        srv.release()
+        expect_established(evs, w, srv)
 
 
 # Only where make builds a 32-bit sockwork: arm64 (make ARCH=arm64 tests; gcc-arm-linux-gnueabihf).

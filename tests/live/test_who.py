@@ -6,6 +6,8 @@ holder gone before the failure is read; the process name of a thread; the
 command line items of ls and who. `ls --json`/`who --json` agree with the
 tables.
 """
+import contextlib
+
 from harness import *  # noqa: F401,F403
 
 HOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "holder.py")
@@ -151,40 +153,56 @@ def who_wildcard_overlap(ctx):
                                  "the 0.0.0.0 bind's holder")
 
 
-@test
-def who_in_a_namespace_no_process_is_in(ctx):
-    name = "portsnoop-live-mnt-%d" % os.getpid()
+@contextlib.contextmanager
+def holder_that_left(what):
+    """A listener opened in a new namespace by a process that came back out
+    of it: yields the namespace's name, the Netns and the Holder."""
+    name = "portsnoop-live-%s-%d" % (what, os.getpid())
     other = Netns(name)
     h = None
     try:
         h = Holder(None, "setns", "/run/netns/" + name)
-        expect(h.report["netns"] != other.inode, "the holder is back in its own namespace")
-        for p in os.listdir("/proc"):
-            if p.isdigit():
-                try:
-                    expect(os.stat("/proc/%s/ns/net" % p).st_ino != other.inode,
-                           "no process is in the namespace", p)
-                except OSError:
-                    pass  # gone, or a process we may not look at
-        recs, _ = who_json(ctx, h.port, "--netns", other.inode)
-        expect([(x["process"]["pid"], x["portsnoop"]["netns"]) for x in recs] ==
-               [(h.pid, other.inode)], "the listener and its owner", recs)
-        r = run(ctx, "ls", "--json")
-        expect(r.returncode == 0, "ls", r)
-        mine = [json.loads(l) for l in r.stdout.splitlines()]
-        mine = [x for x in mine if x["portsnoop"]["netns"] == other.inode]
-        expect(len(mine) == 1 and mine[0]["server"]["port"] == h.port and
-               [o["pid"] for o in mine[0]["portsnoop"]["owners"]] == [h.pid] and
-               mine[0]["portsnoop"]["owners"][0]["fd"] == h.report["fd"],
-               "ls lists it with its owner and fd", mine)
-        text = run(ctx, "ls").stdout.decode()
-        expect(any(str(other.inode) in l and ":%d" % h.port in l and
-                   "python3[%d]" % h.pid in l for l in text.splitlines()),
-               "the ls table too", text)
+        yield name, other, h
     finally:
         if h:
             h.release()
         other.delete()
+
+
+def expect_no_process_in(inode):
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                expect(os.stat("/proc/%s/ns/net" % p).st_ino != inode,
+                       "no process is in the namespace", p)
+            except OSError:
+                pass  # gone, or a process we may not look at
+
+
+def expect_ls_lists(ctx, inode, h):
+    """ls, JSON and table, lists h's listener in namespace inode, with its owner and fd."""
+    r = run(ctx, "ls", "--json")
+    expect(r.returncode == 0, "ls", r)
+    mine = [json.loads(l) for l in r.stdout.splitlines()]
+    mine = [x for x in mine if x["portsnoop"]["netns"] == inode]
+    expect(len(mine) == 1 and mine[0]["server"]["port"] == h.port and
+           [(o["pid"], o["fd"]) for o in mine[0]["portsnoop"]["owners"]] ==
+           [(h.pid, h.report["fd"])], "ls lists it with its owner and fd", mine)
+    text = run(ctx, "ls").stdout.decode()
+    expect(any(str(inode) in l and ":%d" % h.port in l and
+               "python3[%d]/%d" % (h.pid, h.report["fd"]) in l
+               for l in text.splitlines()), "the ls table too", text)
+
+
+@test
+def who_in_a_namespace_no_process_is_in(ctx):
+    with holder_that_left("mnt") as (name, other, h):
+        expect(h.report["netns"] != other.inode, "the holder is back in its own namespace")
+        expect_no_process_in(other.inode)
+        recs, _ = who_json(ctx, h.port, "--netns", other.inode)
+        expect([(x["process"]["pid"], x["portsnoop"]["netns"]) for x in recs] ==
+               [(h.pid, other.inode)], "the listener and its owner", recs)
+        expect_ls_lists(ctx, other.inode, h)
 
 
 @test
@@ -193,22 +211,12 @@ def who_in_a_namespace_only_a_socket_keeps(ctx):
     # goes (ip netns del): no process is in the namespace, no nsfs mount
     # keeps it, only the listener does. ls and who reach it through the
     # socket itself.
-    name = "portsnoop-live-sock-%d" % os.getpid()
-    other = Netns(name)
-    h = None
-    try:
-        h = Holder(None, "setns", "/run/netns/" + name)
+    with holder_that_left("sock") as (name, other, h):
         other.delete()
         expect(not os.path.exists("/run/netns/" + name), "the mount is gone")
         with open("/proc/self/mountinfo") as f:
             expect(not any(" - nsfs " in l and name in l for l in f), "no nsfs mount of it")
-        for p in os.listdir("/proc"):
-            if p.isdigit():
-                try:
-                    expect(os.stat("/proc/%s/ns/net" % p).st_ino != other.inode,
-                           "no process is in the namespace", p)
-                except OSError:
-                    pass  # gone, or a process we may not look at
+        expect_no_process_in(other.inode)
         recs, _ = who_json(ctx, h.port, "--netns", other.inode)
         expect([(x["process"]["pid"], x["portsnoop"]["netns"], x["portsnoop"]["state"])
                 for x in recs] == [(h.pid, other.inode, "listening")],
@@ -217,21 +225,7 @@ def who_in_a_namespace_only_a_socket_keeps(ctx):
         expect([(x["process"]["pid"], x["portsnoop"]["netns"]) for x in recs
                 if x["portsnoop"]["netns"] == other.inode] == [(h.pid, other.inode)],
                "who without --netns finds it too", recs)
-        r = run(ctx, "ls", "--json")
-        expect(r.returncode == 0, "ls", r)
-        mine = [json.loads(l) for l in r.stdout.splitlines()]
-        mine = [x for x in mine if x["portsnoop"]["netns"] == other.inode]
-        expect(len(mine) == 1 and mine[0]["server"]["port"] == h.port and
-               [(o["pid"], o["fd"]) for o in mine[0]["portsnoop"]["owners"]] ==
-               [(h.pid, h.report["fd"])], "ls lists it with its owner and fd", mine)
-        text = run(ctx, "ls").stdout.decode()
-        expect(any(str(other.inode) in l and ":%d" % h.port in l and
-                   "python3[%d]/%d" % (h.pid, h.report["fd"]) in l
-                   for l in text.splitlines()), "the ls table too", text)
-    finally:
-        if h:
-            h.release()
-        other.delete()
+        expect_ls_lists(ctx, other.inode, h)
 
 
 @test

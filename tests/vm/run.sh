@@ -32,25 +32,9 @@ KERNEL=${VM_KERNEL:-6.1}
 TIMEOUT=1800
 MEM=2048
 SMP=${VM_SMP:-2}
-usage() {
-	echo "usage: $0 [--kernel 5.10|6.1|6.12|6.12-rt|6.12-cloud|7.2|FILE.deb] [--timeout SECONDS]" \
-		"[--mem MB] [--smp N] -- COMMAND..." >&2
-	exit 2
-}
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernel) [ $# -ge 2 ] || usage; KERNEL=$2; shift 2 ;;
-	--kernel=*) KERNEL=${1#--kernel=}; shift ;;
-	--timeout) [ $# -ge 2 ] || usage; TIMEOUT=$2; shift 2 ;;
-	--mem) [ $# -ge 2 ] || usage; MEM=$2; shift 2 ;;
-	--smp) [ $# -ge 2 ] || usage; SMP=$2; shift 2 ;;
-	--) shift; break ;;
-	*) usage ;;
-	esac
-done
-[ $# -gt 0 ] || usage
-command -v qemu-system-x86_64 >/dev/null 2>&1 ||
-	{ echo "vm: qemu-system-x86_64 is missing: apt-get install qemu-system-x86 (scripts/deps.sh)" >&2; exit 1; }
+VM_KERNELS="5.10|6.1|6.12|6.12-rt|6.12-cloud|7.2"
+VM_QEMU=qemu-system-x86_64 VM_QEMU_PKG=qemu-system-x86
+. "$HERE/args.sh"
 
 VM_DIR=${VM_DIR:-$REPO/build/vm}
 mkdir -p "$VM_DIR"

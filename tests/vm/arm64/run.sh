@@ -19,24 +19,9 @@ KERNEL=6.1
 TIMEOUT=1800
 MEM=2048
 SMP=2
-usage() {
-	echo "usage: $0 [--kernel 6.1|6.12|FILE.deb] [--timeout SECONDS] [--mem MB] [--smp N] -- COMMAND..." >&2
-	exit 2
-}
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernel) [ $# -ge 2 ] || usage; KERNEL=$2; shift 2 ;;
-	--kernel=*) KERNEL=${1#--kernel=}; shift ;;
-	--timeout) [ $# -ge 2 ] || usage; TIMEOUT=$2; shift 2 ;;
-	--mem) [ $# -ge 2 ] || usage; MEM=$2; shift 2 ;;
-	--smp) [ $# -ge 2 ] || usage; SMP=$2; shift 2 ;;
-	--) shift; break ;;
-	*) usage ;;
-	esac
-done
-[ $# -gt 0 ] || usage
-command -v qemu-system-aarch64 >/dev/null 2>&1 ||
-	{ echo "vm: qemu-system-aarch64 is missing: apt-get install qemu-system-arm (scripts/deps.sh)" >&2; exit 1; }
+VM_KERNELS="6.1|6.12"
+VM_QEMU=qemu-system-aarch64 VM_QEMU_PKG=qemu-system-arm
+. "$HERE/../args.sh"
 
 ARM64_CACHE=${ARM64_CACHE:-$REPO/build/cache/arm64}
 export ARM64_CACHE
