@@ -34,7 +34,7 @@ MEM=2048
 SMP=${VM_SMP:-2}
 VM_KERNELS="5.10|6.1|6.12|6.12-rt|6.12-cloud|7.2"
 VM_QEMU=qemu-system-x86_64 VM_QEMU_PKG=qemu-system-x86
-. "$HERE/args.sh"
+. "$HERE/common.sh"
 
 VM_DIR=${VM_DIR:-$REPO/build/vm}
 mkdir -p "$VM_DIR"
@@ -63,17 +63,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-printf '%s\n' "$REPO" >"$OUT/repo"
-{
-	# shellcheck disable=SC2016 # expanded in the guest
-	echo 'echo "vm: command starts after $(cut -d" " -f1 /proc/uptime) s of uptime"'
-	echo "cd $(q "$REPO") || exit 125"
-	echo "export CI=true PORTSNOOP_IN_VM=1"
-	printf 'exec'
-	for a in "$@"; do printf ' %s' "$(q "$a")"; done
-	echo
-} >"$OUT/cmd"
+guest_command "$OUT" "$REPO" "$@"
 
 # The two shared trees: over 9p by qemu itself, or over virtiofs by one
 # virtiofsd each (it needs guest memory that it can map: a memfd backend).
@@ -147,14 +137,4 @@ if [ "$watch" -eq 3 ]; then
 	sed 's/^/vm:   /' "$RUN/fatal" >&2
 	exit 123
 fi
-if [ $rc -eq 124 ]; then
-	echo "vm: timed out after ${TIMEOUT}s; qemu killed" >&2
-	exit 124
-fi
-if [ ! -s "$OUT/status" ]; then
-	echo "vm: the guest wrote no exit status (qemu exit $rc, ${took}s): boot failure or kernel panic?" >&2
-	exit 125
-fi
-status=$(cat "$OUT/status")
-echo "vm: command exited $status after ${took}s in the VM ($(cat "$KDIR/version"), $FS)" >&2
-exit "$status"
+guest_exit "$rc" "$OUT" "$took" "the VM ($(cat "$KDIR/version"), $FS)"

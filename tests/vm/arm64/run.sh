@@ -21,7 +21,7 @@ MEM=2048
 SMP=2
 VM_KERNELS="6.1|6.12"
 VM_QEMU=qemu-system-aarch64 VM_QEMU_PKG=qemu-system-arm
-. "$HERE/../args.sh"
+. "$HERE/../common.sh"
 
 ARM64_CACHE=${ARM64_CACHE:-$REPO/build/cache/arm64}
 export ARM64_CACHE
@@ -40,17 +40,7 @@ ROOT=$ARM64_CACHE/userland/root
 
 OUT=$(mktemp -d "$KDIR/../run.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
-q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-printf '%s\n' "$REPO" >"$OUT/repo"
-{
-	# shellcheck disable=SC2016 # expanded in the guest
-	echo 'echo "vm: command starts after $(cut -d" " -f1 /proc/uptime) s of uptime"'
-	echo "cd $(q "$REPO") || exit 125"
-	echo "export CI=true PORTSNOOP_IN_VM=1"
-	printf 'exec'
-	for a in "$@"; do printf ' %s' "$(q "$a")"; done
-	echo
-} >"$OUT/cmd"
+guest_command "$OUT" "$REPO" "$@"
 
 [ -t 0 ] || exec </dev/null
 start=$(date +%s)
@@ -72,14 +62,4 @@ timeout --foreground -k 10 "$TIMEOUT" qemu-system-aarch64 \
 rc=$?
 set -e
 took=$(($(date +%s) - start))
-if [ $rc -eq 124 ]; then
-	echo "vm: timed out after ${TIMEOUT}s; qemu killed" >&2
-	exit 124
-fi
-if [ ! -s "$OUT/status" ]; then
-	echo "vm: the guest wrote no exit status (qemu exit $rc, ${took}s): boot failure or kernel panic?" >&2
-	exit 125
-fi
-status=$(cat "$OUT/status")
-echo "vm: command exited $status after ${took}s in the arm64 VM ($(cut -d' ' -f2 "$KDIR/version"))" >&2
-exit "$status"
+guest_exit "$rc" "$OUT" "$took" "the arm64 VM ($(cut -d' ' -f2 "$KDIR/version"))"
