@@ -60,3 +60,10 @@ guest_exit() {
 	echo "vm: command exited $_status after ${3}s in $4" >&2
 	exit "$_status"
 }
+
+# For every guest kernel: an emulated CPU (TCG) on a busy host can go 21 s
+# (the kernel's default RCU stall timeout) without running, and the guest
+# then reports an RCU stall that no code of ours caused, which stops the
+# run (tests/vm/run.sh's console watcher). A minute is still far below the
+# per-test timeout, so a stall we cause is still caught.
+GUEST_APPEND="rcupdate.rcu_cpu_stall_timeout=60"

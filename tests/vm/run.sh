@@ -109,7 +109,7 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel "${VM_ACCEL:-tcg}" -cpu max -smp "$SMP" -m "$MEM" \
 	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 	-kernel "$KDIR/vmlinuz" -initrd "$KDIR/initrd.img" \
-	-append "console=ttyS0 panic=-1 quiet printk.time=1 mitigations=off ${VM_APPEND:-}" \
+	-append "console=ttyS0 panic=-1 quiet printk.time=1 mitigations=off $GUEST_APPEND ${VM_APPEND:-}" \
 	"$@" -device virtio-rng-pci </dev/null >"$RUN/console" 2>&1 &
 qpid=$!
 set +e

@@ -51,7 +51,7 @@ timeout --foreground -k 10 "$TIMEOUT" qemu-system-aarch64 \
 	-M virt -accel tcg -cpu max,pauth-impdef=on -smp "$SMP" -m "$MEM" \
 	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 	-kernel "$KDIR/vmlinuz" -initrd "$KDIR/initrd.img" \
-	-append "console=ttyAMA0 panic=-1 quiet mitigations=off" \
+	-append "console=ttyAMA0 panic=-1 quiet mitigations=off $GUEST_APPEND" \
 	-fsdev local,id=armroot,path="$ROOT",security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=armroot,mount_tag=armroot \
 	-fsdev local,id=repo,path="$REPO",security_model=none,readonly=on,multidevs=remap \
