@@ -9,6 +9,7 @@ field by field. In CI (CI=true) a test that cannot run is a failure;
 elsewhere it is reported as SKIP with the reason.
 """
 import argparse
+import copy
 import errno
 import json
 import os
@@ -196,6 +197,18 @@ def one(events, what):
     expect(len(events) == 1, "expected exactly one %s event, got %d" % (what, len(events)),
            *events)
     return events[0]
+
+
+def compat32(ctx):
+    """For the AArch32 tests on arm64: a ctx whose Work runs the 32-bit
+    sockwork, and the tracer's strategy per hook (from its start record)."""
+    c32 = copy.copy(ctx)
+    c32.sockwork = os.path.join(ctx.build, "tests", "sockwork32")
+    if not os.path.exists(c32.sockwork):
+        raise Skip("no 32-bit sockwork in %s (make ARCH=arm64 tests; gcc-arm-linux-gnueabihf)"
+                   % ctx.build)
+    start = one(ctx.tracer.wait_for(lambda e: e["event"]["action"] == "start"), "start")
+    return c32, start["portsnoop"]["hooks"]
 
 
 def check_process(ctx, ev, w):

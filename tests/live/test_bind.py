@@ -1,8 +1,6 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests: bind() in every protocol and family, and its failures.
 """
-import copy
-
 from harness import *  # noqa: F401,F403
 
 
@@ -91,12 +89,8 @@ def bind_compat_32bit(ctx):
     # syscall table. fentry and kprobe hook the socket functions and see it as
     # any other bind; the syscall tracepoints skip compat calls, so under the
     # tracepoint strategy it is not reported (README: limits).
-    c32 = copy.copy(ctx)
-    c32.sockwork = os.path.join(ctx.build, "tests", "sockwork32")
-    if not os.path.exists(c32.sockwork):
-        raise Skip("no 32-bit sockwork in %s (make ARCH=arm64 tests; gcc-arm-linux-gnueabihf)" % ctx.build)
-    start = one(ctx.tracer.wait_for(lambda e: e["event"]["action"] == "start"), "start")
-    strategy = start["portsnoop"]["hooks"]["bind"]
+    c32, hooks = compat32(ctx)
+    strategy = hooks["bind"]
     w = Work(c32, "bind", "tcp", 4, "127.0.0.1", 0)
     expect(w.report["errno"] == 0, "32-bit bind failed", w.report)
     if strategy == "tracepoint":

@@ -2,8 +2,6 @@
 """Live tests: connect(): established, refused, non-blocking, UDP, unreachable;
 a 32-bit client on arm64.
 """
-import copy
-
 from harness import *  # noqa: F401,F403
 
 
@@ -126,12 +124,7 @@ def connect_compat_32bit(ctx):
     # (the outcome knows compat connect()'s number, bpf/core_fixes.bpf.h);
     # the syscall tracepoints skip compat calls, so under the tracepoint
     # strategy neither process is reported (README: limits).
-    c32 = copy.copy(ctx)
-    c32.sockwork = os.path.join(ctx.build, "tests", "sockwork32")
-    if not os.path.exists(c32.sockwork):
-        raise Skip("no 32-bit sockwork in %s (make ARCH=arm64 tests; gcc-arm-linux-gnueabihf)" % ctx.build)
-    start = one(ctx.tracer.wait_for(lambda e: e["event"]["action"] == "start"), "start")
-    hooks = start["portsnoop"]["hooks"]
+    c32, hooks = compat32(ctx)
     with Work(c32, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True) as srv:
         w = Work(c32, "connect", "tcp", 4, "127.0.0.1", srv.port)
         expect(w.report["errno"] == 0, "32-bit connect failed", w.report)
