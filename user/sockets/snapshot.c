@@ -12,8 +12,6 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <linux/sockios.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
