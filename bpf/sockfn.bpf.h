@@ -121,7 +121,10 @@ static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)
  * for it (__bpf_prog_enter_recur(): a recursion miss): a call never
  * reported. Disabling preemption inside the program cannot close that: the
  * bpf_preempt_enable() at its end is where the pending reschedule happens,
- * and `active` is only released after it (measured on 7.2).
+ * and `active` is only released after it (measured on 7.2). A kprobe's
+ * program runs with preemption disabled and never holds its slot while
+ * preempted: there auto mode ranks kprobe first (user/loader/strategy.h),
+ * and the backups serve fentry where it is still chosen or forced.
  *
  * So each fexit program has a backup, fxb_<fn>, attached after it to the
  * same function: another program, its own `active` count, run right after

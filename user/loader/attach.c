@@ -4,6 +4,7 @@
 #include "loader/tracer_priv.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,8 +90,9 @@ void tracer__set_autoload(struct tracer *t)
 	for (size_t i = 0; i < hooks__ntps; i++)
 		bpf_program__set_autoload(t->tpprog[i],
 					  plan->chosen[hooks__tps[i].hook] == STRAT_TRACEPOINT);
-	for (size_t i = 0; i < hooks__nshared; i++)
+	for (size_t i = 0; i < hooks__nshared; i++) {
 		bpf_program__set_autoload(t->shprog[i], !hooks__shared[i].cookies || cookies);
+	}
 	bpf_program__set_autoload(t->ctl, t->k.use_ctl);
 }
 
@@ -158,4 +160,50 @@ int tracer__attach_all(struct tracer *t, int *hook, char *err, size_t errsz)
 		return rc;
 	}
 	return 0;
+}
+
+/*
+ * Detaching waits for the kernel: a kprobe's perf event is freed after a
+ * few RCU grace periods, a trampoline is rewritten after an RCU-tasks one
+ * (PREEMPT_RT, 7.x). One link after another that is seconds per link on a
+ * preemptible kernel (12 s for the 16 kprobe links on 6.12-rt under qemu).
+ * Most of that wait is outside any lock the kernel holds, so links detached
+ * from several threads at once share their grace periods.
+ */
+#define DETACH_THREADS 8
+
+struct detach_share {
+	struct bpf_link **links;
+	size_t n, stride;
+};
+
+static void *detach_share(void *arg)
+{
+	struct detach_share *d = arg;
+
+	for (size_t i = 0; i < d->n; i += d->stride)
+		bpf_link__destroy(d->links[i]);
+	return NULL;
+}
+
+void tracer__detach(struct tracer *t)
+{
+	size_t n = t->nlinks < DETACH_THREADS ? t->nlinks : DETACH_THREADS;
+	struct detach_share share[DETACH_THREADS];
+	pthread_t th[DETACH_THREADS];
+	bool started[DETACH_THREADS] = { false };
+
+	for (size_t k = 0; k < n; k++) {
+		share[k] = (struct detach_share){ t->links + k, t->nlinks - k, n };
+		/* k == 0 is this thread's share; a thread that cannot start
+		 * leaves its share to this thread too. */
+		started[k] = k && !pthread_create(&th[k], NULL, detach_share, &share[k]);
+	}
+	for (size_t k = 0; k < n; k++)
+		if (!started[k])
+			detach_share(&share[k]);
+	for (size_t k = 0; k < n; k++)
+		if (started[k])
+			pthread_join(th[k], NULL);
+	t->nlinks = 0;
 }

@@ -185,7 +185,6 @@ const char *kfeat__strerror(int err)
 void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();	/* NULL: no fentry */
-	char why[160];
 	int rc;
 
 	memset(o, 0, sizeof(*o));
@@ -201,10 +200,11 @@ void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
 	if (!rc && verbose)
 		fprintf(stderr, "portsnoop: tracing programs cannot ask for a cgroup's "
 			"ancestor (before v5.14): --cgroup reads the task's cgroup\n");
-	o->backups = kfeat__preemptible(why, sizeof(why)) > 0;
+	o->backups = kfeat__preemptible(o->preemption, sizeof(o->preemption)) > 0;
 	if (verbose)
-		fprintf(stderr, "portsnoop: %s: fexit programs %s backups\n", why,
-			o->backups ? "get" : "need no");
+		fprintf(stderr, "portsnoop: %s: fexit programs %s backups%s\n", o->preemption,
+			o->backups ? "get" : "need no",
+			o->backups && forced == STRAT_AUTO ? ", and auto mode ranks kprobe first" : "");
 	o->use_ctl = kfeat__syscall_prog() > 0;
 	for (int h = 0; h < HOOK__N; h++)
 		o->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);

@@ -24,6 +24,7 @@ struct kfeat_offer {
 	bool tracing_cookie;	/* tracing programs may call bpf_get_socket_cookie() */
 	bool tracing_ancestor_cgroup;	/* ... bpf_get_current_ancestor_cgroup_id() */
 	bool backups;		/* programs can be preempted mid-run: fexit backups */
+	char preemption[128];	/* the preemption model, in words */
 	bool use_ctl;		/* syscall programs: map writes through bpf/ctl.bpf.c */
 };
 

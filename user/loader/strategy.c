@@ -40,6 +40,21 @@ int strategy__parse(const char *s, int *out)
 	return -1;
 }
 
+enum strategy plan__rung(const struct plan *p, int i)
+{
+	if (p->kprobe_first && i <= STRAT_KPROBE)
+		return i == 0 ? STRAT_KPROBE : STRAT_FENTRY;
+	return (enum strategy)i;
+}
+
+int plan__rank(const struct plan *p, int s)
+{
+	for (int i = 0; i < STRAT__N; i++)
+		if (plan__rung(p, i) == (enum strategy)s)
+			return i;
+	return STRAT__N;
+}
+
 int plan__choose(struct plan *p, char *err, size_t errsz)
 {
 	int left = 0;
@@ -58,9 +73,9 @@ int plan__choose(struct plan *p, char *err, size_t errsz)
 			left++;
 			continue;
 		}
-		for (s = 0; s < STRAT__N && !(usable & STRAT_BIT(s)); s++)
+		for (s = 0; s < STRAT__N && !(usable & STRAT_BIT(plan__rung(p, s))); s++)
 			;
-		p->chosen[h] = s == STRAT__N ? STRAT_NONE : (enum strategy)s;
+		p->chosen[h] = s == STRAT__N ? STRAT_NONE : plan__rung(p, s);
 		left += s != STRAT__N;
 	}
 	if (!left) {
@@ -84,13 +99,13 @@ bool plan__demote(struct plan *p, bool load_failed, int hook)
 		return true;
 	}
 	for (int h = 0; h < HOOK__N; h++)
-		if ((int)p->chosen[h] < best)
-			best = (int)p->chosen[h];
-	if (best >= STRAT_TRACEPOINT)
+		if (plan__rank(p, p->chosen[h]) < best)
+			best = plan__rank(p, p->chosen[h]);
+	if (best >= STRAT__N - 1)
 		return false;
 	for (int h = 0; h < HOOK__N; h++)
-		if ((int)p->chosen[h] == best)
-			p->failed[h] |= STRAT_BIT(best);
+		if (plan__rank(p, p->chosen[h]) == best)
+			p->failed[h] |= STRAT_BIT(plan__rung(p, best));
 	return true;
 }
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Best first: the order auto mode tries them in. */
+/* Best first: the order auto mode tries them in (but plan.kprobe_first). */
 enum strategy {
 	STRAT_FENTRY = 0,	/* fentry/fexit on the socket functions */
 	STRAT_KPROBE,		/* kprobe/kretprobe on the same functions */
@@ -40,9 +40,20 @@ struct plan {
 	unsigned failed[HOOK__N];	/* STRAT_BITs that were tried and failed */
 	enum strategy chosen[HOOK__N];
 	bool no_cgroup;			/* plan__without_cgroup() was called */
+	/*
+	 * Auto mode ranks kprobe above fentry: on a kernel that preempts
+	 * programs mid-run a preempted fexit program makes the kernel skip
+	 * other tasks' runs of it, while a kprobe's program runs with
+	 * preemption disabled (bpf/sockfn.bpf.h).
+	 */
+	bool kprobe_first;
 };
 
 const char *strategy__name(int s);
+/* The strategy on auto mode's rung i (0: the best), in p's ranking. */
+enum strategy plan__rung(const struct plan *p, int i);
+/* Where s ranks in p (0: the best; STRAT__N for none). */
+int plan__rank(const struct plan *p, int s);
 const char *hook__name(int h);
 /* "auto", "fentry", "kprobe", "tracepoint": 0, or -1 for anything else. */
 int strategy__parse(const char *s, int *out);

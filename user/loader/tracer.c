@@ -33,23 +33,37 @@ static int on_sample(void *ctx, void *data, size_t len)
 }
 
 /*
- * Check that backups run after the program they back up: close a socket
- * nobody tracks, so that the release hook's pair runs once with nothing to
- * report. In the right order the backup finds the first program's claim;
- * in the other it "recovers" the call. Then the backups are detached.
+ * Check that backups run after the program they back up: close sockets
+ * nobody tracks, so that the release hook's pair runs with nothing to
+ * report. In the right order each backup finds its first program's claim.
+ * In the other the backup runs first and "recovers" the call, and the next
+ * close's backup finds the claim left behind: every other close recovers.
+ * Only the recoveries made around these closes count: the backups have
+ * already, rightly, reported calls of other tasks made while the
+ * trampolines were rewritten (a backup attached, its first program not
+ * yet), which are many where attaching waits for RCU grace periods
+ * (PREEMPT_RT). Those are no misses of the first programs either, so they
+ * are not subtracted from them later (recovered_base).
  */
+#define CALIBRATION_CLOSES 4
+
 static void calibrate(struct tracer *t, bool verbose)
 {
-	__u64 stats[PS_STAT__MAX];
-	int fd;
+	__u64 before[PS_STAT__MAX], after[PS_STAT__MAX];
 
-	if (!t->k.backups || t->plan.chosen[HOOK_CLOSE] != STRAT_FENTRY)
+	if (!t->k.backups || t->plan.chosen[HOOK_CLOSE] != STRAT_FENTRY ||
+	    tracer__stats(t, before))
 		return;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	for (int i = 0; i < CALIBRATION_CLOSES; i++) {
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	if (tracer__stats(t, after))
 		return;
-	close(fd);
-	if (tracer__stats(t, stats) || !stats[PS_STAT_RECOVERED])
+	t->recovered_base = after[PS_STAT_RECOVERED];
+	if (after[PS_STAT_RECOVERED] - before[PS_STAT_RECOVERED] < CALIBRATION_CLOSES / 2)
 		return;
 	for (size_t i = 0; i < hooks__nfns; i++) {
 		for (size_t l = 0; t->backup_link[i] && l < t->nlinks; l++)
@@ -61,17 +75,9 @@ static void calibrate(struct tracer *t, bool verbose)
 		t->backup_link[i] = NULL;
 	}
 	t->k.backups = false;
-	t->recovered_base = stats[PS_STAT_RECOVERED];
 	if (verbose)
 		fprintf(stderr, "portsnoop: the kernel runs fexit programs in another order "
 			"than expected: backups detached\n");
-}
-
-void tracer__detach(struct tracer *t)
-{
-	for (size_t i = 0; i < t->nlinks; i++)
-		bpf_link__destroy(t->links[i]);
-	t->nlinks = 0;
 }
 
 /* Drop what one attempt loaded and attached. */
@@ -259,10 +265,18 @@ static void collect_notes(struct tracer *t)
 
 		used = (size_t)snprintf(line, room, "%s=%s:", hook__name(h),
 					strategy__name(t->plan.chosen[h]));
-		for (int s = 0; s < STRAT__N && s < (int)t->plan.chosen[h] && used < room; s++)
+		for (int i = 0; i < plan__rank(&t->plan, t->plan.chosen[h]) && used < room; i++) {
+			enum strategy s = plan__rung(&t->plan, i);
+
 			if (t->k.why_not[s][h][0])
 				used += (size_t)snprintf(line + used, room - used, " %s;",
 							 t->k.why_not[s][h]);
+		}
+		if (t->plan.kprobe_first && t->plan.chosen[h] == STRAT_KPROBE &&
+		    t->plan.offered[h] & STRAT_BIT(STRAT_FENTRY) && used < room)
+			used += (size_t)snprintf(line + used, room - used, " fentry passed over: %s: "
+						 "a preempted fexit program makes the kernel skip "
+						 "other tasks' runs of it;", t->k.preemption);
 		if (t->why[h][0] && used < room)
 			used += (size_t)snprintf(line + used, room - used, " %s;", t->why[h]);
 		if (used >= room)
@@ -343,6 +357,7 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 	kfeat__survey(&t->k, t->plan.forced, opts->verbose);
 	fault_helpers(&t->k, opts->verbose);
 	memcpy(t->plan.offered, t->k.offered, sizeof(t->plan.offered));
+	t->plan.kprobe_first = t->k.backups;
 
 	rc = load_and_attach(t, opts, err, errsz);
 	if (rc)
