@@ -90,6 +90,7 @@ PS_SOCKFNS(FLOOR_FN)
 /* What a program of each kind returns to let the call go on. */
 #define FLOOR_RET_TP 0
 #define FLOOR_RET_TP_BTF 0
+#define FLOOR_RET_KPROBE 0
 #define FLOOR_RET_CGROUP 1
 #define FLOOR_TP(hook, kind, target, prog) \
 	SEC(PS_SEC_##kind target) int prog(void *ctx) { return FLOOR_RET_##kind; }

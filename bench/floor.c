@@ -24,6 +24,8 @@
 
 #define FLOOR_ALWAYS(kp, tp) true
 #define FLOOR_COOKIES(kp, tp) ((kp) || (tp))	/* the kprobe and tracepoint strategies */
+#define FLOOR_NOT_KP(kp, tp) true		/* the floor takes the tp_btf program */
+#define FLOOR_UNPREEMPTED(kp, tp) false
 
 /* Which programs a strategy attaches: bpf/hooks.h's lists, as portsnoop's
  * loader reads them. */

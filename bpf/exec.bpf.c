@@ -66,9 +66,7 @@ static __always_inline __u32 walk_path(struct file *file, struct ps_exec_record 
 	return off;
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tp_process_exec, struct task_struct *task, pid_t old_pid,
-	     struct linux_binprm *bprm)
+static __always_inline int exec_record(struct linux_binprm *bprm)
 {
 	struct ps_exec_record *r;
 	struct file *file;
@@ -93,4 +91,26 @@ int BPF_PROG(tp_process_exec, struct task_struct *task, pid_t old_pid,
 	 * fill the ring while the reader sleeps. */
 	bpf_ringbuf_submit(r, wakeup_flags(r->ev.ts_ns));
 	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_process_exec, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return exec_record(bprm);
+}
+
+/*
+ * The same where the kernel can preempt a tracing program mid-run (7.x
+ * runs tracepoints' programs preemptibly: a preempted run keeps the
+ * program's slot on its CPU, and the kernel skips the execs of other tasks
+ * meanwhile). A kprobe's program runs with preemption disabled. The LSM
+ * hook is called in begin_new_exec() (v5.8+) once the exec cannot fail:
+ * after de_thread() (the process's pid and start time are final) and the
+ * new comm, with the new executable in bprm->file, as at the tracepoint.
+ */
+SEC("kprobe/security_bprm_committed_creds")
+int BPF_KPROBE(kp_process_exec, struct linux_binprm *bprm)
+{
+	return exec_record(bprm);
 }

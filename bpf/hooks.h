@@ -24,8 +24,10 @@
  * socket hook (kind CGROUP, target the attach point).
  *
  * PS_SHARED(X): X(kind, target, prog, when), programs every strategy uses
- * (kind TP_BTF: a BTF tracepoint), when ALWAYS, or COOKIES: the cgroup
- * programs that give sockets their cookies when no tracing program can.
+ * (kind TP_BTF: a BTF tracepoint; KPROBE), when ALWAYS; COOKIES: the cgroup
+ * programs that give sockets their cookies when no tracing program can;
+ * UNPREEMPTED: a kprobe that takes a tp_btf program's place (when NOT_KP)
+ * where the kernel can preempt a tp_btf program mid-run (bpf/exec.bpf.c).
  *
  * hook is enum hook's HOOK_<hook> (user/loader/strategy.h).
  */
@@ -51,7 +53,8 @@
 #define PS_SHARED(X)							\
 	X(TP_BTF, "inet_sock_set_state", tp_sock_state, ALWAYS)		\
 	X(TP_BTF, "sched_process_exit", tp_process_exit, ALWAYS)	\
-	X(TP_BTF, "sched_process_exec", tp_process_exec, ALWAYS)	\
+	X(TP_BTF, "sched_process_exec", tp_process_exec, NOT_KP)	\
+	X(KPROBE, "security_bprm_committed_creds", kp_process_exec, UNPREEMPTED) \
 	X(CGROUP, "sock_create", cg_sock_create, COOKIES)		\
 	X(CGROUP, "post_bind4", cg_post_bind4, COOKIES)			\
 	X(CGROUP, "post_bind6", cg_post_bind6, COOKIES)
@@ -60,5 +63,6 @@
 #define PS_SEC_TP "tracepoint/"
 #define PS_SEC_CGROUP "cgroup/"
 #define PS_SEC_TP_BTF "tp_btf/"
+#define PS_SEC_KPROBE "kprobe/"
 
 #endif /* PS_HOOKS_H */

@@ -65,7 +65,7 @@ static void test_targets(void **state)
 	for (size_t i = 0; i < hooks__ntps; i++)
 		assert_true(hooks__tps[i].cgroup == (hooks__tps[i].hook == HOOK_CLOSE));
 	for (size_t i = 0; i < hooks__nshared; i++)
-		assert_true(hooks__shared[i].cookies == hooks__shared[i].cgroup);
+		assert_true((hooks__shared[i].when == SHARED_COOKIES) == hooks__shared[i].cgroup);
 }
 
 int main(void)

@@ -76,6 +76,9 @@ void tracer__set_autoload(struct tracer *t)
 {
 	const struct plan *plan = &t->plan;
 	bool cookies = tracer__needs_cgroup(t);
+	/* Where fexit programs can be preempted so can tp_btf ones: the
+	 * kprobes that can take their place do, once kprobes are in use. */
+	bool unpreempted = t->k.unpreempted_ok && plan__uses(plan, STRAT_KPROBE);
 
 	for (size_t i = 0; i < hooks__nfns; i++) {
 		enum strategy st = plan->chosen[hooks__fns[i].hook];
@@ -91,7 +94,11 @@ void tracer__set_autoload(struct tracer *t)
 		bpf_program__set_autoload(t->tpprog[i],
 					  plan->chosen[hooks__tps[i].hook] == STRAT_TRACEPOINT);
 	for (size_t i = 0; i < hooks__nshared; i++) {
-		bpf_program__set_autoload(t->shprog[i], !hooks__shared[i].cookies || cookies);
+		enum shared_when w = hooks__shared[i].when;
+
+		bpf_program__set_autoload(t->shprog[i],
+			w == SHARED_ALWAYS || (w == SHARED_COOKIES && cookies) ||
+			(w == SHARED_NOT_KP && !unpreempted) || (w == SHARED_UNPREEMPTED && unpreempted));
 	}
 	bpf_program__set_autoload(t->ctl, t->k.use_ctl);
 }

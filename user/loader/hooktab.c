@@ -24,6 +24,7 @@ const size_t hooks__nfns = sizeof(hooks__fns) / sizeof(hooks__fns[0]);
 
 #define IS_CGROUP_TP false
 #define IS_CGROUP_TP_BTF false
+#define IS_CGROUP_KPROBE false
 #define IS_CGROUP_CGROUP true
 
 const struct hook_tp hooks__tps[] = {
@@ -34,12 +35,10 @@ const struct hook_tp hooks__tps[] = {
 };
 const size_t hooks__ntps = sizeof(hooks__tps) / sizeof(hooks__tps[0]);
 
-#define FOR_COOKIES_ALWAYS false
-#define FOR_COOKIES_COOKIES true
 
 const struct hook_shared hooks__shared[] = {
 #define SHARED_ROW(kind, target, prog, when) \
-	{ PS_SEC_##kind target, #prog, IS_CGROUP_##kind, FOR_COOKIES_##when },
+	{ PS_SEC_##kind target, #prog, IS_CGROUP_##kind, SHARED_##when },
 	PS_SHARED(SHARED_ROW)
 #undef SHARED_ROW
 };

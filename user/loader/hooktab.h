@@ -35,12 +35,20 @@ struct hook_tp {
 	bool cgroup;
 };
 
+/* When a shared program is loaded (bpf/hooks.h). */
+enum shared_when {
+	SHARED_ALWAYS,
+	SHARED_COOKIES,		/* when cgroup hooks make the cookies */
+	SHARED_NOT_KP,		/* unless its UNPREEMPTED kprobe takes its place */
+	SHARED_UNPREEMPTED,	/* where tracing programs can be preempted mid-run */
+};
+
 /* A program every strategy shares (PS_SHARED). */
 struct hook_shared {
 	const char *target;
 	const char *prog;
 	bool cgroup;
-	bool cookies;			/* loaded only when cgroup hooks make the cookies */
+	enum shared_when when;
 };
 
 extern const struct hook_fn hooks__fns[];

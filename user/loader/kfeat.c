@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "loader/kfeat.h"
 #include "loader/hooktab.h"
+#include "hooks.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -205,6 +206,18 @@ void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
 		fprintf(stderr, "portsnoop: %s: fexit programs %s backups%s\n", o->preemption,
 			o->backups ? "get" : "need no",
 			o->backups && forced == STRAT_AUTO ? ", and auto mode ranks kprobe first" : "");
+	o->unpreempted_ok = o->backups && (forced == STRAT_AUTO || forced == STRAT_KPROBE);
+	for (size_t i = 0; o->unpreempted_ok && i < hooks__nshared; i++) {
+		const char *fn = hooks__shared[i].target + strlen(PS_SEC_KPROBE);
+
+		if (hooks__shared[i].when != SHARED_UNPREEMPTED)
+			continue;
+		rc = kfeat__kprobe(fn);
+		o->unpreempted_ok = !rc;
+		if (rc && verbose)
+			fprintf(stderr, "portsnoop: kprobe on %s: %s: exec records come from "
+				"a tracepoint that can be preempted\n", fn, kfeat__strerror(rc));
+	}
 	o->use_ctl = kfeat__syscall_prog() > 0;
 	for (int h = 0; h < HOOK__N; h++)
 		o->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);

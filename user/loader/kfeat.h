@@ -25,6 +25,7 @@ struct kfeat_offer {
 	bool tracing_ancestor_cgroup;	/* ... bpf_get_current_ancestor_cgroup_id() */
 	bool backups;		/* programs can be preempted mid-run: fexit backups */
 	char preemption[128];	/* the preemption model, in words */
+	bool unpreempted_ok;	/* the UNPREEMPTED kprobes attach (bpf/hooks.h) */
 	bool use_ctl;		/* syscall programs: map writes through bpf/ctl.bpf.c */
 };
 

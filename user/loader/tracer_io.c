@@ -49,7 +49,9 @@ int tracer__stats(const struct tracer *t, __u64 out[PS_STAT__MAX])
 /*
  * Runs lost to the kernel's recursion checks. A backup's own misses lose
  * nothing (its first program ran); the first program's misses that its
- * backup recovered lose nothing either (bpf/sockfn.bpf.h).
+ * backup recovered lose nothing either (bpf/sockfn.bpf.h); nor do the exit
+ * program's: an exit not reported leaves a /proc cache entry to the sweep
+ * (bpf/exit.bpf.c), never an event.
  */
 __u64 tracer__skipped(const struct tracer *t)
 {
@@ -61,7 +63,7 @@ __u64 tracer__skipped(const struct tracer *t)
 		__u32 len = sizeof(info);
 		struct hook_role r;
 
-		if (bpf_program__fd(prog) < 0 ||
+		if (bpf_program__fd(prog) < 0 || prog == t->skel->progs.tp_process_exit ||
 		    (!hooks__role(bpf_program__name(prog), &r) && r.which == FN_FEXIT_BACKUP))
 			continue;
 		memset(&info, 0, sizeof(info));
