@@ -171,11 +171,12 @@ int tracer__attach_all(struct tracer *t, int *hook, char *err, size_t errsz)
 
 /*
  * Detaching waits for the kernel: a kprobe's perf event is freed after a
- * few RCU grace periods, a trampoline is rewritten after an RCU-tasks one
- * (PREEMPT_RT, 7.x). One link after another that is seconds per link on a
- * preemptible kernel (12 s for the 16 kprobe links on 6.12-rt under qemu).
- * Most of that wait is outside any lock the kernel holds, so links detached
- * from several threads at once share their grace periods.
+ * few RCU grace periods, a trampoline is rewritten after an RCU-tasks one.
+ * One link after another that adds up on a preemptible kernel under qemu
+ * (12 s for the 16 kprobe links on 6.12-rt). The waits that are outside
+ * the kernel's locks (a kprobe's own removal; each function's trampoline)
+ * are shared by links detached from several threads at once; the perf
+ * event's own waits, under event_mutex, stay one after another (10 s).
  */
 #define DETACH_THREADS 8
 
