@@ -255,9 +255,11 @@ $(OUT)/bench/floor.skel.h: $(OUT)/bench/floor.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
-$(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h | $(OUT)/bench
+# It mounts tracefs as portsnoop does where none is (user/proc/mounts.c).
+$(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h $(OUT)/user/proc/mounts.o | $(OUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< \
+		$(OUT)/user/proc/mounts.o $(LIBBPF_LIBS) -o $@
 
 $(OUT)/bpf $(USER_DIRS) $(OUT)/tests $(OUT)/bench $(OUT)/fuzz:
 	$(Q)mkdir -p $@
