@@ -154,8 +154,11 @@ soak: all $(BENCH_BINS)
 vmbench: deps all tests
 	$(Q)tests/vm/run.sh -- $(PYTHON) bench/run_bench.py strategies --build $(OUT)
 
+# BENCH_AGAINST=DIR: the bind/close loop also traced by DIR's portsnoop (another
+# commit's build) in the same rounds.
 bench: all $(BENCH_BINS)
-	$(Q)$(PYTHON) bench/run_bench.py bindloop --build $(OUT)
+	$(Q)$(PYTHON) bench/run_bench.py bindloop --build $(OUT) \
+		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 	$(Q)$(PYTHON) bench/run_bench.py churn --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py snapshot --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 1

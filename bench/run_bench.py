@@ -344,7 +344,7 @@ def stats_round(build, args):
     program name -> (run_time_ns, run_cnt) of that workload alone."""
     before = prog_stats()
     with open(os.devnull, "wb") as null:
-        t = start_tracer(build, null)
+        t = start_tracer(build, null, ["--probe=" + args.probe] if args.probe else [])
         try:
             ours = [i for i in prog_stats() if i not in before]
             res = {}
@@ -378,8 +378,8 @@ def bpfstats(args):
     finally:
         with open(knob, "w") as f:
             f.write(was)
-    print("in-kernel ns per program run: median (min-max) of %d rounds [runs in a round]"
-          % args.rounds)
+    print("in-kernel ns per program run (%s): median (min-max) of %d rounds [runs in a "
+          "round]" % (args.probe or "auto", args.rounds))
     print("| workload | program | %s |" % " | ".join(builds))
     print("|---|---|%s" % ("---|" * len(builds)))
     for w, _ in workloads(args):
@@ -407,6 +407,7 @@ def main():
     ap.add_argument("--sample", type=float, default=30, help="soak: RSS every this many s")
     ap.add_argument("--probes", nargs="+", default=["fentry", "kprobe", "tracepoint"],
                     help="strategies: the attach strategies to compare")
+    ap.add_argument("--probe", help="bpfstats: portsnoop --probe=PROBE (default: auto)")
     ap.add_argument("--gens", type=int, default=2, help="rate: generator processes")
     ap.add_argument("--listeners", type=int, default=20000,
                     help="snapshot: TCP listeners, and as many UDP sockets")
