@@ -458,9 +458,11 @@ def main():
         # An in-kernel filter that matches nothing (pid 1 binds nothing here).
         nomatch.append(traced(args.build, args.n, args.proto, ["--pid", "1"])["elapsed_ns"])
         print("round %d: untraced %.3f s, empty programs %.3f s, minimal records %.3f s, "
-              "traced %.3f s, generated %d, delivered %d, lost %d%s" % (
+              "traced %.3f s%s, generated %d, delivered %d, lost %d%s" % (
                   r + 1, base[-1] / 1e9, floors[-1] / 1e9, minimal[-1] / 1e9,
-                                           t["elapsed_ns"] / 1e9, t["generated"],
+                                           t["elapsed_ns"] / 1e9,
+                                           ", against %.3f s" % (against[-1] / 1e9)
+                                           if against else "", t["generated"],
                                            t["delivered"], t["lost"],
                                            "" if t["delivered"] + t["lost"] == t["generated"]
                                            else "  <-- MISMATCH"))
@@ -480,10 +482,12 @@ def main():
         a = statistics.median(against)
         # Paired by round: both ran within seconds of each other.
         per = sorted(x / y for x, y in zip(trace, against))
+        q = statistics.quantiles(per, n=4) if len(per) > 1 else per * 3
         print("  against %s: traced %.0f ns/iter, ratio %.3f; this build / that one %.3f "
-              "(per round: median %.3f, min %.3f, max %.3f)" % (
+              "(per round: median %.3f, quartiles %.3f-%.3f, min %.3f, max %.3f, "
+              "this build slower in %d of %d)" % (
                   args.against, a / args.n, a / b, t / a, statistics.median(per),
-                  per[0], per[-1]))
+                  q[0], q[2], per[0], per[-1], sum(x > 1 for x in per), len(per)))
 
 
 if __name__ == "__main__":
