@@ -156,8 +156,11 @@ soak: all $(BENCH_BINS)
 vmbench: deps all tests
 	$(Q)tests/vm/run.sh -- $(PYTHON) bench/run_bench.py strategies --build $(OUT)
 
+# BENCH_AGAINST=DIR: the bind/close loop also traced by DIR's portsnoop (another
+# commit's build) in the same rounds.
 bench: all $(BENCH_BINS)
-	$(Q)$(PYTHON) bench/run_bench.py bindloop --build $(OUT)
+	$(Q)$(PYTHON) bench/run_bench.py bindloop --build $(OUT) \
+		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 	$(Q)$(PYTHON) bench/run_bench.py churn --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py snapshot --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 1
@@ -257,9 +260,11 @@ $(OUT)/bench/floor.skel.h: $(OUT)/bench/floor.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
-$(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h | $(OUT)/bench
+# It mounts tracefs as portsnoop does where none is (user/proc/mounts.c).
+$(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h $(OUT)/user/proc/mounts.o | $(OUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< \
+		$(OUT)/user/proc/mounts.o $(LIBBPF_LIBS) -o $@
 
 $(OUT)/bpf $(USER_DIRS) $(OUT)/tests $(OUT)/bench $(OUT)/fuzz:
 	$(Q)mkdir -p $@

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 #include "portsnoop.h"
 #include "hooks.h"
+#include "proc/mounts.h"
 #include "floor.skel.h"
 
 #define FLOOR_ALWAYS(kp, tp) true
@@ -134,6 +135,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	minimal = argc == 3 && !strcmp(argv[2], "minimal");
+	/* The syscall tracepoints are looked up through tracefs: mount it,
+	 * in a mount namespace of our own, where portsnoop would. */
+	if (!strcmp(argv[1], "tracepoint")) {
+		const char *note;
+		int err = mounts__ensure_tracefs(&note);
+
+		if (err) {
+			fprintf(stderr, "floor: no tracefs: %s\n", strerror(-err));
+			return 1;
+		}
+	}
 	skel = floor_bpf__open();
 	if (!skel) {
 		fprintf(stderr, "floor: cannot open the BPF object\n");

@@ -322,14 +322,92 @@ def soak(args):
               "(%d samples)" % (rss[0][1], min(warm), max(warm), rss[-1][1], len(rss)))
 
 
+def prog_stats():
+    """bpftool's view of every loaded program: id -> (name, run_time_ns, run_cnt)."""
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
+                         check=True).stdout
+    return {p["id"]: (p.get("name", "?"), p.get("run_time_ns", 0), p.get("run_cnt", 0))
+            for p in json.loads(out)}
+
+
+def workloads(args):
+    """The calls whose programs bpfstats times: name -> command."""
+    bench = os.path.join(args.build, "bench")
+    return [("bind/close", [os.path.join(bench, "bindloop"), str(args.n), args.proto]),
+            ("tcp mix", [os.path.join(bench, "mixloop"), "2"]),
+            ("exec", ["sh", "-c", 'i=0; while [ $i -lt %d ]; do /bin/true; i=$((i+1)); done'
+                      % (args.n // 20)])]
+
+
+def stats_round(build, args):
+    """One run of portsnoop from build under each workload: per workload,
+    program name -> (run_time_ns, run_cnt) of that workload alone."""
+    before = prog_stats()
+    with open(os.devnull, "wb") as null:
+        t = start_tracer(build, null, ["--probe=" + args.probe] if args.probe else [])
+        try:
+            ours = [i for i in prog_stats() if i not in before]
+            res = {}
+            for name, cmd in workloads(args):
+                a = prog_stats()
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                b = prog_stats()
+                res[name] = {b[i][0]: (b[i][1] - a[i][1], b[i][2] - a[i][2])
+                             for i in ours if i in a and i in b and b[i][2] > a[i][2]}
+        finally:
+            t.send_signal(signal.SIGINT)
+            t.communicate(timeout=60)
+    return res
+
+
+def bpfstats(args):
+    """In-kernel run time per program run (kernel.bpf_stats_enabled), of this
+    build and, with --against, another one, alternating in the same rounds."""
+    knob = "/proc/sys/kernel/bpf_stats_enabled"
+    with open(knob) as f:
+        was = f.read().strip()
+    builds = [args.build] + ([args.against] if args.against else [])
+    runs = {b: [] for b in builds}
+    try:
+        with open(knob, "w") as f:
+            f.write("1")
+        for r in range(args.rounds):
+            for b in builds:
+                runs[b].append(stats_round(b, args))
+            print("round %d done" % (r + 1), flush=True)
+    finally:
+        with open(knob, "w") as f:
+            f.write(was)
+    print("in-kernel ns per program run (%s): median (min-max) of %d rounds [runs in a "
+          "round]" % (args.probe or "auto", args.rounds))
+    print("| workload | program | %s |" % " | ".join(builds))
+    print("|---|---|%s" % ("---|" * len(builds)))
+    for w, _ in workloads(args):
+        names = sorted({p for b in builds for rr in runs[b] for p in rr[w]})
+        for p in names:
+            cells = []
+            for b in builds:
+                per = [rr[w][p] for rr in runs[b] if p in rr[w]]
+                if not per:
+                    cells.append("-")
+                    continue
+                ns = statistics.median(t / c for t, c in per)
+                cells.append("%.0f (%.0f-%.0f) [%d]" % (ns, min(t / c for t, c in per),
+                                                    max(t / c for t, c in per),
+                                                    statistics.median(c for _, c in per)))
+            print("| %s | %s | %s |" % (w, p, " | ".join(cells)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="bindloop",
-                    choices=("bindloop", "churn", "snapshot", "rate", "strategies", "soak"))
+                    choices=("bindloop", "churn", "snapshot", "rate", "strategies", "soak",
+                             "bpfstats"))
     ap.add_argument("--seconds", type=int, default=600, help="soak: how long")
     ap.add_argument("--sample", type=float, default=30, help="soak: RSS every this many s")
     ap.add_argument("--probes", nargs="+", default=["fentry", "kprobe", "tracepoint"],
                     help="strategies: the attach strategies to compare")
+    ap.add_argument("--probe", help="bpfstats: portsnoop --probe=PROBE (default: auto)")
     ap.add_argument("--gens", type=int, default=2, help="rate: generator processes")
     ap.add_argument("--listeners", type=int, default=20000,
                     help="snapshot: TCP listeners, and as many UDP sockets")
@@ -340,7 +418,7 @@ def main():
     ap.add_argument("--procs", type=int, nargs="+", default=[10000, 100000])
     ap.add_argument("--binds", type=int, default=5)
     ap.add_argument("--against", metavar="BUILD",
-                    help="bindloop: also trace with BUILD's portsnoop in the same rounds "
+                    help="bindloop, bpfstats: also trace with BUILD's portsnoop in the same rounds "
                          "(another commit, built apart): before/after a change")
     args = ap.parse_args()
     if os.geteuid() != 0:
@@ -360,6 +438,9 @@ def main():
     if args.what == "soak":
         soak(args)
         return
+    if args.what == "bpfstats":
+        bpfstats(args)
+        return
 
     base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None
     against = []
@@ -377,9 +458,11 @@ def main():
         # An in-kernel filter that matches nothing (pid 1 binds nothing here).
         nomatch.append(traced(args.build, args.n, args.proto, ["--pid", "1"])["elapsed_ns"])
         print("round %d: untraced %.3f s, empty programs %.3f s, minimal records %.3f s, "
-              "traced %.3f s, generated %d, delivered %d, lost %d%s" % (
+              "traced %.3f s%s, generated %d, delivered %d, lost %d%s" % (
                   r + 1, base[-1] / 1e9, floors[-1] / 1e9, minimal[-1] / 1e9,
-                                           t["elapsed_ns"] / 1e9, t["generated"],
+                                           t["elapsed_ns"] / 1e9,
+                                           ", against %.3f s" % (against[-1] / 1e9)
+                                           if against else "", t["generated"],
                                            t["delivered"], t["lost"],
                                            "" if t["delivered"] + t["lost"] == t["generated"]
                                            else "  <-- MISMATCH"))
@@ -397,8 +480,14 @@ def main():
     print("  with a filter that matches nothing %.0f ns/iter, ratio %.3f" % (f / args.n, f / b))
     if against:
         a = statistics.median(against)
-        print("  against %s: traced %.0f ns/iter, ratio %.3f; this build / that one %.3f" % (
-            args.against, a / args.n, a / b, t / a))
+        # Paired by round: both ran within seconds of each other.
+        per = sorted(x / y for x, y in zip(trace, against))
+        q = statistics.quantiles(per, n=4) if len(per) > 1 else per * 3
+        print("  against %s: traced %.0f ns/iter, ratio %.3f; this build / that one %.3f "
+              "(per round: median %.3f, quartiles %.3f-%.3f, min %.3f, max %.3f, "
+              "this build slower in %d of %d)" % (
+                  args.against, a / args.n, a / b, t / a, statistics.median(per),
+                  q[0], q[2], per[0], per[-1], sum(x > 1 for x in per), len(per)))
 
 
 if __name__ == "__main__":
