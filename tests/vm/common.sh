@@ -64,6 +64,8 @@ guest_exit() {
 # For every guest kernel: an emulated CPU (TCG) on a busy host can go 21 s
 # (the kernel's default RCU stall timeout) without running, and the guest
 # then reports an RCU stall that no code of ours caused, which stops the
-# run (tests/vm/run.sh's console watcher). A minute is still far below the
-# per-test timeout, so a stall we cause is still caught.
-GUEST_APPEND="rcupdate.rcu_cpu_stall_timeout=60"
+# run (tests/vm/run.sh's console watcher); likewise a soft lockup after
+# 20 s (2 x watchdog_thresh; seen in CI while the host built in parallel:
+# "CPU#1 stuck for 22s! [bindloop]"). A minute for each is still far below
+# the per-test timeout, so a stall or lockup we cause is still caught.
+GUEST_APPEND="rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30"
