@@ -123,7 +123,8 @@ static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)
  * bpf_preempt_enable() at its end is where the pending reschedule happens,
  * and `active` is only released after it (measured on 7.2). A kprobe's
  * program runs with preemption disabled and never holds its slot while
- * preempted: there auto mode ranks kprobe first (user/loader/strategy.h),
+ * preempted: there auto mode ranks kprobe first, or tracepoints where the
+ * kernel calls those with preemption disabled (user/loader/strategy.h),
  * and the backups serve fentry where it is still chosen or forced.
  *
  * So each fexit program has a backup, fxb_<fn>, attached after it to the

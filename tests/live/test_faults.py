@@ -318,7 +318,8 @@ def forced_strategy_counts_what_it_misses(ctx, n):
     # fentry or tracepoints forced on a kernel that preempts BPF programs
     # mid-run (PREEMPT_RT, 7.x): a preempted program keeps its CPU's slot
     # and the kernel skips other tasks' runs meanwhile (auto mode takes
-    # kprobes there). Every bind is then seen or counted: a burst under a
+    # kprobes there, or tracepoints where the kernel calls those with
+    # preemption disabled). Every bind is then seen or counted: a burst under a
     # portsnoop of its own, stopped, says how many runs were skipped.
     t = Tracer(ctx.portsnoop, ("--json", "--no-initial", "--verbose"))
     try:

@@ -37,17 +37,22 @@ def auto_says_why_it_passed_a_strategy_over(ctx):
     why = {}
     for m in FIRST_TRIAL.finditer(t.stderr):
         why.setdefault(m.group(1).decode(), []).append(m.group(3).decode())
-    # On a kernel that preempts programs mid-run kprobe ranks first: a
-    # fentry passed over is said, with the preemption model, per hook.
+    # On a kernel that preempts programs mid-run kprobe ranks first, or
+    # tracepoints where the kernel calls those with preemption disabled: a
+    # better-by-default strategy passed over is said per hook, with why.
     order = STRATEGIES
-    if b"auto mode ranks kprobe first" in t.stderr:
-        order = ("kprobe", "fentry", "tracepoint")
+    ranked = re.search(rb"auto mode ranks (\w+), (\w+), (\w+) \(", t.stderr)
+    if ranked:
+        order = tuple(x.decode() for x in ranked.groups())
+        expect(sorted(order) == sorted(STRATEGIES), "a ranking of the three", order)
         for h in ("bind", "listen", "connect", "close"):
-            if hooks[h] == "kprobe":
-                expect(re.search(rb"portsnoop: %s=kprobe: .*fentry passed over: preemption "
-                                 rb"model" % h.encode(), t.stderr),
-                       "%s: why fentry was passed over" % h, t.stderr.decode(errors="replace"))
-                why.setdefault("fentry", []).append("passed over")
+            for s in STRATEGIES[:STRATEGIES.index(hooks[h])] if hooks[h] in STRATEGIES else ():
+                if order.index(s) < order.index(hooks[h]) or s in why:
+                    continue
+                expect(re.search(rb"portsnoop: %s=%s: .*%s passed over: " % (
+                           h.encode(), hooks[h].encode(), s.encode()), t.stderr),
+                       "%s: why %s was passed over" % (h, s), t.stderr.decode(errors="replace"))
+                why.setdefault(s, []).append("passed over")
     rank = {s: i for i, s in enumerate(order)}
     for h in ("bind", "listen", "connect", "close"):
         if hooks[h] not in rank:

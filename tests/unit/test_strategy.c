@@ -49,7 +49,7 @@ static void test_preemptible_kernel_ranks_kprobe_first(void **state)
 				 STRAT_BIT(STRAT_FENTRY));
 	char err[128];
 
-	p.kprobe_first = true;
+	p.ranking = RANK_KPROBE_FIRST;
 	assert_int_equal(plan__rank(&p, STRAT_KPROBE), 0);
 	assert_int_equal(plan__rank(&p, STRAT_FENTRY), 1);
 	assert_int_equal(plan__rank(&p, STRAT_TRACEPOINT), 2);
@@ -74,10 +74,38 @@ static void test_preemptible_kernel_ranks_kprobe_first(void **state)
 	assert_false(plan__demote(&p, true, -1));
 	/* A forced strategy is taken as it is. */
 	p = offering(STRAT_FENTRY, ALL, ALL, ALL, ALL);
-	p.kprobe_first = true;
+	p.ranking = RANK_KPROBE_FIRST;
 	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
 	for (int h = 0; h < HOOK__N; h++)
 		assert_int_equal(p.chosen[h], STRAT_FENTRY);
+}
+
+static void test_unpreempted_tracepoints_rank_first(void **state)
+{
+	/* listen cannot take tracepoints; close can take nothing but fentry. */
+	struct plan p = offering(STRAT_AUTO, ALL, ALL & ~TP, ALL, STRAT_BIT(STRAT_FENTRY));
+	char err[128];
+
+	p.ranking = RANK_TRACEPOINT_FIRST;
+	assert_int_equal(plan__rank(&p, STRAT_TRACEPOINT), 0);
+	assert_int_equal(plan__rank(&p, STRAT_KPROBE), 1);
+	assert_int_equal(plan__rank(&p, STRAT_FENTRY), 2);
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_TRACEPOINT);
+	assert_int_equal(p.chosen[HOOK_LISTEN], STRAT_KPROBE);
+	assert_int_equal(p.chosen[HOOK_CONNECT], STRAT_TRACEPOINT);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_FENTRY);
+	/* A failed load moves the tracepoint hooks to kprobes, then on. */
+	assert_true(plan__demote(&p, true, -1));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	assert_int_equal(p.chosen[HOOK_BIND], STRAT_KPROBE);
+	assert_int_equal(p.chosen[HOOK_CONNECT], STRAT_KPROBE);
+	assert_int_equal(p.chosen[HOOK_CLOSE], STRAT_FENTRY);
+	assert_true(plan__demote(&p, true, -1));
+	assert_int_equal(plan__choose(&p, err, sizeof(err)), 0);
+	for (int h = 0; h < HOOK__N; h++)
+		assert_int_equal(p.chosen[h], STRAT_FENTRY);
+	assert_false(plan__demote(&p, true, -1));
 }
 
 static void test_forced_needs_every_hook(void **state)
@@ -237,6 +265,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auto_takes_the_best_per_hook),
 		cmocka_unit_test(test_preemptible_kernel_ranks_kprobe_first),
+		cmocka_unit_test(test_unpreempted_tracepoints_rank_first),
 		cmocka_unit_test(test_forced_needs_every_hook),
 		cmocka_unit_test(test_demote_after_failures),
 		cmocka_unit_test(test_unavailable_hooks),

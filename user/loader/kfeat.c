@@ -126,6 +126,25 @@ int kfeat__preemptible(char *why, size_t whysz)
 	return strstr(u.version, "PREEMPT") != NULL;
 }
 
+int kfeat__tracepoints_unpreempted(const struct btf *vmlinux)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	int id;
+
+	if (!vmlinux)
+		return -ENOENT;
+	id = btf__find_by_name_kind(vmlinux, "tracepoint_ext", BTF_KIND_STRUCT);
+	if (id < 0)
+		return 1;
+	t = btf__type_by_id(vmlinux, (__u32)id);
+	m = btf_members(t);
+	for (__u16 i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(vmlinux, m->name_off), "faultable"))
+			return 0;
+	return 1;
+}
+
 int kfeat__syscall_prog(void)
 {
 	return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SYSCALL, NULL) == 1;
@@ -189,6 +208,7 @@ void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
 	int rc;
 
 	memset(o, 0, sizeof(*o));
+	o->forced = forced;
 	/* Cannot tell (no BTF): the loads will say. */
 	rc = kfeat__tracing_helper(vmlinux, "inet_sock_set_state", BPF_FUNC_get_socket_cookie);
 	o->tracing_cookie = rc != 0;
@@ -202,13 +222,27 @@ void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
 		fprintf(stderr, "portsnoop: tracing programs cannot ask for a cgroup's "
 			"ancestor (before v5.14): --cgroup reads the task's cgroup\n");
 	o->backups = kfeat__preemptible(o->preemption, sizeof(o->preemption)) > 0;
+	o->tp_unpreempted = kfeat__tracepoints_unpreempted(vmlinux) > 0;
 	if (verbose)
-		fprintf(stderr, "portsnoop: %s: fexit programs %s backups%s\n", o->preemption,
-			o->backups ? "get" : "need no",
-			o->backups && forced == STRAT_AUTO ? ", and auto mode ranks kprobe first" : "");
-	o->unpreempted_ok = o->backups && (forced == STRAT_AUTO || forced == STRAT_KPROBE);
+		fprintf(stderr, "portsnoop: %s: fexit programs %s backups\n", o->preemption,
+			o->backups ? "get" : "need no");
+	o->use_ctl = kfeat__syscall_prog() > 0;
+	for (int h = 0; h < HOOK__N; h++)
+		o->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
+	/* fentry and kprobe: not ruled out until kfeat__survey_fns() tries them. */
+	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++)
+		for (int h = 0; h < HOOK__N && (forced == STRAT_AUTO || forced == st); h++)
+			o->offered[h] |= STRAT_BIT(st);
+	btf__free(vmlinux);
+}
+
+/* Where exec records may come from a kprobe (bpf/hooks.h, UNPREEMPTED). */
+static void survey_unpreempted(struct kfeat_offer *o, bool verbose)
+{
+	o->unpreempted_ok = o->backups;
 	for (size_t i = 0; o->unpreempted_ok && i < hooks__nshared; i++) {
 		const char *fn = hooks__shared[i].target + strlen(PS_SEC_KPROBE);
+		int rc;
 
 		if (hooks__shared[i].when != SHARED_UNPREEMPTED)
 			continue;
@@ -218,30 +252,38 @@ void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
 			fprintf(stderr, "portsnoop: kprobe on %s: %s: exec records come from "
 				"a tracepoint that can be preempted\n", fn, kfeat__strerror(rc));
 	}
-	o->use_ctl = kfeat__syscall_prog() > 0;
-	for (int h = 0; h < HOOK__N; h++)
-		o->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
-	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++) {
-		if (forced != STRAT_AUTO && forced != st)
-			continue;
-		for (size_t i = 0; i < hooks__nfns && i < KFEAT_NFN; i++) {
-			const struct hook_fn *f = &hooks__fns[i];
-			char *first = o->why_not[st][f->hook];
+}
 
-			rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, f->fn) : kfeat__kprobe(f->fn);
-			o->fn_ok[i][st] = !rc;
-			if (rc && verbose)
-				fprintf(stderr, "portsnoop: %s on %s: %s\n", strategy__name(st), f->fn,
-					kfeat__strerror(rc));
-			if (rc && !f->optional && !first[0])
-				snprintf(first, sizeof(o->why_not[st][f->hook]), "%s on %s: %s",
-					 strategy__name(st), f->fn,
-					 rc == -ENOENT && st == STRAT_FENTRY ? "not in the kernel's BTF"
-									     : kfeat__strerror(rc));
-		}
-		for (int h = 0; h < HOOK__N; h++)
-			if (!o->why_not[st][h][0])
-				o->offered[h] |= STRAT_BIT(st);
+void kfeat__survey_fns(struct kfeat_offer *o, int st, bool verbose)
+{
+	struct btf *vmlinux = NULL;
+
+	if ((st != STRAT_FENTRY && st != STRAT_KPROBE) || o->surveyed & STRAT_BIT(st))
+		return;
+	o->surveyed |= STRAT_BIT(st);
+	if (o->forced != STRAT_AUTO && o->forced != st)
+		return;
+	if (st == STRAT_FENTRY)
+		vmlinux = btf__load_vmlinux_btf();
+	else
+		survey_unpreempted(o, verbose);
+	for (size_t i = 0; i < hooks__nfns && i < KFEAT_NFN; i++) {
+		const struct hook_fn *f = &hooks__fns[i];
+		char *first = o->why_not[st][f->hook];
+		int rc = st == STRAT_FENTRY ? kfeat__fentry(vmlinux, f->fn) : kfeat__kprobe(f->fn);
+
+		o->fn_ok[i][st] = !rc;
+		if (rc && verbose)
+			fprintf(stderr, "portsnoop: %s on %s: %s\n", strategy__name(st), f->fn,
+				kfeat__strerror(rc));
+		if (rc && !f->optional && !first[0])
+			snprintf(first, sizeof(o->why_not[st][f->hook]), "%s on %s: %s",
+				 strategy__name(st), f->fn,
+				 rc == -ENOENT && st == STRAT_FENTRY ? "not in the kernel's BTF"
+								     : kfeat__strerror(rc));
 	}
+	for (int h = 0; h < HOOK__N; h++)
+		if (o->why_not[st][h][0])
+			o->offered[h] &= ~STRAT_BIT(st);
 	btf__free(vmlinux);
 }

@@ -24,17 +24,28 @@ struct kfeat_offer {
 	bool tracing_cookie;	/* tracing programs may call bpf_get_socket_cookie() */
 	bool tracing_ancestor_cgroup;	/* ... bpf_get_current_ancestor_cgroup_id() */
 	bool backups;		/* programs can be preempted mid-run: fexit backups */
+	bool tp_unpreempted;	/* tracepoints call programs with preemption disabled */
 	char preemption[128];	/* the preemption model, in words */
 	bool unpreempted_ok;	/* the UNPREEMPTED kprobes attach (bpf/hooks.h) */
 	bool use_ctl;		/* syscall programs: map writes through bpf/ctl.bpf.c */
+	int forced;		/* the strategy forced, or STRAT_AUTO */
+	unsigned surveyed;	/* STRAT_BITs kfeat__survey_fns() has tried */
 };
 
 /*
- * Ask the kernel, by trial attaches, which functions fentry and kprobe can
- * hook (only the forced strategy's, unless forced is STRAT_AUTO), and the
- * rest of kfeat_offer. verbose: say what failed on stderr.
+ * Ask the kernel what kfeat_offer says, but which functions fentry and
+ * kprobe can hook: until kfeat__survey_fns() has tried a strategy, the
+ * forced one (or both, unless forced is STRAT_AUTO) is offered for every
+ * hook. verbose: say what failed on stderr.
  */
 void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose);
+/*
+ * Which functions st (fentry or kprobe) can hook, by trial attaches (each
+ * waits for grace periods as it is removed: 0.7 s a kprobe on 6.12-rt
+ * under qemu), once; a hook with a function that cannot be is no longer offered
+ * st. Only for a strategy that may be used.
+ */
+void kfeat__survey_fns(struct kfeat_offer *o, int st, bool verbose);
 
 /* fentry on fn (needs fn in the kernel's BTF). 0, or -errno. */
 int kfeat__fentry(const struct btf *vmlinux, const char *fn);
@@ -51,6 +62,14 @@ int kfeat__tracing_helper(const struct btf *vmlinux, const char *tp, int helper)
  * full preemption)? 1 yes, 0 no; why says what the kernel said.
  */
 int kfeat__preemptible(char *why, size_t whysz);
+/*
+ * Do tracepoints call their programs with preemption disabled? Every one
+ * did until v6.13, which let syscall tracepoints take page faults (its
+ * struct tracepoint_ext has the bit "faultable"): from then on a kernel
+ * may run them preemptibly (7.2 does, also tp_btf ones), and it is taken
+ * as doing so. 1 yes, 0 no, -ENOENT without the kernel's BTF to ask.
+ */
+int kfeat__tracepoints_unpreempted(const struct btf *vmlinux);
 /* Syscall programs (BPF_PROG_TYPE_SYSCALL, v5.14)? 1 yes, 0 no. */
 int kfeat__syscall_prog(void);
 /* kprobe on fn through the kprobe PMU. 0, or -errno. */

@@ -40,11 +40,15 @@ int strategy__parse(const char *s, int *out)
 	return -1;
 }
 
+static const enum strategy rankings[][STRAT__N] = {
+	[RANK_DEFAULT] = { STRAT_FENTRY, STRAT_KPROBE, STRAT_TRACEPOINT },
+	[RANK_KPROBE_FIRST] = { STRAT_KPROBE, STRAT_FENTRY, STRAT_TRACEPOINT },
+	[RANK_TRACEPOINT_FIRST] = { STRAT_TRACEPOINT, STRAT_KPROBE, STRAT_FENTRY },
+};
+
 enum strategy plan__rung(const struct plan *p, int i)
 {
-	if (p->kprobe_first && i <= STRAT_KPROBE)
-		return i == 0 ? STRAT_KPROBE : STRAT_FENTRY;
-	return (enum strategy)i;
+	return i < 0 || i >= STRAT__N ? STRAT__N : rankings[p->ranking][i];
 }
 
 int plan__rank(const struct plan *p, int s)

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Best first: the order auto mode tries them in (but plan.kprobe_first). */
+/* Best first: the order auto mode tries them in (but plan.ranking). */
 enum strategy {
 	STRAT_FENTRY = 0,	/* fentry/fexit on the socket functions */
 	STRAT_KPROBE,		/* kprobe/kretprobe on the same functions */
@@ -31,6 +31,21 @@ enum hook {
 
 #define STRAT_BIT(s) (1u << (s))
 
+/*
+ * Auto mode's order. On a kernel that preempts programs mid-run a
+ * preempted fexit program makes the kernel skip other tasks' runs of it
+ * (bpf/sockfn.bpf.h), so the strategies whose programs run with preemption
+ * disabled go first: kprobes; before them tracepoints where the kernel
+ * calls those with preemption disabled too (kfeat__tracepoints_unpreempted),
+ * for their removal waits for no grace period per probe (a kprobe's waits
+ * for one under a kernel-wide lock: 16 of them took 11 s on 6.12-rt).
+ */
+enum ranking {
+	RANK_DEFAULT = 0,	/* fentry, kprobe, tracepoint */
+	RANK_KPROBE_FIRST,	/* kprobe, fentry, tracepoint */
+	RANK_TRACEPOINT_FIRST,	/* tracepoint, kprobe, fentry */
+};
+
 /* How far one attempt got: what a failure says about the plan. */
 enum stage { STAGE_SETUP, STAGE_CGROUP, STAGE_LOAD, STAGE_ATTACH };
 
@@ -40,13 +55,7 @@ struct plan {
 	unsigned failed[HOOK__N];	/* STRAT_BITs that were tried and failed */
 	enum strategy chosen[HOOK__N];
 	bool no_cgroup;			/* plan__without_cgroup() was called */
-	/*
-	 * Auto mode ranks kprobe above fentry: on a kernel that preempts
-	 * programs mid-run a preempted fexit program makes the kernel skip
-	 * other tasks' runs of it, while a kprobe's program runs with
-	 * preemption disabled (bpf/sockfn.bpf.h).
-	 */
-	bool kprobe_first;
+	enum ranking ranking;
 };
 
 const char *strategy__name(int s);

@@ -207,6 +207,33 @@ static bool after_refusal(struct tracer *t, bool verbose, const char *err)
 	return true;
 }
 
+/*
+ * A strategy the plan chose that has not been tried yet (it ranked below
+ * tracepoints, which could not serve a hook): try it now. True when that
+ * changed what is offered, and the plan must choose again.
+ */
+static bool survey_chosen(struct tracer *t, bool verbose)
+{
+	bool changed = false;
+
+	for (int h = 0; h < HOOK__N; h++) {
+		int st = t->plan.chosen[h];
+		unsigned bit = STRAT_BIT(st);
+
+		if ((st != STRAT_FENTRY && st != STRAT_KPROBE) || t->k.surveyed & bit)
+			continue;
+		if (verbose)
+			fprintf(stderr, "portsnoop: %s=%s: trying which functions %s can hook\n",
+				hook__name(h), strategy__name(st), strategy__name(st));
+		kfeat__survey_fns(&t->k, st, verbose);
+		for (int k = 0; k < HOOK__N; k++) {
+			changed |= (t->plan.offered[k] & bit) != (t->k.offered[k] & bit);
+			t->plan.offered[k] = (t->plan.offered[k] & ~bit) | (t->k.offered[k] & bit);
+		}
+	}
+	return changed;
+}
+
 static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 			   char *err, size_t errsz)
 {
@@ -225,6 +252,8 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 				}
 			return -EOPNOTSUPP;
 		}
+		if (survey_chosen(t, opts->verbose))
+			continue;
 		rc = try_plan(t, opts, &stage, &hook, err, errsz);
 		if (!rc)
 			return 0;
@@ -249,6 +278,18 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
 	}
 }
 
+/* Why auto mode's ranking put s below a strategy it ranks above by default. */
+static const char *passed_over(const struct tracer *t, int s, char *buf, size_t n)
+{
+	if (s == STRAT_FENTRY)
+		snprintf(buf, n, "%s: a preempted fexit program makes the kernel skip other "
+			 "tasks' runs of it", t->k.preemption);
+	else
+		snprintf(buf, n, "tracepoints run with preemption disabled here, and a "
+			 "kprobe's removal waits for grace periods under a kernel-wide lock");
+	return buf;
+}
+
 /*
  * Why each hook is where it is when that is not the best rung: a refusal
  * or failed attach, else the trial that ruled the better rungs out. Auto
@@ -256,6 +297,8 @@ static int load_and_attach(struct tracer *t, const struct tracer_opts *opts,
  */
 static void collect_notes(struct tracer *t)
 {
+	char why[256];
+
 	t->notes_len = 0;
 	if (t->plan.forced != STRAT_AUTO)
 		return;
@@ -272,11 +315,12 @@ static void collect_notes(struct tracer *t)
 				used += (size_t)snprintf(line + used, room - used, " %s;",
 							 t->k.why_not[s][h]);
 		}
-		if (t->plan.kprobe_first && t->plan.chosen[h] == STRAT_KPROBE &&
-		    t->plan.offered[h] & STRAT_BIT(STRAT_FENTRY) && used < room)
-			used += (size_t)snprintf(line + used, room - used, " fentry passed over: %s: "
-						 "a preempted fexit program makes the kernel skip "
-						 "other tasks' runs of it;", t->k.preemption);
+		for (int s = 0; s < (int)t->plan.chosen[h] && s < STRAT__N && used < room; s++)
+			if (plan__rank(&t->plan, s) > plan__rank(&t->plan, t->plan.chosen[h]) &&
+			    t->plan.offered[h] & ~t->plan.failed[h] & STRAT_BIT(s))
+				used += (size_t)snprintf(line + used, room - used,
+							 " %s passed over: %s;", strategy__name(s),
+							 passed_over(t, s, why, sizeof(why)));
 		if (t->why[h][0] && used < room)
 			used += (size_t)snprintf(line + used, room - used, " %s;", t->why[h]);
 		if (used >= room)
@@ -356,8 +400,21 @@ int tracer__open(const struct tracer_opts *opts, struct tracer **out,
 
 	kfeat__survey(&t->k, t->plan.forced, opts->verbose);
 	fault_helpers(&t->k, opts->verbose);
+	if (t->k.backups)
+		t->plan.ranking = t->k.tp_unpreempted ? RANK_TRACEPOINT_FIRST : RANK_KPROBE_FIRST;
+	if (t->plan.ranking && t->plan.forced == STRAT_AUTO && opts->verbose)
+		fprintf(stderr, "portsnoop: auto mode ranks %s, %s, %s (%s; tracepoints %s)\n",
+			strategy__name(plan__rung(&t->plan, 0)),
+			strategy__name(plan__rung(&t->plan, 1)),
+			strategy__name(plan__rung(&t->plan, 2)), t->k.preemption,
+			t->k.tp_unpreempted ? "run with preemption disabled"
+					    : "may be preempted");
+	/* The trials of what ranks below tracepoints wait until it is needed. */
+	for (int st = STRAT_FENTRY; st <= STRAT_KPROBE; st++)
+		if (st == t->plan.forced || plan__rank(&t->plan, st) <
+					    plan__rank(&t->plan, STRAT_TRACEPOINT))
+			kfeat__survey_fns(&t->k, st, opts->verbose);
 	memcpy(t->plan.offered, t->k.offered, sizeof(t->plan.offered));
-	t->plan.kprobe_first = t->k.backups;
 
 	rc = load_and_attach(t, opts, err, errsz);
 	if (rc)

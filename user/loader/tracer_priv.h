@@ -37,7 +37,7 @@ struct tracer {
 	struct bpf_link *backup_link[NFN];	/* the fxb_ links, in t->links */
 	__u64 recovered_base;		/* PS_STAT_RECOVERED that was calibrate()'s */
 	char why[HOOK__N][256];		/* why a hook left a strategy (a refusal) */
-	char notes[HOOK__N * 320];	/* NUL-separated, for the start record */
+	char notes[HOOK__N * 480];	/* NUL-separated, for the start record */
 	size_t notes_len;
 	char describe[512];
 	unsigned fault_hooks;	/* PORTSNOOP_FAULT_HOOKS: attaches that fail on purpose */
