@@ -102,9 +102,7 @@ run: deps
 # CHECK_ARM64_KERNEL (6.1: there the kernel refuses fentry and auto mode
 # takes kprobes, a path only arm64 takes; tests/vm/arm64/README.md). A part
 # that fails stops it.
-# 6.12-rt is left out: there a stop under kprobes (auto mode's pick) waits
-# ~10 s for RCU grace periods under qemu, longer than the tests allow.
-CHECK_KERNELS ?= 6.12 5.10 6.12-cloud 7.2
+CHECK_KERNELS ?= 6.12 5.10 6.12-cloud 7.2 6.12-rt
 CHECK_ARM64_KERNEL ?= 6.1
 check: check-core
 	$(Q)$(MAKE) --no-print-directory ship-test live-static
