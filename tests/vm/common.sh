@@ -57,6 +57,7 @@ guest_exit() {
 		exit 125
 	fi
 	_status=$(cat "$2/status")
+	if [ -s "$2/results" ]; then sed 's/^/vm| /' "$2/results" >&2; fi
 	echo "vm: command exited $_status after ${3}s in $4" >&2
 	exit "$_status"
 }

@@ -22,8 +22,14 @@ implicit=0
 py=/usr/bin/python3
 passed=0 failed=0 skipped=0
 . scripts/tally.sh
+# The result lines also go to the results share (run.sh prints them again,
+# "vm| " before each, from the host: the console can garble a line).
+say() {
+	echo "$*"
+	if [ -d /run/vm ]; then echo "$*" >>/run/vm/results; fi
+}
 
-echo "vmtest: kernel $(uname -r)"
+say "vmtest: kernel $(uname -r)"
 if [ "$1" = matrix ]; then
 	avail=$(sh tests/vm/strategies.sh "$build")
 	echo "$avail"
@@ -32,7 +38,7 @@ if [ "$1" = matrix ]; then
 		if echo "$avail" | grep -q "^strategy: $s yes"; then
 			set -- "$@" "$s"
 		else
-			echo "vmtest: strategy $s: unavailable: $(echo "$avail" |
+			say "vmtest: strategy $s: unavailable: $(echo "$avail" |
 				sed -n "s/^strategy: $s no: //p")"
 		fi
 	done
@@ -50,12 +56,12 @@ for s in "$@"; do
 		"")
 			# VM_PROBES named no strategy (auto alone): nothing to compare.
 			if [ "$implicit" = 1 ]; then
-				echo "vmtest: strategy parity: unavailable: no strategy ran"
+				say "vmtest: strategy parity: unavailable: no strategy ran"
 				continue
 			fi
 			unset PORTSNOOP_PARITY ;;
 		*" "*) export PORTSNOOP_PARITY ;;
-		*) echo "vmtest: strategy parity: unavailable: only $PORTSNOOP_PARITY ran"
+		*) say "vmtest: strategy parity: unavailable: only $PORTSNOOP_PARITY ran"
 			continue ;;
 		esac ;;
 	*) echo "FAIL vm: unknown strategy $s"; failed=$((failed + 1)); continue ;;
@@ -68,8 +74,8 @@ for s in "$@"; do
 		echo "FAIL vm live tests, $s: nothing passed"
 		failed=$((failed + 1))
 	fi
-	echo "vmtest: strategy $s: $((passed - p0)) passed, $((failed - f0)) failed," \
+	say "vmtest: strategy $s: $((passed - p0)) passed, $((failed - f0)) failed," \
 		"$((skipped - s0)) skipped, $(($(date +%s) - t0)) s"
 done
-echo "vmtest: $passed passed, $failed failed, $skipped skipped"
+say "vmtest: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

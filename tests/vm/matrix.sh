@@ -36,7 +36,11 @@ for k in $kernels; do
 	tests/vm/run.sh --kernel "$k" --timeout "${VMMATRIX_TIMEOUT:-3600}" -- \
 		sh tests/vm/live.sh "$build" $strategies 2>&1 | tee "$log"
 	took=$(($(date +%s) - start))
-	ver=$(sed -n 's/^vmtest: kernel //p' "$log" | head -n 1)
+	# The result lines as the guest wrote them to its share ("vm| "),
+	# else as the console showed them.
+	res=$log.results
+	if grep -q '^vm| ' "$log"; then sed -n 's/^vm| //p' "$log" >"$res"; else cp "$log" "$res"; fi
+	ver=$(sed -n 's/^vmtest: kernel //p' "$res" | head -n 1)
 	boot=$(sed -n 's/^vm: command starts after \([0-9.]*\) s.*/\1/p' "$log" | head -n 1)
 	rc=$(sed -n 's/^vm: command exited \([0-9]*\) .*/\1/p' "$log" | tail -n 1)
 	if [ -n "$rc" ]; then
@@ -52,7 +56,7 @@ for k in $kernels; do
 	printf '| %s | %s | %s | %s | %s |\n' "$k" "${ver:-?}" "${boot:-?}" "$took" "$result" >>"$kern"
 	sed -n 's/^vmtest: strategy \([a-z]*\): \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped, \([0-9]*\) s$/| '"$k"' | \1 | \2 | \3 | \4 | \5 |/p
 		s/^vmtest: strategy \([a-z]*\): unavailable: \(.*\)/| '"$k"' | \1 | - | - | - | unavailable: \2 |/p' \
-		"$log" | sed 's/[^ -~]//g' >>"$rows"
+		"$res" | sed 's/[^ -~]//g' >>"$rows"
 done
 {
 	echo "| kernel | strategy | passed | failed | skipped | seconds |"
