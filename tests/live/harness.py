@@ -28,6 +28,12 @@ import time
 IN_CI = os.environ.get("CI") == "true"
 READY = b"portsnoop: tracing, "  # on stderr once everything is attached
 WAIT = 5.0
+# How long portsnoop's stop may take. It waits for the kernel to remove its
+# probes: one grace period per kprobe, under a kernel mutex (11 s for a
+# forced --probe=kprobe on 6.12-rt under qemu; 2-3 s elsewhere there). 30 s
+# is Kubernetes' default grace period: a pod still running after it is
+# killed, and its stop record lost.
+STOP_WAIT = 30
 TESTS = []
 
 
@@ -100,7 +106,7 @@ class Tracer:
         # stdout is the reader thread's: wait, then take what is left of stderr.
         self.proc.send_signal(signal.SIGINT)
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=STOP_WAIT)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()

@@ -153,7 +153,7 @@ def stdout_closed_early(ctx):
         first = p.stdout.readline()
         expect(first.startswith(b"TIME"), "header first", first)
         p.stdout.close()
-        rc = p.wait(timeout=10)
+        rc = p.wait(timeout=STOP_WAIT)
     finally:
         if p.poll() is None:
             p.kill()
@@ -175,7 +175,7 @@ def summary_on_sigterm(ctx):
         if r:
             out += os.read(t.stdout.fileno(), 65536)
     t.send_signal(signal.SIGTERM)
-    rest, err = t.communicate(timeout=10)
+    rest, err = t.communicate(timeout=STOP_WAIT)
     out += rest
     expect(t.returncode == 0, "SIGTERM is a clean stop", t.returncode, err)
     recs = [json.loads(l) for l in out.split(b"\n") if l.strip()]
@@ -248,7 +248,7 @@ def sigterm_with_a_stuck_reader(ctx):
                        capture_output=True, check=True)
         time.sleep(0.5)
         t.send_signal(signal.SIGTERM)
-        rc = t.wait(timeout=5)
+        rc = t.wait(timeout=STOP_WAIT)
     finally:
         if t.poll() is None:
             t.kill()

@@ -31,7 +31,7 @@ def table_escapes_comm(ctx):
         time.sleep(0.5)
     finally:
         t.send_signal(signal.SIGINT)
-        out, _ = t.communicate(timeout=10)
+        out, _ = t.communicate(timeout=STOP_WAIT)
     lines = [l for l in out.split(b"\n") if re.search(rb"\b%d\b" % w.pid, l)]
     expect(len(lines) == 2, "one bind and one close line", lines)
     for line in lines:
