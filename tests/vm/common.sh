@@ -69,4 +69,9 @@ guest_exit() {
 # 20 s (2 x watchdog_thresh; seen in CI while the host built in parallel:
 # "CPU#1 stuck for 22s! [bindloop]"). A minute for each is still far below
 # the per-test timeout, so a stall or lockup we cause is still caught.
-GUEST_APPEND="rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30"
+# A report is worth little without the stack that follows it: `quiet`
+# leaves only errors on the console and the call trace is printed at the
+# default level (4), so the console shows level 4 too (loglevel=5), and a
+# soft lockup also prints every other CPU's stack (what the stuck one may
+# be waiting for). The watcher keeps 40 lines of it.
+GUEST_APPEND="rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30 loglevel=5 softlockup_all_cpu_backtrace=1"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Tests of the VM runner itself (run.sh, live.sh), each in a real VM:
 # - a guest kernel that reports a soft lockup stops the run within seconds,
-#   with exit 123 and the kernel's line in the message;
+#   with exit 123 and the kernel's line in the message, and the trace that
+#   follows it (printed at the default level, 4, which `quiet` hides);
 # - a kernel where portsnoop cannot start ("nothing loads") fails the VM's
 #   live tests, also when the harness would call it skips (CI unset).
 # Usage: tests/vm/test_runner.sh [--kernel K]. Ends with
@@ -21,6 +22,7 @@ start=$(date +%s)
 # shellcheck disable=SC2086 # no option or one, one word each
 tests/vm/run.sh $kernel --timeout 600 -- sh -c \
 	'echo "<0>watchdog: BUG: soft lockup - CPU#0 stuck for 223s! [bindloop:42]" >/dev/kmsg
+	 echo "<4>RIP: 0010:runner_test_spin+0x7/0x10" >/dev/kmsg
 	 sleep 600' >"$tmp/lockup" 2>&1
 rc=$? took=$(($(date +%s) - start))
 if [ $rc -ne 123 ]; then
@@ -30,6 +32,8 @@ elif [ $took -gt 120 ]; then
 elif ! grep -q '^vm: STOPPED.*lockup' "$tmp/lockup" ||
 	! grep -q '^vm:   .*BUG: soft lockup - CPU#0 stuck for 223s! \[bindloop:42\]' "$tmp/lockup"; then
 	bad soft_lockup_stops_the_run "the message does not say why: $(tail -n 3 "$tmp/lockup")"
+elif ! grep -q '^vm:   .*RIP: 0010:runner_test_spin+0x7/0x10' "$tmp/lockup"; then
+	bad soft_lockup_stops_the_run "the trace after the line is missing: $(tail -n 3 "$tmp/lockup")"
 else
 	ok "soft_lockup_stops_the_run (${took}s)"
 fi
