@@ -182,38 +182,77 @@ int tracer__attach_all(struct tracer *t, int *hook, char *err, size_t errsz)
  */
 #define DETACH_THREADS 8
 
+/*
+ * No detaching thread exits before the last link is gone: a thread's exit
+ * runs the exit program's tracepoint call site while other threads may be
+ * rewriting call sites. On 6.12-rt under qemu a thread that exited during
+ * that got the kernel's int3 Oops in do_exit (twice in one CI run), so the
+ * threads wait at the end for every share and exit together once the
+ * kernel has no site left to patch.
+ */
+struct detach_all {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	size_t left;			/* shares not destroyed yet */
+};
+
 struct detach_share {
 	struct bpf_link **links;
 	size_t n, stride;
+	struct detach_all *all;
 };
+
+static void detach_links(struct detach_share *d)
+{
+	for (size_t i = 0; i < d->n; i += d->stride)
+		bpf_link__destroy(d->links[i]);
+	pthread_mutex_lock(&d->all->lock);
+	if (!--d->all->left)
+		pthread_cond_broadcast(&d->all->done);
+	pthread_mutex_unlock(&d->all->lock);
+}
+
+static void detach_wait(struct detach_all *all)
+{
+	pthread_mutex_lock(&all->lock);
+	while (all->left)
+		pthread_cond_wait(&all->done, &all->lock);
+	pthread_mutex_unlock(&all->lock);
+}
 
 static void *detach_share(void *arg)
 {
 	struct detach_share *d = arg;
 
-	for (size_t i = 0; i < d->n; i += d->stride)
-		bpf_link__destroy(d->links[i]);
+	detach_links(d);
+	detach_wait(d->all);
 	return NULL;
 }
 
 void tracer__detach(struct tracer *t)
 {
 	size_t n = t->nlinks < DETACH_THREADS ? t->nlinks : DETACH_THREADS;
+	struct detach_all all = {
+		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, n
+	};
 	struct detach_share share[DETACH_THREADS];
 	pthread_t th[DETACH_THREADS];
 	bool started[DETACH_THREADS] = { false };
 
 	for (size_t k = 0; k < n; k++) {
-		share[k] = (struct detach_share){ t->links + k, t->nlinks - k, n };
+		share[k] = (struct detach_share){ t->links + k, t->nlinks - k, n, &all };
 		/* k == 0 is this thread's share; a thread that cannot start
 		 * leaves its share to this thread too. */
 		started[k] = k && !pthread_create(&th[k], NULL, detach_share, &share[k]);
 	}
 	for (size_t k = 0; k < n; k++)
 		if (!started[k])
-			detach_share(&share[k]);
+			detach_links(&share[k]);
+	detach_wait(&all);
 	for (size_t k = 0; k < n; k++)
 		if (started[k])
 			pthread_join(th[k], NULL);
+	pthread_mutex_destroy(&all.lock);
+	pthread_cond_destroy(&all.done);
 	t->nlinks = 0;
 }
