@@ -70,11 +70,15 @@ guest_command "$OUT" "$REPO" "$@"
 if [ "$FS" = virtiofs ]; then
 	VIRTIOFSD=${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
 	[ -x "$VIRTIOFSD" ] || { echo "vm: $VIRTIOFSD is missing (qemu-system-x86)" >&2; exit 1; }
+	# The host's root is read-only to the guest and cached by it for good,
+	# as 9p's cache=loose does: with cache=auto every exec looked its path
+	# up on the host again, and the 6.12 live suite took 563 s instead of
+	# 252 s (253 s with cache=always). The results share stays coherent.
 	for tag in hostroot vmout; do
-		src=/
-		[ "$tag" = hostroot ] || src=$OUT
+		src=/ cache=always
+		[ "$tag" = hostroot ] || src=$OUT cache=auto
 		"$VIRTIOFSD" --socket-path="$RUN/$tag.sock" -o source="$src" -o sandbox=chroot \
-			-o cache=auto >"$RUN/$tag.log" 2>&1 &
+			-o cache=$cache >"$RUN/$tag.log" 2>&1 &
 		pids="$pids $!"
 	done
 	n=0
