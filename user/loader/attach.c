@@ -248,7 +248,7 @@ void tracer__detach(struct tracer *t)
 	for (size_t k = 0; k < n; k++)
 		if (!started[k])
 			detach_links(&share[k]);
-	detach_wait(&all);
+	/* Each started thread returns only once every share is done. */
 	for (size_t k = 0; k < n; k++)
 		if (started[k])
 			pthread_join(th[k], NULL);
