@@ -1,8 +1,9 @@
 #!/bin/sh
 # Run every test: cmocka unit tests, then the live tests (root, real BPF).
 # Usage: scripts/check.sh [--unit-only] [--fuzz FUZZ_BUILD_DIR] [--vm] BUILD_DIR
-#   --vm: then the live tests again on Debian's stock kernel in qemu, under
-#   each attach strategy (tests/vm/live.sh).
+#   --vm: then the live tests again on Debian's stock kernel in qemu, in auto
+#   mode, then the parity test: one portsnoop per strategy over the same
+#   calls, compared (tests/vm/live.sh).
 # Ends with one line "check: N passed, N failed, N skipped".
 set -u
 
@@ -54,8 +55,8 @@ fi
 if [ "$vm" = 1 ]; then
 	echo "== the VM runner's own tests (a lockup stops the run; nothing loaded fails)"
 	tally "vm runner tests" '^vmrunner: [0-9]' tests/vm/test_runner.sh
-	echo "== live tests in a VM (Debian's kernel: fentry, kprobe, tracepoint)"
-	tally "vm tests" '^vmtest: [0-9]' tests/vm/run.sh -- sh tests/vm/live.sh "$build"
+	echo "== live tests in a VM (Debian's kernel: auto, then the strategies side by side)"
+	tally "vm tests" '^vmtest: [0-9]' tests/vm/run.sh -- sh tests/vm/live.sh "$build" auto parity
 fi
 
 echo "check: $passed passed, $failed failed, $skipped skipped"
