@@ -12,7 +12,7 @@
 #include "unit.h"
 #include "output/format.h"
 #include "proc/pcache.h"
-#include "sockets/listing.h"
+#include "enrich/listing.h"
 
 #define NO_PID 4194305u	/* above PID_MAX_LIMIT: no /proc entry */
 

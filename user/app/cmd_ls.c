@@ -2,7 +2,7 @@
 /* portsnoop ls: what ss -tulpn, netstat -tulpn and lsof -i answer, at once. */
 #include "app/commands.h"
 
-#include "sockets/listing.h"
+#include "enrich/listing.h"
 #include "sockets/snapshot.h"
 #include "proc/users.h"
 

@@ -22,7 +22,7 @@
 #include "proc/procinfo.h"
 #include "output/names.h"
 #include "sockets/holds.h"
-#include "sockets/listing.h"
+#include "enrich/listing.h"
 #include "sockets/snapshot.h"
 #include "proc/users.h"
 

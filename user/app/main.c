@@ -15,7 +15,7 @@
 #include "output/format.h"
 #include "output/lines.h"
 #include "output/sink.h"
-#include "output/timefmt.h"
+#include "lib/timefmt.h"
 #include "proc/caps.h"
 #include "proc/mounts.h"
 #include "sockets/snapshot.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "sockets/listing.h"
+#include "enrich/listing.h"
 #include "sockets/snapshot.h"
 
 /* Its release is reported, whether or not the filters want its record. */

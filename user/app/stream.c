@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "loader/event.h"
-#include "output/timefmt.h"
+#include "lib/timefmt.h"
 #include "proc/mounts.h"
 #include "proc/pcache.h"
 #include "proc/procview.h"

@@ -19,7 +19,7 @@
 #include "output/fields.h"
 #include "output/json.h"
 #include "output/names.h"
-#include "output/timefmt.h"
+#include "lib/timefmt.h"
 #include "proc/users.h"
 #include "sockets/diag.h"
 

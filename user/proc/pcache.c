@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proc/procinfo.h"
-#include "output/timefmt.h"
+#include "lib/timefmt.h"
 
 struct entry {
 	struct entry *hnext;		/* hash chain */

@@ -4,7 +4,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include "output/timefmt.h"
+#include "lib/timefmt.h"
 #include "sockets/snapshot.h"
 
 #define KEEP_NS 1000000000LL

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "output/timefmt.h"
+#include "lib/timefmt.h"
 
 #include <stdbool.h>
 #include <stdio.h>

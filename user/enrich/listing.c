@@ -5,13 +5,13 @@
  * that read events read these too; the rest (queues, owners, v6only,
  * device) come from the socket itself.
  */
-#include "sockets/listing.h"
+#include "enrich/listing.h"
 
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "output/timefmt.h"
+#include "lib/timefmt.h"
 #include "proc/procinfo.h"
 #include "proc/users.h"
 
