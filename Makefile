@@ -85,7 +85,7 @@ LIVE_BINS += $(if $(filter arm64,$(ARCH)),$(OUT)/tests/sockwork32)
 BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard bench/*.c)))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run check check-core unit live vmtest vmtest-arm64 vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
+.PHONY: all deps run check check-core lint unit live vmtest vmtest-arm64 vmbench soak bench vmlinux clean install sanitize fuzz fuzz-short \
 	fuzz-build valgrind
 all: $(OUT)/portsnoop
 
@@ -113,9 +113,14 @@ check: check-core
 	$(Q)$(MAKE) --no-print-directory vmmatrix KERNELS="$(CHECK_KERNELS)" STRATEGIES=auto
 	$(Q)$(MAKE) --no-print-directory vmtest-arm64 KERNEL=$(CHECK_ARM64_KERNEL) VM_PROBES=auto
 
-check-core: deps
+check-core: deps lint
 	$(Q)$(MAKE) --no-print-directory all tests fuzz-build
 	$(Q)scripts/check.sh --fuzz build-fuzz --vm $(OUT)
+
+# The tree itself: includes follow user/STAGES, comments name what exists
+# (scripts/check_tree.py; a second, no root).
+lint:
+	$(Q)$(PYTHON) scripts/check_tree.py includes
 
 tests: $(UNIT_BINS) $(LIVE_BINS) $(BENCH_BINS)
 
@@ -291,7 +296,7 @@ clean:
 
 # --- Shipping: a static binary, an OCI image, a Debian package -----------
 # (scripts/deps-ship.sh installs the tools; tests/ship/ proves the result.)
-VERSION     := $(shell sed -n 's/^\#define PS_VERSION "\(.*\)"/\1/p' user/app/cli.h)
+VERSION     := $(shell sed -n 's/^\#define PS_VERSION "\(.*\)"/\1/p' user/lib/version.h)
 STATIC      := $(OUT)/static
 IMAGE       := localhost/portsnoop:$(VERSION)
 IMAGE_TAR   := build/portsnoop-$(VERSION).oci.tar

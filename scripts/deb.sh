@@ -11,7 +11,7 @@ arch=$(dpkg --print-architecture)
 
 changelog=$(dpkg-parsechangelog -S Version)
 if [ "$changelog" != "$version" ]; then
-	echo "deb: debian/changelog is at $changelog, the tool at $version (user/cli.h)" >&2
+	echo "deb: debian/changelog is at $changelog, the tool at $version (user/lib/version.h)" >&2
 	exit 1
 fi
 rm -rf "$out"

@@ -8,9 +8,8 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "portsnoop.h"
+#include "lib/version.h"
 #include "loader/strategy.h"
-
-#define PS_VERSION "0.1.0"
 
 enum ps_cmd {
 	CMD_TRACE = 0,		/* stream events (the default) */

@@ -14,7 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "app/cli.h"
+#include "lib/version.h"
 #include "output/escape.h"
 #include "output/fields.h"
 #include "output/json.h"
