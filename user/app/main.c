@@ -11,6 +11,7 @@
 #include "app/filter.h"
 #include "app/seed.h"
 #include "app/stream.h"
+#include "loader/owners_iter.h"
 #include "loader/tracer.h"
 #include "output/format.h"
 #include "output/lines.h"
@@ -137,6 +138,7 @@ int main(int argc, char **argv)
 		      "run it as root (sudo portsnoop)\n", stderr);
 		return 1;
 	}
+	snapshot__owners_from(owners__collect);
 	switch (cli__parse(&opts, argc, argv, stdout, stderr)) {
 	case CLI_DONE:
 		return 0;

@@ -21,7 +21,7 @@
  * ones the kernel's BTF gives. Members inside anonymous structs or unions
  * (CONFIG_RANDSTRUCT) are not found: /proc again.
  */
-#include "sockets/owners.h"
+#include "loader/owners_iter.h"
 
 #include <errno.h>
 #include <fcntl.h>

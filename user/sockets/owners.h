@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Which processes hold which socket: (socket inode, pid, fd, comm) for
- * every open socket file, from the BPF task_file iterator (loader/owners_iter.c) or,
- * where iterators are unavailable, from /proc/PID/fd.
+ * every open socket file, from the BPF task_file iterator (loader/owners_iter.c, handed to
+ * snapshot__owners_from() by main) or, where iterators are unavailable,
+ * from /proc/PID/fd.
  */
 #ifndef PS_OWNERS_H
 #define PS_OWNERS_H
@@ -28,9 +29,5 @@ void owners__sort(struct owners *o);
 /* The owners of a socket inode: *count records from the returned one. */
 const struct ps_owner *owners__find(const struct owners *o, uint64_t inode, size_t *count);
 void owners__free(struct owners *o);
-
-/* Fill o, from the iterator when the kernel allows, else from /proc. *how
- * says which ("bpf iterator" / "/proc"). In loader/owners_iter.c (it needs libbpf). */
-int owners__collect(struct owners *o, const char **how);
 
 #endif

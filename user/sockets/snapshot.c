@@ -155,6 +155,24 @@ bool snapshot__dumps_bound_only(void)
 	return known;
 }
 
+/* The owners from /proc/PID/fd: where no other source was handed over. */
+static int owners_from_proc(struct owners *o, const char **how)
+{
+	int rc = owners__from_proc(o, "/proc");
+
+	*how = "/proc";
+	if (!rc)
+		owners__sort(o);
+	return rc;
+}
+
+static snapshot_owners_fn owners_fn = owners_from_proc;
+
+void snapshot__owners_from(snapshot_owners_fn fn)
+{
+	owners_fn = fn ? fn : owners_from_proc;
+}
+
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
 		      size_t errsz)
 {
@@ -174,7 +192,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	}
 	s->home_netns = netns__of("self");
 	/* Owners first: the iterator's memory is gone before the dumps grow. */
-	rc = owners__collect(&s->owners, &s->owners_how);
+	rc = owners_fn(&s->owners, &s->owners_how);
 	if (rc)
 		snprintf(err, errsz, "cannot list socket owners: %s", strerror(-rc));
 	if (!rc)

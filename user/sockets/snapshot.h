@@ -59,6 +59,14 @@ void snapshot__left_out(const struct snapshot *s, char *buf, size_t bufsz);
  */
 bool snapshot__dumps_bound_only(void);
 
+/*
+ * Where snapshot__collect finds the owners of sockets: fn fills o (sorted)
+ * and names its source in *how. Unset, /proc/PID/fd. main hands it the BPF
+ * iterator (loader/owners_iter.h): sockets/ does not reach into loader/.
+ */
+typedef int (*snapshot_owners_fn)(struct owners *o, const char **how);
+void snapshot__owners_from(snapshot_owners_fn fn);
+
 /* Returns 0, or -errno with a one-line reason in err. */
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
 		      size_t errsz);
