@@ -155,6 +155,28 @@ static void test_users(void **state)
 	users__free(u);
 }
 
+static void test_status_field(void **state)
+{
+	/* A comm that looks like a field stays in its Name: line (the kernel
+	 * escapes a newline in it as "\n"). */
+	const char *s = "Name:\tUid: 7\\nPPid: 9\nUmask:\t0022\nState:\tS\n"
+			"PPid:\t812\nUid:\t33\t33\t33\t33\nGid:\t33\n";
+	uint32_t v = 1;
+
+	assert_int_equal(procinfo__status_field(s, "Uid:", &v), 0);
+	assert_int_equal(v, 33);
+	assert_int_equal(procinfo__status_field(s, "PPid:", &v), 0);
+	assert_int_equal(v, 812);
+	assert_int_equal(procinfo__status_field(s, "Name:", &v), 0);
+	assert_int_equal(v, 0);
+	v = 5;
+	assert_int_equal(procinfo__status_field(s, "Tgid:", &v), -ENOENT);
+	assert_int_equal(v, 5);
+	assert_int_equal(procinfo__status_field("", "Uid:", &v), -ENOENT);
+	assert_int_equal(procinfo__status_field("Uid:\t4\n", "Uid:", &v), 0);
+	assert_int_equal(v, 4);
+}
+
 static void test_ticks(void **state)
 {
 	/* USER_HZ is 100 on every Linux ABI: 10 ms per tick, truncated. */
@@ -173,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_pod_uids),
 		cmocka_unit_test(test_units_and_nothing),
 		cmocka_unit_test(test_users),
+		cmocka_unit_test(test_status_field),
 		cmocka_unit_test(test_ticks),
 	};
 

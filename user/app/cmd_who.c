@@ -53,13 +53,6 @@ static void read_small(uint32_t pid, const char *name, char *out, size_t sz)
 	free(buf);
 }
 
-static uint32_t status_field(const char *status, const char *name)
-{
-	const char *p = strstr(status, name);
-
-	return p ? (uint32_t)strtoul(p + strlen(name), NULL, 10) : 0;
-}
-
 /* A file written through several fds (or by several threads' dups) is
  * one file: list it once. */
 static bool listed(const struct sbuf *files, const char *path)
@@ -115,8 +108,10 @@ static void gather(struct details *d, uint32_t pid)
 	d->pid = pid;
 	read_small(pid, "comm", d->comm, sizeof(d->comm));
 	read_small(pid, "status", status, sizeof(status));
-	d->uid = status_field(status, "\nUid:");
-	d->ppid = status_field(status, "\nPPid:");
+	if (procinfo__status_field(status, "Uid:", &d->uid))
+		d->uid = 0;
+	if (procinfo__status_field(status, "PPid:", &d->ppid))
+		d->ppid = 0;
 	if (d->ppid)
 		read_small(d->ppid, "comm", d->pcomm, sizeof(d->pcomm));
 	if (procinfo__link(ROOT, pid, "exe", d->exe, sizeof(d->exe)))

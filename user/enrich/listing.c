@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/timefmt.h"
-#include "proc/procinfo.h"
+#include "proc/uids.h"
 #include "proc/users.h"
 
 #define OWNERS_ON_STACK 64
@@ -39,33 +39,6 @@ void listing__event(struct ps_event *ev, const struct diag_sock *d,
 	}
 }
 
-/*
- * The real uid of a process, from /proc/PID/status; fallback if unreadable.
- * Remembered per pid (a direct-mapped cache): ls with 40,000 sockets held
- * by a few hundred processes reads each status file once.
- */
-uint32_t listing__uid(uint32_t pid, uint32_t fallback)
-{
-	static struct {
-		uint32_t pid, uid;
-	} cache[4096];
-	uint32_t slot = pid % (sizeof(cache) / sizeof(cache[0]));
-	char *buf = NULL, *p;
-	long n;
-
-	if (pid && cache[slot].pid == pid)
-		return cache[slot].uid;
-	n = procinfo__read("/proc", pid, "status", 4096, &buf);
-	p = n > 0 ? strstr(buf, "\nUid:") : NULL;
-	if (p) {
-		cache[slot].pid = pid;
-		cache[slot].uid = (uint32_t)strtoul(p + 5, NULL, 10);
-		fallback = cache[slot].uid;
-	}
-	free(buf);
-	return fallback;
-}
-
 /* Render the socket as a row of table t, or (b NULL) fit the table to it. */
 static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_table t,
 		   const struct diag_sock *d, const struct ps_owner *o, size_t n)
@@ -81,7 +54,7 @@ static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_tab
 	 * who created it; with no holder known, its creator. */
 	for (size_t i = 0; uids && i < n; i++)
 		uids[i] = i && o[i].pid == o[i - 1].pid ? uids[i - 1]
-							: listing__uid(o[i].pid, d->uid);
+							: uids__real(o[i].pid, d->uid);
 	in.owner_uids = uids;
 	listing__event(&ev, d, o, n, n && uids ? uids[0] : d->uid);
 	in.user_name = ctx->users ? users__name(ctx->users, ev.uid) : NULL;

@@ -14,8 +14,6 @@
  * (now-stamped; uid: the owner's user). */
 void listing__event(struct ps_event *ev, const struct diag_sock *d,
 		    const struct ps_owner *o, size_t n, uint32_t uid);
-/* The real uid of process pid (/proc/PID/status), or fallback. */
-uint32_t listing__uid(uint32_t pid, uint32_t fallback);
 
 /* Make ls's columns wide enough for this socket (call for every row
  * before listing__header). */

@@ -53,6 +53,19 @@ int procinfo__parse_stat(const char *buf, size_t len, struct proc_stat *st)
 	return -EINVAL;
 }
 
+int procinfo__status_field(const char *status, const char *name, uint32_t *out)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = status; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, name, len)) {
+			*out = (uint32_t)strtoul(p + len, NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int procinfo__parse_cgroup(const char *buf, size_t len, char *out, size_t outsz)
 {
 	const char *end = buf + len;

@@ -23,6 +23,10 @@ int procinfo__parse_stat(const char *buf, size_t len, struct proc_stat *st);
  * Returns 0, -ENOENT (no v2 line) or -ENAMETOOLONG. */
 int procinfo__parse_cgroup(const char *buf, size_t len, char *out, size_t outsz);
 
+/* The first number of field name ("Uid:", "PPid:") at the start of a line
+ * of /proc/PID/status text (NUL-terminated). Returns 0 or -ENOENT. */
+int procinfo__status_field(const char *status, const char *name, uint32_t *out);
+
 /* Read a whole (small) file under root into a malloc'd buffer, NUL added.
  * At most max bytes. Returns the length or -errno. */
 long procinfo__read(const char *root, uint32_t pid, const char *name, size_t max,
