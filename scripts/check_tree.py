@@ -128,7 +128,7 @@ def main(argv):
     for name in which:
         errors += {"includes": check_includes, "comments": check_comments}[name]()
     for e in errors:
-        print(e, file=sys.stderr)
+        print(e)
     print("tree: %s: %d problem(s)" % (" ".join(which), len(errors)))
     return 1 if errors else 0
 

@@ -6,7 +6,7 @@
 #include "proc/container.h"
 #include "proc/mounts.h"
 #include "proc/procinfo.h"
-#include "proc/users.h"
+#include "output/users.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

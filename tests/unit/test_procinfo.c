@@ -9,7 +9,7 @@
 
 #include "proc/container.h"
 #include "proc/procinfo.h"
-#include "proc/users.h"
+#include "output/users.h"
 
 static void test_stat_plain(void **state)
 {

@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
-#include "proc/users.h"
+#include "output/users.h"
 
 const char *cli__passwd = "/etc/passwd";
 const char *cli__proc = "/proc";

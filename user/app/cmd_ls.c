@@ -4,7 +4,7 @@
 
 #include "enrich/listing.h"
 #include "sockets/snapshot.h"
-#include "proc/users.h"
+#include "output/users.h"
 
 int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *fmt,
 	    struct sink *out)

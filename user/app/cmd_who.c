@@ -24,7 +24,7 @@
 #include "sockets/holds.h"
 #include "enrich/listing.h"
 #include "sockets/snapshot.h"
-#include "proc/users.h"
+#include "output/users.h"
 
 #define ROOT "/proc"
 

@@ -17,7 +17,7 @@
 #include "proc/mounts.h"
 #include "proc/pcache.h"
 #include "proc/procview.h"
-#include "proc/users.h"
+#include "output/users.h"
 #include "sockets/holders.h"
 
 #define STATS_INTERVAL_MS 1000

@@ -13,7 +13,7 @@
 #include <string.h>
 #include "lib/timefmt.h"
 #include "proc/uids.h"
-#include "proc/users.h"
+#include "output/users.h"
 
 #define OWNERS_ON_STACK 64
 

@@ -20,7 +20,7 @@
 #include "output/json.h"
 #include "output/names.h"
 #include "lib/timefmt.h"
-#include "proc/users.h"
+#include "output/users.h"
 #include "sockets/diag.h"
 
 unsigned int format__width(int fd)

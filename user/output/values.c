@@ -9,7 +9,7 @@
 #include "output/json.h"
 #include "output/names.h"
 #include "lib/timefmt.h"
-#include "proc/users.h"
+#include "output/users.h"
 #include "sockets/diag.h"
 
 /* RFC 3339 with as many fraction digits as are known (9: ns, 2: a tick). */

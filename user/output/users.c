@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "proc/users.h"
+#include "output/users.h"
 
 #include <errno.h>
 #include <fcntl.h>
