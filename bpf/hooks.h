@@ -29,7 +29,7 @@
  * UNPREEMPTED: a kprobe that takes a tp_btf program's place (when NOT_KP)
  * where the kernel can preempt a tp_btf program mid-run (bpf/exec.bpf.c).
  *
- * hook is enum hook's HOOK_<hook> (user/loader/strategy.h).
+ * hook is enum hook's HOOK_<hook> (user/kernel/strategy.h).
  */
 #ifndef PS_HOOKS_H
 #define PS_HOOKS_H

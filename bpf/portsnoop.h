@@ -4,7 +4,7 @@
  * in the ring buffer is a struct ps_event. This header includes nothing and
  * uses only __u8..__u64 so it compiles under vmlinux.h and under libc alike.
  * No bitfields; flags are explicit bits; the size is asserted at build time
- * (user/loader/event.h) and the offsets by tests/unit/test_event.c.
+ * (user/kernel/event.h) and the offsets by tests/unit/test_event.c.
  */
 #ifndef PORTSNOOP_H
 #define PORTSNOOP_H

@@ -124,7 +124,7 @@ static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)
  * and `active` is only released after it (measured on 7.2). A kprobe's
  * program runs with preemption disabled and never holds its slot while
  * preempted: there auto mode ranks kprobe first, or tracepoints where the
- * kernel calls those with preemption disabled (user/loader/strategy.h),
+ * kernel calls those with preemption disabled (user/kernel/strategy.h),
  * and the backups serve fentry where it is still chosen or forced.
  *
  * So each fexit program has a backup, fxb_<fn>, attached after it to the

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "loader/btfscan.h"
+#include "kernel/btfscan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

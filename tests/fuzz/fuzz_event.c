@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "loader/event.h"
+#include "kernel/event.h"
 #include "output/format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

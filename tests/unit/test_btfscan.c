@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "loader/btfscan.h"
+#include "kernel/btfscan.h"
 
 /* A BTF blob built by hand: header, types, strings. */
 struct blob {

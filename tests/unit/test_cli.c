@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/cli.h"
-#include "app/filter.h"
+#include "cli/cli.h"
+#include "cli/filter.h"
 
 struct run {
 	enum cli_result res;

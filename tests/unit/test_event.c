@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loader/event.h"
+#include "kernel/event.h"
 
 static void test_decode_ok(void **state)
 {

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 
 #include "unit.h"
-#include "app/filter.h"
+#include "cli/filter.h"
 
 static const struct diag_sock tcp4 = {
 	.family = AF_INET, .proto = IPPROTO_TCP, .state = TCP_LISTEN, .lport = 8080,

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loader/hooktab.h"
-#include "loader/strategy.h"
+#include "kernel/hooktab.h"
+#include "kernel/strategy.h"
 
 static void test_every_hook_has_a_way_per_strategy(void **state)
 {

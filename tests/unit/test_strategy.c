@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loader/strategy.h"
+#include "kernel/strategy.h"
 
 #define ALL (STRAT_BIT(STRAT_FENTRY) | STRAT_BIT(STRAT_KPROBE) | STRAT_BIT(STRAT_TRACEPOINT))
 #define TP STRAT_BIT(STRAT_TRACEPOINT)

@@ -3,8 +3,8 @@
 #ifndef PS_COMMANDS_H
 #define PS_COMMANDS_H
 
-#include "app/cli.h"
-#include "app/filter.h"
+#include "cli/cli.h"
+#include "cli/filter.h"
 #include "output/format.h"
 #include "output/sink.h"
 #include "sockets/snapshot.h"

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/cli.h"
+#include "cli/cli.h"
 #include "app/commands.h"
-#include "app/filter.h"
+#include "cli/filter.h"
 #include "app/seed.h"
 #include "app/stream.h"
 #include "loader/owners_iter.h"

@@ -7,7 +7,7 @@
 #define PS_SEED_H
 
 #include <linux/types.h>
-#include "app/filter.h"
+#include "cli/filter.h"
 #include "loader/tracer.h"
 #include "output/format.h"
 #include "output/lines.h"

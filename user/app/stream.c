@@ -12,7 +12,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "loader/event.h"
+#include "kernel/event.h"
 #include "lib/timefmt.h"
 #include "proc/mounts.h"
 #include "proc/pcache.h"

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 #include <linux/types.h>
-#include "app/filter.h"
+#include "cli/filter.h"
 #include "loader/tracer.h"
 #include "output/format.h"
 #include "output/lines.h"

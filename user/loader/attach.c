@@ -11,7 +11,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 
-#include "loader/hooktab.h"
+#include "kernel/hooktab.h"
 #include "loader/kfeat.h"
 #include "portsnoop.skel.h"
 
@@ -178,7 +178,7 @@ int tracer__attach_all(struct tracer *t, int *hook, char *err, size_t errsz)
  * under event_mutex (perf_trace_event_unreg()), stay one after another:
  * on 6.12-rt under qemu 16 of them took 11.0 s of a 11.4 s stop (traced
  * with function_graph), which is why auto mode ranks tracepoints first
- * where it may (user/loader/strategy.h): 3 such waits, a 1.9 s stop.
+ * where it may (user/kernel/strategy.h): 3 such waits, a 1.9 s stop.
  */
 #define DETACH_THREADS 8
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "loader/kfeat.h"
-#include "loader/hooktab.h"
+#include "kernel/hooktab.h"
 #include "hooks.h"
 
 #include <errno.h>

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "loader/strategy.h"
+#include "kernel/strategy.h"
 
 struct btf;
 

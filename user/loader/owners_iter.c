@@ -30,7 +30,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "loader/btfscan.h"
+#include "kernel/btfscan.h"
 
 #define S_IFMT_ 0170000
 #define S_IFSOCK_ 0140000

@@ -14,7 +14,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "loader/hooktab.h"
+#include "kernel/hooktab.h"
 #include "loader/kfeat.h"
 #include "loader/libbpf_log.h"
 #include "proc/mounts.h"

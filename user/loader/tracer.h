@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "portsnoop.h"
-#include "loader/strategy.h"
+#include "kernel/strategy.h"
 
 struct tracer;
 

@@ -5,7 +5,7 @@
 #define PS_TRACER_PRIV_H
 
 #include "loader/tracer.h"
-#include "loader/hooktab.h"
+#include "kernel/hooktab.h"
 #include "loader/kfeat.h"
 
 struct portsnoop_bpf;

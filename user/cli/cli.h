@@ -9,7 +9,7 @@
 #include <linux/types.h>
 #include "portsnoop.h"
 #include "lib/version.h"
-#include "loader/strategy.h"
+#include "kernel/strategy.h"
 
 enum ps_cmd {
 	CMD_TRACE = 0,		/* stream events (the default) */
@@ -33,7 +33,7 @@ struct ps_opts {
 	bool json;
 	bool verbose;
 	uint32_t pid;		/* 0 = every process */
-	struct ps_filter filter;	/* in-kernel filters, pid included (app/filter.h) */
+	struct ps_filter filter;	/* in-kernel filters, pid included (cli/filter.h) */
 	const char *comm;	/* --comm: only this process name (userspace) */
 	const char *cgroup;	/* --cgroup PATH, resolved by the loader */
 	uint32_t ringbuf_bytes;	/* 0 = default */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "loader/btfscan.h"
+#include "kernel/btfscan.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "loader/strategy.h"
+#include "kernel/strategy.h"
 
 #include <stdio.h>
 #include <string.h>

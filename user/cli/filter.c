@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "app/filter.h"
+#include "cli/filter.h"
 
 #include <netinet/in.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "loader/hooktab.h"
+#include "kernel/hooktab.h"
 
 #include <errno.h>
 #include <string.h>
 
 #include "hooks.h"
-#include "loader/strategy.h"
+#include "kernel/strategy.h"
 
 /* kretprobes by shape: release needs no result. */
 #define KR_ADDR(fn) "kr_" #fn
