@@ -61,17 +61,14 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
-# user/ is grouped by pipeline stage (app, loader, sockets, proc, output).
+# user/ is grouped by pipeline stage, in the order user/STAGES gives.
 # user/loader/ is the only folder that may include libbpf: it alone gets
-# LIBBPF_CFLAGS. Unit tests and fuzzers link every stage but what needs
-# libbpf (loader/'s tracer, attach, tracer_io, kfeat, libbpf_log, owners_iter) or
-# the running system (main, the commands, the snapshot and the holders built
-# on owners_iter).
+# LIBBPF_CFLAGS. The stages STAGES marks [tool] (app/: main and the
+# commands; loader/: libbpf) make the tool only; unit tests and fuzzers link
+# every other stage.
 USER_SRCS := $(sort $(wildcard user/*/*.c))
-APP_ONLY  := app/main app/stream app/seed app/cmd_ls app/cmd_who loader/tracer loader/attach \
-	loader/tracer_io loader/kfeat loader/libbpf_log loader/owners_iter sockets/snapshot \
-	sockets/holders sockets/netns sockets/unseen app/commands
-CORE_SRCS := $(filter-out $(APP_ONLY:%=user/%.c),$(USER_SRCS))
+TOOL_DIRS := $(shell sed -n 's/^\([a-z]*\) .*\[tool\].*/\1/p' user/STAGES)
+CORE_SRCS := $(filter-out $(foreach d,$(TOOL_DIRS),user/$(d)/%),$(USER_SRCS))
 CORE_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
 APP_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
 USER_DIRS := $(patsubst %/,%,$(sort $(dir $(APP_OBJS))))
