@@ -67,7 +67,7 @@ BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 # commands; loader/: libbpf) make the tool only; unit tests and fuzzers link
 # every other stage.
 USER_SRCS := $(sort $(wildcard user/*/*.c))
-TOOL_DIRS := $(shell sed -n 's/^\([a-z]*\) .*\[tool\].*/\1/p' user/STAGES)
+TOOL_DIRS := $(shell sed -n 's/^\([a-z]*\) *\[tool\].*/\1/p' user/STAGES)
 CORE_SRCS := $(filter-out $(foreach d,$(TOOL_DIRS),user/$(d)/%),$(USER_SRCS))
 CORE_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
 APP_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
@@ -117,7 +117,8 @@ check-core: deps lint
 # The tree itself: includes follow user/STAGES, comments name what exists
 # (scripts/check_tree.py; a second, no root).
 lint:
-	$(Q)$(PYTHON) scripts/check_tree.py includes
+	$(Q)$(PYTHON) scripts/check_tree.py --self-test
+	$(Q)$(PYTHON) scripts/check_tree.py
 
 tests: $(UNIT_BINS) $(LIVE_BINS) $(BENCH_BINS)
 

@@ -79,7 +79,7 @@ static __always_inline struct task_struct *current_task(void)
  * v5.12 (commit c5dbb89fc2ac, "bpf: Expose bpf_get_socket_cookie to tracing
  * programs"). The helper's number exists before that (other program types
  * had it), so no CO-RE check can tell: the loader tries it (a trial load,
- * user/kfeat.c) and sets tracing_cookie. Without it the cookie is read, and
+ * user/loader/kfeat.c) and sets tracing_cookie. Without it the cookie is read, and
  * the cgroup sock_create / post_bind programs, which may call the helper,
  * give every socket its cookie first.
  */

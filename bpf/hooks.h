@@ -3,8 +3,8 @@
  * The one list of where portsnoop hooks the kernel, for each hook (bind,
  * listen, connect, close) and strategy. Expanded by bpf/sockfn.bpf.c and
  * bpf/tracepoint.bpf.c (the programs), bench/floor.bpf.c (empty programs at
- * the same places) and user/loader/tracer.c (which program serves which
- * hook under which strategy, found by name). A new hooked function is one
+ * the same places) and user/kernel/hooktab.c (which program serves which
+ * hook under which strategy, by name; user/loader/attach.c finds them). A new hooked function is one
  * line here and, for a new hook, one handler. Includes nothing: it is read
  * by BPF and by user space alike.
  *

@@ -11,7 +11,8 @@
  *   fxb_<fn> its backup, for kernels that preempt programs mid-run;
  *   kp_<fn>  kprobe: saves the arguments per thread;
  *   kr_<fn>  kretprobe: takes them back with the result.
- * The loader picks which of them load (user/loader/tracer.c). handler is
+ * The loader picks which of them load (tracer__set_autoload() in
+ * user/loader/attach.c). handler is
  * static void handler(const struct call *c, long ret), shared with the
  * syscall tracepoint of the same call.
  */

@@ -36,7 +36,7 @@ def load_stages():
             continue
         if line[0] == "pending" and len(line) == 3:
             pending.add((line[1], line[2]))
-        elif len(line) == 1:
+        elif len(line) == 1 or (len(line) == 2 and line[1] == "[tool]"):
             order.append(line[0])
         else:
             sys.exit("user/STAGES:%d: expected a stage or 'pending FILE INCLUDE'" % n)
@@ -90,39 +90,116 @@ def comment_text(rel):
     return text
 
 
+# Made when the tool runs, not kept in the tree.
+RUNTIME_PATHS = {"tests/fuzz/crashes"}
+
+
 def exists(path):
-    full = os.path.join(ROOT, path)
-    if os.path.exists(full):
+    """path, or a program built from path.c (bench/bindloop), exists."""
+    if path in RUNTIME_PATHS:
         return True
-    # "bpf/foo.bpf.*", "tests/unit/test_*": a pattern; a folder named without /
-    return "*" in path
+    return any(os.path.exists(os.path.join(ROOT, path + ext))
+               for ext in ("", ".c", ".py", ".sh"))
+
+
+# "f() in user/x/y.c", "user/x/y.c's f()", "f() (user/x/y.c)": f is in that file.
+PATH_BODY = PATH.pattern[len(r"(?<![\w./-])"):]  # one group: the path
+FUNC_IN = [
+    re.compile(r"\b(\w+)\(\)\s+in\s+" + PATH_BODY),
+    re.compile(PATH_BODY + r"'s\s+(\w+)\(\)"),
+    re.compile(r"\b(\w+)\(\)\s+\(" + PATH_BODY),
+]
+# libbpf's own API, named in comments about it.
+LIBBPF = ("bpf_", "btf__", "ring_buffer__", "libbpf_", "perf_buffer__")
 
 
 def check_comments():
-    defined = set()
-    for rel in sources("user", (".c", ".h")):
-        defined.update(re.findall(r"\b([a-z][a-z0-9_]*__[a-z][a-z0-9_]*)\s*\(", read(rel)))
-    for rel in sources("bpf", (".c", ".h")):
-        defined.update(re.findall(r"\b([a-z][a-z0-9_]*__[a-z][a-z0-9_]*)\s*\(", read(rel)))
+    defined = set()  # every noun__verb( the code (not its comments) has
+    for rel in list(sources("user", (".c", ".h"))) + list(sources("bpf", (".c", ".h"))):
+        code = COMMENT.sub(" ", read(rel))
+        defined.update(re.findall(r"\b([a-z][a-z0-9_]*__[a-z][a-z0-9_]*)\s*\(", code))
     errors = []
     files = list(sources("user", (".c", ".h"))) + list(sources("bpf", (".c", ".h")))
     files += list(sources("tests/unit", (".c",))) + ["Makefile"]
+    files += list(sources("tests/live", (".py",))) + list(sources("tests/vm", (".sh",)))
+    files += [f for f in sources("scripts", (".sh", ".py")) if f != "scripts/check_tree.py"] + list(sources("bench", (".c", ".py")))
     files += list(sources("docs", (".md",))) + ["README.md"]
     for rel in files:
+        if not os.path.isfile(os.path.join(ROOT, rel)):
+            continue
         text = comment_text(rel)
-        for path in sorted(set(PATH.findall(text))):
-            path = path.rstrip(".")
+        for m in PATH.finditer(text):
+            path = m.group(1).rstrip(".")
+            if text[m.end():m.end() + 1] in ("*", "[", "{", "<", "%"):
+                continue  # a pattern: tests/unit/test_*.c, strategy.[ch]
             if not exists(path):
                 errors.append("%s: names %s, which does not exist" % (rel, path))
+        for k, rx in enumerate(FUNC_IN):
+            for m in rx.finditer(text):
+                fn, path = (m.group(1), m.group(2)) if k != 1 else (m.group(2), m.group(1))
+                path = path.rstrip(".")
+                full = os.path.join(ROOT, path)
+                if not os.path.isfile(full):
+                    continue  # reported above, or a folder
+                if not re.search(r"\b%s\s*\(" % re.escape(fn), COMMENT.sub(" ", read(path))):
+                    errors.append("%s: names %s() in %s, which has no %s()"
+                                  % (rel, fn, path, fn))
         if rel.startswith(("user/", "bpf/")):
             for fn in sorted(set(FUNC.findall(text))):
-                if fn not in defined:
+                if fn not in defined and not fn.startswith(LIBBPF):
                     errors.append("%s: names %s(), which no file in user/ or bpf/ "
                                   "defines or declares" % (rel, fn))
     return errors
 
 
+def self_test():
+    """The checks fail where they should: a small tree with one of each."""
+    import shutil
+    import tempfile
+    global ROOT
+    real, tmp = ROOT, tempfile.mkdtemp()
+    try:
+        ROOT = tmp
+        files = {
+            "user/STAGES": "app [tool]\nsockets\noutput\nlib\n"
+                           "pending user/output/b.c sockets/gone.h\n",
+            "user/app/m.c": '#include "sockets/s.h"\n/* s__get() in user/sockets/s.c */\n',
+            "user/sockets/s.h": '#include "output/o.h"\nint s__get(void);\n',
+            "user/sockets/s.c": "int s__get(void) { return 0; }\n",
+            "user/output/o.h": '#include "sockets/s.h"\n/* see user/sockets/t.c */\n',
+            "user/output/b.c": "/* s__put() and user/lib/l.c's l__x() */\n",
+            "user/lib/l.c": "int l__y(void) { return 1; }\n",
+        }
+        for rel, text in files.items():
+            os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
+            with open(os.path.join(tmp, rel), "w") as f:
+                f.write(text)
+        got = check_includes() + check_comments()
+        want = [
+            'user/output/o.h: #include "sockets/s.h": sockets/ comes before output/',
+            'user/STAGES: pending user/output/b.c "sockets/gone.h" no longer occurs',
+            "user/output/o.h: names user/sockets/t.c, which does not exist",
+            "user/output/b.c: names s__put(), which no file",
+            "user/output/b.c: names l__x() in user/lib/l.c, which has no l__x()",
+            "user/output/b.c: names l__x(), which no file",
+        ]
+        missing = [w for w in want if not any(g.startswith(w) for g in got)]
+        extra = [g for g in got if not any(g.startswith(w) for w in want)]
+        for m in missing:
+            print("self-test: not reported: %s" % m)
+        for e in extra:
+            print("self-test: reported, but right: %s" % e)
+        print("tree: self-test: %d of %d caught, %d wrong" % (len(want) - len(missing),
+                                                           len(want), len(extra)))
+        return 1 if missing or extra else 0
+    finally:
+        ROOT = real
+        shutil.rmtree(tmp)
+
+
 def main(argv):
+    if argv[1:] == ["--self-test"]:
+        return self_test()
     which = argv[1:] or ["includes", "comments"]
     errors = []
     for name in which:

@@ -17,7 +17,8 @@ def start_record_names_the_strategies(ctx):
     expect(hooks["probe"] == (ctx.probe or "auto"), "the mode asked for", hooks)
 
 
-# The function each strategy tries first for the bind hook (user/loader/tracer.c).
+# The function each strategy tries first for the bind hook, as kfeat__survey_fns()
+# (user/loader/kfeat.c) says it in --verbose.
 FIRST_TRIAL = re.compile(rb"portsnoop: (fentry|kprobe) on ([a-z_0-9]+): (.+)")
 
 

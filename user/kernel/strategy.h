@@ -3,7 +3,7 @@
  * Attach strategies: how each hook (bind, listen, connect, close) is
  * attached, chosen per hook from what the running kernel lets us load and
  * attach. Pure bookkeeping; the trials are user/loader/kfeat.c's, the loading
- * user/loader/tracer.c's.
+ * user/loader/tracer.c's, which program serves which hook user/kernel/hooktab.c's.
  */
 #ifndef PS_STRATEGY_H
 #define PS_STRATEGY_H
@@ -38,7 +38,8 @@ enum hook {
  * disabled go first: kprobes; before them tracepoints where the kernel
  * calls those with preemption disabled too (kfeat__tracepoints_unpreempted),
  * for their removal waits for no grace period per probe (a kprobe's waits
- * for one under a kernel-wide lock: 16 of them took 11 s on 6.12-rt).
+ * for one under a kernel-wide lock, one probe after another: see
+ * user/loader/attach.c).
  */
 enum ranking {
 	RANK_DEFAULT = 0,	/* fentry, kprobe, tracepoint */

@@ -175,20 +175,20 @@ int tracer__attach_all(struct tracer *t, int *hook, char *err, size_t errsz)
  * The waits that are outside the kernel's locks (a kprobe's own removal;
  * each function's trampoline) are shared by links detached from several
  * threads at once; the perf event's own, an RCU Tasks Trace grace period
- * under event_mutex (perf_trace_event_unreg()), stay one after another:
- * on 6.12-rt under qemu 16 of them took 11.0 s of a 11.4 s stop (traced
- * with function_graph), which is why auto mode ranks tracepoints first
- * where it may (user/kernel/strategy.h): 3 such waits, a 1.9 s stop.
+ * under event_mutex (perf_trace_event_unreg()), stay one after another
+ * and are most of a kprobe tracer's stop on a preemptible kernel: that is
+ * why auto mode ranks tracepoints first where it may (enum ranking in
+ * user/kernel/strategy.h), which need fewer such waits.
  */
 #define DETACH_THREADS 8
 
 /*
  * No detaching thread exits before the last link is gone: a thread's exit
  * runs the exit program's tracepoint call site while other threads may be
- * rewriting call sites. On 6.12-rt under qemu a thread that exited during
- * that got the kernel's int3 Oops in do_exit (twice in one CI run), so the
- * threads wait at the end for every share and exit together once the
- * kernel has no site left to patch.
+ * rewriting call sites, and a preemptible kernel (PREEMPT_RT) can then hit
+ * the int3 of a half-patched site in do_exit and Oops. So the threads wait
+ * at the end for every share and exit together once the kernel has no site
+ * left to patch.
  */
 struct detach_all {
 	pthread_mutex_t lock;

@@ -41,9 +41,9 @@ struct kfeat_offer {
 void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose);
 /*
  * Which functions st (fentry or kprobe) can hook, by trial attaches (each
- * waits for grace periods as it is removed: 0.7 s a kprobe on 6.12-rt
- * under qemu), once; a hook with a function that cannot be is no longer offered
- * st. Only for a strategy that may be used.
+ * waits for grace periods as it is removed, so they are made once, and only
+ * for a strategy that may be used). A hook with a function that cannot be
+ * hooked is not offered st.
  */
 void kfeat__survey_fns(struct kfeat_offer *o, int st, bool verbose);
 

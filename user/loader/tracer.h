@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* The loader: loads, attaches and reads the BPF programs. With kfeat.c and
- * owners_iter.c, the only code that speaks libbpf (user/loader/). */
+/* The loader: loads, attaches and reads the BPF programs. user/loader/ is
+ * the only folder that speaks libbpf (user/STAGES). */
 #ifndef PS_TRACER_H
 #define PS_TRACER_H
 
