@@ -4,6 +4,8 @@
 
   includes  every #include "STAGE/..." in user/ follows the order of
             user/STAGES: a file includes its own stage or a later one.
+  options   the README's option list is cli.c's --help text, and the man
+            page and --help name exactly the options of cli.c's table.
   comments  every path (user/x/y.c, bpf/z.h, tests/..., docs/...) and every
             noun__verb function a comment names exists.
 
@@ -161,7 +163,7 @@ def self_test():
     try:
         ROOT = tmp
         files = {
-            "user/STAGES": "app [tool]\nsockets\noutput\nlib\n"
+            "user/STAGES": "app [tool]\ncli\nsockets\noutput\nlib\n"
                            "pending user/output/b.c sockets/gone.h\n",
             "user/app/m.c": '#include "sockets/s.h"\n/* s__get() in user/sockets/s.c */\n',
             "user/sockets/s.h": '#include "output/o.h"\nint s__get(void);\n',
@@ -169,12 +171,21 @@ def self_test():
             "user/output/o.h": '#include "sockets/s.h"\n/* see user/sockets/t.c */\n',
             "user/output/b.c": "/* s__put() and user/lib/l.c's l__x() */\n",
             "user/lib/l.c": "int l__y(void) { return 1; }\n",
+            "user/cli/cli.c": 'static const char usage_text[] =\n'
+                              '\t"Usage: x\\n\\n"\n\t"  -a, --all     all\\n"\n'
+                              '\t"  -b, --bee     bee\\n\\nmore\\n";\n'
+                              '{ "all", no_argument, NULL, 1 },\n'
+                              '{ "bee", no_argument, NULL, 2 },\n'
+                              '{ "sea", required_argument, NULL, 3 },\n',
+            "README.md": "## Options\n\n```\n  -a, --all     all\n  -b, --bee     bees\n```\n",
+            "docs/man/portsnoop.8": ".SH OPTIONS\n.TP\n.BR \\-\\-all\nall\n.TP\n"
+                                    ".BR \\-\\-dee\nd\n.SH SEE\n",
         }
         for rel, text in files.items():
             os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
             with open(os.path.join(tmp, rel), "w") as f:
                 f.write(text)
-        got = check_includes() + check_comments()
+        got = check_includes() + check_comments() + check_options()
         want = [
             'user/output/o.h: #include "sockets/s.h": sockets/ comes before output/',
             'user/STAGES: pending user/output/b.c "sockets/gone.h" no longer occurs',
@@ -182,6 +193,12 @@ def self_test():
             "user/output/b.c: names s__put(), which no file",
             "user/output/b.c: names l__x() in user/lib/l.c, which has no l__x()",
             "user/output/b.c: names l__x(), which no file",
+            "user/cli/cli.c: --sea is in the option table, not in the --help text",
+            "README.md: the options under '## Options' are not user/cli/cli.c's --help text "
+            "(first difference at its line 2",
+            "docs/man/portsnoop.8: --bee (in user/cli/cli.c's table) has no .TP entry",
+            "docs/man/portsnoop.8: --sea (in user/cli/cli.c's table) has no .TP entry",
+            "docs/man/portsnoop.8: --dee is under OPTIONS, not in",
         ]
         missing = [w for w in want if not any(g.startswith(w) for g in got)]
         extra = [g for g in got if not any(g.startswith(w) for w in want)]
@@ -197,13 +214,74 @@ def self_test():
         shutil.rmtree(tmp)
 
 
+def c_string(src, name):
+    """The text of static const char name[] = "..." "...";, escapes decoded."""
+    m = re.search(r'\b%s\[\]\s*=\s*((?:\s*"(?:[^"\\]|\\.)*")+)\s*;' % name, src)
+    if not m:
+        return None
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))
+    return "".join(parts).encode().decode("unicode_escape")
+
+
+def option_block(help_text):
+    """The option lines of --help: from the first "  -" line to the blank line."""
+    lines = help_text.split("\n")
+    first = next(i for i, l in enumerate(lines) if l.startswith("  -"))
+    end = next(i for i in range(first, len(lines)) if not lines[i].strip())
+    return lines[first:end]
+
+
+def check_options():
+    """Options are written once, in user/cli/cli.c (its option table and its
+    --help text); the README's list and the man page follow them."""
+    cli = "user/cli/cli.c"
+    src = read(cli)
+    errors = []
+    table = set(re.findall(r'\{\s*"([a-z][a-z0-9-]*)",\s*(?:no|required|optional)_argument', src))
+    text = c_string(src, "usage_text")
+    if not table or text is None:
+        return ["%s: no option table or usage_text found" % cli]
+    block = option_block(text)
+    in_help = set(re.findall(r"--([a-z][a-z0-9-]*)", "\n".join(block)))
+    for o in sorted(table - in_help):
+        errors.append("%s: --%s is in the option table, not in the --help text" % (cli, o))
+    for o in sorted(in_help - table):
+        errors.append("%s: --%s is in the --help text, not in the option table" % (cli, o))
+    readme = read("README.md")
+    m = re.search(r"^## Options\n.*?^```\n(.*?)^```", readme, re.S | re.M)
+    if not m:
+        errors.append("README.md: no ``` block of options under '## Options'")
+    elif m.group(1).rstrip("\n").split("\n") != block:
+        got = m.group(1).rstrip("\n").split("\n")
+        diff = next((i for i, (a, b) in enumerate(zip(got, block)) if a != b),
+                    min(len(got), len(block)))
+        errors.append("README.md: the options under '## Options' are not %s's --help text "
+                      "(first difference at its line %d: %r)"
+                      % (cli, diff + 1, block[diff] if diff < len(block) else ""))
+    man = read("docs/man/portsnoop.8").replace("\\-", "-")
+    sec = re.search(r"^\.SH OPTIONS\n(.*?)^\.SH ", man, re.S | re.M)
+    lines = sec.group(1).split("\n") if sec else []
+    in_man = set()
+    for i, line in enumerate(lines[:-1]):
+        if line == ".TP":
+            in_man |= set(re.findall(r"--([a-z][a-z0-9-]*)", lines[i + 1]))
+    for o in sorted(table - in_man):
+        errors.append("docs/man/portsnoop.8: --%s (in %s's table) has no .TP entry under "
+                      "OPTIONS" % (o, cli))
+    for o in sorted(in_man - table):
+        errors.append("docs/man/portsnoop.8: --%s is under OPTIONS, not in %s's table"
+                      % (o, cli))
+    return errors
+
+
 def main(argv):
     if argv[1:] == ["--self-test"]:
         return self_test()
-    which = argv[1:] or ["includes", "comments"]
+    which = argv[1:] or ["includes", "comments", "options"]
     errors = []
     for name in which:
-        errors += {"includes": check_includes, "comments": check_comments}[name]()
+        errors += {"includes": check_includes, "comments": check_comments,
+                   "options": check_options}[name]()
     for e in errors:
         print(e)
     print("tree: %s: %d problem(s)" % (" ".join(which), len(errors)))

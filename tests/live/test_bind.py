@@ -88,7 +88,7 @@ def bind_compat_32bit(ctx):
     # A 32-bit (AArch32) program on the arm64 kernel binds through the compat
     # syscall table. fentry and kprobe hook the socket functions and see it as
     # any other bind; the syscall tracepoints skip compat calls, so under the
-    # tracepoint strategy it is not reported (README: limits).
+    # tracepoint strategy it is not reported (docs/how-it-works.md: limits).
     c32, hooks = compat32(ctx)
     strategy = hooks["bind"]
     w = Work(c32, "bind", "tcp", 4, "127.0.0.1", 0)

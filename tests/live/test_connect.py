@@ -94,7 +94,7 @@ def connect_mptcp(ctx):
     # socket's (the hook on inet_stream_connect() skips the first subflow's
     # own connect), with the ends the subflow got. Its outcome is the
     # subflow's state change, which no connect() exit of that socket ever
-    # picks up: no outcome record (README: limits).
+    # picks up: no outcome record (docs/how-it-works.md: limits).
     with Work(ctx, "listen", "mptcp", 4, "127.0.0.1", 0, 5, hold=True) as srv:
         w = Work(ctx, "connect", "mptcp", 4, "127.0.0.1", srv.port)
         expect(w.report["errno"] == 0, "MPTCP connect", w.report)
@@ -123,7 +123,7 @@ def connect_compat_32bit(ctx):
     # hook the socket functions and report listen, connect and its outcome
     # (the outcome knows compat connect()'s number, bpf/core_fixes.bpf.h);
     # the syscall tracepoints skip compat calls, so under the tracepoint
-    # strategy neither process is reported (README: limits).
+    # strategy neither process is reported (docs/how-it-works.md: limits).
     c32, hooks = compat32(ctx)
     with Work(c32, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True) as srv:
         w = Work(c32, "connect", "tcp", 4, "127.0.0.1", srv.port)

@@ -8,7 +8,7 @@ namespaces, read-only root, no privilege escalation, volumes, memory limit),
 so what passes here is what the manifest says. Then:
 - a bind by a process of the host reaches the log file, with its pid and port;
 - under the bench's bind/close loop the container's RSS stays well inside the
-  manifest's memory limit (the figure goes in the README);
+  manifest's memory limit (the figure goes in docs/deploy.md);
 - without any one of the listed capabilities portsnoop stops at start with
   one line naming that capability, so the list is exactly what is needed.
 

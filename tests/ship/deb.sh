@@ -1,14 +1,14 @@
 #!/bin/sh
 # The Debian package, as a user meets it: dpkg -i, portsnoop --version from
 # /usr/sbin, the files where they belong, the unit installed but not enabled,
-# `systemd-analyze verify` clean and its exposure no worse than the README
-# says, the logrotate file accepted, then dpkg --purge leaves nothing behind.
+# `systemd-analyze verify` clean and its exposure no worse than
+# docs/deploy.md says, the logrotate file accepted, then dpkg --purge leaves nothing behind.
 # Needs root; the machine must not have portsnoop installed already (it is
 # left as it was found).
 #   tests/ship/deb.sh build/deb/portsnoop_VERSION_ARCH.deb VERSION
 set -eu
 deb=$1 version=$2
-# systemd-analyze security, in tenths: 3.1 (README, "Install").
+# systemd-analyze security, in tenths: 3.1 (docs/deploy.md, "systemd").
 EXPOSURE_MAX=31
 fails=0
 
