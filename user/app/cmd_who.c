@@ -20,6 +20,7 @@
 #include "output/format.h"
 #include "proc/pcache.h"
 #include "proc/procinfo.h"
+#include "proc/written.h"
 #include "output/names.h"
 #include "sockets/holds.h"
 #include "enrich/listing.h"
@@ -63,39 +64,13 @@ static bool listed(const struct sbuf *files, const char *path)
 	return false;
 }
 
-/* Files opened for writing: regular paths whose fdinfo flags say so. */
-static void written_files(struct details *d)
+/* A file open for writing (proc/written.h), listed once. */
+static void add_written(void *ctx, const char *path)
 {
-	char path[64];
-	struct dirent *de;
-	DIR *dir;
+	struct details *d = ctx;
 
-	snprintf(path, sizeof(path), ROOT "/%u/fd", d->pid);
-	dir = opendir(path);
-	if (!dir)
-		return;
-	while ((de = readdir(dir))) {
-		char link[PATH_MAX], info[256], name[300];
-		const char *flags;
-		unsigned long fl;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(name, sizeof(name), "fd/%s", de->d_name);
-		if (procinfo__link(ROOT, d->pid, name, link, sizeof(link)) || link[0] != '/' ||
-		    !strncmp(link, "/dev/", 5) || !strncmp(link, "/proc/", 6))
-			continue;
-		snprintf(name, sizeof(name), "fdinfo/%s", de->d_name);
-		read_small(d->pid, name, info, sizeof(info));
-		flags = strstr(info, "flags:");
-		if (!flags)
-			continue;
-		fl = strtoul(flags + 6, NULL, 8);
-		if (((fl & O_ACCMODE) == O_WRONLY || (fl & O_ACCMODE) == O_RDWR) &&
-		    !listed(&d->files, link))
-			sbuf__put(&d->files, link, strlen(link) + 1);
-	}
-	closedir(dir);
+	if (!listed(&d->files, path))
+		sbuf__put(&d->files, path, strlen(path) + 1);
 }
 
 static void gather(struct details *d, uint32_t pid)
@@ -125,7 +100,7 @@ static void gather(struct details *d, uint32_t pid)
 	if (n > 0 && !procinfo__parse_stat(stat, (size_t)n, &st))
 		d->start_ns = st.start_ticks * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
 	free(stat);
-	written_files(d);
+	written__each(ROOT, pid, add_written, d);
 }
 
 static void release(struct details *d)
