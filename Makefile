@@ -168,6 +168,7 @@ bench: all $(BENCH_BINS)
 		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 	$(Q)$(PYTHON) bench/run_bench.py churn --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py snapshot --build $(OUT)
+	$(Q)$(PYTHON) bench/run_bench.py owners --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 1
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 2
 
@@ -270,6 +271,22 @@ $(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h $(OUT)/user/proc/mou
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< \
 		$(OUT)/user/proc/mounts.o $(LIBBPF_LIBS) -o $@
+
+# The owners iterator as a CO-RE program with a skeleton, against the one
+# user/loader/owners_iter.c builds by hand (bench/owners.c).
+$(OUT)/bench/owners_core.bpf.o: bench/owners_core.bpf.c | $(OUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/bench/owners_core.skel.h: $(OUT)/bench/owners_core.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name owners_core_bpf > $@
+
+OWNERS_OBJS := $(addprefix $(OUT)/user/,loader/owners_iter.o kernel/btfscan.o sockets/owners.o)
+$(OUT)/bench/owners: bench/owners.c $(OUT)/bench/owners_core.skel.h $(OWNERS_OBJS) | $(OUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< \
+		$(OWNERS_OBJS) $(LIBBPF_LIBS) -o $@
 
 $(OUT)/bpf $(USER_DIRS) $(OUT)/tests $(OUT)/bench $(OUT)/fuzz:
 	$(Q)mkdir -p $@

@@ -186,6 +186,53 @@ def snapshot(args):
         subprocess.run(["ip", "netns", "del", ns])
 
 
+def owners(args):
+    """The owners iterator, built by hand (what portsnoop ships) against a
+    CO-RE program with a skeleton (bench/owners_core.bpf.c), side by side:
+    collect time and peak RSS of a process that only collects, and
+    portsnoop ls as a whole for scale."""
+    ns = "portsnoop-bench-%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+    holder = subprocess.Popen(["ip", "netns", "exec", ns,
+                               os.path.join(args.build, "bench", "holdsocks"), "4",
+                               str(args.listeners // 4), str(args.listeners // 4)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    exe = os.path.join(args.build, "bench", "owners")
+    line = re.compile(r"owners \w+: (\d+) records via .*, ([0-9.]+) ms, peak RSS (\d+) KiB")
+    try:
+        if holder.stdout.readline().strip() != b"ready":
+            sys.exit("bench: holdsocks failed")
+        res = {"hand": [], "core": [], "ls": []}
+        for _ in range(args.rounds):
+            for mode in ("hand", "core"):
+                # Through bench/peakrss, as timed() runs a tool: its own
+                # getrusage() would count Python's RSS from before the exec.
+                out = subprocess.run([os.path.join(args.build, "bench", "peakrss"), exe, mode],
+                                     capture_output=True, text=True)
+                m = line.match(out.stdout)
+                if out.returncode or not m:
+                    sys.exit("bench: owners %s said %r" % (mode, out.stdout + out.stderr))
+                rss = int(out.stderr.strip().split("\n")[-1].split()[-1])
+                res[mode].append((int(m.group(1)), float(m.group(2)), rss))
+            wall, rss = timed(args.build, [os.path.join(args.build, "portsnoop"), "ls"])
+            res["ls"].append((0, wall * 1e3, rss))
+        print("owners: %d TCP listeners + %d bound UDP sockets held by 4 processes, "
+              "median of %d rounds" % (args.listeners, args.listeners, args.rounds))
+        for mode, name in (("hand", "hand-built (owners_iter.c)"),
+                           ("core", "CO-RE + skeleton"), ("ls", "portsnoop ls (hand-built)")):
+            recs = max(r for r, _, _ in res[mode])
+            print("  %-27s %8.1f ms (%.1f-%.1f)  peak RSS %7d KiB%s" % (
+                name, statistics.median(t for _, t, _ in res[mode]),
+                min(t for _, t, _ in res[mode]), max(t for _, t, _ in res[mode]),
+                max(m for _, _, m in res[mode]),
+                "  %d records" % recs if mode != "ls" else ""))
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+        subprocess.run(["ip", "netns", "del", ns])
+
+
 def rate(args):
     """The highest rate into a JSON file: parallel generators, default ring."""
     exe = os.path.join(args.build, "bench", "bindloop")
@@ -402,7 +449,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="bindloop",
                     choices=("bindloop", "churn", "snapshot", "rate", "strategies", "soak",
-                             "bpfstats"))
+                             "bpfstats", "owners"))
     ap.add_argument("--seconds", type=int, default=600, help="soak: how long")
     ap.add_argument("--sample", type=float, default=30, help="soak: RSS every this many s")
     ap.add_argument("--probes", nargs="+", default=["fentry", "kprobe", "tracepoint"],
@@ -428,6 +475,9 @@ def main():
         return
     if args.what == "snapshot":
         snapshot(args)
+        return
+    if args.what == "owners":
+        owners(args)
         return
     if args.what == "rate":
         rate(args)
