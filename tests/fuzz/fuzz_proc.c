@@ -6,6 +6,7 @@
 #include "proc/container.h"
 #include "proc/mounts.h"
 #include "proc/procinfo.h"
+#include "proc/written.h"
 #include "output/users.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,6 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(z, data, size);
 		z[size] = '\0';
 		container__classify(z, &c);
+		{
+			unsigned long fl;
+			uint32_t v;
+
+			procinfo__status_field(z, "Uid:", &v);
+			written__flags(z, &fl);
+		}
 		free(z);
 	}
 	u = users__new(NULL);
