@@ -3,8 +3,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "unit.h"
+#include "lib/compat.h"
 #include "output/names.h"
 
 static void test_errno_names(void **state)
@@ -55,8 +57,22 @@ static void test_kinds(void **state)
 	assert_null(names__kind(99));
 }
 
+static void test_sock_states(void **state)
+{
+	assert_string_equal(names__sock_state(IPPROTO_TCP, TCP_LISTEN, false), "listening");
+	assert_string_equal(names__sock_state(IPPROTO_MPTCP, TCP_ESTABLISHED, true),
+			    "established");
+	assert_string_equal(names__sock_state(IPPROTO_TCP, TCP_CLOSE, false), "bound");
+	assert_string_equal(names__sock_state(IPPROTO_TCP, TCP_CLOSE_WAIT, true), "close-wait");
+	assert_string_equal(names__sock_state(IPPROTO_TCP, 12, false), "syn-recv");
+	assert_string_equal(names__sock_state(IPPROTO_TCP, 200, false), "unknown");
+	assert_string_equal(names__sock_state(IPPROTO_UDP, TCP_ESTABLISHED, true), "connected");
+	assert_string_equal(names__sock_state(IPPROTO_UDP, TCP_CLOSE, false), "bound");
+}
+
 UNIT_MAIN("names", NULL, NULL,
 	  cmocka_unit_test(test_errno_names),
 	  cmocka_unit_test(test_protocols),
 	  cmocka_unit_test(test_endpoints),
-	  cmocka_unit_test(test_kinds))
+	  cmocka_unit_test(test_kinds),
+	  cmocka_unit_test(test_sock_states))

@@ -13,9 +13,7 @@
 #include <sys/socket.h>
 #include <netinet/tcp.h>
 #include "output/names.h"
-#include "proc/pcache.h"
-#include "sockets/diag.h"
-#include "sockets/holds.h"
+#include "lib/records.h"
 
 
 /* -- process -------------------------------------------------------------- */
@@ -196,12 +194,13 @@ static void get_ev_kind(GET_ARGS)
 	set_str(v, is_event(in) ? "event" : "state");
 }
 
-/* who: the socket's state in a word (holds.h): "listening", "bound",
+/* who: the socket's state in a word (names.h): "listening", "bound",
  * "established", ... */
 static void get_sock_state(GET_ARGS)
 {
 	if (in->sock)
-		set_str(v, holds__state_name(in->sock));
+		set_str(v, names__sock_state(in->sock->proto, in->sock->state,
+					     in->sock->rport != 0));
 }
 
 static const char *state_name(const struct format_input *in)

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include "output/fields.h"
 #include "output/names.h"
-#include "sockets/diag.h"
+#include "lib/records.h"
 
 static int v6only_of(const struct format_input *in)
 {

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include "output/fields.h"
-#include "proc/pcache.h"
+#include "lib/records.h"
 
 void get_host(GET_ARGS)
 {

@@ -21,7 +21,7 @@
 #include "output/names.h"
 #include "lib/timefmt.h"
 #include "output/users.h"
-#include "sockets/diag.h"
+#include "lib/records.h"
 
 unsigned int format__width(int fd)
 {

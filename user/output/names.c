@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -88,4 +89,20 @@ const char *names__endpoint(unsigned int family, const uint8_t addr[16],
 	names__addr(family, addr, a, sizeof(a));
 	snprintf(buf, bufsz, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
 	return buf;
+}
+
+const char *names__sock_state(unsigned int proto, unsigned int state, bool connected)
+{
+	static const char *const tcp[] = {
+		[TCP_ESTABLISHED] = "established", [TCP_SYN_SENT] = "syn-sent",
+		[TCP_SYN_RECV] = "syn-recv", [TCP_FIN_WAIT1] = "fin-wait-1",
+		[TCP_FIN_WAIT2] = "fin-wait-2", [TCP_TIME_WAIT] = "time-wait",
+		[TCP_CLOSE] = "bound", [TCP_CLOSE_WAIT] = "close-wait",
+		[TCP_LAST_ACK] = "last-ack", [TCP_LISTEN] = "listening",
+		[TCP_CLOSING] = "closing", [12] = "syn-recv", [13] = "bound",
+	};
+
+	if (proto == IPPROTO_UDP)
+		return connected ? "connected" : "bound";
+	return state < sizeof(tcp) / sizeof(tcp[0]) && tcp[state] ? tcp[state] : "unknown";
 }

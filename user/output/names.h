@@ -3,6 +3,7 @@
 #ifndef PS_NAMES_H
 #define PS_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,10 @@ const char *names__proto(unsigned int proto, char *buf, size_t bufsz);
 const char *names__family(unsigned int family);
 /* "bind", "listen", "connect", "outcome", "close" / NULL */
 const char *names__kind(unsigned int kind);
+/* A socket's state in a word: "listening", "bound", "established",
+ * "syn-sent", "close-wait", ... (TCP and MPTCP, by the kernel's state
+ * number); UDP "connected" or "bound"; "unknown". */
+const char *names__sock_state(unsigned int proto, unsigned int state, bool connected);
 
 #define NAMES_ADDR_LEN 64	/* "[" INET6_ADDRSTRLEN "]:65535" and then some */
 

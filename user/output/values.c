@@ -10,7 +10,7 @@
 #include "output/names.h"
 #include "lib/timefmt.h"
 #include "output/users.h"
-#include "sockets/diag.h"
+#include "lib/records.h"
 
 /* RFC 3339 with as many fraction digits as are known (9: ns, 2: a tick). */
 static void time_text(int64_t ns, unsigned int digits, char *t, size_t sz)

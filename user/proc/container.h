@@ -4,13 +4,7 @@
 #define PS_CONTAINER_H
 
 #include <stddef.h>
-
-struct container {
-	const char *runtime;	/* "docker", "containerd", "cri-o", "podman", or NULL */
-	char id[65];		/* the 64-hex container id, or "" */
-	char unit[256];		/* the systemd service or scope, or "" */
-	char pod_uid[37];	/* the Kubernetes pod's UID (8-4-4-4-12), or "" */
-};
+#include "lib/records.h"
 
 /*
  * Classify a cgroup v2 path such as "/system.slice/docker-<id>.scope",

@@ -13,15 +13,6 @@
 #include <stdint.h>
 #include "proc/container.h"
 
-struct proc_info {
-	char *exe;		/* NULL when unknown */
-	char *cmdline;		/* arguments, NUL-separated; NULL when unknown */
-	size_t cmdline_len;
-	bool cmdline_cut;	/* longer than max_cmdline: this is its head */
-	char *cgroup;		/* cgroup v2 path; NULL when unknown */
-	struct container container;
-};
-
 /* A process the cache holds, as the kernel side is told of it. */
 struct pcache_proc {
 	uint32_t pid;

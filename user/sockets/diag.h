@@ -10,25 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-struct diag_sock {
-	uint16_t family;	/* AF_INET / AF_INET6 */
-	uint16_t proto;		/* IPPROTO_TCP / _UDP / _MPTCP */
-	uint8_t state;		/* TCP_LISTEN, TCP_CLOSE (unconnected UDP), ... */
-	uint16_t lport, rport;	/* host order */
-	uint8_t laddr[16], raddr[16];
-	uint8_t v6only;		/* AF_INET6 with IPV6_V6ONLY: no IPv4 on a [::] */
-	uint32_t uid;		/* of the socket's creator */
-	uint32_t ifindex;	/* bound to a device (SO_BINDTODEVICE, a link-local
-				 * scope), or 0 */
-	uint32_t rqueue;	/* listener: connections waiting for accept();
-				 * else bytes not yet read */
-	uint32_t wqueue;	/* listener: the backlog; else bytes not yet sent */
-	uint64_t inode;		/* 0 for sockets no file refers to */
-	uint64_t cookie;
-	uint32_t netns;		/* filled by the caller: the dump's namespace */
-	char ifname[16];	/* ifindex's name in the socket's namespace; "" unknown */
-};
+#include "lib/records.h"
 
 typedef int (*diag_cb)(void *ctx, const struct diag_sock *s);
 

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include "output/names.h"
 
 static const uint8_t mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 static const uint8_t zeros[16];
@@ -70,17 +71,5 @@ bool holds__connected(const struct diag_sock *s)
 
 const char *holds__state_name(const struct diag_sock *s)
 {
-	static const char *const tcp[] = {
-		[TCP_ESTABLISHED] = "established", [TCP_SYN_SENT] = "syn-sent",
-		[TCP_SYN_RECV] = "syn-recv", [TCP_FIN_WAIT1] = "fin-wait-1",
-		[TCP_FIN_WAIT2] = "fin-wait-2", [TCP_TIME_WAIT] = "time-wait",
-		[TCP_CLOSE] = "bound", [TCP_CLOSE_WAIT] = "close-wait",
-		[TCP_LAST_ACK] = "last-ack", [TCP_LISTEN] = "listening",
-		[TCP_CLOSING] = "closing", [12] = "syn-recv", [13] = "bound",
-	};
-
-	if (s->proto == IPPROTO_UDP)
-		return holds__connected(s) ? "connected" : "bound";
-	return s->state < sizeof(tcp) / sizeof(tcp[0]) && tcp[s->state] ? tcp[s->state]
-									: "unknown";
+	return names__sock_state(s->proto, s->state, holds__connected(s));
 }
