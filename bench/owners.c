@@ -30,34 +30,15 @@ static double now(void)
 
 static int core(struct owners *o)
 {
-	static char buf[2048 * sizeof(struct ps_owner)];
 	struct owners_core_bpf *s = owners_core_bpf__open_and_load();
 	struct bpf_link *link;
-	size_t len = 0;
-	int fd, err = 0;
+	int fd, err;
 
 	if (!s)
 		return -errno;
 	link = bpf_program__attach_iter(s->progs.ps_owners_core, NULL);
 	fd = link ? bpf_iter_create(bpf_link__fd(link)) : -1;
-	if (fd < 0)
-		err = -errno;
-	while (!err) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-		size_t whole;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n < 0 ? -errno : 0;
-			break;
-		}
-		len += (size_t)n;
-		whole = len - len % sizeof(struct ps_owner);
-		err = owners__from_records(o, buf, whole);
-		memmove(buf, buf + whole, len - whole);
-		len -= whole;
-	}
+	err = fd < 0 ? -errno : owners__from_fd(o, fd);
 	if (fd >= 0)
 		close(fd);
 	bpf_link__destroy(link);

@@ -40,6 +40,42 @@ static void test_records_sort_find(void **state)
 	owners__free(&o);
 }
 
+/* An iterator's output, read from its fd: whole records in any chunks; a
+ * record cut short at the end is an error, not a record. */
+static void test_from_fd(void **state)
+{
+	struct ps_owner recs[3] = {
+		{ .inode = 900, .pid = 12, .fd = 3, .comm = "nginx" },
+		{ .inode = 901, .pid = 13, .fd = 4, .comm = "sshd" },
+		{ .inode = 902, .pid = 14, .fd = 5, .comm = "named" },
+	};
+	struct owners o = { 0 };
+	size_t n;
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	/* Split inside the second record: the reader joins the pieces. */
+	assert_int_equal(write(p[1], recs, 40), 40);
+	assert_int_equal(write(p[1], (char *)recs + 40, sizeof(recs) - 40),
+			 (ssize_t)(sizeof(recs) - 40));
+	close(p[1]);
+	assert_int_equal(owners__from_fd(&o, p[0]), 0);
+	close(p[0]);
+	assert_int_equal(o.n, 3);
+	owners__sort(&o);
+	assert_string_equal(owners__find(&o, 901, &n)->comm, "sshd");
+	assert_int_equal(n, 1);
+	owners__free(&o);
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], recs, sizeof(recs[0]) + 8), (ssize_t)sizeof(recs[0]) + 8);
+	close(p[1]);
+	assert_int_equal(owners__from_fd(&o, p[0]), -EBADMSG);
+	close(p[0]);
+	assert_int_equal(o.n, 1);
+	owners__free(&o);
+}
+
 static void test_proc_walk_finds_our_socket(void **state)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -80,6 +116,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_records_sort_find),
 		cmocka_unit_test(test_proc_walk_finds_our_socket),
+		cmocka_unit_test(test_from_fd),
 	};
 
 	return cmocka_run_group_tests_name("owners", tests, NULL, NULL);

@@ -160,33 +160,10 @@ static int open_iter(int *prog_fd, int *link_fd)
 
 static int from_iter(struct owners *o)
 {
-	/* Whole records at a time, straight into o: no copy of the output. */
-	static char buf[2048 * sizeof(struct ps_owner)];
 	int prog = -1, link = -1, fd, err;
-	size_t len = 0;
 
 	fd = open_iter(&prog, &link);
-	err = fd < 0 ? fd : 0;
-	while (!err) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-		size_t whole;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			break;
-		}
-		if (n == 0) {
-			err = len ? -EBADMSG : 0;	/* a record cut short */
-			break;
-		}
-		len += (size_t)n;
-		whole = len - len % sizeof(struct ps_owner);
-		err = owners__from_records(o, buf, whole);
-		memmove(buf, buf + whole, len - whole);
-		len -= whole;
-	}
+	err = fd < 0 ? fd : owners__from_fd(o, fd);
 	if (fd >= 0)
 		close(fd);
 	if (link >= 0)

@@ -53,17 +53,24 @@ int procinfo__parse_stat(const char *buf, size_t len, struct proc_stat *st)
 	return -EINVAL;
 }
 
-int procinfo__status_field(const char *status, const char *name, uint32_t *out)
+const char *procinfo__after(const char *text, const char *name)
 {
 	size_t len = strlen(name);
 
-	for (const char *p = status; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (!strncmp(p, name, len)) {
-			*out = (uint32_t)strtoul(p + len, NULL, 10);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, len))
+			return p + len;
+	return NULL;
+}
+
+int procinfo__status_field(const char *status, const char *name, uint32_t *out)
+{
+	const char *v = procinfo__after(status, name);
+
+	if (!v)
+		return -ENOENT;
+	*out = (uint32_t)strtoul(v, NULL, 10);
+	return 0;
 }
 
 int procinfo__parse_cgroup(const char *buf, size_t len, char *out, size_t outsz)

@@ -23,6 +23,10 @@ int procinfo__parse_stat(const char *buf, size_t len, struct proc_stat *st);
  * Returns 0, -ENOENT (no v2 line) or -ENAMETOOLONG. */
 int procinfo__parse_cgroup(const char *buf, size_t len, char *out, size_t outsz);
 
+/* What follows name ("Uid:", "flags:") where it starts a line of text
+ * (NUL-terminated: /proc/PID/status, fdinfo), or NULL. */
+const char *procinfo__after(const char *text, const char *name);
+
 /* The first number of field name ("Uid:", "PPid:") at the start of a line
  * of /proc/PID/status text (NUL-terminated). Returns 0 or -ENOENT. */
 int procinfo__status_field(const char *status, const char *name, uint32_t *out);

@@ -12,13 +12,12 @@
 
 int written__flags(const char *fdinfo, unsigned long *flags)
 {
-	for (const char *p = fdinfo; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (!strncmp(p, "flags:", 6)) {
-			*flags = strtoul(p + 6, NULL, 8);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	const char *v = procinfo__after(fdinfo, "flags:");
+
+	if (!v)
+		return -ENOENT;
+	*flags = strtoul(v, NULL, 8);
+	return 0;
 }
 
 /* Is fd (its name under fd/) open for writing, by its fdinfo? */

@@ -43,6 +43,32 @@ int owners__from_records(struct owners *o, const void *buf, size_t len)
 	return 0;
 }
 
+int owners__from_fd(struct owners *o, int fd)
+{
+	/* Whole records at a time, straight into o: no copy of the output. */
+	static char buf[2048 * sizeof(struct ps_owner)];
+	size_t len = 0;
+	int err = 0;
+
+	while (!err) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+		size_t whole;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return len ? -EBADMSG : 0;	/* a record cut short */
+		len += (size_t)n;
+		whole = len - len % sizeof(struct ps_owner);
+		err = owners__from_records(o, buf, whole);
+		memmove(buf, buf + whole, len - whole);
+		len -= whole;
+	}
+	return err;
+}
+
 static int is_pid(const char *s)
 {
 	if (!*s)

@@ -24,6 +24,9 @@ int owners__add(struct owners *o, const struct ps_owner *rec);
 int owners__from_proc(struct owners *o, const char *proc_root);
 /* Append the records of a BPF iterator: whole struct ps_owner's. */
 int owners__from_records(struct owners *o, const void *buf, size_t len);
+/* Append the records read from fd (a BPF iterator's) until its end.
+ * Returns 0 or -errno; -EBADMSG when the last record is cut short. */
+int owners__from_fd(struct owners *o, int fd);
 /* Order by (inode, pid, fd); call once before owners__find. */
 void owners__sort(struct owners *o);
 /* The owners of a socket inode: *count records from the returned one. */
