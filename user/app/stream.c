@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "enrich/event.h"
 #include "kernel/event.h"
 #include "lib/timefmt.h"
 #include "proc/mounts.h"
@@ -99,8 +100,7 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	struct stream *s = ctx;
 	struct event_view v;
 	struct format_input in;
-	struct ps_owner held[HOLDERS_MAX];
-	struct proc_view pv;
+	struct enrich_room room;
 
 	if (event__decode(data, len, &v)) {
 		s->malformed++;
@@ -119,26 +119,9 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	if (!filter__comm(s->o.filter, v.ev.comm))
 		return 0;	/* the one filter the kernel cannot apply cheaply */
 	s->events++;
-	in = (struct format_input){
-		.ev = &v.ev,
-		.argv = v.argv,
-		.argv_len = v.argv_len,
-		.proc = procview__merge(s->view, &v.ev,
-					pcache__get(s->procs, v.ev.pid, v.ev.start_ns, v.ev.exec_id),
-					&pv),
-		.user_name = users__name(s->users, v.ev.uid),
-	};
-	/* Who is in the way: asked of the system now, once a second at most;
-	 * else what the trace saw bound there. */
-	if (v.ev.err == EADDRINUSE && (v.ev.kind == PS_EV_BIND || v.ev.kind == PS_EV_LISTEN) &&
-	    !(v.ev.flags & PS_F_NO_ADDR)) {
-		struct holds_query q = { .port = v.ev.lport, .proto = v.ev.proto,
-					 .family = v.ev.family };
-
-		memcpy(q.addr, v.ev.laddr, sizeof(q.addr));
-		in.holders = held;
-		in.nholders = holders__find(s->holders, v.ev.netns, &q, held, &in.holders_gone);
-	}
+	enrich__event(&(struct enrich_sources){ .procs = s->procs, .view = s->view,
+						.users = s->users, .holders = s->holders },
+		      &v, &room, &in);
 	format__event(lines__buf(s->o.out), s->o.fmt, &in);
 	return lines__added(s->o.out);
 }

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* An event from the ring made into the record the outputs read. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "enrich/event.h"
+
+#define NO_PID 4194305u	/* above PID_MAX_LIMIT: no /proc entry */
+
+struct fixture {
+	struct enrich_sources src;
+	int lfd;
+	uint16_t port;
+	uint32_t netns;
+};
+
+static int setup(void **state)
+{
+	static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+				     "www-data:x:33:33:www-data:/var/www:/bin/false\n";
+	static struct fixture f;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct stat st;
+
+	f.src.users = users__new(NULL);
+	f.src.procs = pcache__new(&(struct pcache_opts){
+		.proc_root = "/nonexistent", .max_entries = 4, .max_cmdline = 64 });
+	f.src.view = procview__new(&(struct procview_opts){ .cgroup_fd = -1 });
+	f.src.holders = holders__new();
+	if (!f.src.users || !f.src.procs || !f.src.view || !f.src.holders ||
+	    users__parse(f.src.users, passwd, sizeof(passwd) - 1))
+		return -1;
+	/* A listener of our own on 127.0.0.1: the holder a failed bind names. */
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	f.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (f.lfd < 0 || bind(f.lfd, (struct sockaddr *)&sin, sizeof(sin)) || listen(f.lfd, 1) ||
+	    getsockname(f.lfd, (struct sockaddr *)&sin, &len) || stat("/proc/self/ns/net", &st))
+		return -1;
+	f.port = ntohs(sin.sin_port);
+	f.netns = (uint32_t)st.st_ino;
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	close(f->lfd);
+	users__free(f->src.users);
+	pcache__free(f->src.procs);
+	procview__free(f->src.view);
+	holders__free(f->src.holders);
+	return 0;
+}
+
+static struct event_view failed(const struct fixture *f, uint8_t kind)
+{
+	struct event_view v = { 0 };
+	uint32_t lo = htonl(INADDR_LOOPBACK);
+
+	v.ev.kind = kind;
+	v.ev.err = EADDRINUSE;
+	v.ev.pid = NO_PID;
+	v.ev.uid = 33;
+	v.ev.family = AF_INET;
+	v.ev.proto = IPPROTO_TCP;
+	v.ev.lport = f->port;
+	v.ev.rport = f->port;
+	v.ev.netns = f->netns;
+	memcpy(v.ev.laddr, &lo, sizeof(lo));
+	memcpy(v.ev.raddr, &lo, sizeof(lo));
+	return v;
+}
+
+/* A bind that failed with EADDRINUSE names who holds the port: this
+ * process, through its listener's fd. */
+static void test_failed_bind_names_the_holder(void **state)
+{
+	struct fixture *f = *state;
+	struct event_view v = failed(f, PS_EV_BIND);
+	struct format_input in;
+	struct enrich_room room;
+
+	enrich__event(&f->src, &v, &room, &in);
+	assert_ptr_equal(in.ev, &v.ev);
+	assert_string_equal(in.user_name, "www-data");
+	assert_ptr_equal(in.holders, room.held);
+	assert_int_equal(in.nholders, 1);
+	assert_int_equal(in.holders[0].pid, (uint32_t)getpid());
+	assert_int_equal(in.holders[0].fd, (uint32_t)f->lfd);
+	assert_false(in.holders_gone);
+}
+
+/* A connect's EADDRINUSE is about a local port the kernel picked: nobody
+ * to name; and a user with no passwd line has no name. */
+static void test_connect_names_no_holder(void **state)
+{
+	struct fixture *f = *state;
+	struct event_view v = failed(f, PS_EV_CONNECT);
+	struct format_input in;
+	struct enrich_room room;
+
+	v.ev.uid = 4242;
+	enrich__event(&f->src, &v, &room, &in);
+	assert_null(in.holders);
+	assert_int_equal(in.nholders, 0);
+	assert_null(in.user_name);
+}
+
+UNIT_MAIN("enrich", setup, teardown,
+	  cmocka_unit_test(test_failed_bind_names_the_holder),
+	  cmocka_unit_test(test_connect_names_no_holder))
