@@ -7,7 +7,8 @@
   options   the README's option list is cli.c's --help text, and the man
             page and --help name exactly the options of cli.c's table.
   comments  every path (user/x/y.c, bpf/z.h, tests/..., docs/...) and every
-            noun__verb function a comment names exists.
+            noun__verb() a comment names exists, and f() named with its
+            file ("f() in user/x/y.c") is in that file.
 
 Each failure is one line naming the file, what it names and the rule.
 """
@@ -124,7 +125,8 @@ def check_comments():
     files = list(sources("user", (".c", ".h"))) + list(sources("bpf", (".c", ".h")))
     files += list(sources("tests/unit", (".c",))) + ["Makefile"]
     files += list(sources("tests/live", (".py",))) + list(sources("tests/vm", (".sh",)))
-    files += [f for f in sources("scripts", (".sh", ".py")) if f != "scripts/check_tree.py"] + list(sources("bench", (".c", ".py")))
+    files += [f for f in sources("scripts", (".sh", ".py")) if f != "scripts/check_tree.py"]
+    files += list(sources("bench", (".c", ".py")))
     files += list(sources("docs", (".md",))) + ["README.md"]
     for rel in files:
         if not os.path.isfile(os.path.join(ROOT, rel)):
