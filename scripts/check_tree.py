@@ -3,7 +3,8 @@
 (make lint): no network, no root, a second or less.
 
   includes  every #include "STAGE/..." in user/ follows the order of
-            user/STAGES: a file includes its own stage or a later one.
+            user/STAGES: a file includes its own stage or a later one; only
+            user/loader/ includes libbpf's <bpf/...>.
   options   the README's option list is cli.c's --help text, and the man
             page and --help name exactly the options of cli.c's table.
   comments  every path (user/x/y.c, bpf/z.h, tests/..., docs/...) and every
@@ -47,6 +48,7 @@ def load_stages():
 
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+LIBBPF_INCLUDE = re.compile(r'^\s*#\s*include\s+<(bpf/[^>]+)>', re.M)
 
 
 def check_includes():
@@ -59,7 +61,13 @@ def check_includes():
         if stage not in rank:
             errors.append("%s: folder user/%s/ is not a stage of user/STAGES" % (rel, stage))
             continue
-        for inc in INCLUDE.findall(read(rel)):
+        text = read(rel)
+        if stage != "loader":
+            for inc in LIBBPF_INCLUDE.findall(text):
+                errors.append("%s: #include <%s>: only user/loader/ speaks libbpf "
+                              "(the Makefile gives its headers to that folder alone)"
+                              % (rel, inc))
+        for inc in INCLUDE.findall(text):
             to = inc.split("/", 1)[0] if "/" in inc else None
             if to is None:
                 continue  # bpf/ and build/ headers: the ABI, the skeleton
@@ -169,7 +177,7 @@ def self_test():
                            "pending user/output/b.c sockets/gone.h\n",
             "user/app/m.c": '#include "sockets/s.h"\n/* s__get() in user/sockets/s.c */\n',
             "user/sockets/s.h": '#include "output/o.h"\nint s__get(void);\n',
-            "user/sockets/s.c": "int s__get(void) { return 0; }\n",
+            "user/sockets/s.c": "#include <bpf/libbpf.h>\nint s__get(void) { return 0; }\n",
             "user/output/o.h": '#include "sockets/s.h"\n/* see user/sockets/t.c */\n',
             "user/output/b.c": "/* s__put() and user/lib/l.c's l__x() */\n",
             "user/lib/l.c": "int l__y(void) { return 1; }\n",
@@ -190,6 +198,7 @@ def self_test():
         got = check_includes() + check_comments() + check_options()
         want = [
             'user/output/o.h: #include "sockets/s.h": sockets/ comes before output/',
+            "user/sockets/s.c: #include <bpf/libbpf.h>: only user/loader/ speaks libbpf",
             'user/STAGES: pending user/output/b.c "sockets/gone.h" no longer occurs',
             "user/output/o.h: names user/sockets/t.c, which does not exist",
             "user/output/b.c: names s__put(), which no file",
