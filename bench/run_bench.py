@@ -398,11 +398,62 @@ def bpfstats(args):
             print("| %s | %s | %s |" % (w, p, " | ".join(cells)))
 
 
+def linecost_binary(build, against):
+    """bench/linecost built against another checkout's output objects: its
+    own headers (the record layouts may differ), its own CORE_OBJS."""
+    tree = os.path.dirname(os.path.abspath(against.rstrip("/")))
+    out = subprocess.run(["make", "-s", "-p", "-n", "-C", tree], capture_output=True,
+                         text=True).stdout
+    objs = next((line.split(":=", 1)[1].split() for line in out.splitlines()
+                 if line.startswith("CORE_OBJS :=")), None)
+    if not objs:
+        sys.exit("bench: linecost: no CORE_OBJS in %s's Makefile" % tree)
+    subprocess.run(["make", "-s", "-C", tree] + objs, check=True)
+    exe = os.path.join(tempfile.mkdtemp(prefix="linecost-"), "linecost")
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run(["cc", "-O2", "-g", "-std=gnu11", "-D_GNU_SOURCE",
+                    "-I" + os.path.join(tree, "bpf"), "-I" + os.path.join(tree, "user"),
+                    "-I" + against, os.path.join(here, "bench", "linecost.c")] +
+                   [os.path.join(tree, o) for o in objs] + ["-lpthread", "-o", exe], check=True)
+    return exe
+
+
+def instructions(exe, n, mode):
+    """Instructions (callgrind) to render n lines: the same count whatever
+    else the machine runs, so two builds compare in one run."""
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                        exe, str(n), mode], capture_output=True, text=True)
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    if r.returncode or not m:
+        sys.exit("bench: linecost under callgrind failed: %s" % r.stderr[-500:])
+    return int(m.group(1))
+
+
+def linecost(args):
+    """The reader's formatting cost per JSON and table line, in instructions."""
+    builds = [("this build", os.path.join(args.build, "bench", "linecost"))]
+    if args.against:
+        builds.append((args.against, linecost_binary(args.build, args.against)))
+    print("formatting cost per line (bench/linecost: a bind/close loop's records with "
+          "executable, command line, container and unit; callgrind instructions, %d lines)"
+          % args.n)
+    for mode in ("json", "table"):
+        per = []
+        for name, exe in builds:
+            # Start-up and the buffer's growth are the same for any n: the
+            # difference of two runs is the cost of n lines alone.
+            i = instructions(exe, args.n, mode) - instructions(exe, 1, mode)
+            per.append(i / (args.n - 1))
+            print("  %-5s %s: %.0f instructions per line" % (mode, name, per[-1]))
+        if len(per) == 2:
+            print("  %-5s this build / %s: %.2f" % (mode, args.against, per[0] / per[1]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="bindloop",
                     choices=("bindloop", "churn", "snapshot", "rate", "strategies", "soak",
-                             "bpfstats"))
+                             "bpfstats", "linecost"))
     ap.add_argument("--seconds", type=int, default=600, help="soak: how long")
     ap.add_argument("--sample", type=float, default=30, help="soak: RSS every this many s")
     ap.add_argument("--probes", nargs="+", default=["fentry", "kprobe", "tracepoint"],
@@ -419,8 +470,12 @@ def main():
     ap.add_argument("--binds", type=int, default=5)
     ap.add_argument("--against", metavar="BUILD",
                     help="bindloop, bpfstats: also trace with BUILD's portsnoop in the same rounds "
-                         "(another commit, built apart): before/after a change")
+                         "(another commit, built apart): before/after a change; linecost: "
+                         "bench/linecost built against BUILD's checkout (BUILD is its build/)")
     args = ap.parse_args()
+    if args.what == "linecost":
+        linecost(args)
+        return
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads portsnoop)")
     if args.what == "churn":
