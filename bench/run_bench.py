@@ -220,6 +220,15 @@ def rate(args):
           "lost %d; delivered + lost = generated: %s" % (
               generated, gen_secs, generated / gen_secs, delivered, drain_secs,
               delivered / drain_secs, lost, delivered + lost == generated))
+    # One generator's rate on a core of its own, untraced, against the
+    # reader's: how many such producers one reader keeps up with.
+    alone = loop(args.build, args.n, "udp")
+    per_core = 2 * args.n / (alone["elapsed_ns"] / 1e9)
+    # Nothing lost: the reader only followed the generators, so this is
+    # what it was shown to keep up with, not all it could.
+    print("  one producer alone, untraced: %.0f events/s; the reader kept up with %s%.1f "
+          "such producers" % (per_core, "at least " if not lost else "",
+                              delivered / drain_secs / per_core))
 
 
 def strategies(args):
