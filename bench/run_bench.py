@@ -32,12 +32,19 @@ def traced(build, n, proto, extra):
         path = os.path.join(d, "events.json")
         with open(path, "wb") as f:
             t = start_tracer(build, f, extra)
+            cpu0 = cpu_split(t.pid)
             res = loop(build, n, proto)
             time.sleep(0.5)  # let the consumer drain the ring
+            cpu1 = cpu_split(t.pid)
             t.send_signal(signal.SIGINT)
             _, err = t.communicate(timeout=60)
         m = re.search(rb"(\d+) events, (\d+) lost", err)
         lost = int(m.group(2)) if m else -1
+        lines = max(int(m.group(1)) if m else 0, 1)
+        # The reader's CPU per line it wrote: its own (formatting, enriching)
+        # and the kernel's on its behalf (ring reads, the file's page cache).
+        res.update(user_us=(cpu1[0] - cpu0[0]) / lines * 1e6,
+                   sys_us=(cpu1[1] - cpu0[1]) / lines * 1e6)
         delivered = 0
         pid = b'"pid":%d,' % res["pid"]
         with open(path, "rb") as f:
@@ -63,6 +70,14 @@ def floor(build, n, proto, strategy, mode="empty"):
     finally:
         f.stdin.close()
         f.wait(timeout=30)
+
+
+def cpu_split(pid):
+    """utime and stime (s) of a live process."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rpartition(")")[2].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def proc_status(pid):
@@ -507,13 +522,16 @@ def main():
         return
 
     base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None
-    against = []
+    against, reader, reader_against = [], [], []
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
         if args.against:
-            against.append(traced(args.against, args.n, args.proto, [])["elapsed_ns"])
+            a = traced(args.against, args.n, args.proto, [])
+            against.append(a["elapsed_ns"])
+            reader_against.append((a["user_us"], a["sys_us"]))
         t = traced(args.build, args.n, args.proto, [])
         trace.append(t["elapsed_ns"])
+        reader.append((t["user_us"], t["sys_us"]))
         strategy = t["strategy"]
         # The same attach points with empty programs: the kernel's own cost.
         floors.append(floor(args.build, args.n, args.proto, t["strategy"]))
@@ -542,6 +560,18 @@ def main():
     print("  minimal records (process context into the ring, drained unformatted) %.0f ns/iter, "
           "ratio %.3f" % (m / args.n, m / b))
     print("  with a filter that matches nothing %.0f ns/iter, ratio %.3f" % (f / args.n, f / b))
+    for name, r in (("this build", reader), (args.against, reader_against)):
+        if r:
+            u = statistics.median(x[0] for x in r)
+            k = statistics.median(x[1] for x in r)
+            print("  reader (%s): %.2f us user + %.2f us system CPU per JSON line (medians)"
+                  % (name, u, k))
+    if reader_against:
+        per = sorted(x[0] / y[0] for x, y in zip(reader, reader_against) if y[0])
+        if per:
+            print("  reader's user CPU per line, this build / %s: median %.2f (per round "
+                  "%s)" % (args.against, statistics.median(per),
+                           " ".join("%.2f" % x for x in per)))
     if against:
         a = statistics.median(against)
         # Paired by round: both ran within seconds of each other.
