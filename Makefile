@@ -257,6 +257,11 @@ $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
+# The formatting cost per line: the output stage's objects, no kernel.
+$(OUT)/bench/linecost: bench/linecost.c $(CORE_OBJS) | $(OUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) -lpthread -o $@
+
 # The empty programs of the overhead floor, and their loader.
 $(OUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUT)/bench
 	$(call msg,BPF,$@)

@@ -32,12 +32,19 @@ def traced(build, n, proto, extra):
         path = os.path.join(d, "events.json")
         with open(path, "wb") as f:
             t = start_tracer(build, f, extra)
+            cpu0 = cpu_split(t.pid)
             res = loop(build, n, proto)
             time.sleep(0.5)  # let the consumer drain the ring
+            cpu1 = cpu_split(t.pid)
             t.send_signal(signal.SIGINT)
             _, err = t.communicate(timeout=60)
         m = re.search(rb"(\d+) events, (\d+) lost", err)
         lost = int(m.group(2)) if m else -1
+        lines = max(int(m.group(1)) if m else 0, 1)
+        # The reader's CPU per line it wrote: its own (formatting, enriching)
+        # and the kernel's on its behalf (ring reads, the file's page cache).
+        res.update(user_us=(cpu1[0] - cpu0[0]) / lines * 1e6,
+                   sys_us=(cpu1[1] - cpu0[1]) / lines * 1e6)
         delivered = 0
         pid = b'"pid":%d,' % res["pid"]
         with open(path, "rb") as f:
@@ -63,6 +70,14 @@ def floor(build, n, proto, strategy, mode="empty"):
     finally:
         f.stdin.close()
         f.wait(timeout=30)
+
+
+def cpu_split(pid):
+    """utime and stime (s) of a live process."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rpartition(")")[2].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def proc_status(pid):
@@ -267,6 +282,15 @@ def rate(args):
           "lost %d; delivered + lost = generated: %s" % (
               generated, gen_secs, generated / gen_secs, delivered, drain_secs,
               delivered / drain_secs, lost, delivered + lost == generated))
+    # One generator's rate on a core of its own, untraced, against the
+    # reader's: how many such producers one reader keeps up with.
+    alone = loop(args.build, args.n, "udp")
+    per_core = 2 * args.n / (alone["elapsed_ns"] / 1e9)
+    # Nothing lost: the reader only followed the generators, so this is
+    # what it was shown to keep up with, not all it could.
+    print("  one producer alone, untraced: %.0f events/s; the reader kept up with %s%.1f "
+          "such producers" % (per_core, "at least " if not lost else "",
+                              delivered / drain_secs / per_core))
 
 
 def strategies(args):
@@ -445,11 +469,62 @@ def bpfstats(args):
             print("| %s | %s | %s |" % (w, p, " | ".join(cells)))
 
 
+def linecost_binary(build, against):
+    """bench/linecost built against another checkout's output objects: its
+    own headers (the record layouts may differ), its own CORE_OBJS."""
+    tree = os.path.dirname(os.path.abspath(against.rstrip("/")))
+    out = subprocess.run(["make", "-s", "-p", "-n", "-C", tree], capture_output=True,
+                         text=True).stdout
+    objs = next((line.split(":=", 1)[1].split() for line in out.splitlines()
+                 if line.startswith("CORE_OBJS :=")), None)
+    if not objs:
+        sys.exit("bench: linecost: no CORE_OBJS in %s's Makefile" % tree)
+    subprocess.run(["make", "-s", "-C", tree] + objs, check=True)
+    exe = os.path.join(tempfile.mkdtemp(prefix="linecost-"), "linecost")
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run(["cc", "-O2", "-g", "-std=gnu11", "-D_GNU_SOURCE",
+                    "-I" + os.path.join(tree, "bpf"), "-I" + os.path.join(tree, "user"),
+                    "-I" + against, os.path.join(here, "bench", "linecost.c")] +
+                   [os.path.join(tree, o) for o in objs] + ["-lpthread", "-o", exe], check=True)
+    return exe
+
+
+def instructions(exe, n, mode):
+    """Instructions (callgrind) to render n lines: the same count whatever
+    else the machine runs, so two builds compare in one run."""
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                        exe, str(n), mode], capture_output=True, text=True)
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    if r.returncode or not m:
+        sys.exit("bench: linecost under callgrind failed: %s" % r.stderr[-500:])
+    return int(m.group(1))
+
+
+def linecost(args):
+    """The reader's formatting cost per JSON and table line, in instructions."""
+    builds = [("this build", os.path.join(args.build, "bench", "linecost"))]
+    if args.against:
+        builds.append((args.against, linecost_binary(args.build, args.against)))
+    print("formatting cost per line (bench/linecost: a bind/close loop's records with "
+          "executable, command line, container and unit; callgrind instructions, %d lines)"
+          % args.n)
+    for mode in ("json", "table"):
+        per = []
+        for name, exe in builds:
+            # Start-up and the buffer's growth are the same for any n: the
+            # difference of two runs is the cost of n lines alone.
+            i = instructions(exe, args.n, mode) - instructions(exe, 1, mode)
+            per.append(i / (args.n - 1))
+            print("  %-5s %s: %.0f instructions per line" % (mode, name, per[-1]))
+        if len(per) == 2:
+            print("  %-5s this build / %s: %.2f" % (mode, args.against, per[0] / per[1]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="bindloop",
                     choices=("bindloop", "churn", "snapshot", "rate", "strategies", "soak",
-                             "bpfstats", "owners"))
+                             "bpfstats", "owners", "linecost"))
     ap.add_argument("--seconds", type=int, default=600, help="soak: how long")
     ap.add_argument("--sample", type=float, default=30, help="soak: RSS every this many s")
     ap.add_argument("--probes", nargs="+", default=["fentry", "kprobe", "tracepoint"],
@@ -466,8 +541,12 @@ def main():
     ap.add_argument("--binds", type=int, default=5)
     ap.add_argument("--against", metavar="BUILD",
                     help="bindloop, bpfstats: also trace with BUILD's portsnoop in the same rounds "
-                         "(another commit, built apart): before/after a change")
+                         "(another commit, built apart): before/after a change; linecost: "
+                         "bench/linecost built against BUILD's checkout (BUILD is its build/)")
     args = ap.parse_args()
+    if args.what == "linecost":
+        linecost(args)
+        return
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads portsnoop)")
     if args.what == "churn":
@@ -493,13 +572,16 @@ def main():
         return
 
     base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None
-    against = []
+    against, reader, reader_against = [], [], []
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
         if args.against:
-            against.append(traced(args.against, args.n, args.proto, [])["elapsed_ns"])
+            a = traced(args.against, args.n, args.proto, [])
+            against.append(a["elapsed_ns"])
+            reader_against.append((a["user_us"], a["sys_us"]))
         t = traced(args.build, args.n, args.proto, [])
         trace.append(t["elapsed_ns"])
+        reader.append((t["user_us"], t["sys_us"]))
         strategy = t["strategy"]
         # The same attach points with empty programs: the kernel's own cost.
         floors.append(floor(args.build, args.n, args.proto, t["strategy"]))
@@ -528,6 +610,18 @@ def main():
     print("  minimal records (process context into the ring, drained unformatted) %.0f ns/iter, "
           "ratio %.3f" % (m / args.n, m / b))
     print("  with a filter that matches nothing %.0f ns/iter, ratio %.3f" % (f / args.n, f / b))
+    for name, r in (("this build", reader), (args.against, reader_against)):
+        if r:
+            u = statistics.median(x[0] for x in r)
+            k = statistics.median(x[1] for x in r)
+            print("  reader (%s): %.2f us user + %.2f us system CPU per JSON line (medians)"
+                  % (name, u, k))
+    if reader_against:
+        per = sorted(x[0] / y[0] for x, y in zip(reader, reader_against) if y[0])
+        if per:
+            print("  reader's user CPU per line, this build / %s: median %.2f (per round "
+                  "%s)" % (args.against, statistics.median(per),
+                           " ".join("%.2f" % x for x in per)))
     if against:
         a = statistics.median(against)
         # Paired by round: both ran within seconds of each other.

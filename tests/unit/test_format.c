@@ -405,6 +405,40 @@ static void test_process_from_proc(void **state)
 	sbuf__free(&b);
 }
 
+/* Text is kept per field, as it came and as JSON, so that the next record
+ * of the same process copies it: text that changes in the same buffer (a
+ * thread renamed, an executable replaced) must never come out as before. */
+static void test_repeated_text_follows_changes(void **state)
+{
+	struct ps_event e = base(PS_EV_BIND);
+	char exe[] = "/usr/sbin/nginx";
+	struct proc_info pi = { .exe = exe };
+	struct format_input in = { .ev = &e, .proc = &pi };
+	struct sbuf b = { 0 };
+	const char *s = fmt_in(&b, FORMAT_JSON, &in);
+
+	unit__contains(s, "\"executable\":\"/usr/sbin/nginx\"");
+	unit__contains(s, "\"name\":\"nginx\"");
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	unit__contains(s, "\"executable\":\"/usr/sbin/nginx\"");
+	memcpy(exe, "/usr/sbin/ngin\n", sizeof(exe));
+	strcpy(e.comm, "nginy");
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	unit__contains(s, "\"executable\":\"/usr/sbin/ngin\\n\"");
+	unit__contains(s, "\"name\":\"nginy\"");
+	/* Shorter, then empty: left out, then back. */
+	strcpy(e.comm, "ng");
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	unit__contains(s, "\"name\":\"ng\"");
+	pi.exe = NULL;
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	unit__lacks(s, "executable");
+	pi.exe = exe;
+	s = fmt_in(&b, FORMAT_JSON, &in);
+	unit__contains(s, "\"executable\":\"/usr/sbin/ngin\\n\"");
+	sbuf__free(&b);
+}
+
 static void test_hostile_args(void **state)
 {
 	struct ps_event e = base(PS_EV_BIND);
@@ -506,5 +540,6 @@ UNIT_MAIN("format", utc, NULL,
 	  cmocka_unit_test(test_lost_record),
 	  cmocka_unit_test(test_process_from_kernel_argv),
 	  cmocka_unit_test(test_process_from_proc),
+	  cmocka_unit_test(test_repeated_text_follows_changes),
 	  cmocka_unit_test(test_hostile_args),
 	  cmocka_unit_test(test_thread_name_and_holders_gone))

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 
 #include "unit.h"
 #include "lib/compat.h"
@@ -49,6 +50,23 @@ static void test_endpoints(void **state)
 	assert_string_equal(names__addr(AF_UNIX, v4, buf, sizeof(buf)), "?");
 }
 
+/* IPv4 is written by hand (not inet_ntop): the same text for every digit
+ * count of every octet, and a buffer too short for an address refused. */
+static void test_ipv4_every_octet(void **state)
+{
+	char buf[NAMES_ADDR_LEN], want[INET_ADDRSTRLEN];
+
+	for (unsigned int v = 0; v < 256; v++) {
+		const uint8_t a[16] = { (uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v / 3), 10 };
+
+		inet_ntop(AF_INET, a, want, sizeof(want));
+		assert_string_equal(names__addr(AF_INET, a, buf, sizeof(buf)), want);
+	}
+	assert_string_equal(names__addr(AF_INET, (const uint8_t[16]){ 255, 255, 255, 255 },
+					buf, 16), "255.255.255.255");
+	assert_string_equal(names__addr(AF_INET, (const uint8_t[16]){ 1, 2, 3, 4 }, buf, 7), "?");
+}
+
 static void test_kinds(void **state)
 {
 	assert_string_equal(names__kind(1), "bind");
@@ -74,5 +92,6 @@ UNIT_MAIN("names", NULL, NULL,
 	  cmocka_unit_test(test_errno_names),
 	  cmocka_unit_test(test_protocols),
 	  cmocka_unit_test(test_endpoints),
+	  cmocka_unit_test(test_ipv4_every_octet),
 	  cmocka_unit_test(test_kinds),
 	  cmocka_unit_test(test_sock_states))

@@ -122,12 +122,33 @@ void timefmt__rfc3339(int64_t real_ns, char *buf, size_t bufsz)
 
 void timefmt__clock(int64_t real_ns, char *buf, size_t bufsz)
 {
+	/* One table row each: the local time of a second is asked once. */
+	static _Thread_local struct {
+		time_t sec;
+		char text[8];	/* 04:50:26 */
+	} last = { .sec = -1 };
 	struct tm tm;
 	time_t sec;
 	long nsec;
 
 	split(real_ns, &sec, &nsec);
-	localtime_r(&sec, &tm);
-	snprintf(buf, bufsz, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 nsec / 1000000);
+	if (sec != last.sec) {
+		char *p;
+
+		localtime_r(&sec, &tm);
+		p = digits(last.text, (unsigned long)tm.tm_hour, 2);
+		*p++ = ':';
+		p = digits(p, (unsigned long)tm.tm_min, 2);
+		*p++ = ':';
+		digits(p, (unsigned long)tm.tm_sec, 2);
+		last.sec = sec;
+	}
+	if (bufsz < 13) {
+		snprintf(buf, bufsz, "%.8s", last.text);
+		return;
+	}
+	memcpy(buf, last.text, 8);
+	buf[8] = '.';
+	digits(buf + 9, (unsigned long)nsec / 1000000, 3);
+	buf[12] = '\0';
 }

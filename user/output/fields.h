@@ -179,6 +179,9 @@ struct field {
 	getter_fn get;		/* SRC_GET */
 };
 
+/* At most this many rows (fields.c asserts it): per-field state of the
+ * JSON writer is sized by it. */
+#define FIELDS_MAX 128
 extern const struct field fields[];
 extern const size_t fields_count;
 
@@ -194,8 +197,17 @@ const struct field *field__by_column(const char *column);
 void value__text(struct sbuf *b, const struct val *v, const struct format_input *in,
 		 const struct format_ctx *ctx, bool line);
 struct jw;
-void value__json(struct jw *w, const char *key, const struct val *v,
-		 const struct format_input *in);
+struct jw_key;
+/* The last string value of one field, as it came and as JSON (m may be
+ * NULL: no memo). Values longer than JSON_MEMO_MAX are not kept. */
+#define JSON_MEMO_MAX 8192
+struct json_memo {
+	enum val_type type;
+	char *raw, *json;
+	size_t raw_len, json_len, raw_cap, json_cap;
+};
+void value__json(struct jw *w, const struct jw_key *k, const struct val *v,
+		 const struct format_input *in, struct json_memo *m);
 
 /* table.c: a row of table t; who's block for one process. */
 void table__row(struct sbuf *b, const struct format_ctx *ctx, enum format_table t,

@@ -47,9 +47,42 @@ void get_proto_col(GET_ARGS)
 	const struct ps_event *ev = in->ev;
 	char p[16];
 
-	snprintf(v->buf, sizeof(v->buf), "%s%s", names__proto(ev->proto, p, sizeof(p)),
-		 ev->family == AF_INET ? "4" : ev->family == AF_INET6 ? "6" : "");
+	const char *name = names__proto(ev->proto, p, sizeof(p));
+	size_t n = strnlen(name, sizeof(p) - 1);
+
+	memcpy(v->buf, name, n);
+	if (ev->family == AF_INET || ev->family == AF_INET6)
+		v->buf[n++] = ev->family == AF_INET ? '4' : '6';
+	v->buf[n] = '\0';
 	set_str(v, v->buf);
+}
+
+/* addr, "%dev" where there is one, ":port" into buf: by hand, as every
+ * table row has one or two (snprintf was most of a row's cost). */
+static void endpoint_text(char *buf, size_t sz, const char *addr, const char *dev,
+			  unsigned int port)
+{
+	size_t a = strnlen(addr, NAMES_ADDR_LEN), d = dev ? strnlen(dev, PS_IFNAME_LEN) : 0;
+	char num[8];
+	size_t k = sizeof(num);
+
+	do {
+		num[--k] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port && k);
+	if (a + 1 + d + 1 + (sizeof(num) - k) >= sz) {
+		snprintf(buf, sz, "?");
+		return;
+	}
+	memcpy(buf, addr, a);
+	if (dev) {
+		buf[a++] = '%';
+		memcpy(buf + a, dev, d);
+		a += d;
+	}
+	buf[a++] = ':';
+	memcpy(buf + a, num + k, sizeof(num) - k);
+	buf[a + sizeof(num) - k] = '\0';
 }
 
 /*
@@ -73,8 +106,7 @@ static void endpoint(const struct format_input *in, bool remote, struct val *v)
 		snprintf(addr, sizeof(addr), "[%s]", names__addr(ev->family, a, v->buf, 64));
 	else
 		names__addr(ev->family, a, addr, sizeof(addr));
-	snprintf(v->buf, sizeof(v->buf), "%s%s%.*s:%u", addr, dev ? "%" : "",
-		 dev ? PS_IFNAME_LEN : 0, dev ? dev : "", remote ? ev->rport : ev->lport);
+	endpoint_text(v->buf, sizeof(v->buf), addr, dev, remote ? ev->rport : ev->lport);
 	set_str(v, v->buf);
 	/* A device's name is anybody's with CAP_NET_ADMIN in some namespace,
 	 * and may hold any byte but '/', ':' and spaces: escaped as text. */

@@ -76,11 +76,31 @@ static void each_text(struct sbuf *b, const struct format_ctx *ctx,
 	sbuf__free(&tmp);
 }
 
+/*
+ * The keys, split once, and the last text of each field: formatting runs
+ * on the reading thread alone (a thread of its own would have its own).
+ */
+static _Thread_local struct jw_key keys[FIELDS_MAX];
+static _Thread_local struct json_memo memos[FIELDS_MAX];
+static _Thread_local bool keys_split;
+
+static void split_keys(void)
+{
+	const char *k[FIELDS_MAX];
+
+	for (size_t i = 0; i < fields_count; i++)
+		k[i] = fields[i].key;
+	jw__key_split(k, fields_count, keys);
+	keys_split = true;
+}
+
 static void json_record(struct sbuf *b, const struct format_ctx *ctx,
 			const struct format_input *in)
 {
 	struct jw w;
 
+	if (!keys_split)
+		split_keys();
 	jw__begin(&w, b);
 	for (size_t i = 0; i < fields_count; i++) {
 		struct val v;
@@ -88,7 +108,7 @@ static void json_record(struct sbuf *b, const struct format_ctx *ctx,
 		if (!carries(&fields[i], in))
 			continue;
 		field__get(&fields[i], in, ctx, &v);
-		value__json(&w, fields[i].key, &v, in);
+		value__json(&w, &keys[i], &v, in, &memos[i]);
 	}
 	jw__end(&w);
 	sbuf__putc(b, '\n');

@@ -10,6 +10,7 @@ void jw__begin(struct jw *w, struct sbuf *b)
 	memset(w, 0, sizeof(*w));
 	w->b = b;
 	w->open = "";
+	w->parent = -1;
 	w->first[0] = true;
 	sbuf__putc(b, '{');
 }
@@ -17,39 +18,47 @@ void jw__begin(struct jw *w, struct sbuf *b)
 /* Key names are ours (static strings), so they are written unescaped. */
 static void member(struct jw *w, const char *name, size_t n)
 {
-	if (!w->first[w->depth])
-		sbuf__putc(w->b, ',');
+	struct sbuf *b = w->b;
+	bool comma = !w->first[w->depth];
+
 	w->first[w->depth] = false;
-	sbuf__putc(w->b, '"');
-	sbuf__put(w->b, name, n);
-	sbuf__put(w->b, "\":", 2);
+	/* ,"name": in one go: this runs for every member of every record. */
+	if (b->len + n + 4 >= b->cap && !sbuf__reserve(b, n + 4))
+		return;
+	if (comma)
+		b->p[b->len++] = ',';
+	b->p[b->len++] = '"';
+	memcpy(b->p + b->len, name, n);
+	b->len += n;
+	b->p[b->len++] = '"';
+	b->p[b->len++] = ':';
+	b->p[b->len] = '\0';
 }
 
-/* Move the open path to the parent of key, then write the leaf's name. */
-static void key(struct jw *w, const char *k)
+/* k's dot-separated segments; returns how many (at most JW_MAX_DEPTH + 1:
+ * the last one holds the rest). */
+static int split(const char *k, const char **segs, size_t *lens)
 {
-	const char *segs[JW_MAX_DEPTH + 1];
-	size_t lens[JW_MAX_DEPTH + 1];
-	int n = 0, common = 0;
-	const char *p = k;
-
-	/* Most keys are siblings of the one before: same path, no dot after. */
-	if (!strncmp(k, w->open, w->openlen) && !strchr(k + w->openlen, '.')) {
-		member(w, k + w->openlen, strlen(k + w->openlen));
-		return;
-	}
+	int n = 0;
 
 	for (;;) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		const char *dot = strchr(k, '.');
+		size_t len = dot ? (size_t)(dot - k) : strlen(k);
 
-		segs[n] = p;
+		segs[n] = k;
 		lens[n++] = len;
 		if (!dot || n == JW_MAX_DEPTH + 1)
-			break;
-		p = dot + 1;
+			return n;
+		k = dot + 1;
 	}
-	/* segs[0..n-2] are objects, segs[n-1] the leaf. */
+}
+
+/* Move the open path to segs[0..n-2] (objects), then name the leaf. */
+static void walk(struct jw *w, const char *k, const char *const *segs, const size_t *lens,
+		 int n)
+{
+	int common = 0;
+
 	while (common < w->depth && common < n - 1 &&
 	       w->seglen[common] == lens[common] &&
 	       !memcmp(w->seg[common], segs[common], lens[common]))
@@ -68,7 +77,74 @@ static void key(struct jw *w, const char *k)
 	}
 	w->open = k;
 	w->openlen = (size_t)(segs[n - 1] - k);
+	w->parent = -1;
 	member(w, segs[n - 1], lens[n - 1]);
+}
+
+static void key(struct jw *w, const char *k)
+{
+	const char *segs[JW_MAX_DEPTH + 1];
+	size_t lens[JW_MAX_DEPTH + 1];
+
+	/* Most keys are siblings of the one before: same path, no dot after. */
+	if (!strncmp(k, w->open, w->openlen) && !strchr(k + w->openlen, '.')) {
+		member(w, k + w->openlen, strlen(k + w->openlen));
+		return;
+	}
+	walk(w, k, segs, lens, split(k, segs, lens));
+}
+
+void jw__key_split(const char *const *keys, size_t n, struct jw_key *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct jw_key *o = &out[i];
+
+		memset(o, 0, sizeof(*o));
+		o->key = keys[i];
+		o->parent = (int)i;
+		if (!o->key)
+			continue;
+		o->nsegs = split(o->key, o->segs, o->lens);
+		o->parent_len = (size_t)(o->segs[o->nsegs - 1] - o->key);
+		o->leaf_len = o->lens[o->nsegs - 1];
+		for (size_t j = 0; j < i; j++) {
+			if (keys[j] && out[j].parent_len == o->parent_len &&
+			    !memcmp(keys[j], o->key, o->parent_len)) {
+				o->parent = out[j].parent;
+				break;
+			}
+		}
+	}
+}
+
+void jw__name(struct jw *w, const struct jw_key *k)
+{
+	/* A sibling of the member before: no path to walk. */
+	if (k->parent == w->parent) {
+		member(w, k->key + k->parent_len, k->leaf_len);
+		return;
+	}
+	walk(w, k->key, k->segs, k->lens, k->nsegs);
+	w->parent = k->parent;
+}
+
+void json__str_body(struct sbuf *b, const char *s, size_t n)
+{
+	escape__json(b, s, n);
+}
+
+void json__text_body(struct sbuf *b, const char *s, size_t n)
+{
+	sbuf__putc(b, '"');
+	escape__parts(b, s, n, ' ', escape__json_body);
+	sbuf__putc(b, '"');
+}
+
+void json__list_body(struct sbuf *b, const char *s, size_t n)
+{
+	sbuf__putc(b, '[');
+	escape__parts(b, s, n, ',', escape__json);
+	sbuf__putc(b, ']');
 }
 
 void jw__str(struct jw *w, const char *k, const char *s, size_t n)
@@ -80,17 +156,13 @@ void jw__str(struct jw *w, const char *k, const char *s, size_t n)
 void jw__text(struct jw *w, const char *k, const char *s, size_t n)
 {
 	key(w, k);
-	sbuf__putc(w->b, '"');
-	escape__parts(w->b, s, n, ' ', escape__json_body);
-	sbuf__putc(w->b, '"');
+	json__text_body(w->b, s, n);
 }
 
 void jw__str_list(struct jw *w, const char *k, const char *s, size_t n)
 {
 	key(w, k);
-	sbuf__putc(w->b, '[');
-	escape__parts(w->b, s, n, ',', escape__json);
-	sbuf__putc(w->b, ']');
+	json__list_body(w->b, s, n);
 }
 
 void jw__cstr(struct jw *w, const char *k, const char *s)

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -72,9 +73,34 @@ const char *names__kind(unsigned int kind)
 	return kind < PS_EV__MAX ? kinds[kind] : NULL;
 }
 
+/* Dotted quad by hand: glibc's inet_ntop formats IPv4 with sprintf, and
+ * every record carries an address. */
+static bool ipv4_text(const uint8_t a[4], char *buf, size_t bufsz)
+{
+	char *p = buf;
+
+	if (bufsz < INET_ADDRSTRLEN)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = a[i];
+
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	return true;
+}
+
 const char *names__addr(unsigned int family, const uint8_t addr[16],
 			char *buf, size_t bufsz)
 {
+	if (family == AF_INET && ipv4_text(addr, buf, bufsz))
+		return buf;
 	if ((family != AF_INET && family != AF_INET6) ||
 	    !inet_ntop((int)family, addr, buf, (socklen_t)bufsz))
 		snprintf(buf, bufsz, "?");

@@ -73,8 +73,13 @@ void sbuf__printf(struct sbuf *b, const char *fmt, ...)
 
 void sbuf__pad(struct sbuf *b, size_t start, size_t w)
 {
-	while (b->len - start < w && !b->oom)
-		sbuf__putc(b, ' ');
+	size_t have = b->len - start;
+
+	if (have >= w || !sbuf__reserve(b, w - have))
+		return;
+	memset(b->p + b->len, ' ', w - have);
+	b->len += w - have;
+	b->p[b->len] = '\0';
 }
 
 const char *sbuf__str(struct sbuf *b)

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "output/escape.h"
 #include "output/fields.h"
@@ -178,52 +179,101 @@ void value__text(struct sbuf *b, const struct val *v, const struct format_input 
 	}
 }
 
-void value__json(struct jw *w, const char *key, const struct val *v,
-			const struct format_input *in)
+static bool memo_keep(char **p, size_t *cap, const char *s, size_t n)
 {
-	struct sbuf raw = { 0 };
+	char *q;
+
+	if (n > *cap) {
+		q = realloc(*p, n);
+		if (!q)
+			return false;
+		*p = q;
+		*cap = n;
+	}
+	memcpy(*p, s, n);
+	return true;
+}
+
+static void string_body(struct sbuf *b, const struct val *v)
+{
+	switch (v->type) {
+	case V_STR:
+		json__str_body(b, v->s, v->n);
+		break;
+	case V_TEXT:
+		json__text_body(b, v->s, v->n);
+		break;
+	default:
+		json__list_body(b, v->s, v->n);
+		break;
+	}
+}
+
+/* The same text as last time (one process's executable, command line,
+ * cgroup, names: most records repeat them) is copied, not escaped again. */
+static void string_value(struct sbuf *b, const struct val *v, struct json_memo *m)
+{
+	size_t at = b->len;
+
+	if (!m || !v->n || v->n > JSON_MEMO_MAX) {
+		string_body(b, v);
+		return;
+	}
+	if (m->type == v->type && m->raw_len == v->n && !memcmp(m->raw, v->s, v->n)) {
+		sbuf__put(b, m->json, m->json_len);
+		return;
+	}
+	string_body(b, v);
+	m->type = V_NONE;
+	if (!b->oom && memo_keep(&m->raw, &m->raw_cap, v->s, v->n) &&
+	    memo_keep(&m->json, &m->json_cap, b->p + at, b->len - at)) {
+		m->type = v->type;
+		m->raw_len = v->n;
+		m->json_len = b->len - at;
+	}
+}
+
+void value__json(struct jw *w, const struct jw_key *k, const struct val *v,
+		 const struct format_input *in, struct json_memo *m)
+{
+	struct sbuf *b = w->b;
 	char t[112];
 
+	if (v->type == V_NONE)
+		return;
+	jw__name(w, k);
 	switch (v->type) {
 	case V_NONE:
 		break;
 	case V_STR:
-		jw__str(w, key, v->s, v->n);
-		break;
 	case V_TEXT:
-		jw__text(w, key, v->s, v->n);
-		break;
 	case V_ARGS:
 	case V_LIST:
-		jw__str_list(w, key, v->s, v->n);
+		string_value(b, v, m);
 		break;
 	case V_UINT:
-		jw__uint(w, key, v->u);
+		sbuf__u64(b, v->u);
 		break;
 	case V_BOOL:
-		jw__bool(w, key, v->u != 0);
+		sbuf__puts(b, v->u ? "true" : "false");
 		break;
 	case V_TIME:
 		time_text((int64_t)v->u, v->u2, t, sizeof(t));
-		jw__cstr(w, key, t);
+		json__str_body(b, t, strlen(t));
 		break;
 	case V_UINTS:
-		sbuf__putc(&raw, '[');
+		sbuf__putc(b, '[');
 		for (size_t i = 0; i < v->n; i++) {
 			if (i)
-				sbuf__putc(&raw, ',');
-			sbuf__u64(&raw, in->holders[v->u + i].fd);
+				sbuf__putc(b, ',');
+			sbuf__u64(b, in->holders[v->u + i].fd);
 		}
-		sbuf__putc(&raw, ']');
-		jw__raw(w, key, raw.p, raw.len);
+		sbuf__putc(b, ']');
 		break;
 	case V_OWNERS:
 	case V_HELD_BY:
 	case V_STATE:
-		owners_json(&raw, in, in->rec != FORMAT_REC_EVENT);
-		jw__raw(w, key, raw.p, raw.len);
+		owners_json(b, in, in->rec != FORMAT_REC_EVENT);
 		break;
 	}
-	sbuf__free(&raw);
 }
-
