@@ -169,6 +169,8 @@ bench: all $(BENCH_BINS)
 	$(Q)$(PYTHON) bench/run_bench.py churn --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py snapshot --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py owners --build $(OUT)
+	$(Q)$(PYTHON) bench/run_bench.py linecost --build $(OUT) -n 20000 \
+		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 1
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 2
 
