@@ -235,7 +235,7 @@ $(APP_OBJS): $(OUT)/user/%.o: user/%.c | $(USER_DIRS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/portsnoop: $(APP_OBJS)
+$(OUT)/portsnoop: $(APP_OBJS) | $(filter %.a,$(NAT_LIBS))
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(NAT_LIBS) $(LIBBPF_LIBS) -lpthread -o $@
 
@@ -310,9 +310,18 @@ ship-deps:
 static: deps ship-deps
 	$(Q)$(MAKE) -s --no-print-directory OUT=$(STATIC) EXTRA_LDFLAGS=-static \
 		LIBBPF_LIBS='$(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)' \
+		NAT_LIBS='-lnftnl $(STATIC)/compat/libmnl.a' $(STATIC)/compat/libmnl.a \
 		$(STATIC)/portsnoop $(patsubst $(OUT)/%,$(STATIC)/%,$(LIVE_BINS)) $(STATIC)/bench/bindloop
 	$(Q)file -L $(STATIC)/portsnoop | grep -q 'statically linked' || \
 		{ echo "static: $(STATIC)/portsnoop is not statically linked" >&2; exit 1; }
+
+# Debian ships no libmnl.a (nor, on these machines' archive, libmnl's source):
+# libnftnl.a's calls into libmnl go to compat/libmnl.c (docs/nat.md).
+$(OUT)/compat/libmnl.a: compat/libmnl.c
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $(@:.a=.o)
+	$(Q)$(AR) rcs $@ $(@:.a=.o)
 
 live-static: static
 	$(Q)$(PYTHON) tests/live/run_live.py --build $(STATIC)
