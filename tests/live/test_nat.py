@@ -108,7 +108,13 @@ def expect_named(ctx, host, pod, port, holder, table, chain, encoding):
 def test_nat_nft_dnat_names_pod_listener(ctx):
     with pod_shape() as (host, pod), Holder(pod.name, "listen", POD_IP) as h:
         nft_table(host, HOST_PORT_NFT, "%s:%d" % (POD_IP, h.port))
-        expect_named(ctx, host, pod, HOST_PORT_NFT, h, "psnat", "pre", "nft")
+        rule = expect_named(ctx, host, pod, HOST_PORT_NFT, h, "psnat", "pre", "nft")
+        # ls: the published port, where it leads, who listens there.
+        r = in_ns(host, ctx.portsnoop, "ls")
+        line = "tcp %d -> %s:%d netns %d python3[%d]  DNAT rule ip psnat pre (handle %d, nft)" % (
+            HOST_PORT_NFT, POD_IP, h.port, pod.inode, h.pid, rule["handle"])
+        expect(line in r.stdout.decode().splitlines(), "ls shows the published port", line,
+               r.stdout.decode()[-800:])
         # Another port: no rule sends it anywhere; nobody holds it.
         r = who(ctx, host, HOST_PORT_NFT + 100)
         expect(r.returncode == 1 and b"nobody holds port %d" % (HOST_PORT_NFT + 100)
@@ -172,7 +178,7 @@ def test_nat_ruleset_changing_while_read(ctx):
         t.start()
         try:
             named = noted = 0
-            for _ in range(25):
+            for _ in range(10):
                 r = who(ctx, host, HOST_PORT_NFT, "--json")
                 expect(r.returncode in (0, 1), "exit 0 or 1, never a crash", r)
                 for line in r.stdout.splitlines():

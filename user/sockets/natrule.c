@@ -10,7 +10,9 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include "sockets/holds.h"
 
 enum {
 	META_L4PROTO = 16,		/* NFT_META_L4PROTO */
@@ -393,4 +395,16 @@ bool natrule__matches(const struct natrule *r, uint8_t proto, uint16_t port)
 uint16_t natrule__to_port(const struct natrule *r, uint16_t port)
 {
 	return r->to_port ? r->to_port : port;
+}
+
+bool natrule__reaches(const struct natrule *r, uint16_t to_port, const struct diag_sock *s)
+{
+	struct holds_query q = { .port = to_port, .proto = r->proto, .family = r->to_family };
+
+	if (!r->to_family)
+		return false;
+	memcpy(q.addr, r->to_addr, sizeof(q.addr));
+	if (s->proto == IPPROTO_UDP ? holds__connected(s) : s->state != TCP_LISTEN)
+		return false;
+	return holds__match(&q, s);
 }

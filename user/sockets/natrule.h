@@ -82,4 +82,9 @@ bool natrule__matches(const struct natrule *r, uint8_t proto, uint16_t port);
 /* The port a packet for `port` leaves r with. */
 uint16_t natrule__to_port(const struct natrule *r, uint16_t port);
 
+struct diag_sock;
+/* Does socket s take what r sends to to_port: a listener (a bound UDP
+ * socket) on r's target address or a wildcard covering it (holds.h)? */
+bool natrule__reaches(const struct natrule *r, uint16_t to_port, const struct diag_sock *s);
+
 #endif
