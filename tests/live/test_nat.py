@@ -13,6 +13,7 @@ import contextlib
 import threading
 
 from harness import *  # noqa: F401,F403
+from test_output import validator
 from test_who import NOBODY, Holder
 
 # An address of its own in 198.18.0.0/15 (other suites use 198.18.0.x), so
@@ -78,6 +79,8 @@ def expect_named(ctx, host, pod, port, holder, table, chain, encoding):
     expect(r.returncode == 0, "who %d exits 0" % port, r.returncode, r.stderr)
     recs = [json.loads(l) for l in r.stdout.splitlines()]
     expect(len(recs) == 1, "one listener behind port %d" % port, recs)
+    errors = [e.message for e in validator().iter_errors(recs[0])]
+    expect(not errors, "the record matches docs/schema", errors)
     x = recs[0]
     expect(x["process"]["pid"] == holder.pid, "the pod's listener's pid", x, holder.pid)
     expect(x["server"]["ip"] == POD_IP and x["server"]["port"] == holder.port,
