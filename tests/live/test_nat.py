@@ -3,7 +3,8 @@
 the Kubernetes hostPort shape. A "host" namespace and a "pod" namespace made
 here, a veth pair between them on a /30 of 198.18.0.0/15, a listener in the pod, and
 a DNAT rule in the host namespace (nft's nat expression; iptables-nft's
-xtables DNAT target) sending a host port to it. `who PORT` run in the host
+xtables DNAT target; iptables-legacy's x_tables entry) sending a host port
+to it. `who PORT` run in the host
 namespace names the listener's pid, port and namespace and the rule; what it
 cannot follow (an address on no namespace here, ports in a set, a ruleset it
 may not read, one that changes while read) it says, and names nobody.
@@ -23,6 +24,7 @@ HOST_IP = _NET[:_NET.rfind(".") + 1] + str(int(_NET.rsplit(".", 1)[1]) + 1)
 POD_IP = _NET[:_NET.rfind(".") + 1] + str(int(_NET.rsplit(".", 1)[1]) + 2)
 HOST_PORT_NFT = 18781
 HOST_PORT_XT = 18782
+HOST_PORT_LEGACY = 18786
 
 
 @contextlib.contextmanager
@@ -133,6 +135,23 @@ def test_nat_iptables_nft_dnat_names_pod_listener(ctx):
         in_ns(host, "iptables-nft", "-t", "nat", "-A", "PSNAT-DN", "-p", "tcp", "--dport",
               HOST_PORT_XT, "-j", "DNAT", "--to-destination", "%s:%d" % (POD_IP, h.port))
         expect_named(ctx, host, pod, HOST_PORT_XT, h, "nat", "PSNAT-DN", "xt")
+
+
+@test
+def test_nat_iptables_legacy_dnat_names_pod_listener(ctx):
+    """x_tables, not nf_tables: read with IPT_SO_GET_ENTRIES, only where the
+    nat table exists already (here: in the test's host namespace alone)."""
+    need("iptables-legacy")
+    with pod_shape() as (host, pod), Holder(pod.name, "listen", POD_IP) as h:
+        in_ns(host, "iptables-legacy", "-t", "nat", "-N", "PSNAT-LEG")
+        in_ns(host, "iptables-legacy", "-t", "nat", "-A", "PSNAT-LEG", "-p", "udp",
+              "--dport", "53", "-j", "DNAT", "--to-destination", POD_IP)
+        in_ns(host, "iptables-legacy", "-t", "nat", "-A", "PSNAT-LEG", "-p", "tcp",
+              "--dport", HOST_PORT_LEGACY, "-j", "DNAT", "--to-destination",
+              "%s:%d" % (POD_IP, h.port))
+        rule = expect_named(ctx, host, pod, HOST_PORT_LEGACY, h, "nat", "PSNAT-LEG", "legacy")
+        expect(rule["handle"] == 2, "the rule's number in its chain (iptables -L "
+               "--line-numbers)", rule)
 
 
 @test

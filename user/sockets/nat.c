@@ -8,6 +8,8 @@
 #include "sockets/nat.h"
 
 #include <errno.h>
+#include <net/if.h>	/* before the kernel's headers: they defer to glibc's */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,10 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/gen.h>
 #include <libnftnl/rule.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include "sockets/natlegacy.h"
 
 #define MAX_TRIES 4
 #define MAX_EXPRS 128	/* a rule longer than this is cut: noted as odd */
@@ -250,6 +256,60 @@ static int dump_once(struct mnl_socket *nl, struct nat_rules *rules)
 	return rc;
 }
 
+/* Is there an iptables-legacy nat table in this namespace already? Asking
+ * for one that is not there would load iptable_nat and make it (hooks and
+ * all): a reader must not. */
+static bool legacy_nat_exists(void)
+{
+	char line[64];
+	bool found = false;
+	FILE *f = fopen("/proc/net/ip_tables_names", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strcmp(line, "nat\n");
+	fclose(f);
+	return found;
+}
+
+/* iptables-legacy's nat table (x_tables, not nf_tables), appended to rules.
+ * Returns 0 or -errno (-EAGAIN: it changed between the two calls). */
+static int legacy_read(struct nat_rules *rules)
+{
+	struct ipt_getinfo info = { .name = "nat" };
+	struct ipt_get_entries *e;
+	socklen_t len = sizeof(info);
+	int fd, rc = 0;
+
+	if (!legacy_nat_exists())
+		return 0;
+	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fd < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_IP, IPT_SO_GET_INFO, &info, &len)) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	e = calloc(1, sizeof(*e) + info.size);
+	if (!e) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memcpy(e->name, "nat", 4);
+	e->size = info.size;
+	len = (socklen_t)(sizeof(*e) + info.size);
+	if (getsockopt(fd, SOL_IP, IPT_SO_GET_ENTRIES, e, &len))
+		rc = errno == EAGAIN ? -EAGAIN : -errno;
+	else
+		rc = natlegacy__parse(e->entrytable, e->size, info.valid_hooks, info.hook_entry,
+				      rules);
+	free(e);
+	close(fd);
+	return rc;
+}
+
 int nat__read(struct nat_rules *rules, char *err, size_t errsz)
 {
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
@@ -275,8 +335,24 @@ int nat__read(struct nat_rules *rules, char *err, size_t errsz)
 	else if (rc)
 		snprintf(err, errsz, "the nf_tables ruleset could not be read: %s",
 			 strerror(-rc));
-	if (rc)
+	if (rc) {
 		rules->n = 0;
+		return rc;
+	}
+	for (unsigned int t = 0; t < MAX_TRIES; t++) {
+		size_t had = rules->n;
+
+		rc = legacy_read(rules);
+		if (rc != -EAGAIN && rc != -EINVAL)
+			break;
+		rules->n = had;	/* changed while read: again */
+	}
+	if (rc) {
+		rules->n = 0;
+		snprintf(err, errsz, "iptables-legacy's nat table could not be read: %s",
+			 rc == -EAGAIN || rc == -EINVAL ? "it changed each time it was read"
+						      : strerror(-rc));
+	}
 	return rc;
 }
 

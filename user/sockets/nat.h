@@ -2,8 +2,8 @@
 /*
  * The DNAT rules of this network namespace's nf_tables ruleset (nft's
  * tables and iptables-nft's alike), read over netlink with libnftnl and
- * libmnl, each decoded by natrule.h. iptables-legacy's rules live in
- * x_tables, not nf_tables: they are not read (docs/nat.md says why).
+ * libmnl, and of its iptables-legacy nat table where one exists (x_tables,
+ * read with IPT_SO_GET_ENTRIES: natlegacy.h), each decoded by natrule.h.
  */
 #ifndef PS_NAT_H
 #define PS_NAT_H
