@@ -120,6 +120,10 @@ def test_nat_nft_dnat_names_pod_listener(ctx):
             HOST_PORT_NFT, POD_IP, h.port, pod.inode, h.pid, rule["handle"])
         expect(line in r.stdout.decode().splitlines(), "ls shows the published port", line,
                r.stdout.decode()[-800:])
+        # Asked about the pod's namespace: the host's rules are not for its ports.
+        r = in_ns(host, ctx.portsnoop, "who", HOST_PORT_NFT, "--netns", pod.inode, check=False)
+        expect(r.returncode == 1 and not r.stdout, "who --netns POD: the host's rule is "
+               "not followed", r)
         # Another port: no rule sends it anywhere; nobody holds it.
         r = who(ctx, host, HOST_PORT_NFT + 100)
         expect(r.returncode == 1 and b"nobody holds port %d" % (HOST_PORT_NFT + 100)

@@ -307,7 +307,7 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 			one_socket(&r, &snap, s, NULL);
 		}
 	}
-	r.found += who_nat__follow(t, r.found, o->verbose, by_nat, &r);
+	r.found += who_nat__follow(t, o->filter.netns, r.found, o->verbose, by_nat, &r);
 	rc = cmd__write(out, &r.b);
 	sbuf__free(&r.b);
 	snapshot__free(&snap);

@@ -13,6 +13,7 @@
 #include "app/nat_follow.h"
 #include "output/names.h"
 #include "output/sbuf.h"
+#include "sockets/netns.h"
 
 struct follow {
 	const struct ps_target *t;
@@ -77,7 +78,7 @@ static size_t in_netns(const struct follow *f, const struct natrule *r, uint32_t
 	return shown;
 }
 
-size_t who_nat__follow(const struct ps_target *t, bool held, bool verbose,
+size_t who_nat__follow(const struct ps_target *t, uint32_t netns, bool held, bool verbose,
 		       who_nat_show show, void *ctx)
 {
 	struct follow f = { .t = t, .verbose = verbose, .show = show, .ctx = ctx };
@@ -85,6 +86,9 @@ size_t who_nat__follow(const struct ps_target *t, bool held, bool verbose,
 	char why[256];
 	size_t shown = 0;
 
+	/* Our rules are for our namespace's ports: not for another's. */
+	if (netns && netns != netns__of("self"))
+		return 0;
 	if (nat_follow__open(&nf)) {
 		if (!held)
 			fprintf(stderr, "portsnoop: DNAT rules not followed: %s\n", nf.err);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "app/cli.h"
 #include "output/format.h"
 #include "sockets/snapshot.h"
@@ -18,11 +19,12 @@ typedef void (*who_nat_show)(void *ctx, const struct snapshot *snap,
 			     const struct diag_sock *s, const struct format_nat *nat);
 
 /*
- * Follows every DNAT rule for t's port. `held`: someone holds the port on
- * this host already (then an unreadable ruleset is not worth a word).
+ * Follows every DNAT rule of our namespace for t's port; nothing when
+ * `netns` (who --netns; 0: any) is another namespace. `held`: someone holds
+ * the port already (then an unreadable ruleset is not worth a word).
  * Returns the number of listeners shown.
  */
-size_t who_nat__follow(const struct ps_target *t, bool held, bool verbose,
+size_t who_nat__follow(const struct ps_target *t, uint32_t netns, bool held, bool verbose,
 		       who_nat_show show, void *ctx);
 
 #endif
