@@ -116,9 +116,11 @@ def test_nat_nft_dnat_names_pod_listener(ctx):
         rule = expect_named(ctx, host, pod, HOST_PORT_NFT, h, "psnat", "pre", "nft")
         # ls: the published port, where it leads, who listens there.
         r = in_ns(host, ctx.portsnoop, "ls")
+        expect(b"DNAT" not in r.stdout, "plain ls: the table alone", r.stdout[-400:])
+        r = in_ns(host, ctx.portsnoop, "ls", "--nat")
         line = "tcp %d -> %s:%d netns %d python3[%d]  DNAT rule ip psnat pre (handle %d, nft)" % (
             HOST_PORT_NFT, POD_IP, h.port, pod.inode, h.pid, rule["handle"])
-        expect(line in r.stdout.decode().splitlines(), "ls shows the published port", line,
+        expect(line in r.stdout.decode().splitlines(), "ls --nat shows the published port", line,
                r.stdout.decode()[-800:])
         # Asked about the pod's namespace: the host's rules are not for its ports.
         r = in_ns(host, ctx.portsnoop, "who", HOST_PORT_NFT, "--netns", pod.inode, check=False)

@@ -38,7 +38,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 		if (b.len >= 65536)
 			rc = cmd__write(out, &b);
 	}
-	if (!rc)
+	if (!rc && o->nat)
 		ls_nat__append(&b, &ctx, &snap, o->verbose);
 	if (!rc)
 		rc = cmd__write(out, &b);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * ls's compact form of the published ports (ls_nat.h):
+ * ls --nat's compact form of the published ports (ls_nat.h):
  *
  *   published through DNAT (this namespace's nf_tables rules):
  *   tcp 18081 -> 10.88.0.5:80 netns 4026532301 httpd[812]  DNAT rule ip nat CNI-DN-1 (handle 9, xt)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * ls's published ports: after the table, each DNAT rule of this namespace,
+ * ls --nat: after the table, each DNAT rule of this namespace,
  * where it leads and who listens there (docs/nat.md). Table mode only.
  */
 #ifndef PS_LS_NAT_H
