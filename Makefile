@@ -47,6 +47,8 @@ endif
 
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS   := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+# The nf_tables ruleset (user/sockets/nat.c, docs/nat.md): libnftnl over libmnl.
+NAT_LIBS      ?= -lnftnl -lmnl
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wformat-security -Wundef \
@@ -238,9 +240,9 @@ $(APP_OBJS): $(OUT)/user/%.o: user/%.c | $(USER_DIRS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/portsnoop: $(APP_OBJS)
+$(OUT)/portsnoop: $(APP_OBJS) | $(filter %.a,$(NAT_LIBS))
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lpthread -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(NAT_LIBS) $(LIBBPF_LIBS) -lpthread -o $@
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(OUT)/tests
 	$(call msg,CC,$@)
@@ -334,9 +336,18 @@ ship-deps:
 static: deps ship-deps
 	$(Q)$(MAKE) -s --no-print-directory OUT=$(STATIC) EXTRA_LDFLAGS=-static \
 		LIBBPF_LIBS='$(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)' \
+		NAT_LIBS='-lnftnl $(STATIC)/compat/libmnl.a' $(STATIC)/compat/libmnl.a \
 		$(STATIC)/portsnoop $(patsubst $(OUT)/%,$(STATIC)/%,$(LIVE_BINS)) $(STATIC)/bench/bindloop
 	$(Q)file -L $(STATIC)/portsnoop | grep -q 'statically linked' || \
 		{ echo "static: $(STATIC)/portsnoop is not statically linked" >&2; exit 1; }
+
+# Debian ships no libmnl.a (nor, on these machines' archive, libmnl's source):
+# libnftnl.a's calls into libmnl go to compat/libmnl.c (docs/nat.md).
+$(OUT)/compat/libmnl.a: compat/libmnl.c
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $(@:.a=.o)
+	$(Q)$(AR) rcs $@ $(@:.a=.o)
 
 live-static: static
 	$(Q)$(PYTHON) tests/live/run_live.py --build $(STATIC)

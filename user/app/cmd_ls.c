@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* portsnoop ls: what ss -tulpn, netstat -tulpn and lsof -i answer, at once. */
 #include "app/commands.h"
+#include "app/ls_nat.h"
 
 #include "enrich/listing.h"
 #include "sockets/snapshot.h"
@@ -37,6 +38,8 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 		if (b.len >= 65536)
 			rc = cmd__write(out, &b);
 	}
+	if (!rc && o->nat)
+		ls_nat__append(&b, &ctx, &snap, o->verbose);
 	if (!rc)
 		rc = cmd__write(out, &b);
 	sbuf__free(&b);

@@ -6,6 +6,7 @@
  * start time, parent, and the files it has open for writing.
  */
 #include "app/commands.h"
+#include "app/who_nat.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -114,7 +115,7 @@ static void release(struct details *d)
 /* One process holding socket s, as a record of the field table. */
 static void render(struct sbuf *b, const struct format_ctx *ctx, const struct diag_sock *s,
 		   const struct ps_owner *own, size_t n, const struct details *d,
-		   const char *user)
+		   const char *user, const struct format_nat *nat)
 {
 	struct proc_info pi = {
 		.exe = d->exe[0] ? (char *)d->exe : NULL,
@@ -126,7 +127,7 @@ static void render(struct sbuf *b, const struct format_ctx *ctx, const struct di
 	struct ps_event ev;
 	struct format_input in = {
 		.ev = &ev, .rec = FORMAT_REC_HELD, .sock = s, .holders = own, .nholders = n,
-		.proc = &pi, .held = &held, .user_name = user,
+		.proc = &pi, .held = &held, .user_name = user, .nat = nat,
 		.start_prec_ns = (uint32_t)(1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK)),
 	};
 
@@ -188,15 +189,17 @@ struct who_run {
 	struct sbuf b;
 	size_t found, unknown;
 	size_t time_wait;	/* TIME-WAIT sockets on the port: no holder */
+	size_t nat_found;	/* listeners reached through DNAT rules */
 };
 
 static void one_socket(struct who_run *r, const struct snapshot *snap,
-		       const struct diag_sock *s)
+		       const struct diag_sock *s, const struct format_nat *nat)
 {
 	size_t n;
 	const struct ps_owner *own = owners__find(&snap->owners, s->inode, &n);
 	struct ps_event sev;
-	struct format_input sin = { .ev = &sev, .rec = FORMAT_REC_HELD, .sock = s };
+	struct format_input sin = { .ev = &sev, .rec = FORMAT_REC_HELD, .sock = s,
+				    .nat = nat };
 
 	r->found++;
 	listing__event(&sev, s, NULL, 0, s->uid);
@@ -217,9 +220,20 @@ static void one_socket(struct who_run *r, const struct snapshot *snap,
 			continue;
 		gather(&d, own[k].pid);
 		user = r->users ? users__name(r->users, d.uid) : NULL;
-		render(&r->b, r->ctx, s, own, n, &d, user);
+		render(&r->b, r->ctx, s, own, n, &d, user, nat);
 		release(&d);
 	}
+}
+
+/* A listener a DNAT rule sends the port to (who_nat.h). */
+static void by_nat(void *ctx, const struct snapshot *snap, const struct diag_sock *s,
+		   const struct format_nat *nat)
+{
+	struct who_run *r = ctx;
+
+	if (!r->found && !r->nat_found++ && r->ctx->mode == FORMAT_TABLE)
+		sbuf__puts(&r->b, "nobody holds it on this host; a DNAT rule sends it to:\n");
+	one_socket(r, snap, s, nat);
 }
 
 /*
@@ -260,9 +274,10 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 			 * no process holds it. */
 			if (rank != pass || !s->inode || !holds__match(&q, s))
 				continue;
-			one_socket(&r, &snap, s);
+			one_socket(&r, &snap, s, NULL);
 		}
 	}
+	r.found += who_nat__follow(t, o->filter.netns, r.found, o->verbose, by_nat, &r);
 	rc = cmd__write(out, &r.b);
 	sbuf__free(&r.b);
 	snapshot__free(&snap);

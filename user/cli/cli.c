@@ -42,6 +42,7 @@ static const char usage_text[] =
 	"      --failed        only calls that failed\n"
 	"  -t, --tcp           ls: only TCP (and MPTCP) listeners\n"
 	"  -u, --udp           ls: only bound UDP sockets\n"
+	"      --nat           ls: then the ports DNAT rules publish, and where they lead\n"
 	"      --no-initial    do not start with the sockets that already exist\n"
 	"      --ringbuf SIZE  ring buffer size: 4K to 1G, a power of two (default 8M)\n"
 	"      --btf FILE      kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
@@ -52,7 +53,7 @@ static const char usage_text[] =
 	"  -V, --version       the version\n"
 	"\n"
 	"ls and who take -j, -o, -v, --netns; ls also -t, -u, -p, -P, --uid,\n"
-	"--comm, --proto, -4, -6. who PORT is also who -P PORT.\n"
+	"--comm, --proto, -4, -6, --nat. who PORT is also who -P PORT.\n"
 	"\n"
 	"Tracing needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN; CAP_SYS_ADMIN to\n"
 	"mount tracefs when it is not mounted); ls and who show what the caller may\n"
@@ -268,7 +269,8 @@ static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 }
 
 enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
-       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT__END };
+       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT_NAT,
+       OPT__END };
 
 /* The options that only turn something on: where each is kept, or NULL. */
 static bool *switch_of(struct ps_opts *opts, int c)
@@ -279,6 +281,7 @@ static bool *switch_of(struct ps_opts *opts, int c)
 	case 'u': return &opts->udp;
 	case OPT_NO_INITIAL: return &opts->no_initial;
 	case 'v': return &opts->verbose;
+	case OPT_NAT: return &opts->nat;
 	}
 	return NULL;
 }
@@ -312,13 +315,14 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		{ "failed", no_argument, NULL, OPT_FAILED },
 		{ "children", no_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "nat", no_argument, NULL, OPT_NAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	/* What ls and who do with each option: the rest are refused there. */
 	static const int for_ls[] = { 'j', 'o', 'v', 't', 'u', 'p', 'P', '4', '6', OPT_UID,
-				      OPT_COMM, OPT_PROTO, OPT_NETNS, 0 };
+				      OPT_COMM, OPT_PROTO, OPT_NETNS, OPT_NAT, 0 };
 	static const int for_who[] = { 'j', 'o', 'v', 'P', OPT_NETNS, 0 };
 	bool given[OPT__END] = { false };
 	const char *port_arg = NULL;

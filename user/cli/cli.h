@@ -32,6 +32,7 @@ struct ps_opts {
 	bool no_initial;	/* streaming: no state records first */
 	bool json;
 	bool verbose;
+	bool nat;		/* ls: the published ports after the table */
 	uint32_t pid;		/* 0 = every process */
 	struct ps_filter filter;	/* in-kernel filters, pid included (cli/filter.h) */
 	const char *comm;	/* --comm: only this process name (userspace) */

@@ -405,6 +405,16 @@ const struct field fields[] = {
 	GET("portsnoop.owners", get_owners, R_STATE),
 	GET("portsnoop.fds", get_fds, R_HELD),
 	GET("portsnoop.files_written", get_files, R_HELD, COL("writing", 0, T_WHO)),
+	/* Who, through a DNAT rule (docs/nat.md): the rule, and where it sends. */
+	COLUMN("via", 0, T_WHO, get_nat_via),
+	GET("portsnoop.nat.port", get_nat_port, R_HELD),
+	GET("portsnoop.nat.rule.family", get_nat_family, R_HELD),
+	GET("portsnoop.nat.rule.table", get_nat_table, R_HELD),
+	GET("portsnoop.nat.rule.chain", get_nat_chain, R_HELD),
+	GET("portsnoop.nat.rule.handle", get_nat_handle, R_HELD),
+	GET("portsnoop.nat.rule.encoding", get_nat_encoding, R_HELD),
+	GET("portsnoop.nat.to.ip", get_nat_to_ip, R_HELD),
+	GET("portsnoop.nat.to.port", get_nat_to_port, R_HELD),
 };
 
 const size_t fields_count = sizeof(fields) / sizeof(fields[0]);

@@ -125,6 +125,17 @@ void get_rqueue(GET_ARGS);
 void get_wqueue(GET_ARGS);
 void get_inode(GET_ARGS);
 
+/* fields_nat.c: the DNAT rule a who record was reached through. */
+void get_nat_port(GET_ARGS);
+void get_nat_family(GET_ARGS);
+void get_nat_table(GET_ARGS);
+void get_nat_chain(GET_ARGS);
+void get_nat_handle(GET_ARGS);
+void get_nat_encoding(GET_ARGS);
+void get_nat_to_ip(GET_ARGS);
+void get_nat_to_port(GET_ARGS);
+void get_nat_via(GET_ARGS);
+
 /* fields_who.c: who and where. */
 void get_host(GET_ARGS);
 void get_user_name(GET_ARGS);

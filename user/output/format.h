@@ -55,6 +55,17 @@ struct format_held {
 	size_t files_len;
 };
 
+/* Who: the DNAT rule that leads a host port to this listener (docs/nat.md). */
+struct format_nat {
+	uint16_t port;			/* the host port asked about */
+	const char *family, *table, *chain;	/* the rule's: from the ruleset */
+	uint64_t handle;
+	const char *encoding;		/* "nft" (nat expression) or "xt" (DNAT target) */
+	const char *to_ip;		/* where it sends packets, and the port */
+	uint16_t to_port;
+	const char *via;		/* all of it as one line, for the text */
+};
+
 /*
  * One record and what is known about its process. State and held records
  * carry a struct ps_event too, built from the socket and its first owner
@@ -78,6 +89,7 @@ struct format_input {
 	uint32_t start_prec_ns;		/* process.start known to this; 0: to the ns */
 	bool holders_gone;		/* holders are what the trace saw bind: their
 					 * socket was gone when the failure was read */
+	const struct format_nat *nat;	/* held records: reached through a DNAT */
 };
 
 /* The event table's header line; nothing in JSON mode. */

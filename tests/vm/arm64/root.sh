@@ -6,7 +6,8 @@
 #                   systemd (for systemd-journald and journalctl: the real
 #                   journald test) and the libraries portsnoop links to;
 #                   shared read-only into the guest by tests/vm/arm64/run.sh
-#   OUTDIR/sysroot  the arm64 -dev packages (libbpf, libelf, zlib, zstd) that
+#   OUTDIR/sysroot  the arm64 -dev packages (libbpf, libelf, zlib, zstd,
+#                   libnftnl, libmnl) that
 #                   `make ARCH=arm64` compiles and links against
 #   OUTDIR/busybox  a static arm64 busybox for the guest's initramfs
 # Does nothing when OUTDIR/.stamp is newer than this script. Packages come
@@ -23,11 +24,11 @@ CACHEDIR=${ARM64_CACHE:-$REPO/build/cache/arm64}/apt-$SUITE/cache/archives
 
 ROOT_PKGS="libc6 dash bash coreutils util-linux mount findutils grep sed mawk
 procps iproute2 python3 python3-jsonschema rsyslog systemd libbpf1 libelf1
-zlib1g libzstd1 libcmocka0 base-passwd"
+zlib1g libzstd1 libcmocka0 libnftnl11 libmnl0 base-passwd"
 # The sysroot holds these alone (not what they depend on): libc and the
 # kernel headers come from Debian's cross toolchain (libc6-dev-arm64-cross).
 DEV_PKGS="libbpf-dev libbpf1 libelf-dev libelf1 zlib1g-dev zlib1g libzstd-dev
-libzstd1 libcmocka-dev libcmocka0"
+libzstd1 libcmocka-dev libcmocka0 libnftnl-dev libnftnl11 libmnl-dev libmnl0"
 
 apt() { "$HERE/apt.sh" "$SUITE" "$@"; }
 die() { echo "arm64: $*" >&2; exit 1; }
