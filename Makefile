@@ -207,7 +207,7 @@ fuzz-build:
 
 $(OUT)/fuzz/%: tests/fuzz/%.c $(CORE_OBJS) | $(OUT)/fuzz
 	$(call msg,FUZZ,$@)
-	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(CORE_OBJS) -lpthread -o $@
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(CORE_OBJS) $(NAT_LIBS) -lpthread -o $@
 
 fuzz: deps fuzz-build
 	$(Q)scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
@@ -246,7 +246,7 @@ $(OUT)/portsnoop: $(APP_OBJS) | $(filter %.a,$(NAT_LIBS))
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(OUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) -lcmocka -lpthread -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) $(NAT_LIBS) -lcmocka -lpthread -o $@
 
 $(OUT)/tests/%: tests/live/%.c | $(OUT)/tests
 	$(call msg,CC,$@)
@@ -264,7 +264,7 @@ $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 # The formatting cost per line: the output stage's objects, no kernel.
 $(OUT)/bench/linecost: bench/linecost.c $(CORE_OBJS) | $(OUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) -lpthread -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) $(NAT_LIBS) -lpthread -o $@
 
 # The empty programs of the overhead floor, and their loader.
 $(OUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUT)/bench

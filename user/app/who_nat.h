@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "app/cli.h"
+#include "cli/cli.h"
 #include "output/format.h"
 #include "sockets/snapshot.h"
 
