@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
+#include "metrics/server.h"
 #include "proc/users.h"
 
 const char *cli__passwd = "/etc/passwd";
@@ -47,6 +48,8 @@ static const char usage_text[] =
 	"      --btf FILE      kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
 	"      --probe HOW     auto (default: the best the kernel allows, per hook),\n"
 	"                      fentry, kprobe or tracepoint\n"
+	"      --metrics ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+	"                      (give a loopback or node-local address)\n"
 	"  -v, --verbose       say how each hook is attached; libbpf warnings\n"
 	"  -h, --help          this help\n"
 	"  -V, --version       the version\n"
@@ -254,6 +257,17 @@ static const char *option_name(const struct option *l, int c)
 	return shortname;
 }
 
+int cli__parse_metrics(const char *s, const char **out)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (metrics_server__parse_addr(s, &ss, &len))
+		return -EINVAL;
+	*out = s;
+	return 0;
+}
+
 /* One line on stderr: what was wrong, and where help is. */
 static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 {
@@ -268,7 +282,7 @@ static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 }
 
 enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
-       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT__END };
+       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT_METRICS, OPT__END };
 
 /* The options that only turn something on: where each is kept, or NULL. */
 static bool *switch_of(struct ps_opts *opts, int c)
@@ -311,6 +325,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		{ "events", required_argument, NULL, 'e' },
 		{ "failed", no_argument, NULL, OPT_FAILED },
 		{ "children", no_argument, NULL, 'C' },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -422,6 +437,11 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			break;
 		case OPT_BTF:
 			opts->btf = optarg;
+			break;
+		case OPT_METRICS:
+			if (cli__parse_metrics(optarg, &opts->metrics))
+				return usage_error(err, "invalid --metrics '%s': expected ADDR:PORT, "
+						   "[ADDR6]:PORT or :PORT (port 1 to 65535)", optarg);
 			break;
 		case 'h':
 			fputs(usage_text, out);

@@ -43,6 +43,7 @@ struct ps_opts {
 	const char *output;	/* --output FILE, or NULL for stdout */
 	const char *syslog;	/* --syslog[=PATH]: the socket, or NULL */
 	const char *journal;	/* --journald[=PATH]: the socket, or NULL */
+	const char *metrics;	/* --metrics ADDR:PORT (checked), or NULL */
 };
 
 enum cli_result {
@@ -69,6 +70,8 @@ int cli__parse_ports(const char *s, uint8_t map[8192]);
  * bit): the bits set. */
 int cli__parse_list(const char *s, const char *const *names, uint8_t *bits);
 /* A size like 4096, 256K or 8M: a power of two between 4 KiB and 1 GiB. */
+/* --metrics ADDR:PORT: checked, kept as given. 0 or -EINVAL. */
+int cli__parse_metrics(const char *s, const char **out);
 int cli__parse_ringbuf(const char *s, uint32_t *out);
 
 #endif

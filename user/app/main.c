@@ -12,6 +12,8 @@
 #include "app/seed.h"
 #include "app/stream.h"
 #include "loader/tracer.h"
+#include "metrics/metrics.h"
+#include "metrics/server.h"
 #include "output/format.h"
 #include "output/lines.h"
 #include "output/sink.h"
@@ -120,6 +122,17 @@ static int open_tracer(const struct ps_opts *o, struct stream *s, struct tracer 
 	return rc;
 }
 
+/* --metrics: bound before the tracer attaches (its own bind is not traced)
+ * and while privileges last (a port below 1024). */
+static int start_metrics(const char *addr, struct metrics *m, struct metrics_server **out)
+{
+	int rc = m ? metrics_server__start(addr, m, out) : -ENOMEM;
+
+	if (rc)
+		fprintf(stderr, "portsnoop: --metrics %s: %s\n", addr, strerror(-rc));
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct ps_opts opts;
@@ -129,6 +142,8 @@ int main(int argc, char **argv)
 	struct lines *lines = NULL;
 	struct stream *stream = NULL;
 	struct tracer *tracer = NULL;
+	struct metrics *metrics = NULL;
+	struct metrics_server *server = NULL;
 	char boot_id[40] = "", host[256] = "";
 	int rc, code = 1;
 
@@ -170,10 +185,12 @@ int main(int argc, char **argv)
 	lines = lines__new(out);
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
+		.metrics = opts.metrics ? metrics = metrics__new(PS_VERSION) : NULL,
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced. */
 	snapshot__dumps_bound_only();
-	if (!stream || resolve_cgroup(&opts) || open_tracer(&opts, stream, &tracer) ||
+	if (!stream || (opts.metrics && start_metrics(opts.metrics, metrics, &server)) ||
+	    resolve_cgroup(&opts) || open_tracer(&opts, stream, &tracer) ||
 	    stream__start(stream, tracer))
 		goto cleanup;
 	if (!opts.no_initial)
@@ -187,9 +204,11 @@ int main(int argc, char **argv)
 	fprintf(stderr, "portsnoop: tracing, Ctrl-C to stop\n");
 	code = stream__finish(stream, stream__run(stream));
 cleanup:
+	metrics_server__stop(server);
 	stream__free(stream);	/* before the tracer: the /proc cache unwatches */
 	tracer__free(tracer);
 	lines__free(lines);
 	sink__free(out);
+	metrics__free(metrics);
 	return code;
 }

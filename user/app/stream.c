@@ -119,6 +119,7 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	if (!filter__comm(s->o.filter, v.ev.comm))
 		return 0;	/* the one filter the kernel cannot apply cheaply */
 	s->events++;
+	metrics__event(s->o.metrics, &v.ev);
 	in = (struct format_input){
 		.ev = &v.ev,
 		.argv = v.argv,
@@ -223,6 +224,10 @@ static void check_stats(struct stream *s)
 		return;
 	lost = now[PS_STAT_RB_DROPS] - s->stats[PS_STAT_RB_DROPS];
 	memcpy(s->stats, now, sizeof(now));
+	metrics__totals(s->o.metrics, &(struct metrics_totals){
+		.lost = now[PS_STAT_RB_DROPS], .skipped = tracer__skipped(s->tracer),
+		.unwritten = lines__totals(s->o.out)->unwritten, .malformed = s->malformed,
+		.untracked = now[PS_STAT_TRACK_FULL] });
 	s->o.fmt->mono_offset = timefmt__mono_offset();
 	s->o.fmt->boot_offset = timefmt__boot_offset();
 	pcache__sweep(s->procs, s->read_to);

@@ -15,6 +15,7 @@
 #include "loader/tracer.h"
 #include "output/format.h"
 #include "output/lines.h"
+#include "metrics/metrics.h"
 
 struct stream;
 
@@ -23,6 +24,7 @@ struct stream_opts {
 	struct lines *out;
 	const struct filter *filter;	/* what the kernel cannot filter: the name */
 	const char *output_path;	/* --output, for what SIGHUP says; or NULL */
+	struct metrics *metrics;	/* --metrics: what it counts; or NULL */
 };
 
 /*
