@@ -420,6 +420,9 @@ def main():
     ap.add_argument("--against", metavar="BUILD",
                     help="bindloop, bpfstats: also trace with BUILD's portsnoop in the same rounds "
                          "(another commit, built apart): before/after a change")
+    ap.add_argument("--metrics", action="store_true",
+                    help="bindloop: also trace with --metrics on loopback in the same rounds "
+                         "(docs/metrics.md: the target is within 2%% of without)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads portsnoop)")
@@ -443,13 +446,16 @@ def main():
         return
 
     base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None
-    against = []
+    against, with_metrics = [], []
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
         if args.against:
             against.append(traced(args.against, args.n, args.proto, [])["elapsed_ns"])
         t = traced(args.build, args.n, args.proto, [])
         trace.append(t["elapsed_ns"])
+        if args.metrics:
+            with_metrics.append(traced(args.build, args.n, args.proto,
+                                       ["--metrics", "127.0.0.1:19464"])["elapsed_ns"])
         strategy = t["strategy"]
         # The same attach points with empty programs: the kernel's own cost.
         floors.append(floor(args.build, args.n, args.proto, t["strategy"]))
@@ -478,6 +484,11 @@ def main():
     print("  minimal records (process context into the ring, drained unformatted) %.0f ns/iter, "
           "ratio %.3f" % (m / args.n, m / b))
     print("  with a filter that matches nothing %.0f ns/iter, ratio %.3f" % (f / args.n, f / b))
+    if with_metrics:
+        per = sorted(x / y for x, y in zip(with_metrics, trace))
+        print("  with --metrics: traced %.0f ns/iter; with / without, per round: median %.3f, "
+              "min %.3f, max %.3f" % (statistics.median(with_metrics) / args.n,
+                                      statistics.median(per), per[0], per[-1]))
     if against:
         a = statistics.median(against)
         # Paired by round: both ran within seconds of each other.

@@ -34,6 +34,7 @@ struct metrics {
 	uint64_t failed_bind[METRICS_ERRNO_MAX + 1];	/* last: "other" */
 	uint64_t outcome[METRICS_ERRNO_MAX + 1];	/* 0: success */
 	uint64_t outcome_other;
+	uint64_t failed_connect[METRICS_ERRNO_MAX + 1];	/* last: "other" */
 	uint16_t inuse_port[METRICS_INUSE_PORTS];	/* 0: free slot */
 	uint64_t inuse[METRICS_INUSE_PORTS + 1];	/* last: "other" */
 	uint64_t bucket[N_BUCKET];			/* not cumulative */
@@ -121,6 +122,9 @@ void metrics__event(struct metrics *m, const struct ps_event *ev)
 	bump(&m->events[ev->kind][result_index(ev)][proto_index(ev->proto)], 1);
 	if (ev->kind == PS_EV_CONNECT_RESULT)
 		outcome(m, ev);
+	if (ev->kind == PS_EV_CONNECT && ev->err && ev->err != EINPROGRESS)
+		bump(&m->failed_connect[ev->err > 0 && ev->err < METRICS_ERRNO_MAX
+					? ev->err : METRICS_ERRNO_MAX], 1);
 	if (!ev->err || (ev->kind != PS_EV_BIND && ev->kind != PS_EV_LISTEN))
 		return;
 	if (ev->kind == PS_EV_BIND)
@@ -299,6 +303,10 @@ void metrics__render(struct metrics *m, struct sbuf *b, bool om)
 	render_by_errno(b, "bind_failures_total", m->failed_bind, 1,
 			load(&m->failed_bind[METRICS_ERRNO_MAX]));
 	render_inuse(m, b, om);
+	family(b, om, "connect_failures", "counter", "connect() calls that failed at once, by "
+	       "errno (EADDRNOTAVAIL: no local port was free).");
+	render_by_errno(b, "connect_failures_total", m->failed_connect, 1,
+			load(&m->failed_connect[METRICS_ERRNO_MAX]));
 	family(b, om, "connect_outcomes", "counter",
 	       "Outcomes of TCP connects by errno (0: established).");
 	render_by_errno(b, "connect_outcomes_total", m->outcome, 0, load(&m->outcome_other));
