@@ -38,6 +38,7 @@ struct conn {
 	char in[HTTPREQ_MAX];
 	struct sbuf out;	/* the answer; sent from out_off on */
 	size_t out_off;
+	bool draining;		/* answered: read and drop what the client still sends */
 };
 
 struct metrics_server {
@@ -109,6 +110,7 @@ static void conn_close(struct conn *c)
 	c->fd = -1;
 	c->in_len = 0;
 	c->out_off = 0;
+	c->draining = false;
 	sbuf__reset(&c->out);
 }
 
@@ -134,15 +136,31 @@ static void answer(struct metrics_server *s, struct conn *c, enum httpreq_verdic
 	sbuf__free(&body);
 	if (c->out.oom)
 		conn_close(c);
-	shutdown(c->fd, SHUT_RD);
+}
+
+/* Closing with unread input would reset the connection, and the client
+ * could lose the answer (a 431 to a request still being sent): after the
+ * answer, read and drop until the client closes or the deadline. */
+static void drain(struct conn *c)
+{
+	char sink[4096];
+	ssize_t n = read(c->fd, sink, sizeof(sink));
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		conn_close(c);
 }
 
 static void readable(struct metrics_server *s, struct conn *c)
 {
 	struct httpreq r;
 	enum httpreq_verdict v;
-	ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
+	ssize_t n;
 
+	if (c->draining) {
+		drain(c);
+		return;
+	}
+	n = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
 			conn_close(c);
@@ -164,8 +182,12 @@ static void writable(struct conn *c)
 		return;
 	}
 	c->out_off += (size_t)n;
-	if (c->out_off == c->out.len)
-		conn_close(c);
+	if (c->out_off < c->out.len)
+		return;
+	shutdown(c->fd, SHUT_WR);
+	sbuf__reset(&c->out);
+	c->out_off = 0;
+	c->draining = true;
 }
 
 static struct conn *free_conn(struct metrics_server *s)
