@@ -16,6 +16,7 @@ enum ps_cmd {
 	CMD_TRACE = 0,		/* stream events (the default) */
 	CMD_LS,			/* list listening/bound sockets and owners */
 	CMD_WHO,		/* who holds a port */
+	CMD_CHECK,		/* the listeners now against a baseline */
 };
 
 /* What `who` asks about: PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT. */
@@ -44,6 +45,7 @@ struct ps_opts {
 	const char *syslog;	/* --syslog[=PATH]: the socket, or NULL */
 	const char *journal;	/* --journald[=PATH]: the socket, or NULL */
 	const char *metrics;	/* --metrics ADDR:PORT (checked), or NULL */
+	const char *expect;	/* --expect FILE, check FILE: the baseline; or NULL */
 };
 
 enum cli_result {

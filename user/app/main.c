@@ -11,6 +11,7 @@
 #include "app/filter.h"
 #include "app/seed.h"
 #include "app/stream.h"
+#include "expect/baseline.h"
 #include "loader/tracer.h"
 #include "metrics/metrics.h"
 #include "metrics/server.h"
@@ -122,6 +123,17 @@ static int open_tracer(const struct ps_opts *o, struct stream *s, struct tracer 
 	return rc;
 }
 
+/* --expect FILE: read whole before tracing; a bad file is one line. */
+static int load_baseline(const char *path, struct baseline **out)
+{
+	char err[512];
+	int rc = baseline__load(path, out, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "portsnoop: --expect %s\n", err);
+	return rc;
+}
+
 /* --metrics: bound before the tracer attaches (its own bind is not traced)
  * and while privileges last (a port below 1024). */
 static int start_metrics(const char *addr, struct metrics *m, struct metrics_server **out)
@@ -144,6 +156,7 @@ int main(int argc, char **argv)
 	struct tracer *tracer = NULL;
 	struct metrics *metrics = NULL;
 	struct metrics_server *server = NULL;
+	struct baseline *baseline = NULL;
 	char boot_id[40] = "", host[256] = "";
 	int rc, code = 1;
 
@@ -171,6 +184,10 @@ int main(int argc, char **argv)
 	fmt.mono_offset = timefmt__mono_offset();
 	fmt.boot_offset = timefmt__boot_offset();
 	fmt.width = format__width(opts.output ? -1 : STDOUT_FILENO);
+	if (opts.cmd == CMD_CHECK) {
+		code = cmd__check(&opts, out);
+		goto cleanup;
+	}
 	if (opts.cmd == CMD_LS || opts.cmd == CMD_WHO) {
 		code = opts.cmd == CMD_LS ? cmd__ls(&opts, &filter, &fmt, out)
 					  : cmd__who(&opts, &fmt, out);
@@ -181,11 +198,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portsnoop: cannot set up signals: %s\n", strerror(-rc));
 		goto cleanup;
 	}
+	if (opts.expect && load_baseline(opts.expect, &baseline))
+		goto cleanup;
 	describe_host(&fmt, boot_id, sizeof(boot_id), host, sizeof(host));
 	lines = lines__new(out);
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
 		.metrics = opts.metrics ? metrics = metrics__new(PS_VERSION) : NULL,
+		.baseline = baseline,
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced. */
 	snapshot__dumps_bound_only();
@@ -210,5 +230,6 @@ cleanup:
 	lines__free(lines);
 	sink__free(out);
 	metrics__free(metrics);
+	baseline__free(baseline);
 	return code;
 }

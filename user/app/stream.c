@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "expect/listener.h"
 #include "loader/event.h"
 #include "output/timefmt.h"
 #include "proc/mounts.h"
@@ -129,6 +130,9 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 					&pv),
 		.user_name = users__name(s->users, v.ev.uid),
 	};
+	in.expected = (signed char)listener__check_event(s->o.baseline, &v.ev, in.proc);
+	if (in.expected < 0)
+		metrics__unexpected(s->o.metrics);
 	/* Who is in the way: asked of the system now, once a second at most;
 	 * else what the trace saw bound there. */
 	if (v.ev.err == EADDRINUSE && (v.ev.kind == PS_EV_BIND || v.ev.kind == PS_EV_LISTEN) &&

@@ -16,6 +16,7 @@
 #include "output/format.h"
 #include "output/lines.h"
 #include "metrics/metrics.h"
+#include "expect/baseline.h"
 
 struct stream;
 
@@ -25,6 +26,7 @@ struct stream_opts {
 	const struct filter *filter;	/* what the kernel cannot filter: the name */
 	const char *output_path;	/* --output, for what SIGHUP says; or NULL */
 	struct metrics *metrics;	/* --metrics: what it counts; or NULL */
+	const struct baseline *baseline;	/* --expect: listeners expected; or NULL */
 };
 
 /*

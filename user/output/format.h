@@ -78,6 +78,7 @@ struct format_input {
 	uint32_t start_prec_ns;		/* process.start known to this; 0: to the ns */
 	bool holders_gone;		/* holders are what the trace saw bind: their
 					 * socket was gone when the failure was read */
+	signed char expected;		/* --expect: 1 in the baseline, -1 not; 0 unchecked */
 };
 
 /* The event table's header line; nothing in JSON mode. */
