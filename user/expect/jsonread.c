@@ -293,13 +293,14 @@ static int value(struct jr *r, int depth, bool report)
 		return fail(r, "expected a value");
 	switch (*r->p) {
 	case '{':
-		if (depth >= JSONREAD_DEPTH)
-			return fail(r, "objects nested more than 16 deep");
-		return object(r, depth + 1, report);
 	case '[':
 		if (depth >= JSONREAD_DEPTH)
 			return fail(r, "objects nested more than 16 deep");
-		return array(r, depth + 1);
+		r->slen = 0;
+		r->str[0] = '\0';
+		if (report_scalar(r, *r->p == '{' ? JR_OBJECT : JR_ARRAY, report))
+			return r->stop;
+		return *r->p == '{' ? object(r, depth + 1, report) : array(r, depth + 1);
 	case '"':
 		return string(r) ? -EINVAL : report_scalar(r, JR_STRING, report);
 	case 't':

@@ -11,7 +11,9 @@
 #define JSONREAD_PATH 128	/* a dotted path longer: an error */
 #define JSONREAD_STRING 4096	/* a decoded string longer: an error */
 
-enum jsonread_type { JR_STRING, JR_NUMBER, JR_BOOL, JR_NULL };
+/* JR_OBJECT and JR_ARRAY are said (s "", n 0) before what they hold, so a
+ * reader can refuse one where it wants a scalar. */
+enum jsonread_type { JR_STRING, JR_NUMBER, JR_BOOL, JR_NULL, JR_OBJECT, JR_ARRAY };
 
 /* s is the decoded string (NUL-terminated, n bytes; may hold a NUL) or the
  * number's or literal's text. Non-zero stops the read with that value. */
