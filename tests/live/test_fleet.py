@@ -289,3 +289,131 @@ def metrics_flood_loses_nothing(ctx):
     expect(rc == 0, "portsnoop exits 0", rc, t.stderr)
     expect(b", 0 lost" in t.stderr, "nothing lost", t.stderr)
     print("  flood: %d connections, %d refused or timed out" % tuple(counts))
+
+
+def listen(ctx, addr, port, hold=True):
+    w = Work(ctx, "listen", "tcp", 4, addr, port, 16, hold=hold)
+    expect(w.report.get("errno", 0) == 0, "the listen worked", w.report)
+    return w
+
+
+def expected_of(t, w):
+    ev = one(t.of_pid(w.pid, "listen"), "listen")
+    return ev.get("portsnoop", {}).get("expected")
+
+
+@test
+def expect_marks_listeners(ctx):
+    """Restarts (new pid, same executable) are expected; a new port, a
+    widened address and another executable are not."""
+    exe = os.path.realpath(ctx.sockwork)
+    d = tempfile.mkdtemp(prefix="portsnoop-expect-")
+    base = os.path.join(d, "baseline")
+    with open(base, "w") as f:
+        f.write("# hand-written\ntcp loopback:18441 exe=%s\n" % exe)
+    other = copy.copy(ctx)
+    other.sockwork = os.path.join(d, "sockwork-copy")
+    shutil.copy(ctx.sockwork, other.sockwork)
+    port = free_port()
+    t = metrics_tracer(ctx, port, "--expect", base)
+    try:
+        first = listen(ctx, "127.0.0.1", 18441, hold=False)
+        again = listen(ctx, "127.0.0.1", 18441, hold=False)
+        expect(first.pid != again.pid, "a restart has a new pid")
+        expect(expected_of(t, first) is True, "the baseline's listener is expected")
+        expect(expected_of(t, again) is True, "restarted, still expected")
+        expect(expected_of(t, listen(ctx, "0.0.0.0", 18441, hold=False)) is False,
+               "127.0.0.1 -> 0.0.0.0 widens: unexpected")
+        expect(expected_of(t, listen(ctx, "127.0.0.1", 18442, hold=False)) is False,
+               "a new port: unexpected")
+        expect(expected_of(t, listen(other, "127.0.0.1", 18441, hold=False)) is False,
+               "another executable on the port: unexpected")
+        # Connects and failed calls are no listeners: not marked.
+        w = Work(ctx, "connect", "tcp", 4, "127.0.0.1", 9)
+        ev = one(t.of_pid(w.pid, "connect"), "connect")
+        expect("expected" not in ev.get("portsnoop", {}), "a connect is not checked", ev)
+        _, text = scrape(port)
+        expect(sample(text, "portsnoop_unexpected_listeners_total") == 3,
+               "three unexpected listeners counted", text)
+    finally:
+        rc = t.stop()
+        shutil.rmtree(d, ignore_errors=True)
+    expect(rc == 0, "portsnoop exits 0", rc, t.stderr)
+
+
+def check(ctx, base):
+    return subprocess.run([ctx.binary, "check", "--netns", str(ctx.ns.inode), base],
+                          capture_output=True, timeout=30)
+
+
+@test
+def check_exit_status(ctx):
+    d = tempfile.mkdtemp(prefix="portsnoop-check-")
+    base = os.path.join(d, "baseline.json")
+    try:
+        with listen(ctx, "127.0.0.1", 18443):
+            ls = subprocess.run([ctx.binary, "ls", "--json", "--netns", str(ctx.ns.inode)],
+                                capture_output=True, timeout=30)
+            expect(ls.returncode == 0 and ls.stdout, "ls --json", ls)
+            with open(base, "wb") as f:
+                f.write(ls.stdout)
+            r = check(ctx, base)
+            expect(r.returncode == 0 and r.stdout == b"", "as the baseline: exit 0", r)
+        with listen(ctx, "127.0.0.1", 18443):
+            r = check(ctx, base)
+            expect(r.returncode == 0, "restarted (new pid): exit 0", r)
+            with listen(ctx, "127.0.0.1", 18444) as extra:
+                r = check(ctx, base)
+                expect(r.returncode == 1, "a new listener: exit 1", r)
+                expect(r.stdout.decode().splitlines() == [
+                    "unexpected tcp 127.0.0.1:18444 pid %d exe=%s comm=sockwork" % (
+                        extra.pid, os.path.realpath(ctx.sockwork))], "says which", r.stdout)
+        r = check(ctx, base)
+        expect(r.returncode == 1, "gone: exit 1", r)
+        expect(r.stdout == b"missing tcp loopback:18443 comm=sockwork\n" or
+               r.stdout.startswith(b"missing tcp loopback:18443 exe="), "says what is missing",
+               r.stdout)
+        with listen(ctx, "0.0.0.0", 18443):
+            r = check(ctx, base)
+            lines = r.stdout.decode().splitlines()
+            expect(r.returncode == 1 and len(lines) == 2 and
+                   lines[0].startswith("unexpected tcp 0.0.0.0:18443 ") and
+                   lines[1].startswith("missing tcp loopback:18443 "),
+                   "widened: unexpected, and the narrow one missing", r)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test
+def hostile_baseline_one_error(ctx):
+    d = tempfile.mkdtemp(prefix="portsnoop-hostile-")
+    cases = {
+        "malformed": (b'{"event":{"kind":"state"},\n', b"malformed:1: not JSON"),
+        "types": (b'{"event":{"kind":"state"},"network":{"transport":"tcp"},'
+                  b'"server":{"ip":"0.0.0.0","port":"22"}}\n', b"server.port is not a port"),
+        "binary": (os.urandom(64).replace(b"\n", b"x") + b"\0\n", b"binary:1: "),
+        "empty": (b"", b"no listeners in it"),
+        "longline": (b"tcp any:22 exe=/" + b"a" * 70000 + b"\n", b"a line longer than 65536"),
+    }
+    try:
+        for name, (content, why) in cases.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(content)
+        with open(os.path.join(d, "huge"), "wb") as f:
+            f.truncate(17 << 20)
+        cases["huge"] = (None, b"larger than 16 MiB")
+        cases["missing"] = (None, b"No such file or directory")
+        os.mkdir(os.path.join(d, "dir"))
+        cases["dir"] = (None, b"not a regular file")
+        for name, (_, why) in cases.items():
+            path = os.path.join(d, name)
+            for args, code in ((["check", path], 2), (["--no-initial", "--expect", path], 1)):
+                r = subprocess.run([ctx.binary, *args], capture_output=True, timeout=30)
+                lines = r.stderr.strip().split(b"\n")
+                expect(r.returncode == code, "exit %d" % code, name, args[0], r.returncode,
+                       r.stderr)
+                expect(len(lines) == 1 and path.encode() in lines[0] and why in lines[0],
+                       "one line naming the file and what is wrong", name, r.stderr)
+                expect(r.stdout == b"", "nothing on stdout", name)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)

@@ -338,7 +338,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	static const int for_ls[] = { 'j', 'o', 'v', 't', 'u', 'p', 'P', '4', '6', OPT_UID,
 				      OPT_COMM, OPT_PROTO, OPT_NETNS, 0 };
 	static const int for_who[] = { 'j', 'o', 'v', 'P', OPT_NETNS, 0 };
-	static const int for_check[] = { 'v', 0 };
+	static const int for_check[] = { 'v', OPT_NETNS, 0 };
 	bool given[OPT__END] = { false };
 	const char *port_arg = NULL;
 	uint64_t v;

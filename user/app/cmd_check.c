@@ -79,7 +79,7 @@ static bool check_socket(const struct baseline *bl, const struct snapshot *snap,
 
 int cmd__check(const struct ps_opts *o, struct sink *out)
 {
-	struct snapshot_opts so = { .tcp = true, .udp = true };
+	struct snapshot_opts so = { .tcp = true, .udp = true, .netns = o->filter.netns };
 	struct baseline *bl = NULL;
 	struct snapshot snap;
 	struct sbuf b = { 0 };
