@@ -181,7 +181,7 @@ def deploy_rules_pass_promtool(ctx):
     promtool = need("promtool")
     r = subprocess.run([promtool, "check", "rules", RULES], capture_output=True, timeout=30)
     expect(r.returncode == 0, "promtool check rules passes", r.stdout, r.stderr)
-    expect(b"SUCCESS: 6 rules found" in r.stdout, "every rule read", r.stdout)
+    expect(b"SUCCESS: 7 rules found" in r.stdout, "every rule read", r.stdout)
     r = subprocess.run([promtool, "check", "config", "scrape.yml"], capture_output=True,
                        timeout=30, cwd=os.path.dirname(RULES))
     expect(r.returncode == 0, "promtool check config passes", r.stdout, r.stderr)
@@ -417,3 +417,41 @@ def hostile_baseline_one_error(ctx):
                 expect(r.stdout == b"", "nothing on stdout", name)
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+@test
+def metrics_ephemeral_ports_per_netns(ctx):
+    """Ten ephemeral ports in a namespace of the test's own, four held by
+    connects to one listener: 4 of 10 in use, all four to that destination."""
+    ns = Netns("portsnoop-fleet-%d" % os.getpid())
+    mine = copy.copy(ctx)
+    mine.ns = ns
+    port = free_port()
+    t = None
+    try:
+        subprocess.run(["ip", "netns", "exec", ns.name, "sysctl", "-qw",
+                        "net.ipv4.ip_local_port_range=40000 40009"], check=True)
+        t = metrics_tracer(ctx, port)
+        with listen(mine, "127.0.0.1", 18450):
+            held = [Work(mine, "connect", "tcp", 4, "127.0.0.1", 18450, hold=True)
+                    for _ in range(4)]
+            try:
+                for w in held:
+                    expect(40000 <= w.report["lport"] <= 40009, "a port of the range", w.report)
+                _, text = scrape(port)
+            finally:
+                for w in held:
+                    w.release()
+        label = '{netns="%d"}' % ns.inode
+        expect(sample(text, "portsnoop_ephemeral_ports_range" + label) == 10, "the range", text)
+        expect(sample(text, "portsnoop_ephemeral_ports_in_use" + label) == 4, "in use", text)
+        expect(sample(text, 'portsnoop_ephemeral_ports_busiest_destination{netns="%d",'
+                            'destination="127.0.0.1:18450"}' % ns.inode) == 4,
+               "the busiest destination", text)
+        expect(sample(text, 'portsnoop_listening_sockets{protocol="tcp"}') >= 1,
+               "listeners counted", text)
+    finally:
+        if t:
+            rc = t.stop()
+        ns.delete()
+    expect(rc == 0, "portsnoop exits 0", rc, t.stderr)

@@ -9,6 +9,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/filter.h"
+#include "app/gauges.h"
 #include "app/seed.h"
 #include "app/stream.h"
 #include "expect/baseline.h"
@@ -136,10 +137,15 @@ static int load_baseline(const char *path, struct baseline **out)
 
 /* --metrics: bound before the tracer attaches (its own bind is not traced)
  * and while privileges last (a port below 1024). */
-static int start_metrics(const char *addr, struct metrics *m, struct metrics_server **out)
+static int start_metrics(const char *addr, struct metrics *m, struct gauges **g,
+			 struct metrics_server **out)
 {
-	int rc = m ? metrics_server__start(addr, m, out) : -ENOMEM;
+	int rc = m && (*g = gauges__new()) ? 0 : -ENOMEM;
 
+	if (!rc) {
+		metrics__set_gauges(m, gauges__render, *g);
+		rc = metrics_server__start(addr, m, out);
+	}
 	if (rc)
 		fprintf(stderr, "portsnoop: --metrics %s: %s\n", addr, strerror(-rc));
 	return rc;
@@ -157,6 +163,7 @@ int main(int argc, char **argv)
 	struct metrics *metrics = NULL;
 	struct metrics_server *server = NULL;
 	struct baseline *baseline = NULL;
+	struct gauges *gauges = NULL;
 	char boot_id[40] = "", host[256] = "";
 	int rc, code = 1;
 
@@ -209,7 +216,7 @@ int main(int argc, char **argv)
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced. */
 	snapshot__dumps_bound_only();
-	if (!stream || (opts.metrics && start_metrics(opts.metrics, metrics, &server)) ||
+	if (!stream || (opts.metrics && start_metrics(opts.metrics, metrics, &gauges, &server)) ||
 	    resolve_cgroup(&opts) || open_tracer(&opts, stream, &tracer) ||
 	    stream__start(stream, tracer))
 		goto cleanup;
@@ -230,6 +237,7 @@ cleanup:
 	lines__free(lines);
 	sink__free(out);
 	metrics__free(metrics);
+	gauges__free(gauges);
 	baseline__free(baseline);
 	return code;
 }

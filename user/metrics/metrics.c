@@ -42,6 +42,8 @@ struct metrics {
 	uint64_t unexpected;
 	struct metrics_totals totals;
 	char version[32];
+	metrics_gauges_fn gauges;
+	void *gauges_ctx;
 };
 
 static inline void bump(uint64_t *c, uint64_t by)
@@ -154,8 +156,8 @@ void metrics__totals(struct metrics *m, const struct metrics_totals *t)
 /* OpenMetrics names a counter's family without "_total" and has an info
  * type; Prometheus' older text format (what promtool and clients that do not
  * ask for OpenMetrics read) names the sample and has neither. */
-static void family(struct sbuf *b, bool om, const char *name, const char *type,
-		   const char *help)
+void metrics__family(struct sbuf *b, bool om, const char *name, const char *type,
+		     const char *help)
 {
 	const char *suffix = "";
 
@@ -179,7 +181,7 @@ static void render_events(struct metrics *m, struct sbuf *b, bool om)
 {
 	char labels[96];
 
-	family(b, om, "events", "counter", "Traced events by action, result and protocol.");
+	metrics__family(b, om, "events", "counter", "Traced events by action, result and protocol.");
 	for (unsigned int k = PS_EV_BIND; k <= PS_EV_CLOSE; k++)
 		for (unsigned int r = 0; r < N_RESULT; r++)
 			for (unsigned int p = 0; p < N_PROTO; p++) {
@@ -216,7 +218,7 @@ static void render_inuse(struct metrics *m, struct sbuf *b, bool om)
 {
 	char labels[32];
 
-	family(b, om, "addr_in_use", "counter", "Binds and listens that failed with EADDRINUSE, "
+	metrics__family(b, om, "addr_in_use", "counter", "Binds and listens that failed with EADDRINUSE, "
 	       "by port (the first 64 ports; later ones as port=\"other\").");
 	for (unsigned int i = 0; i < METRICS_INUSE_PORTS; i++) {
 		uint16_t p = __atomic_load_n(&m->inuse_port[i], __ATOMIC_ACQUIRE);
@@ -238,7 +240,7 @@ static void render_duration(struct metrics *m, struct sbuf *b, bool om)
 	uint64_t cum = 0, sum = load(&m->duration_sum_ns), count = 0;
 	char labels[32];
 
-	family(b, om, "connect_duration_seconds", "histogram",
+	metrics__family(b, om, "connect_duration_seconds", "histogram",
 	       "TCP connects, from SYN_SENT to their outcome.");
 	for (unsigned int i = 0; i < N_BUCKET; i++) {
 		cum += load(&m->bucket[i]);
@@ -274,10 +276,16 @@ static void render_totals(struct metrics *m, struct sbuf *b, bool om)
 	char name[48];
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		family(b, om, t[i].name, "counter", t[i].help);
+		metrics__family(b, om, t[i].name, "counter", t[i].help);
 		snprintf(name, sizeof(name), "%s_total", t[i].name);
 		sample(b, name, "", load((const uint64_t *)((const char *)&m->totals + t[i].off)));
 	}
+}
+
+void metrics__set_gauges(struct metrics *m, metrics_gauges_fn fn, void *ctx)
+{
+	m->gauges = fn;
+	m->gauges_ctx = ctx;
 }
 
 void metrics__label(struct sbuf *b, const char *s)
@@ -294,27 +302,29 @@ void metrics__label(struct sbuf *b, const char *s)
 
 void metrics__render(struct metrics *m, struct sbuf *b, bool om)
 {
-	family(b, om, "build", "info", "The running portsnoop.");
+	metrics__family(b, om, "build", "info", "The running portsnoop.");
 	sbuf__puts(b, "portsnoop_build_info{version=\"");
 	metrics__label(b, m->version);
 	sbuf__puts(b, "\"} 1\n");
 	render_events(m, b, om);
-	family(b, om, "bind_failures", "counter", "Failed binds by errno.");
+	metrics__family(b, om, "bind_failures", "counter", "Failed binds by errno.");
 	render_by_errno(b, "bind_failures_total", m->failed_bind, 1,
 			load(&m->failed_bind[METRICS_ERRNO_MAX]));
 	render_inuse(m, b, om);
-	family(b, om, "connect_failures", "counter", "connect() calls that failed at once, by "
+	metrics__family(b, om, "connect_failures", "counter", "connect() calls that failed at once, by "
 	       "errno (EADDRNOTAVAIL: no local port was free).");
 	render_by_errno(b, "connect_failures_total", m->failed_connect, 1,
 			load(&m->failed_connect[METRICS_ERRNO_MAX]));
-	family(b, om, "connect_outcomes", "counter",
+	metrics__family(b, om, "connect_outcomes", "counter",
 	       "Outcomes of TCP connects by errno (0: established).");
 	render_by_errno(b, "connect_outcomes_total", m->outcome, 0, load(&m->outcome_other));
 	render_duration(m, b, om);
-	family(b, om, "unexpected_listeners", "counter",
+	metrics__family(b, om, "unexpected_listeners", "counter",
 	       "Binds and listens the baseline (--expect) does not hold.");
 	sample(b, "unexpected_listeners_total", "", load(&m->unexpected));
 	render_totals(m, b, om);
+	if (m->gauges)
+		m->gauges(b, om, m->gauges_ctx);
 	if (om)
 		sbuf__puts(b, "# EOF\n");
 }

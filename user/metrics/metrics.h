@@ -37,6 +37,13 @@ void metrics__event(struct metrics *m, const struct ps_event *ev);
 /* A listen or bind that the baseline (--expect) does not hold. */
 void metrics__unexpected(struct metrics *m);
 void metrics__totals(struct metrics *m, const struct metrics_totals *t);
+/* Gauges read from the system at scrape time (app/gauges.c), written
+ * before the end; called from the metrics server's thread only. */
+typedef void (*metrics_gauges_fn)(struct sbuf *b, bool om, void *ctx);
+void metrics__set_gauges(struct metrics *m, metrics_gauges_fn fn, void *ctx);
+/* "# TYPE" and "# HELP" of a family in either format (see metrics.c). */
+void metrics__family(struct sbuf *b, bool om, const char *name, const char *type,
+		     const char *help);
 /* The exposition: OpenMetrics text ("# EOF" last) when om, else
  * Prometheus' text format 0.0.4. */
 void metrics__render(struct metrics *m, struct sbuf *b, bool om);
