@@ -455,3 +455,29 @@ def metrics_ephemeral_ports_per_netns(ctx):
             rc = t.stop()
         ns.delete()
     expect(rc == 0, "portsnoop exits 0", rc, t.stderr)
+
+
+@test
+def metrics_bad_address_one_line(ctx):
+    for args, code, words in (
+            (["--metrics", "127.0.0.1"], 2, b"invalid --metrics '127.0.0.1'"),
+            (["--metrics", "localhost:9464"], 2, b"invalid --metrics 'localhost:9464'"),
+            (["ls", "--metrics", "127.0.0.1:9464"], 2, b"--metrics does not apply to ls"),
+            (["check", "--expect", "x"], 2, b"check takes its baseline as FILE")):
+        r = subprocess.run([ctx.binary, *args], capture_output=True, timeout=30)
+        lines = r.stderr.strip().split(b"\n")
+        expect(r.returncode == code and len(lines) == 1 and words in lines[0],
+               "one line naming the value", args, r.returncode, r.stderr)
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        addr = "127.0.0.1:%d" % taken.getsockname()[1]
+        r = subprocess.run([ctx.binary, "--no-initial", "--metrics", addr], capture_output=True,
+                           timeout=60)
+        lines = r.stderr.strip().split(b"\n")
+        expect(r.returncode == 1 and len(lines) == 1 and
+               lines[0] == b"portsnoop: --metrics %s: Address already in use" % addr.encode(),
+               "a port in use: one line, before tracing", r.returncode, r.stderr)
+    finally:
+        taken.close()
