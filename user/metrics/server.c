@@ -174,7 +174,8 @@ static void readable(struct metrics_server *s, struct conn *c)
 
 static void writable(struct conn *c)
 {
-	ssize_t n = write(c->fd, c->out.p + c->out_off, c->out.len - c->out_off);
+	/* MSG_NOSIGNAL: a client gone mid-answer is EPIPE here, not a signal. */
+	ssize_t n = send(c->fd, c->out.p + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
 
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
