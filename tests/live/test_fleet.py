@@ -228,15 +228,21 @@ print("done", flush=True)
 
 
 def flood(port, until, counts):
-    """Connections that send garbage, half a request, a huge one, or
-    nothing, and GETs; up to 100 held open at once."""
+    """Connections that send garbage, half a request, a huge one, a GET
+    and reset at once, or nothing; up to 100 held open at once."""
     held = []
     i = 0
     while time.time() < until:
         i += 1
         try:
             s = socket.create_connection(("127.0.0.1", port), timeout=0.5)
-            kind = i % 4
+            kind = i % 5
+            if kind == 4:
+                s.sendall(b"GET /metrics HTTP/1.1\r\n\r\n")
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
+                s.close()
+                counts[0] += 1
+                continue
             if kind == 0:
                 s.sendall(os.urandom(200) + b"\r\n\r\n")
             elif kind == 1:
