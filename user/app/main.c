@@ -9,13 +9,10 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/filter.h"
-#include "app/gauges.h"
+#include "app/fleet.h"
 #include "app/seed.h"
 #include "app/stream.h"
-#include "expect/baseline.h"
 #include "loader/tracer.h"
-#include "metrics/metrics.h"
-#include "metrics/server.h"
 #include "output/format.h"
 #include "output/lines.h"
 #include "output/sink.h"
@@ -124,33 +121,6 @@ static int open_tracer(const struct ps_opts *o, struct stream *s, struct tracer 
 	return rc;
 }
 
-/* --expect FILE: read whole before tracing; a bad file is one line. */
-static int load_baseline(const char *path, struct baseline **out)
-{
-	char err[512];
-	int rc = baseline__load(path, out, err, sizeof(err));
-
-	if (rc)
-		fprintf(stderr, "portsnoop: --expect %s\n", err);
-	return rc;
-}
-
-/* --metrics: bound before the tracer attaches (its own bind is not traced)
- * and while privileges last (a port below 1024). */
-static int start_metrics(const char *addr, struct metrics *m, struct gauges **g,
-			 struct metrics_server **out)
-{
-	int rc = m && (*g = gauges__new()) ? 0 : -ENOMEM;
-
-	if (!rc) {
-		metrics__set_gauges(m, gauges__render, *g);
-		rc = metrics_server__start(addr, m, out);
-	}
-	if (rc)
-		fprintf(stderr, "portsnoop: --metrics %s: %s\n", addr, strerror(-rc));
-	return rc;
-}
-
 int main(int argc, char **argv)
 {
 	struct ps_opts opts;
@@ -160,10 +130,7 @@ int main(int argc, char **argv)
 	struct lines *lines = NULL;
 	struct stream *stream = NULL;
 	struct tracer *tracer = NULL;
-	struct metrics *metrics = NULL;
-	struct metrics_server *server = NULL;
-	struct baseline *baseline = NULL;
-	struct gauges *gauges = NULL;
+	struct fleet fleet = { 0 };
 	char boot_id[40] = "", host[256] = "";
 	int rc, code = 1;
 
@@ -191,13 +158,9 @@ int main(int argc, char **argv)
 	fmt.mono_offset = timefmt__mono_offset();
 	fmt.boot_offset = timefmt__boot_offset();
 	fmt.width = format__width(opts.output ? -1 : STDOUT_FILENO);
-	if (opts.cmd == CMD_CHECK) {
-		code = cmd__check(&opts, out);
-		goto cleanup;
-	}
-	if (opts.cmd == CMD_LS || opts.cmd == CMD_WHO) {
+	if (opts.cmd == CMD_LS || opts.cmd == CMD_WHO || opts.cmd == CMD_CHECK) {
 		code = opts.cmd == CMD_LS ? cmd__ls(&opts, &filter, &fmt, out)
-					  : cmd__who(&opts, &fmt, out);
+		       : opts.cmd == CMD_WHO ? cmd__who(&opts, &fmt, out) : cmd__check(&opts, out);
 		goto cleanup;
 	}
 	rc = stream__signals();
@@ -205,20 +168,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portsnoop: cannot set up signals: %s\n", strerror(-rc));
 		goto cleanup;
 	}
-	if (opts.expect && load_baseline(opts.expect, &baseline))
+	if (fleet__open(&fleet, &opts))
 		goto cleanup;
 	describe_host(&fmt, boot_id, sizeof(boot_id), host, sizeof(host));
 	lines = lines__new(out);
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
-		.metrics = opts.metrics ? metrics = metrics__new(PS_VERSION) : NULL,
-		.baseline = baseline,
+		.metrics = fleet.metrics, .baseline = fleet.baseline,
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced. */
 	snapshot__dumps_bound_only();
-	if (!stream || (opts.metrics && start_metrics(opts.metrics, metrics, &gauges, &server)) ||
-	    resolve_cgroup(&opts) || open_tracer(&opts, stream, &tracer) ||
-	    stream__start(stream, tracer))
+	if (!stream || fleet__serve(&fleet, &opts) || resolve_cgroup(&opts) ||
+	    open_tracer(&opts, stream, &tracer) || stream__start(stream, tracer))
 		goto cleanup;
 	if (!opts.no_initial)
 		stream__seeded(stream, seed__sockets(&(struct seed_opts){
@@ -231,13 +192,10 @@ int main(int argc, char **argv)
 	fprintf(stderr, "portsnoop: tracing, Ctrl-C to stop\n");
 	code = stream__finish(stream, stream__run(stream));
 cleanup:
-	metrics_server__stop(server);
+	fleet__free(&fleet);	/* its server thread stops before anything else goes */
 	stream__free(stream);	/* before the tracer: the /proc cache unwatches */
 	tracer__free(tracer);
 	lines__free(lines);
 	sink__free(out);
-	metrics__free(metrics);
-	gauges__free(gauges);
-	baseline__free(baseline);
 	return code;
 }
