@@ -284,7 +284,8 @@ static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 }
 
 enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
-       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT_METRICS, OPT_EXPECT, OPT__END };
+       OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT_METRICS,
+       OPT_EXPECT, OPT__END };
 
 /* The options that only turn something on: where each is kept, or NULL. */
 static bool *switch_of(struct ps_opts *opts, int c)

@@ -181,7 +181,8 @@ static void render_events(struct metrics *m, struct sbuf *b, bool om)
 {
 	char labels[96];
 
-	metrics__family(b, om, "events", "counter", "Traced events by action, result and protocol.");
+	metrics__family(b, om, "events", "counter",
+			"Traced events by action, result and protocol.");
 	for (unsigned int k = PS_EV_BIND; k <= PS_EV_CLOSE; k++)
 		for (unsigned int r = 0; r < N_RESULT; r++)
 			for (unsigned int p = 0; p < N_PROTO; p++) {
@@ -218,8 +219,9 @@ static void render_inuse(struct metrics *m, struct sbuf *b, bool om)
 {
 	char labels[32];
 
-	metrics__family(b, om, "addr_in_use", "counter", "Binds and listens that failed with EADDRINUSE, "
-	       "by port (the first 64 ports; later ones as port=\"other\").");
+	metrics__family(b, om, "addr_in_use", "counter",
+			"Binds and listens that failed with EADDRINUSE, by port (the first "
+			"64 ports; later ones as port=\"other\").");
 	for (unsigned int i = 0; i < METRICS_INUSE_PORTS; i++) {
 		uint16_t p = __atomic_load_n(&m->inuse_port[i], __ATOMIC_ACQUIRE);
 		uint64_t v = load(&m->inuse[i]);
@@ -241,7 +243,7 @@ static void render_duration(struct metrics *m, struct sbuf *b, bool om)
 	char labels[32];
 
 	metrics__family(b, om, "connect_duration_seconds", "histogram",
-	       "TCP connects, from SYN_SENT to their outcome.");
+			"TCP connects, from SYN_SENT to their outcome.");
 	for (unsigned int i = 0; i < N_BUCKET; i++) {
 		cum += load(&m->bucket[i]);
 		snprintf(labels, sizeof(labels), "le=\"%s\"", bucket_le[i]);
@@ -311,16 +313,17 @@ void metrics__render(struct metrics *m, struct sbuf *b, bool om)
 	render_by_errno(b, "bind_failures_total", m->failed_bind, 1,
 			load(&m->failed_bind[METRICS_ERRNO_MAX]));
 	render_inuse(m, b, om);
-	metrics__family(b, om, "connect_failures", "counter", "connect() calls that failed at once, by "
-	       "errno (EADDRNOTAVAIL: no local port was free).");
+	metrics__family(b, om, "connect_failures", "counter",
+			"connect() calls that failed at once, by errno (EADDRNOTAVAIL: no "
+			"local port was free).");
 	render_by_errno(b, "connect_failures_total", m->failed_connect, 1,
 			load(&m->failed_connect[METRICS_ERRNO_MAX]));
 	metrics__family(b, om, "connect_outcomes", "counter",
-	       "Outcomes of TCP connects by errno (0: established).");
+			"Outcomes of TCP connects by errno (0: established).");
 	render_by_errno(b, "connect_outcomes_total", m->outcome, 0, load(&m->outcome_other));
 	render_duration(m, b, om);
 	metrics__family(b, om, "unexpected_listeners", "counter",
-	       "Binds and listens the baseline (--expect) does not hold.");
+			"Binds and listens the baseline (--expect) does not hold.");
 	sample(b, "unexpected_listeners_total", "", load(&m->unexpected));
 	render_totals(m, b, om);
 	if (m->gauges)
