@@ -74,6 +74,8 @@ static int cmp_dest(const void *a, const void *b)
 
 static void busiest(struct count *c)
 {
+	if (!c->nd)
+		return;
 	qsort(c->d, c->nd, sizeof(*c->d), cmp_dest);
 	for (size_t i = 0, run; i < c->nd; i += run) {
 		for (run = 1; i + run < c->nd && !cmp_dest(&c->d[i], &c->d[i + run]); run++)
@@ -180,7 +182,8 @@ int portuse__collect(struct portuse **out, size_t *n)
 		free(v);
 		return rc;
 	}
-	qsort(v, k, sizeof(*v), by_in_use);
+	if (k)
+		qsort(v, k, sizeof(*v), by_in_use);
 	*out = v;
 	*n = k < PORTUSE_MAX_NETNS ? k : PORTUSE_MAX_NETNS;
 	return 0;
