@@ -543,6 +543,9 @@ def main():
                     help="bindloop, bpfstats: also trace with BUILD's portsnoop in the same rounds "
                          "(another commit, built apart): before/after a change; linecost: "
                          "bench/linecost built against BUILD's checkout (BUILD is its build/)")
+    ap.add_argument("--metrics", action="store_true",
+                    help="bindloop: also trace with --metrics on loopback in the same rounds "
+                         "(docs/metrics.md: the target is within 2%% of without)")
     args = ap.parse_args()
     if args.what == "linecost":
         linecost(args)
@@ -572,7 +575,7 @@ def main():
         return
 
     base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None
-    against, reader, reader_against = [], [], []
+    against, reader, reader_against, with_metrics = [], [], [], []
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
         if args.against:
@@ -582,6 +585,9 @@ def main():
         t = traced(args.build, args.n, args.proto, [])
         trace.append(t["elapsed_ns"])
         reader.append((t["user_us"], t["sys_us"]))
+        if args.metrics:
+            with_metrics.append(traced(args.build, args.n, args.proto,
+                                       ["--metrics", "127.0.0.1:19464"])["elapsed_ns"])
         strategy = t["strategy"]
         # The same attach points with empty programs: the kernel's own cost.
         floors.append(floor(args.build, args.n, args.proto, t["strategy"]))
@@ -622,6 +628,11 @@ def main():
             print("  reader's user CPU per line, this build / %s: median %.2f (per round "
                   "%s)" % (args.against, statistics.median(per),
                            " ".join("%.2f" % x for x in per)))
+    if with_metrics:
+        per = sorted(x / y for x, y in zip(with_metrics, trace))
+        print("  with --metrics: traced %.0f ns/iter; with / without, per round: median %.3f, "
+              "min %.3f, max %.3f" % (statistics.median(with_metrics) / args.n,
+                                      statistics.median(per), per[0], per[-1]))
     if against:
         a = statistics.median(against)
         # Paired by round: both ran within seconds of each other.

@@ -13,6 +13,8 @@
 int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *ctx,
 	    struct sink *out);
 int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out);
+/* check compares the listeners now with the baseline o->expect (cmd_check.c). */
+int cmd__check(const struct ps_opts *o, struct sink *out);
 
 /*
  * Shared by the commands (commands.c). cmd__snapshot: collect, saying on

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "app/commands.h"
+#include "app/fleet.h"
 #include "cli/filter.h"
 #include "app/seed.h"
 #include "app/stream.h"
@@ -130,6 +131,7 @@ int main(int argc, char **argv)
 	struct lines *lines = NULL;
 	struct stream *stream = NULL;
 	struct tracer *tracer = NULL;
+	struct fleet fleet = { 0 };
 	char boot_id[40] = "", host[256] = "";
 	int rc, code = 1;
 
@@ -158,9 +160,9 @@ int main(int argc, char **argv)
 	fmt.mono_offset = timefmt__mono_offset();
 	fmt.boot_offset = timefmt__boot_offset();
 	fmt.width = format__width(opts.output ? -1 : STDOUT_FILENO);
-	if (opts.cmd == CMD_LS || opts.cmd == CMD_WHO) {
+	if (opts.cmd == CMD_LS || opts.cmd == CMD_WHO || opts.cmd == CMD_CHECK) {
 		code = opts.cmd == CMD_LS ? cmd__ls(&opts, &filter, &fmt, out)
-					  : cmd__who(&opts, &fmt, out);
+		       : opts.cmd == CMD_WHO ? cmd__who(&opts, &fmt, out) : cmd__check(&opts, out);
 		goto cleanup;
 	}
 	rc = stream__signals();
@@ -168,15 +170,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portsnoop: cannot set up signals: %s\n", strerror(-rc));
 		goto cleanup;
 	}
+	if (fleet__open(&fleet, &opts))
+		goto cleanup;
 	describe_host(&fmt, boot_id, sizeof(boot_id), host, sizeof(host));
 	lines = lines__new(out);
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
+		.metrics = fleet.metrics, .baseline = fleet.baseline,
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced. */
 	snapshot__dumps_bound_only();
-	if (!stream || resolve_cgroup(&opts) || open_tracer(&opts, stream, &tracer) ||
-	    stream__start(stream, tracer))
+	if (!stream || fleet__serve(&fleet, &opts) || resolve_cgroup(&opts) ||
+	    open_tracer(&opts, stream, &tracer) || stream__start(stream, tracer))
 		goto cleanup;
 	if (!opts.no_initial)
 		stream__seeded(stream, seed__sockets(&(struct seed_opts){
@@ -189,6 +194,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "portsnoop: tracing, Ctrl-C to stop\n");
 	code = stream__finish(stream, stream__run(stream));
 cleanup:
+	fleet__free(&fleet);	/* its server thread stops before anything else goes */
 	stream__free(stream);	/* before the tracer: the /proc cache unwatches */
 	tracer__free(tracer);
 	lines__free(lines);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "enrich/event.h"
+#include "expect/listener.h"
 #include "kernel/event.h"
 #include "lib/timefmt.h"
 #include "proc/mounts.h"
@@ -119,9 +120,13 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	if (!filter__comm(s->o.filter, v.ev.comm))
 		return 0;	/* the one filter the kernel cannot apply cheaply */
 	s->events++;
+	metrics__event(s->o.metrics, &v.ev);
 	enrich__event(&(struct enrich_sources){ .procs = s->procs, .view = s->view,
 						.users = s->users, .holders = s->holders },
 		      &v, &room, &in);
+	in.expected = (signed char)listener__check_event(s->o.baseline, &v.ev, in.proc);
+	if (in.expected < 0)
+		metrics__unexpected(s->o.metrics);
 	format__event(lines__buf(s->o.out), s->o.fmt, &in);
 	return lines__added(s->o.out);
 }
@@ -206,6 +211,10 @@ static void check_stats(struct stream *s)
 		return;
 	lost = now[PS_STAT_RB_DROPS] - s->stats[PS_STAT_RB_DROPS];
 	memcpy(s->stats, now, sizeof(now));
+	metrics__totals(s->o.metrics, &(struct metrics_totals){
+		.lost = now[PS_STAT_RB_DROPS], .skipped = tracer__skipped(s->tracer),
+		.unwritten = lines__totals(s->o.out)->unwritten, .malformed = s->malformed,
+		.untracked = now[PS_STAT_TRACK_FULL] });
 	s->o.fmt->mono_offset = timefmt__mono_offset();
 	s->o.fmt->boot_offset = timefmt__boot_offset();
 	pcache__sweep(s->procs, s->read_to);

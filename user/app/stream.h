@@ -15,6 +15,8 @@
 #include "loader/tracer.h"
 #include "output/format.h"
 #include "output/lines.h"
+#include "metrics/metrics.h"
+#include "expect/baseline.h"
 
 struct stream;
 
@@ -23,6 +25,8 @@ struct stream_opts {
 	struct lines *out;
 	const struct filter *filter;	/* what the kernel cannot filter: the name */
 	const char *output_path;	/* --output, for what SIGHUP says; or NULL */
+	struct metrics *metrics;	/* --metrics: what it counts; or NULL */
+	const struct baseline *baseline;	/* --expect: listeners expected; or NULL */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
+#include "metrics/server.h"
 #include "output/users.h"
 
 const char *cli__passwd = "/etc/passwd";
@@ -20,6 +21,7 @@ static const char usage_text[] =
 	"Usage: portsnoop [OPTION]...           trace bind, listen, connect, close\n"
 	"       portsnoop ls [OPTION]...        list listening and bound sockets, with owners\n"
 	"       portsnoop who PORT[/tcp|/udp]   every process holding PORT (or ADDR:PORT)\n"
+	"       portsnoop check FILE            listeners now against a baseline (exit 1: differ)\n"
 	"\n"
 	"Tracing starts with the sockets that already exist (state records);\n"
 	"then one line per event until SIGINT or SIGTERM.\n"
@@ -48,6 +50,9 @@ static const char usage_text[] =
 	"      --btf FILE      kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
 	"      --probe HOW     auto (default: the best the kernel allows, per hook),\n"
 	"                      fentry, kprobe or tracepoint\n"
+	"      --expect FILE   mark listeners not in FILE (what ls --json printed)\n"
+	"      --metrics ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+	"                      (give a loopback or node-local address)\n"
 	"  -v, --verbose       say how each hook is attached; libbpf warnings\n"
 	"  -h, --help          this help\n"
 	"  -V, --version       the version\n"
@@ -255,6 +260,17 @@ static const char *option_name(const struct option *l, int c)
 	return shortname;
 }
 
+int cli__parse_metrics(const char *s, const char **out)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (metrics_server__parse_addr(s, &ss, &len))
+		return -EINVAL;
+	*out = s;
+	return 0;
+}
+
 /* One line on stderr: what was wrong, and where help is. */
 static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 {
@@ -270,7 +286,7 @@ static enum cli_result usage_error(FILE *err, const char *fmt, ...)
 
 enum { OPT_RINGBUF = 256, OPT_BTF, OPT_NO_INITIAL, OPT_UID, OPT_COMM, OPT_CGROUP,
        OPT_NETNS, OPT_PROTO, OPT_FAILED, OPT_SYSLOG, OPT_JOURNAL, OPT_PROBE, OPT_NAT,
-       OPT__END };
+       OPT_METRICS, OPT_EXPECT, OPT__END };
 
 /* The options that only turn something on: where each is kept, or NULL. */
 static bool *switch_of(struct ps_opts *opts, int c)
@@ -314,6 +330,8 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		{ "events", required_argument, NULL, 'e' },
 		{ "failed", no_argument, NULL, OPT_FAILED },
 		{ "children", no_argument, NULL, 'C' },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "expect", required_argument, NULL, OPT_EXPECT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "nat", no_argument, NULL, OPT_NAT },
 		{ "help", no_argument, NULL, 'h' },
@@ -324,6 +342,7 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 	static const int for_ls[] = { 'j', 'o', 'v', 't', 'u', 'p', 'P', '4', '6', OPT_UID,
 				      OPT_COMM, OPT_PROTO, OPT_NETNS, OPT_NAT, 0 };
 	static const int for_who[] = { 'j', 'o', 'v', 'P', OPT_NETNS, 0 };
+	static const int for_check[] = { 'v', OPT_NETNS, 0 };
 	bool given[OPT__END] = { false };
 	const char *port_arg = NULL;
 	uint64_t v;
@@ -427,6 +446,14 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		case OPT_BTF:
 			opts->btf = optarg;
 			break;
+		case OPT_EXPECT:
+			opts->expect = optarg;
+			break;
+		case OPT_METRICS:
+			if (cli__parse_metrics(optarg, &opts->metrics))
+				return usage_error(err, "invalid --metrics '%s': expected ADDR:PORT, "
+						   "[ADDR6]:PORT or :PORT (port 1 to 65535)", optarg);
+			break;
 		case 'h':
 			fputs(usage_text, out);
 			return CLI_DONE;
@@ -469,11 +496,20 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 					   argv[optind - 1]);
 		}
 		opts->filter.has_ports = 0;	/* the target says which port */
+	} else if (optind < argc && !strcmp(argv[optind], "check")) {
+		if (given[OPT_EXPECT])
+			return usage_error(err, "check takes its baseline as FILE: portsnoop check FILE");
+		opts->cmd = CMD_CHECK;
+		if (++optind == argc)
+			return usage_error(err, "check needs a baseline: portsnoop check FILE "
+					   "(make one with 'portsnoop ls --json > FILE')");
+		opts->expect = argv[optind++];
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
 	if (opts->cmd != CMD_TRACE) {
-		const int *ok = opts->cmd == CMD_LS ? for_ls : for_who;
+		const int *ok = opts->cmd == CMD_LS ? for_ls : opts->cmd == CMD_WHO ? for_who
+							: for_check;
 
 		for (int o = 1; o < OPT__END; o++) {
 			bool fine = false;
@@ -485,7 +521,8 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 			if (!fine)
 				return usage_error(err, "%s does not apply to %s",
 						   option_name(longopts, o),
-						   opts->cmd == CMD_LS ? "ls" : "who");
+						   opts->cmd == CMD_LS ? "ls" : opts->cmd == CMD_WHO
+						   ? "who" : "check");
 		}
 	}
 	if (opts->pid && !pid_exists(opts->pid))

@@ -15,6 +15,7 @@ enum ps_cmd {
 	CMD_TRACE = 0,		/* stream events (the default) */
 	CMD_LS,			/* list listening/bound sockets and owners */
 	CMD_WHO,		/* who holds a port */
+	CMD_CHECK,		/* the listeners now against a baseline */
 };
 
 /* What `who` asks about: PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT. */
@@ -43,6 +44,8 @@ struct ps_opts {
 	const char *output;	/* --output FILE, or NULL for stdout */
 	const char *syslog;	/* --syslog[=PATH]: the socket, or NULL */
 	const char *journal;	/* --journald[=PATH]: the socket, or NULL */
+	const char *metrics;	/* --metrics ADDR:PORT (checked), or NULL */
+	const char *expect;	/* --expect FILE, check FILE: the baseline; or NULL */
 };
 
 enum cli_result {
@@ -69,6 +72,8 @@ int cli__parse_ports(const char *s, uint8_t map[8192]);
  * bit): the bits set. */
 int cli__parse_list(const char *s, const char *const *names, uint8_t *bits);
 /* A size like 4096, 256K or 8M: a power of two between 4 KiB and 1 GiB. */
+/* --metrics ADDR:PORT: checked, kept as given. 0 or -EINVAL. */
+int cli__parse_metrics(const char *s, const char **out);
 int cli__parse_ringbuf(const char *s, uint32_t *out);
 
 #endif

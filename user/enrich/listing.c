@@ -7,11 +7,15 @@
  */
 #include "enrich/listing.h"
 
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/timefmt.h"
+#include "proc/pcache.h"
+#include "proc/procinfo.h"
+#include "proc/procview.h"
 #include "proc/uids.h"
 #include "output/users.h"
 
@@ -49,6 +53,14 @@ static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_tab
 	struct format_input in = {
 		.ev = &ev, .rec = FORMAT_REC_STATE, .sock = d, .holders = o, .nholders = n,
 	};
+	char exe[PATH_MAX], gone[PATH_MAX];
+	struct proc_info pi = { .exe = exe };
+
+	/* The first holder's executable: what a baseline (--expect, check)
+	 * knows a listener by across restarts; not when it was deleted. */
+	if (n && !procinfo__link("/proc", o[0].pid, "exe", exe, sizeof(exe)) &&
+	    !procview__strip_deleted(exe, gone, sizeof(gone)))
+		in.proc = &pi;
 
 	/* The user of a socket is who holds it (nginx's workers: nobody), not
 	 * who created it; with no holder known, its creator. */

@@ -242,7 +242,22 @@ static void get_action(GET_ARGS)
 /* The event table's EVENT: a state record is a "state" row. */
 static void get_event_col(GET_ARGS)
 {
-	set_str(v, is_event(in) ? names__kind(in->ev->kind) : "state");
+	static const char *const marked[PS_EV__MAX] = {
+		[PS_EV_BIND] = "bind!", [PS_EV_LISTEN] = "listen!",
+	};
+
+	/* "!": a listener the baseline (--expect) does not hold. */
+	if (is_event(in) && in->expected < 0 && in->ev->kind < PS_EV__MAX &&
+	    marked[in->ev->kind])
+		set_str(v, marked[in->ev->kind]);
+	else
+		set_str(v, is_event(in) ? names__kind(in->ev->kind) : "state");
+}
+
+static void get_expected(GET_ARGS)
+{
+	if (in->expected)
+		set_bool(v, in->expected > 0);
 }
 
 static void get_outcome(GET_ARGS)
@@ -398,6 +413,7 @@ const struct field fields[] = {
 	EV_U32("portsnoop.ns_pid", ns_pid, R_EVENT, .nonzero = 1),
 	GET("portsnoop.args_truncated", get_args_cut, R_EVENT),
 	GET("portsnoop.executable_deleted", get_exe_deleted, R_EVENT),
+	GET("portsnoop.expected", get_expected, R_EVENT),
 	EV_U64("portsnoop.cookie", cookie, R_EVENT | R_STATE, .nonzero = 1),
 	GET("portsnoop.state", get_sock_state, R_HELD),
 	GET("portsnoop.inode", get_inode, R_STATE | R_HELD),

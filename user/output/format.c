@@ -165,6 +165,13 @@ static bool failed(const struct format_input *in)
 	return in->rec == FORMAT_REC_EVENT && in->ev->err && in->ev->err != EINPROGRESS;
 }
 
+/* Warning priority in syslog and the journal: a failure, or a listener
+ * the baseline (--expect) does not hold. */
+static bool warns(const struct format_input *in)
+{
+	return failed(in) || in->expected < 0;
+}
+
 /* ` key="value"`: one structured-data parameter. */
 static void sd_param(struct sbuf *b, const char *key, const char *v, size_t n)
 {
@@ -179,7 +186,7 @@ static void syslog_record(struct sbuf *b, const struct format_ctx *ctx,
 	struct val v;
 
 	format__syslog_head(b, ctx, (int64_t)in->ev->ts_ns + ctx->mono_offset,
-			    msgid_of(in, ctx, &v), failed(in));
+			    msgid_of(in, ctx, &v), warns(in));
 	each_text(b, ctx, in, sd_param);
 	sbuf__puts(b, "] ");
 	table__row(b, ctx, FORMAT_TABLE_EVENTS, in);	/* ends the line */
@@ -240,7 +247,7 @@ static void journal_record(struct sbuf *b, const struct format_ctx *ctx,
 	journal_field(b, "MESSAGE", tmp.p, tmp.len - 1);
 	if (in->rec == FORMAT_REC_EVENT && ev->kind < PS_EV__MAX && journal_ids[ev->kind])
 		journal_field(b, "MESSAGE_ID", journal_ids[ev->kind], 32);
-	journal_field(b, "PRIORITY", failed(in) ? "4" : "6", 1);
+	journal_field(b, "PRIORITY", warns(in) ? "4" : "6", 1);
 	journal_field(b, "SYSLOG_IDENTIFIER", "portsnoop", 9);
 	/* The short names people filter on. */
 	if (ev->comm[0]) {

@@ -90,6 +90,7 @@ struct format_input {
 	bool holders_gone;		/* holders are what the trace saw bind: their
 					 * socket was gone when the failure was read */
 	const struct format_nat *nat;	/* held records: reached through a DNAT */
+	signed char expected;		/* --expect: 1 in the baseline, -1 not; 0 unchecked */
 };
 
 /* The event table's header line; nothing in JSON mode. */

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "expect/listener.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc/procinfo.h"
+
+const char *listener__unit(const struct container *c)
+{
+	size_t n = strlen(c->unit);
+
+	if (!n || c->id[0] || (n > 6 && !strcmp(c->unit + n - 6, ".scope")))
+		return NULL;
+	return c->unit;
+}
+
+int listener__check_event(const struct baseline *b, const struct ps_event *ev,
+			  const struct proc_info *proc)
+{
+	struct expect_key k = { .proto = ev->proto, .port = ev->lport };
+	bool stream = ev->proto == IPPROTO_TCP || ev->proto == 262 /* IPPROTO_MPTCP */;
+	char comm[PS_COMM_LEN + 1];
+
+	if (!b || ev->err || (ev->flags & PS_F_NO_ADDR) || !ev->lport)
+		return 0;
+	if (!(stream && ev->kind == PS_EV_LISTEN) &&
+	    !(ev->proto == IPPROTO_UDP && ev->kind == PS_EV_BIND))
+		return 0;
+	memcpy(comm, ev->comm, PS_COMM_LEN);
+	comm[PS_COMM_LEN] = '\0';
+	k.comm = comm;
+	k.scope = baseline__scope(ev->family, ev->laddr);
+	if (proc) {
+		k.exe = proc->exe;
+		k.unit = listener__unit(&proc->container);
+	}
+	return baseline__match(b, &k, NULL) ? 1 : -1;
+}
+
+void listener__key_socket(struct expect_key *k, const struct diag_sock *d, uint32_t pid,
+			  const char *comm, struct listener_proc *p)
+{
+	char *buf = NULL;
+	long n;
+
+	*k = (struct expect_key){ .proto = d->proto, .port = d->lport, .comm = comm,
+				  .scope = baseline__scope(d->family, d->laddr) };
+	memset(&p->container, 0, sizeof(p->container));
+	if (!pid)
+		return;
+	if (!procinfo__link("/proc", pid, "exe", p->exe, sizeof(p->exe)))
+		k->exe = p->exe;
+	n = procinfo__read("/proc", pid, "cgroup", 65536, &buf);
+	if (n > 0 && !procinfo__parse_cgroup(buf, (size_t)n, p->cgroup, sizeof(p->cgroup))) {
+		container__classify(p->cgroup, &p->container);
+		k->unit = listener__unit(&p->container);
+	}
+	free(buf);
+}
