@@ -36,6 +36,7 @@ struct details {
 	long cmdline_len;
 	uint64_t start_ns;	/* CLOCK_BOOTTIME ns, whole clock ticks; 0 unknown */
 	struct sbuf files;	/* written files, NUL-separated */
+	struct container ctr;
 };
 
 static void read_small(uint32_t pid, const char *name, char *out, size_t sz)
@@ -131,6 +132,7 @@ static void gather(struct details *d, uint32_t pid)
 		d->start_ns = st.start_ticks * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
 	free(stat);
 	written_files(d);
+	container__of_pid(ROOT, pid, &d->ctr);
 }
 
 static void release(struct details *d)
@@ -150,6 +152,7 @@ static void render(struct sbuf *b, const struct format_ctx *ctx, const struct di
 		.exe = d->exe[0] ? (char *)d->exe : NULL,
 		.cmdline = d->cmdline_len > 0 ? d->cmdline : NULL,
 		.cmdline_len = d->cmdline_len > 0 ? (size_t)d->cmdline_len : 0,
+		.container = d->ctr,
 	};
 	struct format_held held = { .cwd = d->cwd, .files = d->files.p,
 				    .files_len = d->files.len ? d->files.len - 1 : 0 };

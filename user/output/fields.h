@@ -136,6 +136,24 @@ void get_cgroup_path(GET_ARGS);
 void get_unit(GET_ARGS);
 void get_container_id(GET_ARGS);
 void get_container_rt(GET_ARGS);
+/* fields_ctr.c: a container's names from its runtime's state on disk. */
+void get_container_name(GET_ARGS);
+void get_container_image(GET_ARGS);
+void get_container_note(GET_ARGS);
+void get_orch_type(GET_ARGS);
+void get_orch_ns(GET_ARGS);
+void get_orch_res_type(GET_ARGS);
+void get_orch_res_name(GET_ARGS);
+#define CONTAINER_NAME_FIELDS \
+	GET("container.name", get_container_name, R_EVENT | R_HELD, COL("container", 0, T_WHO)), \
+	GET("container.image.name", get_container_image, R_EVENT | R_HELD)
+#define ORCHESTRATOR_FIELDS \
+	GET("orchestrator.type", get_orch_type, R_EVENT | R_HELD), \
+	GET("orchestrator.namespace", get_orch_ns, R_EVENT | R_HELD), \
+	GET("orchestrator.resource.type", get_orch_res_type, R_EVENT | R_HELD), \
+	GET("orchestrator.resource.name", get_orch_res_name, R_EVENT | R_HELD, \
+	    COL("pod", 0, T_WHO)), \
+	GET("portsnoop.container_note", get_container_note, R_EVENT | R_HELD)
 void get_pod_uid(GET_ARGS);
 void get_exe_deleted(GET_ARGS);
 

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The getters of fields.c that name a record's container and its pod,
+ * from the runtime's state on disk (proc/ctrnames.h, cached by id: a
+ * record from no container costs nothing here). */
+#include "output/fields.h"
+#include "proc/ctrnames.h"
+#include "proc/pcache.h"
+
+static const struct ctr_names *names_of(const struct format_input *in)
+{
+	if (!in->proc || !in->proc->container.id[0])
+		return NULL;
+	return ctrnames__get(ctrnames__host(), in->proc->container.runtime,
+			     in->proc->container.id);
+}
+
+void get_container_name(GET_ARGS)
+{
+	const struct ctr_names *n = names_of(in);
+
+	if (n)
+		text_or_none(v, n->name);
+}
+
+void get_container_image(GET_ARGS)
+{
+	const struct ctr_names *n = names_of(in);
+
+	if (n)
+		text_or_none(v, n->image);
+}
+
+/* Why the container has no name here: our own words. */
+void get_container_note(GET_ARGS)
+{
+	const struct ctr_names *n = names_of(in);
+
+	if (n)
+		set_str(v, n->note);
+}
+
+void get_orch_type(GET_ARGS)
+{
+	const struct ctr_names *n = names_of(in);
+
+	if (n && n->pod_name[0])
+		set_str(v, "kubernetes");
+}
+
+void get_orch_ns(GET_ARGS)
+{
+	const struct ctr_names *n = names_of(in);
+
+	if (n)
+		text_or_none(v, n->pod_ns);
+}
+
+void get_orch_res_type(GET_ARGS)
+{
+	const struct ctr_names *n = names_of(in);
+
+	if (n && n->pod_name[0])
+		set_str(v, "pod");
+}
+
+void get_orch_res_name(GET_ARGS)
+{
+	const struct ctr_names *n = names_of(in);
+
+	if (n)
+		text_or_none(v, n->pod_name);
+}
