@@ -5,6 +5,7 @@
 #include <string.h>
 #include "lib/jsonr.h"
 #include "proc/ctrnames.h"
+#include "proc/keeper.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char id[] = "bbbb000000000000000000000000000000000000000000000000000000000002";
 	const char *s = (const char *)data;
 	struct ctr_names n;
+	struct keeper k;
 	struct jsonr v;
 
 	if (!jsonr__parse(s, size, &v))
@@ -40,6 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctrnames__storage(s, size, id, &n);
 	/* what is found is whole text: NUL-terminated within its field */
 	if (memchr(n.name, 0, sizeof(n.name)) == NULL || memchr(n.image, 0, sizeof(n.image)) == NULL)
+		__builtin_trap();
+	keeper__parse(s, size, &k);
+	if (!memchr(k.id, 0, sizeof(k.id)) || !memchr(k.to_ip, 0, sizeof(k.to_ip)) ||
+	    !memchr(k.program, 0, sizeof(k.program)) || (k.id[0] && strlen(k.id) != 64))
 		__builtin_trap();
 	return 0;
 }

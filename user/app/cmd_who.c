@@ -6,6 +6,7 @@
  * start time, parent, and the files it has open for writing.
  */
 #include "app/commands.h"
+#include "app/serves.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -146,8 +147,9 @@ static void release(struct details *d)
 /* One process holding socket s, as a record of the field table. */
 static void render(struct sbuf *b, const struct format_ctx *ctx, const struct diag_sock *s,
 		   const struct ps_owner *own, size_t n, const struct details *d,
-		   const char *user)
+		   const char *user, struct serves_ctx *sv)
 {
+	struct serves behind;
 	struct proc_info pi = {
 		.exe = d->exe[0] ? (char *)d->exe : NULL,
 		.cmdline = d->cmdline_len > 0 ? d->cmdline : NULL,
@@ -162,6 +164,9 @@ static void render(struct sbuf *b, const struct format_ctx *ctx, const struct di
 		.proc = &pi, .held = &held, .user_name = user,
 		.start_prec_ns = (uint32_t)(1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK)),
 	};
+
+	if (serves__find(sv, d->pid, pi.cmdline, pi.cmdline_len, s, own, n, &behind))
+		in.serves = &behind;
 
 	listing__event(&ev, s, own, n, d->uid);
 	ev.pid = d->pid;
@@ -221,6 +226,7 @@ struct who_run {
 	struct sbuf b;
 	size_t found, unknown;
 	size_t time_wait;	/* TIME-WAIT sockets on the port: no holder */
+	struct serves_ctx *serves;	/* who serves behind a keeper (app/serves.h) */
 };
 
 static void one_socket(struct who_run *r, const struct snapshot *snap,
@@ -250,7 +256,7 @@ static void one_socket(struct who_run *r, const struct snapshot *snap,
 			continue;
 		gather(&d, own[k].pid);
 		user = r->users ? users__name(r->users, d.uid) : NULL;
-		render(&r->b, r->ctx, s, own, n, &d, user);
+		render(&r->b, r->ctx, s, own, n, &d, user, r->serves);
 		release(&d);
 	}
 }
@@ -267,13 +273,15 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 				    .udp = t->proto != IPPROTO_TCP, .every_state = true,
 				    .port = t->port, .netns = o->filter.netns };
 	struct holds_query q = query_of(t);
-	struct who_run r = { .o = o, .ctx = ctx, .users = users__new("/etc/passwd") };
+	struct who_run r = { .o = o, .ctx = ctx, .users = users__new("/etc/passwd"),
+			     .serves = serves__new(o->verbose) };
 	struct snapshot snap;
 	char what[NAMES_ADDR_LEN + 16];
 	int rc;
 
 	if (cmd__snapshot(&snap, &so, o->verbose)) {
 		users__free(r.users);
+		serves__free(r.serves);
 		return 1;
 	}
 	/* Listeners first, then bound, then connected: the order people look. */
@@ -297,6 +305,7 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 		}
 	}
 	rc = cmd__write(out, &r.b);
+	serves__free(r.serves);
 	sbuf__free(&r.b);
 	snapshot__free(&snap);
 	users__free(r.users);

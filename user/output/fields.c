@@ -384,6 +384,7 @@ const struct field fields[] = {
 	GET("portsnoop.owners", get_owners, R_STATE),
 	GET("portsnoop.fds", get_fds, R_HELD),
 	GET("portsnoop.files_written", get_files, R_HELD, COL("writing", 0, T_WHO)),
+	SERVES_FIELDS,	/* fields_serves.c */
 };
 
 const size_t fields_count = sizeof(fields) / sizeof(fields[0]);

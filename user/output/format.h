@@ -32,6 +32,7 @@ struct format_ctx {
 };
 
 struct proc_info;
+struct serves;
 struct diag_sock;
 
 /* The kinds of record: one field table describes them all. */
@@ -78,6 +79,7 @@ struct format_input {
 	uint32_t start_prec_ns;		/* process.start known to this; 0: to the ns */
 	bool holders_gone;		/* holders are what the trace saw bind: their
 					 * socket was gone when the failure was read */
+	const struct serves *serves;	/* a keeper's: who serves behind it, or NULL */
 };
 
 /* The event table's header line; nothing in JSON mode. */

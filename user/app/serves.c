@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "app/serves.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app/commands.h"
+#include "output/names.h"
+#include "proc/container.h"
+#include "proc/ctrnames.h"
+#include "proc/keeper.h"
+#include "proc/procinfo.h"
+#include "sockets/snapshot.h"
+
+#define ROOT "/proc"
+
+struct serves_ctx {
+	bool verbose, tried, have;
+	struct snapshot snap;	/* every listener, every namespace */
+};
+
+struct serves_ctx *serves__new(bool verbose)
+{
+	struct serves_ctx *c = calloc(1, sizeof(*c));
+
+	if (c)
+		c->verbose = verbose;
+	return c;
+}
+
+void serves__free(struct serves_ctx *c)
+{
+	if (!c)
+		return;
+	if (c->have)
+		snapshot__free(&c->snap);
+	free(c);
+}
+
+static const struct snapshot *listeners(struct serves_ctx *c)
+{
+	struct snapshot_opts so = { .tcp = true, .udp = true };
+
+	if (!c->tried) {
+		c->tried = true;
+		c->have = !cmd__snapshot(&c->snap, &so, c->verbose);
+	}
+	return c->have ? &c->snap : NULL;
+}
+
+static void small(uint32_t pid, const char *name, char *out, size_t sz)
+{
+	char *buf = NULL;
+	long n = procinfo__read(ROOT, pid, name, sz - 1, &buf);
+
+	out[0] = '\0';
+	if (n > 0) {
+		memcpy(out, buf, (size_t)n);
+		out[n] = '\0';
+		out[strcspn(out, "\n")] = '\0';
+	}
+	free(buf);
+}
+
+static void fill(struct serves *out, const struct diag_sock *s, uint32_t pid)
+{
+	out->found = true;
+	out->pid = pid;
+	out->family = s->family;
+	memcpy(out->addr, s->laddr, sizeof(out->addr));
+	out->port = s->lport;
+	out->netns = s->netns;
+	small(pid, "comm", out->comm, sizeof(out->comm));
+	if (procinfo__link(ROOT, pid, "exe", out->exe, sizeof(out->exe)))
+		out->exe[0] = '\0';
+}
+
+static bool listening(const struct diag_sock *s, const struct diag_sock *held)
+{
+	if (s->proto != held->proto || s->netns == held->netns || !s->inode)
+		return false;
+	return s->proto == IPPROTO_UDP || s->state == TCP_LISTEN;
+}
+
+static bool wildcard(const struct diag_sock *s)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(s->laddr, zero, s->family == AF_INET ? 4 : 16);
+}
+
+/* to_ip is the container's address: the listener behind has it or the
+ * wildcard, on to_port, in another namespace. */
+static bool address_fits(const struct diag_sock *s, const char *to_ip)
+{
+	char a[NAMES_ADDR_LEN];
+
+	if (wildcard(s))
+		return true;
+	names__addr(s->family, s->laddr, a, sizeof(a));
+	return !strcmp(a, to_ip);
+}
+
+/* The first holder of a listener behind the keeper that fits. */
+static void behind(struct serves_ctx *c, const struct keeper *k, const struct diag_sock *held,
+		   struct serves *out)
+{
+	const struct snapshot *snap = listeners(c);
+
+	if (!snap)
+		return;
+	for (size_t i = 0; i < snap->n && !out->found; i++) {
+		const struct diag_sock *s = &snap->socks[i];
+		const struct ps_owner *own;
+		size_t n;
+
+		if (!listening(s, held))
+			continue;
+		if (k->kind == KEEPER_DOCKER_PROXY &&
+		    (s->lport != k->to_port || !address_fits(s, k->to_ip)))
+			continue;
+		own = owners__find(&snap->owners, s->inode, &n);
+		for (size_t j = 0; j < n && !out->found; j++) {
+			struct container ctr;
+
+			container__of_pid(ROOT, own[j].pid, &ctr);
+			if (k->kind == KEEPER_CONMON && strcmp(ctr.id, k->id))
+				continue;
+			if (ctr.id[0]) {
+				memcpy(out->ctr_id, ctr.id, sizeof(out->ctr_id));
+				if (ctr.runtime)
+					out->runtime = ctr.runtime;
+			}
+			fill(out, s, own[j].pid);
+		}
+	}
+}
+
+/* systemd (pid 1) or a socket-activation parent holds what a service
+ * it started accepts on: the other holder serves. */
+static bool activation(uint32_t pid, const char *comm, const struct ps_owner *own, size_t n,
+		       const struct diag_sock *held, struct serves *out)
+{
+	if (pid != 1 || strcmp(comm, "systemd"))
+		return false;
+	out->keeper = "systemd";
+	for (size_t j = 0; j < n; j++)
+		if (own[j].pid != pid) {
+			fill(out, held, own[j].pid);
+			snprintf(out->how, sizeof(out->how), "activated by systemd, served by %s[%u]",
+				 out->comm, out->pid);
+			return true;
+		}
+	snprintf(out->how, sizeof(out->how), "activated by systemd, no service holds it yet");
+	return true;
+}
+
+/* "container web, httpd[25257] on [::]:80": what was found behind. */
+static void what_behind(const struct serves *out, char *buf, size_t sz)
+{
+	const char *name = out->names && out->names->name[0] ? out->names->name : out->ctr_name;
+	char ep[NAMES_ADDR_LEN];
+	int k = 0;
+
+	buf[0] = '\0';
+	if (name[0])
+		k = snprintf(buf, sz, ": container %.128s", name);
+	else if (out->ctr_id[0])
+		k = snprintf(buf, sz, ": container %.12s", out->ctr_id);
+	if (out->found && k >= 0 && (size_t)k < sz) {
+		names__endpoint(out->family, out->addr, out->port, ep, sizeof(ep));
+		snprintf(buf + k, sz - (size_t)k, "%s%s[%u] on %s", k ? ", " : ": ", out->comm,
+			 out->pid, ep);
+	}
+}
+
+static void describe(const struct keeper *k, struct serves *out)
+{
+	char tail[224];
+
+	what_behind(out, tail, sizeof(tail));
+	switch (k->kind) {
+	case KEEPER_DOCKER_PROXY:
+		snprintf(out->how, sizeof(out->how), "docker-proxy -> %s:%u%s", k->to_ip, k->to_port,
+			 tail);
+		break;
+	case KEEPER_SOCKET_ACTIVATE:
+		snprintf(out->how, sizeof(out->how),
+			 "activated by systemd-socket-activate, served by %.160s from the first "
+			 "connection", k->program[0] ? k->program : "(no program)");
+		break;
+	default:
+		snprintf(out->how, sizeof(out->how), "published by %s%s", k->name, tail);
+	}
+}
+
+bool serves__find(struct serves_ctx *c, uint32_t pid, const char *cmdline, size_t len,
+		  const struct diag_sock *held, const struct ps_owner *own, size_t n,
+		  struct serves *out)
+{
+	struct keeper k;
+	char comm[16];
+
+	memset(out, 0, sizeof(*out));
+	small(pid, "comm", comm, sizeof(comm));
+	if (activation(pid, comm, own, n, held, out))
+		return true;
+	if (!cmdline || keeper__parse(cmdline, len, &k) == KEEPER_NONE)
+		return false;
+	out->keeper = k.name;
+	memcpy(out->ctr_name, k.ctr_name, sizeof(out->ctr_name));
+	if (k.id[0]) {
+		memcpy(out->ctr_id, k.id, sizeof(out->ctr_id));
+		out->runtime = "podman";
+	}
+	if (k.kind == KEEPER_CONMON || k.kind == KEEPER_DOCKER_PROXY)
+		behind(c, &k, held, out);
+	if (out->ctr_id[0])
+		out->names = ctrnames__get(ctrnames__host(), out->runtime, out->ctr_id);
+	describe(&k, out);
+	return true;
+}

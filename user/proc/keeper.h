@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Port keepers and proxies: processes that hold a host port for someone
+ * else (a container runtime's keeper, a userland proxy, a socket
+ * activation parent). What their command line says about whom they hold
+ * it for. Pure: no I/O.
+ *
+ *   conmon --api-version 1 -c <id> -u <id> -r /usr/bin/runc -b <bundle> -n <name> ...
+ *   docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 18090
+ *                -container-ip 172.17.0.2 -container-port 80
+ *   rootlessport, pasta, slirp4netns: known by name (they forward into
+ *                a container's namespace; their arguments name no container)
+ *   systemd-socket-activate [-l ADDR]... [-a] ... PROGRAM [ARGS]: holds the
+ *                socket until the first connection, then execs PROGRAM
+ */
+#ifndef PS_KEEPER_H
+#define PS_KEEPER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum keeper_kind {
+	KEEPER_NONE,
+	KEEPER_CONMON,
+	KEEPER_DOCKER_PROXY,
+	KEEPER_ROOTLESSPORT,
+	KEEPER_PASTA,
+	KEEPER_SLIRP4NETNS,
+	KEEPER_SOCKET_ACTIVATE,
+};
+
+struct keeper {
+	enum keeper_kind kind;
+	const char *name;	/* "conmon", "docker-proxy", ...; NULL for none */
+	char id[65];		/* conmon: the container id (-c), else "" */
+	char ctr_name[128];	/* conmon: the container name (-n), else "" */
+	char to_ip[46];		/* docker-proxy: -container-ip, else "" */
+	uint16_t to_port;	/* docker-proxy: -container-port, else 0 */
+	char program[256];	/* systemd-socket-activate: what it will exec */
+};
+
+/*
+ * Classify a command line (NUL-separated arguments, as /proc/PID/cmdline;
+ * len bytes). Returns the kind (KEEPER_NONE when it is no keeper); a
+ * malformed argument (an id that is not 64 hex, a port out of range, an
+ * address too long) is left out, never guessed.
+ */
+enum keeper_kind keeper__parse(const char *cmdline, size_t len, struct keeper *out);
+
+struct ctr_names;
+
+/* What serves behind a keeper (app/serves.h finds it; who's records say it). */
+struct serves {
+	const char *keeper;	/* the holder's kind ("conmon"); NULL: no keeper */
+	char how[256];		/* "published by conmon", "docker-proxy -> 172.17.0.2:80" */
+	char ctr_id[65];	/* the container behind, or "" */
+	const char *runtime;
+	const struct ctr_names *names;	/* its names, or NULL */
+	char ctr_name[128];	/* the keeper's own word for the name (conmon -n) */
+	bool found;		/* a listener behind was found: the fields below */
+	uint32_t pid;
+	char comm[16];
+	char exe[512];
+	uint16_t family;
+	uint8_t addr[16];
+	uint16_t port;
+	uint32_t netns;
+};
+
+#endif
