@@ -11,6 +11,7 @@
 #include "proc/container.h"
 #include "proc/ctrnames.h"
 #include "proc/keeper.h"
+#include "proc/pcache.h"
 #include "proc/procinfo.h"
 #include "sockets/snapshot.h"
 
@@ -19,6 +20,7 @@
 struct serves_ctx {
 	bool verbose, tried, have;
 	struct snapshot snap;	/* every listener, every namespace */
+	const struct snapshot *borrowed;
 };
 
 struct serves_ctx *serves__new(bool verbose)
@@ -39,10 +41,18 @@ void serves__free(struct serves_ctx *c)
 	free(c);
 }
 
+void serves__borrow(struct serves_ctx *c, const struct snapshot *snap)
+{
+	if (c)
+		c->borrowed = snap;
+}
+
 static const struct snapshot *listeners(struct serves_ctx *c)
 {
 	struct snapshot_opts so = { .tcp = true, .udp = true };
 
+	if (c->borrowed)
+		return c->borrowed;
 	if (!c->tried) {
 		c->tried = true;
 		c->have = !cmd__snapshot(&c->snap, &so, c->verbose);
@@ -221,4 +231,81 @@ bool serves__find(struct serves_ctx *c, uint32_t pid, const char *cmdline, size_
 		out->names = ctrnames__get(ctrnames__host(), out->runtime, out->ctr_id);
 	describe(&k, out);
 	return true;
+}
+
+bool serves__candidate(uint32_t pid, const char *comm)
+{
+	static const char *const names[] = { "conmon", "docker-proxy", "rootlessport",
+					     "rootlessport-ch", "pasta", "passt", "slirp4netns",
+					     "systemd-socket-" };
+
+	if (pid == 1)
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(comm, names[i]))
+			return true;
+	return false;
+}
+
+bool serves__holders(struct serves_ctx *c, const struct diag_sock *held,
+		     const struct ps_owner *own, size_t n, struct serves *out)
+{
+	for (size_t j = 0; j < n; j++) {
+		char *cmd = NULL;
+		long len;
+		bool found;
+
+		if ((j && own[j].pid == own[j - 1].pid) || !serves__candidate(own[j].pid, own[j].comm))
+			continue;
+		len = procinfo__read(ROOT, own[j].pid, "cmdline", 65536, &cmd);
+		found = serves__find(c, own[j].pid, len > 0 ? cmd : NULL, len > 0 ? (size_t)len : 0,
+				     held, own, n, out);
+		free(cmd);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+bool serves__of_keeper(const char *comm, const char *cmdline, size_t len, struct serves *out)
+{
+	struct keeper k;
+
+	if (!cmdline || !serves__candidate(0, comm) || keeper__parse(cmdline, len, &k) == KEEPER_NONE)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->keeper = k.name;
+	memcpy(out->ctr_name, k.ctr_name, sizeof(out->ctr_name));
+	if (k.id[0]) {
+		memcpy(out->ctr_id, k.id, sizeof(out->ctr_id));
+		out->runtime = "podman";
+		out->names = ctrnames__get(ctrnames__host(), out->runtime, out->ctr_id);
+	}
+	describe(&k, out);
+	return true;
+}
+
+bool serves__for_event(const struct ps_event *ev, const struct proc_info *proc,
+		       const struct ps_owner *held, size_t n, struct serves *out)
+{
+	struct diag_sock d = { .family = ev->family, .proto = ev->proto, .lport = ev->lport,
+			       .netns = ev->netns, .state = TCP_LISTEN };
+	struct serves_ctx *c;
+	bool found;
+
+	if (ev->kind != PS_EV_BIND && ev->kind != PS_EV_LISTEN)
+		return false;
+	if (!n)
+		return proc && !ev->err &&
+		       serves__of_keeper(ev->comm, proc->cmdline, proc->cmdline_len, out);
+	for (size_t j = 0; j < n && !serves__candidate(held[j].pid, held[j].comm); j++)
+		if (j + 1 == n)
+			return false;
+	c = serves__new(false);
+	if (!c)
+		return false;
+	memcpy(d.laddr, ev->laddr, sizeof(d.laddr));
+	found = serves__holders(c, &d, held, n, out);
+	serves__free(c);
+	return found;
 }

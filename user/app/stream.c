@@ -19,6 +19,7 @@
 #include "proc/procview.h"
 #include "proc/users.h"
 #include "sockets/holders.h"
+#include "app/serves.h"
 
 #define STATS_INTERVAL_MS 1000
 /* Processes whose /proc details are kept; the kernel watches as many exits. */
@@ -101,6 +102,7 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	struct format_input in;
 	struct ps_owner held[HOLDERS_MAX];
 	struct proc_view pv;
+	struct serves behind;
 
 	if (event__decode(data, len, &v)) {
 		s->malformed++;
@@ -139,6 +141,8 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 		in.holders = held;
 		in.nholders = holders__find(s->holders, v.ev.netns, &q, held, &in.holders_gone);
 	}
+	if (serves__for_event(&v.ev, in.proc, in.holders, in.nholders, &behind))
+		in.serves = &behind;	/* a keeper's port: who serves (app/serves.h) */
 	format__event(lines__buf(s->o.out), s->o.fmt, &in);
 	return lines__added(s->o.out);
 }

@@ -156,16 +156,16 @@ void get_serves_ip(GET_ARGS);
 void get_serves_port(GET_ARGS);
 void get_serves_netns(GET_ARGS);
 #define SERVES_FIELDS \
-	GET("portsnoop.serves.how", get_serves_how, R_HELD, COL("serves", 0, T_WHO)), \
-	GET("portsnoop.serves.container.id", get_serves_ctr_id, R_HELD), \
-	GET("portsnoop.serves.container.name", get_serves_ctr_name, R_HELD), \
-	GET("portsnoop.serves.container.runtime", get_serves_ctr_rt, R_HELD), \
-	GET("portsnoop.serves.process.pid", get_serves_pid, R_HELD), \
-	GET("portsnoop.serves.process.name", get_serves_comm, R_HELD), \
-	GET("portsnoop.serves.process.executable", get_serves_exe, R_HELD), \
-	GET("portsnoop.serves.ip", get_serves_ip, R_HELD), \
-	GET("portsnoop.serves.port", get_serves_port, R_HELD), \
-	GET("portsnoop.serves.netns", get_serves_netns, R_HELD)
+	GET("portsnoop.serves.how", get_serves_how, R_ALL, COL("serves", 0, T_WHO)), \
+	GET("portsnoop.serves.container.id", get_serves_ctr_id, R_ALL), \
+	GET("portsnoop.serves.container.name", get_serves_ctr_name, R_ALL), \
+	GET("portsnoop.serves.container.runtime", get_serves_ctr_rt, R_ALL), \
+	GET("portsnoop.serves.process.pid", get_serves_pid, R_ALL), \
+	GET("portsnoop.serves.process.name", get_serves_comm, R_ALL), \
+	GET("portsnoop.serves.process.executable", get_serves_exe, R_ALL), \
+	GET("portsnoop.serves.ip", get_serves_ip, R_ALL), \
+	GET("portsnoop.serves.port", get_serves_port, R_ALL), \
+	GET("portsnoop.serves.netns", get_serves_netns, R_ALL)
 #define CONTAINER_NAME_FIELDS \
 	GET("container.name", get_container_name, R_EVENT | R_HELD, COL("container", 0, T_WHO)), \
 	GET("container.image.name", get_container_image, R_EVENT | R_HELD)

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Install, from the distribution's packages, the runtimes and keepers that
+# the host live tests of tests/live/test_serves.py start themselves: podman
+# (with conmon, and runc: this machine's hybrid cgroups refuse crun),
+# busybox-static (the test image's one binary) and systemd's
+# systemd-socket-activate. `make check` runs it; quiet when nothing is missing.
+set -eu
+
+PKGS="podman conmon runc busybox-static systemd"
+
+# shellcheck disable=SC2086
+exec "$(dirname "$0")/deps.sh" --list deps-serves $PKGS

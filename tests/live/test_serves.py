@@ -1,0 +1,290 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Live tests, on the host (HOST_MODULES): who serves a port that a port
+keeper, proxy or socket-activation parent holds, and the names of
+containers and pods from the runtimes' state on disk (issue 26, part A).
+
+Each starts the real runtime or keeper itself: podman (Debian's, --runtime
+runc) with a tiny image made here from busybox-static (no registry),
+systemd-socket-activate, docker-proxy run by hand with the arguments
+dockerd gives it, and a runc bundle with CRI annotations under a
+kubepods-style cgroup. Each checks `who`, `ls`, `--json` and a failed
+bind's holder for the exact pid, port and container name. No traffic is
+needed to answer; the one connection made (to start a socket-activated
+service) goes to loopback in the test's own namespace.
+"""
+import contextlib
+import uuid
+
+from harness import *  # noqa: F401,F403
+
+BUSYBOX = "/bin/busybox"
+IMAGE = "localhost/portsnoop-serves-httpd:1"
+
+
+def run(ctx, *args):
+    return subprocess.run([ctx.portsnoop, *[str(a) for a in args]], capture_output=True,
+                          timeout=60)
+
+
+def who_json(ctx, port, *extra):
+    r = run(ctx, "who", port, "--json", *extra)
+    expect(r.returncode == 0, "who %s exits 0" % port, r.returncode, r.stderr)
+    return [json.loads(l) for l in r.stdout.splitlines()]
+
+
+def ls_json(ctx, *extra):
+    r = run(ctx, "ls", "--json", *extra)
+    expect(r.returncode == 0, "ls exits 0", r.returncode, r.stderr)
+    return [json.loads(l) for l in r.stdout.splitlines()]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def need(*tools):
+    missing = [t for t in tools if not shutil.which(t) and not os.path.exists(t)]
+    if missing:
+        raise Skip("not installed: %s (scripts/deps-serves.sh)" % ", ".join(missing))
+
+
+def rootfs(where):
+    """A root filesystem of busybox-static alone: httpd, sh, sleep."""
+    os.makedirs(os.path.join(where, "bin"))
+    os.makedirs(os.path.join(where, "www"))
+    for d in ("proc", "sys", "dev", "tmp", "etc"):
+        os.makedirs(os.path.join(where, d))
+    shutil.copy(BUSYBOX, os.path.join(where, "bin", "busybox"))
+    for a in ("sh", "httpd", "sleep"):
+        os.symlink("busybox", os.path.join(where, "bin", a))
+    with open(os.path.join(where, "www", "index.html"), "w") as f:
+        f.write("ok\n")
+
+
+def failed_bind(ctx, port):
+    """A TCP bind of 0.0.0.0:port here (the host's namespace) fails with
+    EADDRINUSE; returns the trace's bind event of it."""
+    s = socket.socket()
+    try:
+        try:
+            s.bind(("0.0.0.0", port))
+            raise AssertionError("bind of %d did not fail" % port)
+        except OSError as e:
+            expect(e.errno == errno.EADDRINUSE, "EADDRINUSE", e)
+    finally:
+        s.close()
+    me = os.getpid()
+    evs = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("pid") == me and
+                              e["event"]["action"] == "bind" and "error" in e and
+                              e.get("server", {}).get("port") == port)
+    return one(evs, "failed bind")
+
+
+def wait_listening(port, netns=None, timeout=10):
+    deadline = time.time() + timeout
+    cmd = ["ss", "-Htln", "sport = :%d" % port]
+    if netns:
+        cmd = ["ip", "netns", "exec", netns, *cmd]
+    while time.time() < deadline:
+        if subprocess.run(cmd, capture_output=True, text=True).stdout.strip():
+            return
+        time.sleep(0.05)
+    raise AssertionError("nothing listens on %d" % port)
+
+
+class Podman:
+    """One container, reused by every check: busybox httpd on :80,
+    published on a host port."""
+
+    def __init__(self, tmp):
+        need("podman", "runc", "conmon", BUSYBOX)
+        self.cmd = ["podman", "--runtime", "runc"]
+        self.name = "portsnoop-serves-%d" % os.getpid()
+        self.port = free_port()
+        fs = os.path.join(tmp, "rootfs")
+        rootfs(fs)
+        tar = subprocess.Popen(["tar", "-C", fs, "-c", "."], stdout=subprocess.PIPE)
+        r = subprocess.run([*self.cmd, "import", "-q", "-", IMAGE], stdin=tar.stdout,
+                           capture_output=True, text=True, timeout=60)
+        tar.wait()
+        expect(r.returncode == 0, "podman import", r.stderr)
+        # podman's default ulimits exceed this machine's hard limits (runc
+        # cannot set them): ask for what httpd needs.
+        r = subprocess.run([*self.cmd, "run", "-d", "--name", self.name,
+                            "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+                            "-p", "%d:80" % self.port, IMAGE, "/bin/httpd", "-f", "-p", "80",
+                            "-h", "/www"], capture_output=True, text=True, timeout=60)
+        expect(r.returncode == 0, "podman run", r.stderr)
+        self.id = r.stdout.strip()
+        st = json.loads(subprocess.run([*self.cmd, "inspect", self.name], capture_output=True,
+                                       text=True, timeout=30).stdout)[0]["State"]
+        self.pid, self.conmon = st["Pid"], st["ConmonPid"]
+
+    def remove(self):
+        subprocess.run([*self.cmd, "rm", "-f", "-t", "0", self.name], capture_output=True,
+                       timeout=60)
+
+
+@test
+def test_serves_podman_conmon(ctx):
+    """podman -p PORT:80: conmon holds PORT; who, ls, --json and a failed
+    bind name the container, its httpd (host pid) and its :80; the trace's
+    listen inside the container carries the container's name and image."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pod = Podman(tmp)
+        try:
+            recs = who_json(ctx, pod.port)
+            held = [x for x in recs if x["process"]["pid"] == pod.conmon]
+            expect(len(held) == 1, "conmon holds %d" % pod.port, pod.conmon, recs)
+            sv = held[0]["portsnoop"].get("serves")
+            expect(sv is not None, "serves on conmon's record", held[0])
+            expect(sv["container"] == {"id": pod.id, "name": pod.name, "runtime": "podman"},
+                   "the container behind", sv)
+            expect(sv["process"]["pid"] == pod.pid and sv["process"]["name"] == "httpd" and
+                   sv["process"]["executable"] == BUSYBOX, "httpd behind", sv, pod.pid)
+            expect(sv["port"] == 80 and sv["netns"] != held[0]["portsnoop"]["netns"],
+                   "its port in its own namespace", sv)
+            expect(sv["how"].startswith("published by conmon: container %s, httpd[%d] on "
+                                        % (pod.name, pod.pid)), "how", sv["how"])
+            text = run(ctx, "who", pod.port).stdout.decode()
+            expect("    serves   published by conmon: container %s, httpd[%d]"
+                   % (pod.name, pod.pid) in text, "who's serves line", text)
+            # The container's own listener: its name and image, from podman's state.
+            inner = [x for x in who_json(ctx, 80) if x["process"]["pid"] == pod.pid]
+            expect(len(inner) == 1, "httpd holds :80", inner)
+            expect(inner[0]["container"] == {"id": pod.id, "runtime": "podman",
+                                             "name": pod.name,
+                                             "image": {"name": IMAGE}}, "container", inner[0])
+            rows = [x for x in ls_json(ctx, "-t", "-P", pod.port)
+                    if any(o["pid"] == pod.conmon for o in x["portsnoop"]["owners"])]
+            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get(
+                "container", {}).get("name") == pod.name, "ls names the container", rows)
+            ev = failed_bind(ctx, pod.port)
+            expect(ev.get("error", {}).get("code") == "EADDRINUSE", "errno", ev)
+            expect(ev["portsnoop"]["holders"] == [{"pid": pod.conmon, "name": "conmon"}],
+                   "held by conmon", ev["portsnoop"])
+            expect(ev["portsnoop"].get("serves", {}).get("container", {}).get("name") ==
+                   pod.name, "the failed bind names the container", ev["portsnoop"])
+            # Live: httpd's listen in the container carries its name.
+            lis = ctx.tracer.of_pid(pod.pid, "listen")
+            expect(lis and lis[0]["container"].get("name") == pod.name and
+                   lis[0]["container"]["image"]["name"] == IMAGE, "listen names it", lis)
+        finally:
+            pod.remove()
+
+
+@test
+def test_serves_socket_activate(ctx):
+    """systemd-socket-activate holds the socket until the first connection,
+    then execs the service in the same pid: who names what will serve, and
+    afterwards the service itself."""
+    need("systemd-socket-activate", BUSYBOX)
+    port = 18000 + os.getpid() % 1000
+    p = subprocess.Popen(["ip", "netns", "exec", ctx.ns.name, "systemd-socket-activate",
+                          "-l", "127.0.0.1:%d" % port, BUSYBOX, "httpd", "-f", "-p",
+                          "127.0.0.1:%d" % (port + 1), "-h", "/"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        try:
+            wait_listening(port, ctx.ns.name)
+        except AssertionError:
+            p.kill()
+            raise AssertionError("systemd-socket-activate: %s" % p.communicate()[1])
+        recs = who_json(ctx, port, "--netns", ctx.ns.inode)
+        expect(len(recs) == 1 and recs[0]["process"]["pid"] == p.pid, "the parent holds", recs)
+        expect(recs[0]["portsnoop"]["serves"]["how"] ==
+               "activated by systemd-socket-activate, served by %s from the first connection"
+               % BUSYBOX, "how", recs[0]["portsnoop"])
+        text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
+        expect("    serves   activated by systemd-socket-activate, served by %s" % BUSYBOX
+               in text, "who's serves line", text)
+        rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
+        expect(len(rows) == 1 and rows[0]["portsnoop"]["serves"]["how"].startswith(
+            "activated by systemd-socket-activate"), "ls", rows)
+        # The first connection (loopback, in the test's namespace) starts it.
+        subprocess.run(["ip", "netns", "exec", ctx.ns.name, sys.executable, "-c",
+                        "import socket; socket.create_connection(('127.0.0.1', %d)).close()"
+                        % port], check=True, timeout=10)
+        wait_listening(port + 1, ctx.ns.name)
+        recs = who_json(ctx, port, "--netns", ctx.ns.inode)
+        expect(len(recs) == 1 and recs[0]["process"]["pid"] == p.pid and
+               recs[0]["process"]["name"] == "busybox", "the service holds it now", recs)
+        expect("serves" not in recs[0]["portsnoop"], "no keeper any more", recs[0])
+    finally:
+        p.kill()
+        p.wait()
+
+
+@contextlib.contextmanager
+def runc_bundle(tmp, bundle, cgroup, annotations, args, netns):
+    """A container run by runc itself from bundle (config.json there),
+    detached, in cgroup (cgroupfs path), joining network namespace netns."""
+    rootfs(os.path.join(tmp, "rootfs"))
+    subprocess.run(["runc", "spec", "--bundle", tmp], capture_output=True, check=True)
+    with open(os.path.join(tmp, "config.json")) as f:
+        spec = json.load(f)
+    spec["root"] = {"path": os.path.join(tmp, "rootfs"), "readonly": True}
+    spec["process"]["args"] = args
+    spec["process"]["terminal"] = False
+    spec["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]
+    spec["linux"]["cgroupsPath"] = cgroup
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"]
+                                   if n["type"] != "network"] + [
+        {"type": "network", "path": "/run/netns/" + netns}]
+    spec["annotations"] = annotations
+    os.makedirs(bundle, exist_ok=True)
+    with open(os.path.join(bundle, "config.json"), "w") as f:
+        json.dump(spec, f)
+    cid = os.path.basename(bundle)
+    # Detached, the container keeps runc's stdio: a file, not a pipe to wait on.
+    with open(os.path.join(tmp, "runc.log"), "w+") as log:
+        r = subprocess.run(["runc", "run", "-d", "--bundle", bundle, cid],
+                           stdin=subprocess.DEVNULL, stdout=log, stderr=log, timeout=60)
+        log.seek(0)
+        expect(r.returncode == 0, "runc run", log.read())
+    try:
+        state = json.loads(subprocess.run(["runc", "state", cid], capture_output=True,
+                                          text=True, check=True).stdout)
+        yield state["pid"]
+    finally:
+        subprocess.run(["runc", "delete", "-f", cid], capture_output=True, timeout=30)
+        shutil.rmtree(bundle, ignore_errors=True)
+
+
+@test
+def test_serves_cri_pod(ctx):
+    """A runc container with containerd's CRI annotations, its bundle where
+    containerd keeps it and its cgroup under kubepods (cgroupfs driver):
+    the trace's listen and who name the pod, its namespace and container."""
+    need("runc", BUSYBOX)
+    cid = uuid.uuid4().hex + uuid.uuid4().hex
+    pod_uid = str(uuid.uuid4())
+    bundle = "/run/containerd/io.containerd.runtime.v2.task/k8s.io/" + cid
+    ann = {"io.kubernetes.cri.container-type": "container",
+           "io.kubernetes.cri.container-name": "web",
+           "io.kubernetes.cri.image-name": "localhost/busybox-httpd:1",
+           "io.kubernetes.cri.sandbox-name": "web-5f7c9-x2x9q",
+           "io.kubernetes.cri.sandbox-namespace": "shop",
+           "io.kubernetes.cri.sandbox-uid": pod_uid}
+    port = 18000 + (os.getpid() + 500) % 1000
+    with tempfile.TemporaryDirectory() as tmp, \
+            runc_bundle(tmp, bundle, "/kubepods/besteffort/pod%s/%s" % (pod_uid, cid), ann,
+                        ["/bin/httpd", "-f", "-p", str(port), "-h", "/www"],
+                        ctx.ns.name) as pid:
+        wait_listening(port, ctx.ns.name)
+        recs = [x for x in who_json(ctx, port, "--netns", ctx.ns.inode)
+                if x["process"]["pid"] == pid]
+        expect(len(recs) == 1, "httpd holds %d" % port, recs)
+        want = {"type": "kubernetes", "namespace": "shop",
+                "resource": {"type": "pod", "name": "web-5f7c9-x2x9q"}}
+        expect(recs[0].get("orchestrator") == want, "the pod", recs[0])
+        expect(recs[0]["container"]["id"] == cid and recs[0]["container"]["name"] == "web",
+               "the container", recs[0])
+        text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
+        expect("    container web\n" in text and "    pod      web-5f7c9-x2x9q\n" in text,
+               "who's text", text)
+        lis = ctx.tracer.of_pid(pid, "listen")
+        expect(lis and lis[0].get("orchestrator") == want and
+               lis[0]["kubernetes"]["pod"]["uid"] == pod_uid, "the listen names the pod", lis)
