@@ -288,3 +288,112 @@ def test_serves_cri_pod(ctx):
         lis = ctx.tracer.of_pid(pid, "listen")
         expect(lis and lis[0].get("orchestrator") == want and
                lis[0]["kubernetes"]["pod"]["uid"] == pod_uid, "the listen names the pod", lis)
+
+
+@contextlib.contextmanager
+def docker_shaped(ctx, cid, name, addr):
+    """What dockerd makes for `docker run -p PORT:80`, without dockerd: a
+    "container" namespace joined to the test's by a veth pair, busybox
+    httpd on addr:80 in it, in cgroup docker-<id>.scope, and the
+    container's config.v2.json where Docker keeps it."""
+    ctr = "%s-c" % ctx.ns.name
+    host_if = "psv%d" % (os.getpid() % 100000)
+    cg = os.path.join(cgroup2_root(), "docker-%s.scope" % cid)
+    state = "/var/lib/docker/containers/" + cid
+    subprocess.run(["ip", "netns", "add", ctr], check=True)
+    httpd = None
+    try:
+        subprocess.run(["ip", "link", "add", host_if, "netns", ctx.ns.name, "type", "veth",
+                        "peer", "name", "eth0", "netns", ctr], check=True)
+        subprocess.run(["ip", "-n", ctx.ns.name, "addr", "add", "198.18.226.1/30", "dev",
+                        host_if], check=True)
+        subprocess.run(["ip", "-n", ctx.ns.name, "link", "set", host_if, "up"], check=True)
+        subprocess.run(["ip", "-n", ctr, "addr", "add", addr + "/30", "dev", "eth0"], check=True)
+        subprocess.run(["ip", "-n", ctr, "link", "set", "eth0", "up"], check=True)
+        os.makedirs(state)
+        with open(os.path.join(state, "config.v2.json"), "w") as f:
+            json.dump({"ID": cid, "Name": "/" + name, "State": {"Running": True},
+                       "Config": {"Image": "localhost/busybox-httpd:1",
+                                  "ExposedPorts": {"80/tcp": {}}}}, f)
+        os.mkdir(cg)
+        # ip netns exec mounts a sysfs of its own: the cgroup is joined
+        # from here, before the shell (the same pid) execs httpd.
+        httpd = subprocess.Popen(["ip", "netns", "exec", ctr, "sh", "-c",
+                                  'read go && exec "$@"', "sh", BUSYBOX, "httpd", "-f", "-p",
+                                  addr + ":80", "-h", "/"], stdin=subprocess.PIPE)
+        with open(os.path.join(cg, "cgroup.procs"), "w") as f:
+            f.write(str(httpd.pid))
+        httpd.stdin.write(b"go\n")
+        httpd.stdin.close()
+        wait_listening(80, ctr)
+        yield httpd.pid
+    finally:
+        if httpd:
+            httpd.kill()
+            httpd.wait()
+        subprocess.run(["ip", "netns", "del", ctr])
+        shutil.rmtree(state, ignore_errors=True)
+        for _ in range(50):
+            try:
+                os.rmdir(cg)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.05)
+
+
+@test
+def test_serves_docker_proxy(ctx):
+    """docker-proxy with the arguments dockerd gives it (userland-proxy on):
+    who, ls, --json and a failed bind name the container behind it (name
+    from its config.v2.json), its httpd and 198.18.226.2:80; the proxy's
+    own bind in the trace says where it forwards. (With userland-proxy off
+    no process holds the port: a DNAT rule, issue 26 part B.)"""
+    need("/usr/sbin/docker-proxy", BUSYBOX)
+    cid = uuid.uuid4().hex + uuid.uuid4().hex
+    name = "web-%d" % os.getpid()
+    addr = "198.18.226.2"
+    port = 18000 + (os.getpid() + 250) % 1000
+    with docker_shaped(ctx, cid, name, addr) as pid:
+        # dockerd gives it a pipe as fd 3, and reads "0\n" there once it listens.
+        proxy = subprocess.Popen(["ip", "netns", "exec", ctx.ns.name, "sh", "-c",
+                                  'exec "$@" 3>&1', "sh", "/usr/sbin/docker-proxy",
+                                  "-proto", "tcp", "-host-ip", "127.0.0.1", "-host-port",
+                                  str(port), "-container-ip", addr, "-container-port", "80"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            ready = proxy.stdout.readline()
+            expect(ready == b"0\n", "docker-proxy listens", ready)
+            recs = who_json(ctx, port, "--netns", ctx.ns.inode)
+            expect(len(recs) == 1 and recs[0]["process"]["pid"] == proxy.pid and
+                   recs[0]["process"]["name"] == "docker-proxy", "docker-proxy holds", recs)
+            sv = recs[0]["portsnoop"].get("serves", {})
+            expect(sv.get("container") == {"id": cid, "name": name, "runtime": "docker"},
+                   "the container behind", sv)
+            # busybox run by its path: comm busybox, the executable its real path
+            expect(sv.get("process") == {"pid": pid, "name": "busybox",
+                                         "executable": os.path.realpath(BUSYBOX)} and
+                   sv["ip"] == addr and sv["port"] == 80, "httpd behind", sv, pid)
+            how = "docker-proxy -> %s:80: container %s, busybox[%d] on %s:80" % (addr, name, pid,
+                                                                                 addr)
+            expect(sv["how"] == how, "how", sv)
+            text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
+            expect("    serves   " + how + "\n" in text, "who's serves line", text)
+            rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
+            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
+                   "ls", rows)
+            w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", port)
+            expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+            ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": proxy.pid, "name": "docker-proxy"}],
+                   "held by docker-proxy", ev["portsnoop"])
+            expect(ev["portsnoop"].get("serves", {}).get("container", {}).get("name") == name,
+                   "the failed bind names the container", ev["portsnoop"])
+            own = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("pid") == proxy.pid and
+                                      e["event"]["action"] in ("bind", "listen"))
+            expect(own and all(e["portsnoop"].get("serves", {}).get("how", "").startswith(
+                "docker-proxy -> %s:80" % addr) for e in own), "the proxy's own bind", own)
+        finally:
+            proxy.kill()
+            proxy.wait()

@@ -64,8 +64,12 @@ static void test_others(void **state)
 	assert_string_equal(k.program, "/bin/busybox");
 	assert_int_equal(keeper__parse(CMD("nginx: master process\0"), &k), KEEPER_NONE);
 	assert_null(k.name);
-	/* an argument not ended within len is not read */
-	assert_int_equal(keeper__parse("conmon", 6, &k), KEEPER_NONE);
+	/* the last argument ends at len, with or without its NUL */
+	assert_int_equal(keeper__parse("conmon", 6, &k), KEEPER_CONMON);
+	assert_int_equal(keeper__parse("docker-proxy\0-container-port\0" "8080", 34, &k),
+			 KEEPER_DOCKER_PROXY);
+	assert_int_equal(k.to_port, 8080);
+	assert_int_equal(keeper__parse("conmonX", 6, &k), KEEPER_CONMON);
 	assert_int_equal(keeper__parse("", 0, &k), KEEPER_NONE);
 	/* a name that only ends like a keeper's is none */
 	assert_int_equal(keeper__parse(CMD("/tmp/myconmon\0"), &k), KEEPER_NONE);

@@ -101,14 +101,15 @@ static bool wildcard(const struct diag_sock *s)
 	return !memcmp(s->laddr, zero, s->family == AF_INET ? 4 : 16);
 }
 
-/* to_ip is the container's address: the listener behind has it or the
- * wildcard, on to_port, in another namespace. */
-static bool address_fits(const struct diag_sock *s, const char *to_ip)
+/* to_ip is the container's address: the listener behind has it (pass 0)
+ * or, failing that, the wildcard (pass 1), on to_port, in another
+ * namespace. */
+static bool address_fits(const struct diag_sock *s, const char *to_ip, int pass)
 {
 	char a[NAMES_ADDR_LEN];
 
-	if (wildcard(s))
-		return true;
+	if (pass)
+		return wildcard(s);
 	names__addr(s->family, s->laddr, a, sizeof(a));
 	return !strcmp(a, to_ip);
 }
@@ -119,33 +120,32 @@ static void behind(struct serves_ctx *c, const struct keeper *k, const struct di
 {
 	const struct snapshot *snap = listeners(c);
 
-	if (!snap)
-		return;
-	for (size_t i = 0; i < snap->n && !out->found; i++) {
-		const struct diag_sock *s = &snap->socks[i];
-		const struct ps_owner *own;
-		size_t n;
+	for (int pass = 0; snap && pass < 2 && !out->found; pass++)
+		for (size_t i = 0; i < snap->n && !out->found; i++) {
+			const struct diag_sock *s = &snap->socks[i];
+			const struct ps_owner *own;
+			size_t n;
 
-		if (!listening(s, held))
-			continue;
-		if (k->kind == KEEPER_DOCKER_PROXY &&
-		    (s->lport != k->to_port || !address_fits(s, k->to_ip)))
-			continue;
-		own = owners__find(&snap->owners, s->inode, &n);
-		for (size_t j = 0; j < n && !out->found; j++) {
-			struct container ctr;
-
-			container__of_pid(ROOT, own[j].pid, &ctr);
-			if (k->kind == KEEPER_CONMON && strcmp(ctr.id, k->id))
+			if (!listening(s, held))
 				continue;
-			if (ctr.id[0]) {
-				memcpy(out->ctr_id, ctr.id, sizeof(out->ctr_id));
-				if (ctr.runtime)
-					out->runtime = ctr.runtime;
+			if (k->kind == KEEPER_DOCKER_PROXY &&
+			    (s->lport != k->to_port || !address_fits(s, k->to_ip, pass)))
+				continue;
+			own = owners__find(&snap->owners, s->inode, &n);
+			for (size_t j = 0; j < n && !out->found; j++) {
+				struct container ctr;
+
+				container__of_pid(ROOT, own[j].pid, &ctr);
+				if (k->kind == KEEPER_CONMON && strcmp(ctr.id, k->id))
+					continue;
+				if (ctr.id[0]) {
+					memcpy(out->ctr_id, ctr.id, sizeof(out->ctr_id));
+					if (ctr.runtime)
+						out->runtime = ctr.runtime;
+				}
+				fill(out, s, own[j].pid);
 			}
-			fill(out, s, own[j].pid);
 		}
-	}
 }
 
 /* systemd (pid 1) or a socket-activation parent holds what a service

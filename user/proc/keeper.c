@@ -6,6 +6,7 @@
 #include <string.h>
 
 #define MAX_ARGS 256
+#define MAX_CMDLINE (1u << 20)
 
 static const struct {
 	const char *name;
@@ -120,21 +121,18 @@ static void socket_activate(const char *const *argv, size_t argc, struct keeper 
 	}
 }
 
-enum keeper_kind keeper__parse(const char *cmdline, size_t len, struct keeper *out)
+static enum keeper_kind classify(char *buf, size_t len, struct keeper *out)
 {
 	const char *argv[MAX_ARGS];
 	const char *base;
 	size_t argc = 0;
 
-	memset(out, 0, sizeof(*out));
-	/* Only whole arguments: the last must end in a NUL within len. */
+	/* buf[len] is a NUL: the last argument ends there if not before. */
 	for (size_t i = 0; i < len && argc < MAX_ARGS;) {
-		const char *end = memchr(cmdline + i, '\0', len - i);
+		const char *end = memchr(buf + i, '\0', len + 1 - i);
 
-		if (!end)
-			break;
-		argv[argc++] = cmdline + i;
-		i = (size_t)(end - cmdline) + 1;
+		argv[argc++] = buf + i;
+		i = (size_t)(end - buf) + 1;
 	}
 	if (!argc)
 		return KEEPER_NONE;
@@ -152,4 +150,21 @@ enum keeper_kind keeper__parse(const char *cmdline, size_t len, struct keeper *o
 	else if (out->kind == KEEPER_SOCKET_ACTIVATE)
 		socket_activate(argv, argc, out);
 	return out->kind;
+}
+
+enum keeper_kind keeper__parse(const char *cmdline, size_t len, struct keeper *out)
+{
+	enum keeper_kind kind;
+	char *buf;
+
+	memset(out, 0, sizeof(*out));
+	/* A copy that ends in a NUL, whether or not the caller's last
+	 * argument does (/proc's does; who's length leaves it out). */
+	if (!cmdline || !len || len > MAX_CMDLINE || !(buf = malloc(len + 1)))
+		return KEEPER_NONE;
+	memcpy(buf, cmdline, len);
+	buf[len] = '\0';
+	kind = classify(buf, len, out);
+	free(buf);
+	return kind;
 }

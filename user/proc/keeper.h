@@ -42,7 +42,7 @@ struct keeper {
 
 /*
  * Classify a command line (NUL-separated arguments, as /proc/PID/cmdline;
- * len bytes). Returns the kind (KEEPER_NONE when it is no keeper); a
+ * len bytes, the last NUL there or not). Returns the kind (KEEPER_NONE when it is no keeper); a
  * malformed argument (an id that is not 64 hex, a port out of range, an
  * address too long) is left out, never guessed.
  */
