@@ -294,15 +294,23 @@ def test_serves_cri_pod(ctx):
 def docker_shaped(ctx, cid, name, addr):
     """What dockerd makes for `docker run -p PORT:80`, without dockerd: a
     "container" namespace joined to the test's by a veth pair, busybox
-    httpd on addr:80 in it, in cgroup docker-<id>.scope, and the
-    container's config.v2.json where Docker keeps it."""
+    httpd on *:80 in it, in cgroup docker-<id>.scope, and the container's
+    config.v2.json where Docker keeps it. A decoy made first (a namespace
+    listed before it) listens on *:80 too, without the container's address:
+    the proxy does not lead there."""
     ctr = "%s-c" % ctx.ns.name
+    decoy = "%s-d" % ctx.ns.name
     host_if = "psv%d" % (os.getpid() % 100000)
     cg = os.path.join(cgroup2_root(), "docker-%s.scope" % cid)
     state = "/var/lib/docker/containers/" + cid
+    subprocess.run(["ip", "netns", "add", decoy], check=True)
     subprocess.run(["ip", "netns", "add", ctr], check=True)
-    httpd = None
+    httpd = other = None
     try:
+        subprocess.run(["ip", "-n", decoy, "link", "set", "lo", "up"], check=True)
+        other = subprocess.Popen(["ip", "netns", "exec", decoy, BUSYBOX, "httpd", "-f", "-p",
+                                  "80", "-h", "/"])
+        wait_listening(80, decoy)
         subprocess.run(["ip", "link", "add", host_if, "netns", ctx.ns.name, "type", "veth",
                         "peer", "name", "eth0", "netns", ctr], check=True)
         subprocess.run(["ip", "-n", ctx.ns.name, "addr", "add", "198.18.226.1/30", "dev",
@@ -320,7 +328,7 @@ def docker_shaped(ctx, cid, name, addr):
         # from here, before the shell (the same pid) execs httpd.
         httpd = subprocess.Popen(["ip", "netns", "exec", ctr, "sh", "-c",
                                   'read go && exec "$@"', "sh", BUSYBOX, "httpd", "-f", "-p",
-                                  addr + ":80", "-h", "/"], stdin=subprocess.PIPE)
+                                  "80", "-h", "/"], stdin=subprocess.PIPE)
         with open(os.path.join(cg, "cgroup.procs"), "w") as f:
             f.write(str(httpd.pid))
         httpd.stdin.write(b"go\n")
@@ -328,10 +336,12 @@ def docker_shaped(ctx, cid, name, addr):
         wait_listening(80, ctr)
         yield httpd.pid
     finally:
-        if httpd:
-            httpd.kill()
-            httpd.wait()
+        for p in (httpd, other):
+            if p:
+                p.kill()
+                p.wait()
         subprocess.run(["ip", "netns", "del", ctr])
+        subprocess.run(["ip", "netns", "del", decoy])
         shutil.rmtree(state, ignore_errors=True)
         for _ in range(50):
             try:
@@ -374,9 +384,8 @@ def test_serves_docker_proxy(ctx):
             # busybox run by its path: comm busybox, the executable its real path
             expect(sv.get("process") == {"pid": pid, "name": "busybox",
                                          "executable": os.path.realpath(BUSYBOX)} and
-                   sv["ip"] == addr and sv["port"] == 80, "httpd behind", sv, pid)
-            how = "docker-proxy -> %s:80: container %s, busybox[%d] on %s:80" % (addr, name, pid,
-                                                                                 addr)
+                   sv["ip"] == "::" and sv["port"] == 80, "httpd behind", sv, pid)
+            how = "docker-proxy -> %s:80: container %s, busybox[%d] on [::]:80" % (addr, name, pid)
             expect(sv["how"] == how, "how", sv)
             text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
             expect("    serves   " + how + "\n" in text, "who's serves line", text)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "app/serves.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -114,6 +115,43 @@ static bool address_fits(const struct diag_sock *s, const char *to_ip, int pass)
 	return !strcmp(a, to_ip);
 }
 
+/*
+ * Whether the network namespace of process pid has ip as a local address:
+ * a wildcard listener is behind the proxy only where the container's
+ * address is. IPv4 from net/fib_trie ("|-- 172.17.0.2" then "/32 host
+ * LOCAL"), IPv6 from net/if_inet6 (32 hex digits a line).
+ */
+static bool has_address(uint32_t pid, const char *ip)
+{
+	uint8_t a[16];
+	char want[64], *buf = NULL, *p;
+	bool v6 = strchr(ip, ':') != NULL, found = false;
+	long n;
+
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, ip, a) != 1)
+		return false;
+	if (v6) {
+		for (int i = 0; i < 16; i++)
+			snprintf(want + 2 * i, 3, "%02x", a[i]);
+	} else {
+		snprintf(want, sizeof(want), "|-- %s\n", ip);
+	}
+	n = procinfo__read(ROOT, pid, v6 ? "net/if_inet6" : "net/fib_trie", 1u << 20, &buf);
+	if (n > 0 && v6) {
+		for (p = buf; p && !found; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+			found = !strncmp(p, want, 32);
+	} else if (n > 0) {
+		for (p = strstr(buf, want); p && !found; p = strstr(p + 1, want)) {
+			const char *next = p + strlen(want);
+
+			next += strspn(next, " ");
+			found = !strncmp(next, "/32 host LOCAL", 14);
+		}
+	}
+	free(buf);
+	return found;
+}
+
 /* The first holder of a listener behind the keeper that fits. */
 static void behind(struct serves_ctx *c, const struct keeper *k, const struct diag_sock *held,
 		   struct serves *out)
@@ -137,6 +175,9 @@ static void behind(struct serves_ctx *c, const struct keeper *k, const struct di
 
 				container__of_pid(ROOT, own[j].pid, &ctr);
 				if (k->kind == KEEPER_CONMON && strcmp(ctr.id, k->id))
+					continue;
+				if (k->kind == KEEPER_DOCKER_PROXY && pass &&
+				    !has_address(own[j].pid, k->to_ip))
 					continue;
 				if (ctr.id[0]) {
 					memcpy(out->ctr_id, ctr.id, sizeof(out->ctr_id));
