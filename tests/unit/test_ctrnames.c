@@ -13,6 +13,7 @@
 #define PODMAN_ID "bbbb000000000000000000000000000000000000000000000000000000000002"
 #define CRI_ID "cccc000000000000000000000000000000000000000000000000000000000003"
 #define BROKEN_ID "dddd000000000000000000000000000000000000000000000000000000000004"
+#define VFS_ID "eeee000000000000000000000000000000000000000000000000000000000006"
 #define GONE_ID "9999000000000000000000000000000000000000000000000000000000000009"
 
 static void test_docker(void **state)
@@ -42,6 +43,10 @@ static void test_podman(void **state)
 	assert_string_equal(n->name, "pweb");
 	assert_string_equal(n->image, "localhost/busybox-httpd:1");
 	assert_null(n->note);
+	/* a store with the vfs driver (as the ship tests' private stores) */
+	n = ctrnames__get(c, "podman", VFS_ID);
+	assert_string_equal(n->name, "vweb");
+	assert_string_equal(n->image, "localhost/portsnoop-serves-httpd:1");
 	ctrnames__free(c);
 }
 

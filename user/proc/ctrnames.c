@@ -236,9 +236,10 @@ static int parse_oci(const char *b, size_t n, const char *id, struct ctr_names *
 
 static void lookup(struct ctrnames *c, const char *rt, const char *id, struct ctr_names *out)
 {
-	static const char storage[] = "/var/lib/containers/storage/overlay-containers";
+	static const char storage[] = "/var/lib/containers/storage";
+	static const char *const drivers[] = { "overlay-containers", "vfs-containers" };
 	char path[512];
-	const char *note;
+	const char *note, *first = NULL;
 
 	c->loads++;
 	memset(out, 0, sizeof(*out));
@@ -248,11 +249,19 @@ static void lookup(struct ctrnames *c, const char *rt, const char *id, struct ct
 		return;
 	}
 	if (rt && (!strcmp(rt, "podman") || !strcmp(rt, "cri-o"))) {
-		snprintf(path, sizeof(path), "%s/containers.json", storage);
-		note = load(c, path, id, ctrnames__storage, out);
-		snprintf(path, sizeof(path), "%s/%s/userdata/config.json", storage, id);
-		load(c, path, id, parse_oci, out);
-		out->note = out->name[0] ? NULL : note;
+		/* containers/storage keeps them by driver: overlay, else vfs. */
+		for (size_t d = 0; d < 2 && !out->name[0]; d++) {
+			snprintf(path, sizeof(path), "%s/%s/containers.json", storage, drivers[d]);
+			note = load(c, path, id, ctrnames__storage, out);
+			/* Say what went wrong where something did, not that the
+			 * other driver's store is absent. */
+			if (!first || (note && strcmp(note, "no state file")))
+				first = note;
+			snprintf(path, sizeof(path), "%s/%s/%s/userdata/config.json", storage,
+				 drivers[d], id);
+			load(c, path, id, parse_oci, out);
+		}
+		out->note = out->name[0] ? NULL : first;
 		return;
 	}
 	/* containerd's CRI, and the cgroupfs kubepods layout that names no
