@@ -168,9 +168,16 @@ def test_serves_podman_conmon(ctx):
             expect(ev["portsnoop"].get("serves", {}).get("container", {}).get("name") ==
                    pod.name, "the failed bind names the container", ev["portsnoop"])
             # Live: httpd's listen in the container carries its name.
-            lis = ctx.tracer.of_pid(pod.pid, "listen")
-            expect(lis and lis[0]["container"].get("name") == pod.name and
-                   lis[0]["container"]["image"]["name"] == IMAGE, "listen names it", lis)
+            inside = ctx.tracer.wait_for(
+                lambda e: e.get("container", {}).get("id") == pod.id and
+                e["event"]["action"] in ("bind", "listen"), count=2)
+            lis = [e for e in inside if e["process"]["pid"] == pod.pid and
+                   e["event"]["action"] == "listen" and e["server"]["port"] == 80]
+            expect(len(lis) == 1 and all(e["container"].get("name") == pod.name and
+                                         e["container"]["image"]["name"] == IMAGE
+                                         for e in inside),
+                   "the bind and listen in the container name it", inside,
+                   ctx.tracer.stderr[-300:])
         finally:
             pod.remove()
 

@@ -18,10 +18,21 @@
 
 #define ROOT "/proc"
 
+/* The container of each pid looked at, so that naming what is behind 50
+ * keepers reads each listener's cgroup once, not once per keeper. */
+#define PID_SLOTS 1024
+
+struct pid_ctr {
+	uint32_t pid;		/* 0: free */
+	const char *runtime;
+	char id[65];
+};
+
 struct serves_ctx {
 	bool verbose, tried, have;
 	struct snapshot snap;	/* every listener, every namespace */
 	const struct snapshot *borrowed;
+	struct pid_ctr *pids;	/* PID_SLOTS, open addressing; NULL: none yet */
 };
 
 struct serves_ctx *serves__new(bool verbose)
@@ -39,6 +50,7 @@ void serves__free(struct serves_ctx *c)
 		return;
 	if (c->have)
 		snapshot__free(&c->snap);
+	free(c->pids);
 	free(c);
 }
 
@@ -152,6 +164,35 @@ static bool has_address(uint32_t pid, const char *ip)
 	return found;
 }
 
+static void container_of(struct serves_ctx *c, uint32_t pid, struct pid_ctr *out)
+{
+	struct container ctr;
+	size_t h = pid % PID_SLOTS;
+
+	if (!c->pids)
+		c->pids = calloc(PID_SLOTS, sizeof(*c->pids));
+	for (size_t k = 0; c->pids && k < PID_SLOTS; k++) {
+		struct pid_ctr *e = &c->pids[(h + k) % PID_SLOTS];
+
+		if (e->pid == pid) {
+			*out = *e;
+			return;
+		}
+		if (e->pid)
+			continue;
+		container__of_pid(ROOT, pid, &ctr);
+		e->pid = pid;
+		e->runtime = ctr.runtime;
+		memcpy(e->id, ctr.id, sizeof(e->id));
+		*out = *e;
+		return;
+	}
+	container__of_pid(ROOT, pid, &ctr);	/* no memory, or full */
+	out->pid = pid;
+	out->runtime = ctr.runtime;
+	memcpy(out->id, ctr.id, sizeof(out->id));
+}
+
 /* The first holder of a listener behind the keeper that fits. */
 static void behind(struct serves_ctx *c, const struct keeper *k, const struct diag_sock *held,
 		   struct serves *out)
@@ -171,9 +212,9 @@ static void behind(struct serves_ctx *c, const struct keeper *k, const struct di
 				continue;
 			own = owners__find(&snap->owners, s->inode, &n);
 			for (size_t j = 0; j < n && !out->found; j++) {
-				struct container ctr;
+				struct pid_ctr ctr;
 
-				container__of_pid(ROOT, own[j].pid, &ctr);
+				container_of(c, own[j].pid, &ctr);
 				if (k->kind == KEEPER_CONMON && strcmp(ctr.id, k->id))
 					continue;
 				if (k->kind == KEEPER_DOCKER_PROXY && pass &&
