@@ -260,11 +260,16 @@ def runc_bundle(tmp, bundle, cgroup, annotations, args, netns):
         shutil.rmtree(bundle, ignore_errors=True)
 
 
+POD = "web-5f7c9-x2x9q\x1b[31m\nforged: line"
+
+
 @test
 def test_serves_cri_pod(ctx):
     """A runc container with containerd's CRI annotations, its bundle where
     containerd keeps it and its cgroup under kubepods (cgroupfs driver):
-    the trace's listen and who name the pod, its namespace and container."""
+    the trace's listen and who name the pod, its namespace and container.
+    The pod's name carries a terminal escape and a forged line: JSON has it
+    exactly, the text escaped."""
     need("runc", BUSYBOX)
     cid = uuid.uuid4().hex + uuid.uuid4().hex
     pod_uid = str(uuid.uuid4())
@@ -272,7 +277,7 @@ def test_serves_cri_pod(ctx):
     ann = {"io.kubernetes.cri.container-type": "container",
            "io.kubernetes.cri.container-name": "web",
            "io.kubernetes.cri.image-name": "localhost/busybox-httpd:1",
-           "io.kubernetes.cri.sandbox-name": "web-5f7c9-x2x9q",
+           "io.kubernetes.cri.sandbox-name": POD,
            "io.kubernetes.cri.sandbox-namespace": "shop",
            "io.kubernetes.cri.sandbox-uid": pod_uid}
     port = 18000 + (os.getpid() + 500) % 1000
@@ -285,13 +290,14 @@ def test_serves_cri_pod(ctx):
                 if x["process"]["pid"] == pid]
         expect(len(recs) == 1, "httpd holds %d" % port, recs)
         want = {"type": "kubernetes", "namespace": "shop",
-                "resource": {"type": "pod", "name": "web-5f7c9-x2x9q"}}
+                "resource": {"type": "pod", "name": POD}}
         expect(recs[0].get("orchestrator") == want, "the pod", recs[0])
         expect(recs[0]["container"]["id"] == cid and recs[0]["container"]["name"] == "web",
                "the container", recs[0])
         text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
-        expect("    container web\n" in text and "    pod      web-5f7c9-x2x9q\n" in text,
-               "who's text", text)
+        expect("    container web\n" in text and
+               "    pod      web-5f7c9-x2x9q\\x1b[31m\\x0aforged: line\n" in text and
+               "\x1b" not in text and "\nforged" not in text, "who's text, escaped", text)
         lis = ctx.tracer.of_pid(pid, "listen")
         expect(lis and lis[0].get("orchestrator") == want and
                lis[0]["kubernetes"]["pod"]["uid"] == pod_uid, "the listen names the pod", lis)
