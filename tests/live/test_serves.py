@@ -419,3 +419,60 @@ def test_serves_docker_proxy(ctx):
         finally:
             proxy.kill()
             proxy.wait()
+
+
+@test
+def test_serves_slirp4netns(ctx):
+    """slirp4netns as rootless podman runs it for -p (port_handler
+    slirp4netns): it holds the host port, added through its API socket, and
+    forwards into the namespace of its PID argument. who, ls and a failed
+    bind name the listener there. (Rootless podman itself is not run here:
+    it needs a user with /etc/subuid ranges on the host.)"""
+    need("slirp4netns", "unshare", BUSYBOX)
+    port = 18000 + (os.getpid() + 750) % 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        api = os.path.join(tmp, "api.sock")
+        target = subprocess.Popen(["unshare", "-n", "sh", "-c",
+                                   'ip link set lo up && exec "$@"', "sh", BUSYBOX, "httpd",
+                                   "-f", "-p", "80", "-h", "/"])
+        slirp = None
+        try:
+            deadline = time.time() + 10
+            while time.time() < deadline and not subprocess.run(
+                    ["nsenter", "-t", str(target.pid), "-n", "ss", "-Htln", "sport = :80"],
+                    capture_output=True, text=True).stdout.strip():
+                time.sleep(0.05)
+            slirp = subprocess.Popen(["ip", "netns", "exec", ctx.ns.name, "slirp4netns",
+                                      "--configure", "--mtu=65520", "--disable-host-loopback",
+                                      "--api-socket", api, str(target.pid), "tap0"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            while time.time() < deadline and not os.path.exists(api):
+                time.sleep(0.05)
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect(api)
+                s.sendall(json.dumps({"execute": "add_hostfwd", "arguments": {
+                    "proto": "tcp", "host_addr": "127.0.0.1", "host_port": port,
+                    "guest_port": 80}}).encode())
+                expect(b'"return"' in s.recv(4096), "slirp4netns add_hostfwd")
+            wait_listening(port, ctx.ns.name)
+            recs = who_json(ctx, port, "--netns", ctx.ns.inode)
+            expect(len(recs) == 1 and recs[0]["process"]["pid"] == slirp.pid and
+                   recs[0]["process"]["name"] == "slirp4netns", "slirp4netns holds", recs)
+            sv = recs[0]["portsnoop"].get("serves", {})
+            how = "published by slirp4netns: busybox[%d] on [::]:80" % target.pid
+            expect(sv.get("how") == how and sv["process"]["pid"] == target.pid and
+                   sv["port"] == 80, "the listener behind", sv)
+            rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
+            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
+                   "ls", rows)
+            w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", port)
+            expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+            ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": slirp.pid, "name": "slirp4netns"}]
+                   and ev["portsnoop"].get("serves", {}).get("how") == how,
+                   "the failed bind", ev["portsnoop"])
+        finally:
+            for p in (slirp, target):
+                if p:
+                    p.kill()
+                    p.wait()

@@ -57,6 +57,17 @@ static void test_others(void **state)
 			 KEEPER_PASTA);
 	assert_int_equal(keeper__parse(CMD("slirp4netns\0--mtu\0" "65520\0" "4242\0tap0\0"), &k),
 			 KEEPER_SLIRP4NETNS);
+	assert_int_equal(k.target_pid, 4242);
+	/* as rootless podman runs it, and with a namespace path: no pid */
+	keeper__parse(CMD("/usr/bin/slirp4netns\0--disable-host-loopback\0--mtu=65520\0"
+			  "--enable-sandbox\0-c\0-e\0" "3\0-r\0" "4\0--netns-type=path\0"
+			  "/run/user/1000/netns/netns-1\0tap0\0"), &k);
+	assert_int_equal(k.target_pid, 0);
+	keeper__parse(CMD("slirp4netns\0--configure\0--api-socket\0/tmp/s\0" "11750\0tap0\0"),
+		      &k);
+	assert_int_equal(k.target_pid, 11750);
+	keeper__parse(CMD("slirp4netns\0" "99999999999\0tap0\0"), &k);
+	assert_int_equal(k.target_pid, 0);
 	assert_int_equal(keeper__parse(CMD("rootlessport\0"), &k), KEEPER_ROOTLESSPORT);
 	assert_int_equal(keeper__parse(CMD("systemd-socket-activate\0-l\0" "127.0.0.1:18555\0-E\0"
 					   "A=1\0--accept\0/bin/busybox\0httpd\0"), &k),

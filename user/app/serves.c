@@ -230,6 +230,50 @@ static void behind(struct serves_ctx *c, const struct keeper *k, const struct di
 		}
 }
 
+/* slirp4netns forwards into the namespace of its PID argument: the
+ * listener there on the same port, else the only one there. */
+static void behind_slirp(struct serves_ctx *c, const struct keeper *k,
+			 const struct diag_sock *held, struct serves *out)
+{
+	const struct snapshot *snap = listeners(c);
+	const struct diag_sock *only = NULL;
+	char link[64];
+	unsigned long ino;
+	size_t count = 0;
+
+	if (!snap || !k->target_pid ||
+	    procinfo__link(ROOT, k->target_pid, "ns/net", link, sizeof(link)) ||
+	    sscanf(link, "net:[%lu]", &ino) != 1)
+		return;
+	for (size_t i = 0; i < snap->n; i++) {
+		const struct diag_sock *s = &snap->socks[i];
+
+		if (!listening(s, held) || s->netns != (uint32_t)ino)
+			continue;
+		if (s->lport == held->lport) {
+			only = s;
+			count = 1;
+			break;
+		}
+		only = s;
+		count++;
+	}
+	if (count == 1) {
+		size_t n;
+		const struct ps_owner *own = owners__find(&snap->owners, only->inode, &n);
+		struct pid_ctr ctr;
+
+		if (!n)
+			return;
+		container_of(c, own[0].pid, &ctr);
+		if (ctr.id[0]) {
+			memcpy(out->ctr_id, ctr.id, sizeof(out->ctr_id));
+			out->runtime = ctr.runtime;
+		}
+		fill(out, only, own[0].pid);
+	}
+}
+
 /* systemd (pid 1) or a socket-activation parent holds what a service
  * it started accepts on: the other holder serves. */
 static bool activation(uint32_t pid, const char *comm, const struct ps_owner *own, size_t n,
@@ -309,6 +353,8 @@ bool serves__find(struct serves_ctx *c, uint32_t pid, const char *cmdline, size_
 	}
 	if (k.kind == KEEPER_CONMON || k.kind == KEEPER_DOCKER_PROXY)
 		behind(c, &k, held, out);
+	else if (k.kind == KEEPER_SLIRP4NETNS)
+		behind_slirp(c, &k, held, out);
 	if (out->ctr_id[0])
 		out->names = ctrnames__get(ctrnames__host(), out->runtime, out->ctr_id);
 	describe(&k, out);

@@ -121,6 +121,32 @@ static void socket_activate(const char *const *argv, size_t argc, struct keeper 
 	}
 }
 
+/* slirp4netns [OPTIONS] PID TAPNAME: the PID (a --netns-type=path run
+ * gives a path there: not followed). */
+static void slirp(const char *const *argv, size_t argc, struct keeper *out)
+{
+	static const char *const with_value[] = { "-m", "--mtu", "--cidr", "-a", "--api-socket",
+						  "--netns-type", "--userns-path", "-e",
+						  "--exit-fd", "-r", "--ready-fd", "--outbound-addr",
+						  "--outbound-addr6", "--macaddress", "--pidfile" };
+	const char *pos[2];
+	size_t npos = 0;
+
+	for (size_t i = 1; i < argc && npos < 2; i++) {
+		bool takes = false;
+
+		if (argv[i][0] != '-') {
+			pos[npos++] = argv[i];
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+			takes |= !strcmp(argv[i], with_value[k]);
+		i += takes;
+	}
+	if (npos == 2 && strspn(pos[0], "0123456789") == strlen(pos[0]) && strlen(pos[0]) < 8)
+		out->target_pid = (uint32_t)strtoul(pos[0], NULL, 10);
+}
+
 static enum keeper_kind classify(char *buf, size_t len, struct keeper *out)
 {
 	const char *argv[MAX_ARGS];
@@ -149,6 +175,8 @@ static enum keeper_kind classify(char *buf, size_t len, struct keeper *out)
 		docker_proxy(argv, argc, out);
 	else if (out->kind == KEEPER_SOCKET_ACTIVATE)
 		socket_activate(argv, argc, out);
+	else if (out->kind == KEEPER_SLIRP4NETNS)
+		slirp(argv, argc, out);
 	return out->kind;
 }
 

@@ -8,8 +8,9 @@
  *   conmon --api-version 1 -c <id> -u <id> -r /usr/bin/runc -b <bundle> -n <name> ...
  *   docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 18090
  *                -container-ip 172.17.0.2 -container-port 80
- *   rootlessport, pasta, slirp4netns: known by name (they forward into
- *                a container's namespace; their arguments name no container)
+ *   slirp4netns [OPTIONS] PID TAPNAME: forwards host ports (added through
+ *                its API socket) into the network namespace of PID
+ *   rootlessport, pasta: known by name (their arguments name no container)
  *   systemd-socket-activate [-l ADDR]... [-a] ... PROGRAM [ARGS]: holds the
  *                socket until the first connection, then execs PROGRAM
  */
@@ -38,6 +39,8 @@ struct keeper {
 	char to_ip[46];		/* docker-proxy: -container-ip, else "" */
 	uint16_t to_port;	/* docker-proxy: -container-port, else 0 */
 	char program[256];	/* systemd-socket-activate: what it will exec */
+	uint32_t target_pid;	/* slirp4netns: the process whose namespace it
+				 * serves (its PID argument), else 0 */
 };
 
 /*
