@@ -476,3 +476,27 @@ def test_serves_slirp4netns(ctx):
                 if p:
                     p.kill()
                     p.wait()
+
+
+@test
+def test_serves_container_without_state(ctx):
+    """A container whose runtime left no state where portsnoop reads (a runc
+    bundle elsewhere, under kubepods): the id alone and a note, in JSON and
+    in who's text; no name is made up."""
+    need("runc", BUSYBOX)
+    cid = uuid.uuid4().hex + uuid.uuid4().hex
+    port = 18000 + (os.getpid() + 125) % 1000
+    with tempfile.TemporaryDirectory() as tmp, \
+            runc_bundle(tmp, os.path.join(tmp, "bundles", cid),
+                        "/kubepods/besteffort/pod%s/%s" % (uuid.uuid4(), cid), {},
+                        ["/bin/httpd", "-f", "-p", str(port), "-h", "/www"],
+                        ctx.ns.name) as pid:
+        wait_listening(port, ctx.ns.name)
+        recs = [x for x in who_json(ctx, port, "--netns", ctx.ns.inode)
+                if x["process"]["pid"] == pid]
+        expect(len(recs) == 1 and recs[0]["container"] == {"id": cid} and
+               recs[0]["portsnoop"].get("container_note") == "no state file" and
+               "orchestrator" not in recs[0], "the id alone and a note", recs)
+        text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
+        expect("    container %s (runtime unknown, no state file)\n" % cid[:12] in text,
+               "who's text", text)

@@ -140,6 +140,7 @@ void get_container_rt(GET_ARGS);
 void get_container_name(GET_ARGS);
 void get_container_image(GET_ARGS);
 void get_container_note(GET_ARGS);
+void get_container_who(GET_ARGS);
 void get_orch_type(GET_ARGS);
 void get_orch_ns(GET_ARGS);
 void get_orch_res_type(GET_ARGS);
@@ -167,8 +168,9 @@ void get_serves_netns(GET_ARGS);
 	GET("portsnoop.serves.port", get_serves_port, R_ALL), \
 	GET("portsnoop.serves.netns", get_serves_netns, R_ALL)
 #define CONTAINER_NAME_FIELDS \
-	GET("container.name", get_container_name, R_EVENT | R_HELD, COL("container", 0, T_WHO)), \
-	GET("container.image.name", get_container_image, R_EVENT | R_HELD)
+	GET("container.name", get_container_name, R_EVENT | R_HELD), \
+	GET("container.image.name", get_container_image, R_EVENT | R_HELD), \
+	COLUMN("container", 0, T_WHO, get_container_who)
 #define ORCHESTRATOR_FIELDS \
 	GET("orchestrator.type", get_orch_type, R_EVENT | R_HELD), \
 	GET("orchestrator.namespace", get_orch_ns, R_EVENT | R_HELD), \

@@ -2,6 +2,7 @@
 /* The getters of fields.c that name a record's container and its pod,
  * from the runtime's state on disk (proc/ctrnames.h, cached by id: a
  * record from no container costs nothing here). */
+#include <stdio.h>
 #include "output/fields.h"
 #include "proc/ctrnames.h"
 #include "proc/pcache.h"
@@ -28,6 +29,23 @@ void get_container_image(GET_ARGS)
 
 	if (n)
 		text_or_none(v, n->image);
+}
+
+/* who's "container" line: its name, else its short id and why no name. */
+void get_container_who(GET_ARGS)
+{
+	const struct ctr_names *n = names_of(in);
+
+	if (!n)
+		return;
+	if (n->name[0]) {
+		text_or_none(v, n->name);
+		return;
+	}
+	snprintf(v->buf, sizeof(v->buf), "%.12s (%s, %s)", in->proc->container.id,
+		 in->proc->container.runtime ? in->proc->container.runtime : "runtime unknown",
+		 n->note ? n->note : "no name");
+	set_str(v, v->buf);
 }
 
 /* Why the container has no name here: our own words. */
