@@ -113,6 +113,7 @@ check: check-core
 	$(Q)$(MAKE) --no-print-directory vmtest-arm64 KERNEL=$(CHECK_ARM64_KERNEL) VM_PROBES=auto
 
 check-core: deps lint
+	$(Q)scripts/deps-serves.sh
 	$(Q)$(MAKE) --no-print-directory all tests fuzz-build
 	$(Q)scripts/check.sh --fuzz build-fuzz --vm $(OUT)
 

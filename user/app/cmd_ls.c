@@ -2,6 +2,7 @@
 /* portsnoop ls: what ss -tulpn, netstat -tulpn and lsof -i answer, at once. */
 #include "app/commands.h"
 #include "app/ls_nat.h"
+#include "app/serves.h"
 
 #include "enrich/listing.h"
 #include "sockets/snapshot.h"
@@ -14,11 +15,13 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp };
 	struct snapshot snap;
 	struct sbuf b = { 0 };
+	struct serves_ctx *sv = serves__new(o->verbose);
 	int rc = 0;
 
 	if (cmd__snapshot(&snap, &so, o->verbose))
 		return 1;
 	ctx.users = users__new("/etc/passwd");
+	serves__borrow(sv, &snap);	/* the listeners serves looks behind keepers in */
 	/* Columns as wide as the widest address, as ss sizes them. */
 	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
 		size_t n;
@@ -34,7 +37,11 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 
 		if (!filter__socket(f, &snap.socks[i], own, n))
 			continue;
-		listing__socket(&b, &ctx, &snap.socks[i], own, n);
+		struct serves behind;	/* a keeper holds it: who serves (app/serves.h) */
+		bool keeper = ctx.mode != FORMAT_TABLE &&	/* the table has no column for it */
+			      serves__holders(sv, &snap.socks[i], own, n, &behind);
+
+		listing__socket_serves(&b, &ctx, &snap.socks[i], own, n, keeper ? &behind : NULL);
 		if (b.len >= 65536)
 			rc = cmd__write(out, &b);
 	}
@@ -43,6 +50,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	if (!rc)
 		rc = cmd__write(out, &b);
 	sbuf__free(&b);
+	serves__free(sv);
 	snapshot__free(&snap);
 	users__free(ctx.users);
 	return cmd__write_status(rc);

@@ -6,6 +6,7 @@
  * start time, parent, and the files it has open for writing.
  */
 #include "app/commands.h"
+#include "app/serves.h"
 #include "app/who_nat.h"
 
 #include <dirent.h>
@@ -24,6 +25,7 @@
 #include "proc/written.h"
 #include "output/names.h"
 #include "sockets/holds.h"
+#include "enrich/event.h"
 #include "enrich/listing.h"
 #include "sockets/snapshot.h"
 #include "output/users.h"
@@ -38,6 +40,7 @@ struct details {
 	long cmdline_len;
 	uint64_t start_ns;	/* CLOCK_BOOTTIME ns, whole clock ticks; 0 unknown */
 	struct sbuf files;	/* written files, NUL-separated */
+	struct container ctr;
 };
 
 static void read_small(uint32_t pid, const char *name, char *out, size_t sz)
@@ -102,6 +105,7 @@ static void gather(struct details *d, uint32_t pid)
 		d->start_ns = st.start_ticks * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
 	free(stat);
 	written__each(ROOT, pid, add_written, d);
+	container__of_pid(ROOT, pid, &d->ctr);
 }
 
 static void release(struct details *d)
@@ -115,12 +119,14 @@ static void release(struct details *d)
 /* One process holding socket s, as a record of the field table. */
 static void render(struct sbuf *b, const struct format_ctx *ctx, const struct diag_sock *s,
 		   const struct ps_owner *own, size_t n, const struct details *d,
-		   const char *user, const struct format_nat *nat)
+		   const char *user, const struct format_nat *nat, struct serves_ctx *sv)
 {
+	struct serves behind;
 	struct proc_info pi = {
 		.exe = d->exe[0] ? (char *)d->exe : NULL,
 		.cmdline = d->cmdline_len > 0 ? d->cmdline : NULL,
 		.cmdline_len = d->cmdline_len > 0 ? (size_t)d->cmdline_len : 0,
+		.container = d->ctr,
 	};
 	struct format_held held = { .cwd = d->cwd, .files = d->files.p,
 				    .files_len = d->files.len ? d->files.len - 1 : 0 };
@@ -130,6 +136,10 @@ static void render(struct sbuf *b, const struct format_ctx *ctx, const struct di
 		.proc = &pi, .held = &held, .user_name = user, .nat = nat,
 		.start_prec_ns = (uint32_t)(1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK)),
 	};
+
+	if (serves__find(sv, d->pid, pi.cmdline, pi.cmdline_len, s, own, n, &behind))
+		in.serves = &behind;
+	enrich__container_names(&in);
 
 	listing__event(&ev, s, own, n, d->uid);
 	ev.pid = d->pid;
@@ -190,6 +200,7 @@ struct who_run {
 	size_t found, unknown;
 	size_t time_wait;	/* TIME-WAIT sockets on the port: no holder */
 	size_t nat_found;	/* listeners reached through DNAT rules */
+	struct serves_ctx *serves;	/* who serves behind a keeper (app/serves.h) */
 };
 
 static void one_socket(struct who_run *r, const struct snapshot *snap,
@@ -220,7 +231,7 @@ static void one_socket(struct who_run *r, const struct snapshot *snap,
 			continue;
 		gather(&d, own[k].pid);
 		user = r->users ? users__name(r->users, d.uid) : NULL;
-		render(&r->b, r->ctx, s, own, n, &d, user, nat);
+		render(&r->b, r->ctx, s, own, n, &d, user, nat, r->serves);
 		release(&d);
 	}
 }
@@ -248,13 +259,15 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 				    .udp = t->proto != IPPROTO_TCP, .every_state = true,
 				    .port = t->port, .netns = o->filter.netns };
 	struct holds_query q = query_of(t);
-	struct who_run r = { .o = o, .ctx = ctx, .users = users__new("/etc/passwd") };
+	struct who_run r = { .o = o, .ctx = ctx, .users = users__new("/etc/passwd"),
+			     .serves = serves__new(o->verbose) };
 	struct snapshot snap;
 	char what[NAMES_ADDR_LEN + 16];
 	int rc;
 
 	if (cmd__snapshot(&snap, &so, o->verbose)) {
 		users__free(r.users);
+		serves__free(r.serves);
 		return 1;
 	}
 	/* Listeners first, then bound, then connected: the order people look. */
@@ -279,6 +292,7 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	}
 	r.found += who_nat__follow(t, o->filter.netns, r.found, o->verbose, by_nat, &r);
 	rc = cmd__write(out, &r.b);
+	serves__free(r.serves);
 	sbuf__free(&r.b);
 	snapshot__free(&snap);
 	users__free(r.users);

@@ -21,6 +21,7 @@
 #include "proc/procview.h"
 #include "output/users.h"
 #include "sockets/holders.h"
+#include "app/serves.h"
 
 #define STATS_INTERVAL_MS 1000
 /* Processes whose /proc details are kept; the kernel watches as many exits. */
@@ -102,6 +103,7 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	struct event_view v;
 	struct format_input in;
 	struct enrich_room room;
+	struct serves behind;
 
 	if (event__decode(data, len, &v)) {
 		s->malformed++;
@@ -127,6 +129,8 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	in.expected = (signed char)listener__check_event(s->o.baseline, &v.ev, in.proc);
 	if (in.expected < 0)
 		metrics__unexpected(s->o.metrics);
+	if (serves__for_event(&v.ev, in.proc, in.holders, in.nholders, &behind))
+		in.serves = &behind;	/* a keeper's port: who serves (app/serves.h) */
 	format__event(lines__buf(s->o.out), s->o.fmt, &in);
 	return lines__added(s->o.out);
 }

@@ -3,6 +3,15 @@
 
 #include <errno.h>
 #include <string.h>
+#include "proc/ctrnames.h"
+
+void enrich__container_names(struct format_input *in)
+{
+	const struct container *c = in->proc ? &in->proc->container : NULL;
+
+	in->ctr_names = c && c->id[0] ? ctrnames__get(ctrnames__host(), c->runtime, c->id)
+				      : NULL;
+}
 
 void enrich__event(const struct enrich_sources *src, const struct event_view *v,
 		   struct enrich_room *room, struct format_input *in)
@@ -30,4 +39,5 @@ void enrich__event(const struct enrich_sources *src, const struct event_view *v,
 		in->nholders = holders__find(src->holders, v->ev.netns, &q, room->held,
 					     &in->holders_gone);
 	}
+	enrich__container_names(in);
 }

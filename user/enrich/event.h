@@ -32,5 +32,8 @@ struct enrich_room {
 /* in, for the decoded event v. */
 void enrich__event(const struct enrich_sources *src, const struct event_view *v,
 		   struct enrich_room *room, struct format_input *in);
+/* in->ctr_names: the names of in->proc's container, from the runtimes'
+ * state on disk (proc/ctrnames.h, cached by id), or NULL. */
+void enrich__container_names(struct format_input *in);
 
 #endif

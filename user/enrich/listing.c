@@ -45,13 +45,15 @@ void listing__event(struct ps_event *ev, const struct diag_sock *d,
 
 /* Render the socket as a row of table t, or (b NULL) fit the table to it. */
 static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_table t,
-		   const struct diag_sock *d, const struct ps_owner *o, size_t n)
+		   const struct diag_sock *d, const struct ps_owner *o, size_t n,
+		   const struct serves *sv)
 {
 	uint32_t stack[OWNERS_ON_STACK], *uids = n <= OWNERS_ON_STACK ? stack
 						 : malloc(n * sizeof(*uids));
 	struct ps_event ev;
 	struct format_input in = {
 		.ev = &ev, .rec = FORMAT_REC_STATE, .sock = d, .holders = o, .nholders = n,
+		.serves = sv,
 	};
 	char exe[PATH_MAX], gone[PATH_MAX];
 	struct proc_info pi = { .exe = exe };
@@ -86,17 +88,24 @@ void listing__header(struct sbuf *b, const struct format_ctx *ctx)
 void listing__fit(const struct format_ctx *ctx, const struct diag_sock *d,
 		  const struct ps_owner *o, size_t n)
 {
-	record(NULL, ctx, FORMAT_TABLE_LS, d, o, n);
+	record(NULL, ctx, FORMAT_TABLE_LS, d, o, n, NULL);
 }
 
 void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
 		     const struct diag_sock *d, const struct ps_owner *o, size_t n)
 {
-	record(b, ctx, FORMAT_TABLE_LS, d, o, n);
+	record(b, ctx, FORMAT_TABLE_LS, d, o, n, NULL);
+}
+
+void listing__socket_serves(struct sbuf *b, const struct format_ctx *ctx,
+			    const struct diag_sock *d, const struct ps_owner *o, size_t n,
+			    const struct serves *sv)
+{
+	record(b, ctx, FORMAT_TABLE_LS, d, o, n, sv);
 }
 
 void listing__state(struct sbuf *b, const struct format_ctx *ctx,
 		    const struct diag_sock *d, const struct ps_owner *o, size_t n)
 {
-	record(b, ctx, FORMAT_TABLE_EVENTS, d, o, n);
+	record(b, ctx, FORMAT_TABLE_EVENTS, d, o, n, NULL);
 }

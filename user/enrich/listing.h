@@ -27,6 +27,10 @@ void listing__header(struct sbuf *b, const struct format_ctx *ctx);
  */
 void listing__socket(struct sbuf *b, const struct format_ctx *ctx,
 		     const struct diag_sock *d, const struct ps_owner *owners, size_t n);
+/* The same, with who serves behind a keeper that holds it (app/serves.h). */
+void listing__socket_serves(struct sbuf *b, const struct format_ctx *ctx,
+			    const struct diag_sock *d, const struct ps_owner *owners, size_t n,
+			    const struct serves *sv);
 
 /*
  * The same socket as a record of the event stream, before the live events:

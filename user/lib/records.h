@@ -40,6 +40,33 @@ struct container {
 	char pod_uid[37];	/* the Kubernetes pod's UID (8-4-4-4-12), or "" */
 };
 
+/* A container's names from its runtime's state on disk (proc/ctrnames.c). */
+struct ctr_names {
+	char name[128];		/* ECS container.name ("" unknown) */
+	char image[256];	/* container.image.name */
+	char pod_name[128];	/* orchestrator.resource.name (a pod) */
+	char pod_ns[128];	/* orchestrator.namespace */
+	const char *note;	/* why nothing or only part was found; NULL */
+};
+
+/* What serves behind a keeper (app/serves.h finds it; who's records say it). */
+struct serves {
+	const char *keeper;	/* the holder's kind ("conmon"); NULL: no keeper */
+	char how[256];		/* "published by conmon", "docker-proxy -> 172.17.0.2:80" */
+	char ctr_id[65];	/* the container behind, or "" */
+	const char *runtime;
+	const struct ctr_names *names;	/* its names, or NULL */
+	char ctr_name[128];	/* the keeper's own word for the name (conmon -n) */
+	bool found;		/* a listener behind was found: the fields below */
+	uint32_t pid;
+	char comm[16];
+	char exe[512];
+	uint16_t family;
+	uint8_t addr[16];
+	uint16_t port;
+	uint32_t netns;
+};
+
 /* What /proc adds to an event (proc/pcache.c). */
 struct proc_info {
 	char *exe;		/* NULL when unknown */

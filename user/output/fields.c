@@ -393,9 +393,11 @@ const struct field fields[] = {
 	GET("user.id", get_uid, R_ALL),
 	GET("user.name", get_user_name, R_ALL),
 	EV_U32("group.id", gid, R_EVENT),
-	GET("container.id", get_container_id, R_EVENT),
-	GET("container.runtime", get_container_rt, R_EVENT),
+	GET("container.id", get_container_id, R_EVENT | R_HELD),
+	GET("container.runtime", get_container_rt, R_EVENT | R_HELD),
+	CONTAINER_NAME_FIELDS,	/* fields_ctr.c */
 	GET("kubernetes.pod.uid", get_pod_uid, R_EVENT),
+	ORCHESTRATOR_FIELDS,
 	GET("portsnoop.requested", get_requested, R_EVENT),
 	GET("portsnoop.backlog", get_backlog, R_EVENT | R_STATE),
 	GET("portsnoop.recv_q", get_rqueue, R_STATE, COL("RECV-Q", 6, T_LS)),
@@ -431,6 +433,7 @@ const struct field fields[] = {
 	GET("portsnoop.nat.rule.encoding", get_nat_encoding, R_HELD),
 	GET("portsnoop.nat.to.ip", get_nat_to_ip, R_HELD),
 	GET("portsnoop.nat.to.port", get_nat_to_port, R_HELD),
+	SERVES_FIELDS,	/* fields_serves.c */
 };
 
 const size_t fields_count = sizeof(fields) / sizeof(fields[0]);

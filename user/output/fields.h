@@ -147,6 +147,48 @@ void get_cgroup_path(GET_ARGS);
 void get_unit(GET_ARGS);
 void get_container_id(GET_ARGS);
 void get_container_rt(GET_ARGS);
+/* fields_ctr.c: a container's names from its runtime's state on disk. */
+void get_container_name(GET_ARGS);
+void get_container_image(GET_ARGS);
+void get_container_note(GET_ARGS);
+void get_container_who(GET_ARGS);
+void get_orch_type(GET_ARGS);
+void get_orch_ns(GET_ARGS);
+void get_orch_res_type(GET_ARGS);
+void get_orch_res_name(GET_ARGS);
+/* fields_serves.c: who serves behind a port keeper (who's records). */
+void get_serves_how(GET_ARGS);
+void get_serves_ctr_id(GET_ARGS);
+void get_serves_ctr_name(GET_ARGS);
+void get_serves_ctr_rt(GET_ARGS);
+void get_serves_pid(GET_ARGS);
+void get_serves_comm(GET_ARGS);
+void get_serves_exe(GET_ARGS);
+void get_serves_ip(GET_ARGS);
+void get_serves_port(GET_ARGS);
+void get_serves_netns(GET_ARGS);
+#define SERVES_FIELDS \
+	GET("portsnoop.serves.how", get_serves_how, R_ALL, COL("serves", 0, T_WHO)), \
+	GET("portsnoop.serves.container.id", get_serves_ctr_id, R_ALL), \
+	GET("portsnoop.serves.container.name", get_serves_ctr_name, R_ALL), \
+	GET("portsnoop.serves.container.runtime", get_serves_ctr_rt, R_ALL), \
+	GET("portsnoop.serves.process.pid", get_serves_pid, R_ALL), \
+	GET("portsnoop.serves.process.name", get_serves_comm, R_ALL), \
+	GET("portsnoop.serves.process.executable", get_serves_exe, R_ALL), \
+	GET("portsnoop.serves.ip", get_serves_ip, R_ALL), \
+	GET("portsnoop.serves.port", get_serves_port, R_ALL), \
+	GET("portsnoop.serves.netns", get_serves_netns, R_ALL)
+#define CONTAINER_NAME_FIELDS \
+	GET("container.name", get_container_name, R_EVENT | R_HELD), \
+	GET("container.image.name", get_container_image, R_EVENT | R_HELD), \
+	COLUMN("container", 0, T_WHO, get_container_who)
+#define ORCHESTRATOR_FIELDS \
+	GET("orchestrator.type", get_orch_type, R_EVENT | R_HELD), \
+	GET("orchestrator.namespace", get_orch_ns, R_EVENT | R_HELD), \
+	GET("orchestrator.resource.type", get_orch_res_type, R_EVENT | R_HELD), \
+	GET("orchestrator.resource.name", get_orch_res_name, R_EVENT | R_HELD, \
+	    COL("pod", 0, T_WHO)), \
+	GET("portsnoop.container_note", get_container_note, R_EVENT | R_HELD)
 void get_pod_uid(GET_ARGS);
 void get_exe_deleted(GET_ARGS);
 

@@ -32,6 +32,8 @@ struct format_ctx {
 };
 
 struct proc_info;
+struct serves;
+struct ctr_names;
 struct diag_sock;
 
 /* The kinds of record: one field table describes them all. */
@@ -91,6 +93,8 @@ struct format_input {
 					 * socket was gone when the failure was read */
 	const struct format_nat *nat;	/* held records: reached through a DNAT */
 	signed char expected;		/* --expect: 1 in the baseline, -1 not; 0 unchecked */
+	const struct serves *serves;	/* a keeper's: who serves behind it, or NULL */
+	const struct ctr_names *ctr_names;	/* proc's container's names, or NULL */
 };
 
 /* The event table's header line; nothing in JSON mode. */

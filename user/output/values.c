@@ -114,6 +114,17 @@ static void owners_json(struct sbuf *b, const struct format_input *in, bool full
 
 /* A value as one-line text, safe for a terminal: a table cell, or (syslog
  * true) a value that may hold spaces: syslog, journald, who's lines. */
+/* " (published by conmon: container web, ...)": names from other processes
+ * are in it, so it is escaped. */
+static void serves_text(struct sbuf *b, const struct serves *sv)
+{
+	if (!sv || !sv->how[0])
+		return;
+	sbuf__puts(b, " (");
+	escape__text(b, sv->how, strlen(sv->how));
+	sbuf__putc(b, ')');
+}
+
 void value__text(struct sbuf *b, const struct val *v, const struct format_input *in,
 		       const struct format_ctx *ctx, bool syslog)
 {
@@ -168,6 +179,7 @@ void value__text(struct sbuf *b, const struct val *v, const struct format_input 
 		owners_text(b, in->holders, in->nholders, false);
 		if (in->holders_gone)
 			sbuf__puts(b, " (gone since)");
+		serves_text(b, in->serves);	/* a keeper: who serves behind it */
 		break;
 	case V_STATE:
 		sbuf__puts(b, in->sock && in->sock->state == TCP_LISTEN ? "listening" : "bound");

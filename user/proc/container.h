@@ -15,5 +15,8 @@
  * (cgroupfs driver). Pure: no I/O.
  */
 void container__classify(const char *cgroup_path, struct container *out);
+/* The container of process pid, from root/PID/cgroup (container_pid.c);
+ * all empty when it cannot be read. */
+void container__of_pid(const char *proc_root, unsigned int pid, struct container *out);
 
 #endif

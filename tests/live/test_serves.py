@@ -1,0 +1,502 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Live tests, on the host (HOST_MODULES): who serves a port that a port
+keeper, proxy or socket-activation parent holds, and the names of
+containers and pods from the runtimes' state on disk (issue 26, part A).
+
+Each starts the real runtime or keeper itself: podman (Debian's, --runtime
+runc) with a tiny image made here from busybox-static (no registry),
+systemd-socket-activate, docker-proxy run by hand with the arguments
+dockerd gives it, and a runc bundle with CRI annotations under a
+kubepods-style cgroup. Each checks `who`, `ls`, `--json` and a failed
+bind's holder for the exact pid, port and container name. No traffic is
+needed to answer; the one connection made (to start a socket-activated
+service) goes to loopback in the test's own namespace.
+"""
+import contextlib
+import uuid
+
+from harness import *  # noqa: F401,F403
+
+BUSYBOX = "/bin/busybox"
+IMAGE = "localhost/portsnoop-serves-httpd:1"
+
+
+def run(ctx, *args):
+    return subprocess.run([ctx.portsnoop, *[str(a) for a in args]], capture_output=True,
+                          timeout=60)
+
+
+def who_json(ctx, port, *extra):
+    r = run(ctx, "who", port, "--json", *extra)
+    expect(r.returncode == 0, "who %s exits 0" % port, r.returncode, r.stderr)
+    return [json.loads(l) for l in r.stdout.splitlines()]
+
+
+def ls_json(ctx, *extra):
+    r = run(ctx, "ls", "--json", *extra)
+    expect(r.returncode == 0, "ls exits 0", r.returncode, r.stderr)
+    return [json.loads(l) for l in r.stdout.splitlines()]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def need(*tools):
+    missing = [t for t in tools if not shutil.which(t) and not os.path.exists(t)]
+    if missing:
+        raise Skip("not installed: %s (scripts/deps-serves.sh)" % ", ".join(missing))
+
+
+def rootfs(where):
+    """A root filesystem of busybox-static alone: httpd, sh, sleep."""
+    os.makedirs(os.path.join(where, "bin"))
+    os.makedirs(os.path.join(where, "www"))
+    for d in ("proc", "sys", "dev", "tmp", "etc"):
+        os.makedirs(os.path.join(where, d))
+    shutil.copy(BUSYBOX, os.path.join(where, "bin", "busybox"))
+    for a in ("sh", "httpd", "sleep"):
+        os.symlink("busybox", os.path.join(where, "bin", a))
+    with open(os.path.join(where, "www", "index.html"), "w") as f:
+        f.write("ok\n")
+
+
+def failed_bind(ctx, port):
+    """A TCP bind of 0.0.0.0:port here (the host's namespace) fails with
+    EADDRINUSE; returns the trace's bind event of it."""
+    s = socket.socket()
+    try:
+        try:
+            s.bind(("0.0.0.0", port))
+            raise AssertionError("bind of %d did not fail" % port)
+        except OSError as e:
+            expect(e.errno == errno.EADDRINUSE, "EADDRINUSE", e)
+    finally:
+        s.close()
+    me = os.getpid()
+    evs = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("pid") == me and
+                              e["event"]["action"] == "bind" and "error" in e and
+                              e.get("server", {}).get("port") == port)
+    return one(evs, "failed bind")
+
+
+def wait_listening(port, netns=None, timeout=10):
+    deadline = time.time() + timeout
+    cmd = ["ss", "-Htln", "sport = :%d" % port]
+    if netns:
+        cmd = ["ip", "netns", "exec", netns, *cmd]
+    while time.time() < deadline:
+        if subprocess.run(cmd, capture_output=True, text=True).stdout.strip():
+            return
+        time.sleep(0.05)
+    raise AssertionError("nothing listens on %d" % port)
+
+
+class Podman:
+    """One container, reused by every check: busybox httpd on :80,
+    published on a host port."""
+
+    def __init__(self, tmp):
+        need("podman", "runc", "conmon", BUSYBOX)
+        self.cmd = ["podman", "--runtime", "runc"]
+        self.name = "portsnoop-serves-%d" % os.getpid()
+        self.port = free_port()
+        fs = os.path.join(tmp, "rootfs")
+        rootfs(fs)
+        tar = subprocess.Popen(["tar", "-C", fs, "-c", "."], stdout=subprocess.PIPE)
+        r = subprocess.run([*self.cmd, "import", "-q", "-", IMAGE], stdin=tar.stdout,
+                           capture_output=True, text=True, timeout=60)
+        tar.wait()
+        expect(r.returncode == 0, "podman import", r.stderr)
+        # podman's default ulimits exceed this machine's hard limits (runc
+        # cannot set them): ask for what httpd needs.
+        r = subprocess.run([*self.cmd, "run", "-d", "--name", self.name,
+                            "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+                            "-p", "%d:80" % self.port, IMAGE, "/bin/httpd", "-f", "-p", "80",
+                            "-h", "/www"], capture_output=True, text=True, timeout=60)
+        expect(r.returncode == 0, "podman run", r.stderr)
+        self.id = r.stdout.strip()
+        st = json.loads(subprocess.run([*self.cmd, "inspect", self.name], capture_output=True,
+                                       text=True, timeout=30).stdout)[0]["State"]
+        self.pid, self.conmon = st["Pid"], st["ConmonPid"]
+
+    def remove(self):
+        subprocess.run([*self.cmd, "rm", "-f", "-t", "0", self.name], capture_output=True,
+                       timeout=60)
+
+
+@test
+def test_serves_podman_conmon(ctx):
+    """podman -p PORT:80: conmon holds PORT; who, ls, --json and a failed
+    bind name the container, its httpd (host pid) and its :80; the trace's
+    listen inside the container carries the container's name and image."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pod = Podman(tmp)
+        try:
+            recs = who_json(ctx, pod.port)
+            held = [x for x in recs if x["process"]["pid"] == pod.conmon]
+            expect(len(held) == 1, "conmon holds %d" % pod.port, pod.conmon, recs)
+            sv = held[0]["portsnoop"].get("serves")
+            expect(sv is not None, "serves on conmon's record", held[0])
+            expect(sv["container"] == {"id": pod.id, "name": pod.name, "runtime": "podman"},
+                   "the container behind", sv)
+            expect(sv["process"]["pid"] == pod.pid and sv["process"]["name"] == "httpd" and
+                   sv["process"]["executable"] == BUSYBOX, "httpd behind", sv, pod.pid)
+            expect(sv["port"] == 80 and sv["netns"] != held[0]["portsnoop"]["netns"],
+                   "its port in its own namespace", sv)
+            expect(sv["how"].startswith("published by conmon: container %s, httpd[%d] on "
+                                        % (pod.name, pod.pid)), "how", sv["how"])
+            text = run(ctx, "who", pod.port).stdout.decode()
+            expect("    serves   published by conmon: container %s, httpd[%d]"
+                   % (pod.name, pod.pid) in text, "who's serves line", text)
+            # The container's own listener: its name and image, from podman's state.
+            inner = [x for x in who_json(ctx, 80) if x["process"]["pid"] == pod.pid]
+            expect(len(inner) == 1, "httpd holds :80", inner)
+            expect(inner[0]["container"] == {"id": pod.id, "runtime": "podman",
+                                             "name": pod.name,
+                                             "image": {"name": IMAGE}}, "container", inner[0])
+            rows = [x for x in ls_json(ctx, "-t", "-P", pod.port)
+                    if any(o["pid"] == pod.conmon for o in x["portsnoop"]["owners"])]
+            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get(
+                "container", {}).get("name") == pod.name, "ls names the container", rows)
+            ev = failed_bind(ctx, pod.port)
+            expect(ev.get("error", {}).get("code") == "EADDRINUSE", "errno", ev)
+            expect(ev["portsnoop"]["holders"] == [{"pid": pod.conmon, "name": "conmon"}],
+                   "held by conmon", ev["portsnoop"])
+            expect(ev["portsnoop"].get("serves", {}).get("container", {}).get("name") ==
+                   pod.name, "the failed bind names the container", ev["portsnoop"])
+            # Live: httpd's listen in the container carries its name.
+            inside = ctx.tracer.wait_for(
+                lambda e: e.get("container", {}).get("id") == pod.id and
+                e["event"]["action"] in ("bind", "listen"), count=2)
+            lis = [e for e in inside if e["process"]["pid"] == pod.pid and
+                   e["event"]["action"] == "listen" and e["server"]["port"] == 80]
+            expect(len(lis) == 1 and all(e["container"].get("name") == pod.name and
+                                         e["container"]["image"]["name"] == IMAGE
+                                         for e in inside),
+                   "the bind and listen in the container name it", inside,
+                   ctx.tracer.stderr[-300:])
+        finally:
+            pod.remove()
+
+
+@test
+def test_serves_socket_activate(ctx):
+    """systemd-socket-activate holds the socket until the first connection,
+    then execs the service in the same pid: who names what will serve, and
+    afterwards the service itself."""
+    need("systemd-socket-activate", BUSYBOX)
+    port = 18000 + os.getpid() % 1000
+    p = subprocess.Popen(["ip", "netns", "exec", ctx.ns.name, "systemd-socket-activate",
+                          "-l", "127.0.0.1:%d" % port, BUSYBOX, "httpd", "-f", "-p",
+                          "127.0.0.1:%d" % (port + 1), "-h", "/"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        try:
+            wait_listening(port, ctx.ns.name)
+        except AssertionError:
+            p.kill()
+            raise AssertionError("systemd-socket-activate: %s" % p.communicate()[1])
+        recs = who_json(ctx, port, "--netns", ctx.ns.inode)
+        expect(len(recs) == 1 and recs[0]["process"]["pid"] == p.pid, "the parent holds", recs)
+        expect(recs[0]["portsnoop"]["serves"]["how"] ==
+               "activated by systemd-socket-activate, served by %s from the first connection"
+               % BUSYBOX, "how", recs[0]["portsnoop"])
+        text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
+        expect("    serves   activated by systemd-socket-activate, served by %s" % BUSYBOX
+               in text, "who's serves line", text)
+        rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
+        expect(len(rows) == 1 and rows[0]["portsnoop"]["serves"]["how"].startswith(
+            "activated by systemd-socket-activate"), "ls", rows)
+        # The first connection (loopback, in the test's namespace) starts it.
+        subprocess.run(["ip", "netns", "exec", ctx.ns.name, sys.executable, "-c",
+                        "import socket; socket.create_connection(('127.0.0.1', %d)).close()"
+                        % port], check=True, timeout=10)
+        wait_listening(port + 1, ctx.ns.name)
+        recs = who_json(ctx, port, "--netns", ctx.ns.inode)
+        expect(len(recs) == 1 and recs[0]["process"]["pid"] == p.pid and
+               recs[0]["process"]["name"] == "busybox", "the service holds it now", recs)
+        expect("serves" not in recs[0]["portsnoop"], "no keeper any more", recs[0])
+    finally:
+        p.kill()
+        p.wait()
+
+
+@contextlib.contextmanager
+def runc_bundle(tmp, bundle, cgroup, annotations, args, netns):
+    """A container run by runc itself from bundle (config.json there),
+    detached, in cgroup (cgroupfs path), joining network namespace netns."""
+    rootfs(os.path.join(tmp, "rootfs"))
+    subprocess.run(["runc", "spec", "--bundle", tmp], capture_output=True, check=True)
+    with open(os.path.join(tmp, "config.json")) as f:
+        spec = json.load(f)
+    spec["root"] = {"path": os.path.join(tmp, "rootfs"), "readonly": True}
+    spec["process"]["args"] = args
+    spec["process"]["terminal"] = False
+    spec["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]
+    spec["linux"]["cgroupsPath"] = cgroup
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"]
+                                   if n["type"] != "network"] + [
+        {"type": "network", "path": "/run/netns/" + netns}]
+    spec["annotations"] = annotations
+    os.makedirs(bundle, exist_ok=True)
+    with open(os.path.join(bundle, "config.json"), "w") as f:
+        json.dump(spec, f)
+    cid = os.path.basename(bundle)
+    # Detached, the container keeps runc's stdio: a file, not a pipe to wait on.
+    with open(os.path.join(tmp, "runc.log"), "w+") as log:
+        r = subprocess.run(["runc", "run", "-d", "--bundle", bundle, cid],
+                           stdin=subprocess.DEVNULL, stdout=log, stderr=log, timeout=60)
+        log.seek(0)
+        expect(r.returncode == 0, "runc run", log.read())
+    try:
+        state = json.loads(subprocess.run(["runc", "state", cid], capture_output=True,
+                                          text=True, check=True).stdout)
+        yield state["pid"]
+    finally:
+        subprocess.run(["runc", "delete", "-f", cid], capture_output=True, timeout=30)
+        shutil.rmtree(bundle, ignore_errors=True)
+
+
+POD = "web-5f7c9-x2x9q\x1b[31m\nforged: line"
+
+
+@test
+def test_serves_cri_pod(ctx):
+    """A runc container with containerd's CRI annotations, its bundle where
+    containerd keeps it and its cgroup under kubepods (cgroupfs driver):
+    the trace's listen and who name the pod, its namespace and container.
+    The pod's name carries a terminal escape and a forged line: JSON has it
+    exactly, the text escaped."""
+    need("runc", BUSYBOX)
+    cid = uuid.uuid4().hex + uuid.uuid4().hex
+    pod_uid = str(uuid.uuid4())
+    bundle = "/run/containerd/io.containerd.runtime.v2.task/k8s.io/" + cid
+    ann = {"io.kubernetes.cri.container-type": "container",
+           "io.kubernetes.cri.container-name": "web",
+           "io.kubernetes.cri.image-name": "localhost/busybox-httpd:1",
+           "io.kubernetes.cri.sandbox-name": POD,
+           "io.kubernetes.cri.sandbox-namespace": "shop",
+           "io.kubernetes.cri.sandbox-uid": pod_uid}
+    port = 18000 + (os.getpid() + 500) % 1000
+    with tempfile.TemporaryDirectory() as tmp, \
+            runc_bundle(tmp, bundle, "/kubepods/besteffort/pod%s/%s" % (pod_uid, cid), ann,
+                        ["/bin/httpd", "-f", "-p", str(port), "-h", "/www"],
+                        ctx.ns.name) as pid:
+        wait_listening(port, ctx.ns.name)
+        recs = [x for x in who_json(ctx, port, "--netns", ctx.ns.inode)
+                if x["process"]["pid"] == pid]
+        expect(len(recs) == 1, "httpd holds %d" % port, recs)
+        want = {"type": "kubernetes", "namespace": "shop",
+                "resource": {"type": "pod", "name": POD}}
+        expect(recs[0].get("orchestrator") == want, "the pod", recs[0])
+        expect(recs[0]["container"]["id"] == cid and recs[0]["container"]["name"] == "web",
+               "the container", recs[0])
+        text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
+        expect("    container web\n" in text and
+               "    pod      web-5f7c9-x2x9q\\x1b[31m\\x0aforged: line\n" in text and
+               "\x1b" not in text and "\nforged" not in text, "who's text, escaped", text)
+        lis = ctx.tracer.of_pid(pid, "listen")
+        expect(lis and lis[0].get("orchestrator") == want and
+               lis[0]["kubernetes"]["pod"]["uid"] == pod_uid, "the listen names the pod", lis)
+
+
+@contextlib.contextmanager
+def docker_shaped(ctx, cid, name, addr):
+    """What dockerd makes for `docker run -p PORT:80`, without dockerd: a
+    "container" namespace joined to the test's by a veth pair, busybox
+    httpd on *:80 in it, in cgroup docker-<id>.scope, and the container's
+    config.v2.json where Docker keeps it. A decoy made first (a namespace
+    listed before it) listens on *:80 too, without the container's address:
+    the proxy does not lead there."""
+    ctr = "%s-c" % ctx.ns.name
+    decoy = "%s-d" % ctx.ns.name
+    host_if = "psv%d" % (os.getpid() % 100000)
+    cg = os.path.join(cgroup2_root(), "docker-%s.scope" % cid)
+    state = "/var/lib/docker/containers/" + cid
+    subprocess.run(["ip", "netns", "add", decoy], check=True)
+    subprocess.run(["ip", "netns", "add", ctr], check=True)
+    httpd = other = None
+    try:
+        subprocess.run(["ip", "-n", decoy, "link", "set", "lo", "up"], check=True)
+        other = subprocess.Popen(["ip", "netns", "exec", decoy, BUSYBOX, "httpd", "-f", "-p",
+                                  "80", "-h", "/"])
+        wait_listening(80, decoy)
+        subprocess.run(["ip", "link", "add", host_if, "netns", ctx.ns.name, "type", "veth",
+                        "peer", "name", "eth0", "netns", ctr], check=True)
+        subprocess.run(["ip", "-n", ctx.ns.name, "addr", "add", "198.18.226.1/30", "dev",
+                        host_if], check=True)
+        subprocess.run(["ip", "-n", ctx.ns.name, "link", "set", host_if, "up"], check=True)
+        subprocess.run(["ip", "-n", ctr, "addr", "add", addr + "/30", "dev", "eth0"], check=True)
+        subprocess.run(["ip", "-n", ctr, "link", "set", "eth0", "up"], check=True)
+        os.makedirs(state)
+        with open(os.path.join(state, "config.v2.json"), "w") as f:
+            json.dump({"ID": cid, "Name": "/" + name, "State": {"Running": True},
+                       "Config": {"Image": "localhost/busybox-httpd:1",
+                                  "ExposedPorts": {"80/tcp": {}}}}, f)
+        os.mkdir(cg)
+        # ip netns exec mounts a sysfs of its own: the cgroup is joined
+        # from here, before the shell (the same pid) execs httpd.
+        httpd = subprocess.Popen(["ip", "netns", "exec", ctr, "sh", "-c",
+                                  'read go && exec "$@"', "sh", BUSYBOX, "httpd", "-f", "-p",
+                                  "80", "-h", "/"], stdin=subprocess.PIPE)
+        with open(os.path.join(cg, "cgroup.procs"), "w") as f:
+            f.write(str(httpd.pid))
+        httpd.stdin.write(b"go\n")
+        httpd.stdin.close()
+        wait_listening(80, ctr)
+        yield httpd.pid
+    finally:
+        for p in (httpd, other):
+            if p:
+                p.kill()
+                p.wait()
+        subprocess.run(["ip", "netns", "del", ctr])
+        subprocess.run(["ip", "netns", "del", decoy])
+        shutil.rmtree(state, ignore_errors=True)
+        for _ in range(50):
+            try:
+                os.rmdir(cg)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.05)
+
+
+@test
+def test_serves_docker_proxy(ctx):
+    """docker-proxy with the arguments dockerd gives it (userland-proxy on):
+    who, ls, --json and a failed bind name the container behind it (name
+    from its config.v2.json), its httpd and 198.18.226.2:80; the proxy's
+    own bind in the trace says where it forwards. (With userland-proxy off
+    no process holds the port: a DNAT rule, issue 26 part B.)"""
+    need("/usr/sbin/docker-proxy", BUSYBOX)
+    cid = uuid.uuid4().hex + uuid.uuid4().hex
+    name = "web-%d" % os.getpid()
+    addr = "198.18.226.2"
+    port = 18000 + (os.getpid() + 250) % 1000
+    with docker_shaped(ctx, cid, name, addr) as pid:
+        # dockerd gives it a pipe as fd 3, and reads "0\n" there once it listens.
+        proxy = subprocess.Popen(["ip", "netns", "exec", ctx.ns.name, "sh", "-c",
+                                  'exec "$@" 3>&1', "sh", "/usr/sbin/docker-proxy",
+                                  "-proto", "tcp", "-host-ip", "127.0.0.1", "-host-port",
+                                  str(port), "-container-ip", addr, "-container-port", "80"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            ready = proxy.stdout.readline()
+            expect(ready == b"0\n", "docker-proxy listens", ready)
+            recs = who_json(ctx, port, "--netns", ctx.ns.inode)
+            expect(len(recs) == 1 and recs[0]["process"]["pid"] == proxy.pid and
+                   recs[0]["process"]["name"] == "docker-proxy", "docker-proxy holds", recs)
+            sv = recs[0]["portsnoop"].get("serves", {})
+            expect(sv.get("container") == {"id": cid, "name": name, "runtime": "docker"},
+                   "the container behind", sv)
+            # busybox run by its path: comm busybox, the executable its real path
+            expect(sv.get("process") == {"pid": pid, "name": "busybox",
+                                         "executable": os.path.realpath(BUSYBOX)} and
+                   sv["ip"] == "::" and sv["port"] == 80, "httpd behind", sv, pid)
+            how = "docker-proxy -> %s:80: container %s, busybox[%d] on [::]:80" % (addr, name, pid)
+            expect(sv["how"] == how, "how", sv)
+            text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
+            expect("    serves   " + how + "\n" in text, "who's serves line", text)
+            rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
+            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
+                   "ls", rows)
+            w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", port)
+            expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+            ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": proxy.pid, "name": "docker-proxy"}],
+                   "held by docker-proxy", ev["portsnoop"])
+            expect(ev["portsnoop"].get("serves", {}).get("container", {}).get("name") == name,
+                   "the failed bind names the container", ev["portsnoop"])
+            own = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("pid") == proxy.pid and
+                                      e["event"]["action"] in ("bind", "listen"))
+            expect(own and all(e["portsnoop"].get("serves", {}).get("how", "").startswith(
+                "docker-proxy -> %s:80" % addr) for e in own), "the proxy's own bind", own)
+        finally:
+            proxy.kill()
+            proxy.wait()
+
+
+@test
+def test_serves_slirp4netns(ctx):
+    """slirp4netns as rootless podman runs it for -p (port_handler
+    slirp4netns): it holds the host port, added through its API socket, and
+    forwards into the namespace of its PID argument. who, ls and a failed
+    bind name the listener there. (Rootless podman itself is not run here:
+    it needs a user with /etc/subuid ranges on the host.)"""
+    need("slirp4netns", "unshare", BUSYBOX)
+    port = 18000 + (os.getpid() + 750) % 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        api = os.path.join(tmp, "api.sock")
+        target = subprocess.Popen(["unshare", "-n", "sh", "-c",
+                                   'ip link set lo up && exec "$@"', "sh", BUSYBOX, "httpd",
+                                   "-f", "-p", "80", "-h", "/"])
+        slirp = None
+        try:
+            deadline = time.time() + 10
+            while time.time() < deadline and not subprocess.run(
+                    ["nsenter", "-t", str(target.pid), "-n", "ss", "-Htln", "sport = :80"],
+                    capture_output=True, text=True).stdout.strip():
+                time.sleep(0.05)
+            slirp = subprocess.Popen(["ip", "netns", "exec", ctx.ns.name, "slirp4netns",
+                                      "--configure", "--mtu=65520", "--disable-host-loopback",
+                                      "--api-socket", api, str(target.pid), "tap0"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            while time.time() < deadline and not os.path.exists(api):
+                time.sleep(0.05)
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect(api)
+                s.sendall(json.dumps({"execute": "add_hostfwd", "arguments": {
+                    "proto": "tcp", "host_addr": "127.0.0.1", "host_port": port,
+                    "guest_port": 80}}).encode())
+                expect(b'"return"' in s.recv(4096), "slirp4netns add_hostfwd")
+            wait_listening(port, ctx.ns.name)
+            recs = who_json(ctx, port, "--netns", ctx.ns.inode)
+            expect(len(recs) == 1 and recs[0]["process"]["pid"] == slirp.pid and
+                   recs[0]["process"]["name"] == "slirp4netns", "slirp4netns holds", recs)
+            sv = recs[0]["portsnoop"].get("serves", {})
+            how = "published by slirp4netns: busybox[%d] on [::]:80" % target.pid
+            expect(sv.get("how") == how and sv["process"]["pid"] == target.pid and
+                   sv["port"] == 80, "the listener behind", sv)
+            rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
+            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
+                   "ls", rows)
+            w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", port)
+            expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+            ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": slirp.pid, "name": "slirp4netns"}]
+                   and ev["portsnoop"].get("serves", {}).get("how") == how,
+                   "the failed bind", ev["portsnoop"])
+        finally:
+            for p in (slirp, target):
+                if p:
+                    p.kill()
+                    p.wait()
+
+
+@test
+def test_serves_container_without_state(ctx):
+    """A container whose runtime left no state where portsnoop reads (a runc
+    bundle elsewhere, under kubepods): the id alone and a note, in JSON and
+    in who's text; no name is made up."""
+    need("runc", BUSYBOX)
+    cid = uuid.uuid4().hex + uuid.uuid4().hex
+    port = 18000 + (os.getpid() + 125) % 1000
+    with tempfile.TemporaryDirectory() as tmp, \
+            runc_bundle(tmp, os.path.join(tmp, "bundles", cid),
+                        "/kubepods/besteffort/pod%s/%s" % (uuid.uuid4(), cid), {},
+                        ["/bin/httpd", "-f", "-p", str(port), "-h", "/www"],
+                        ctx.ns.name) as pid:
+        wait_listening(port, ctx.ns.name)
+        recs = [x for x in who_json(ctx, port, "--netns", ctx.ns.inode)
+                if x["process"]["pid"] == pid]
+        expect(len(recs) == 1 and recs[0]["container"] == {"id": cid} and
+               recs[0]["portsnoop"].get("container_note") == "no state file" and
+               "orchestrator" not in recs[0], "the id alone and a note", recs)
+        text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
+        expect("    container %s (runtime unknown, no state file)\n" % cid[:12] in text,
+               "who's text", text)
