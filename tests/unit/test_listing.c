@@ -176,7 +176,7 @@ static void test_who_record(void **state)
 		"  nginx[812] fd 6,7, user root (0), started 2026-11-21T04:50:26.12Z, "
 		"parent systemd[1]\n"
 		"    exe      /usr/sbin/nginx\n"
-		"    command  nginx: master process\n"
+		"    command  'nginx: master process'\n"
 		"    cwd      /\n"
 		"    writing  /var/log/a.log\n"
 		"    writing  /var/log/b.log\n");

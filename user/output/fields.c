@@ -125,8 +125,10 @@ static void get_args(GET_ARGS)
 static void get_command_line(GET_ARGS)
 {
 	get_args(in, ctx, v);
-	if (v->type == V_ARGS)
+	if (v->type == V_ARGS) {
 		v->type = V_TEXT;	/* rendered with NULs shown as spaces */
+		v->u2 = V_TEXT_ARGV;
+	}
 }
 
 static void get_args_count(GET_ARGS)
@@ -182,8 +184,8 @@ static void get_fds(GET_ARGS)
 
 static void get_files(GET_ARGS)
 {
-	if (!in->held)
-		return;
+	if (!in->held || !in->held->files_len)
+		return;		/* none: no member, not [""] */
 	v->type = V_LIST;
 	v->s = in->held->files ? in->held->files : "";
 	v->n = in->held->files_len;

@@ -22,7 +22,7 @@
 enum val_type {
 	V_NONE,		/* absent: "-" in the table, left out of JSON */
 	V_STR,		/* text we made */
-	V_TEXT,		/* text from another process: always escaped */
+	V_TEXT,		/* text from another process: always escaped; u2 V_TEXT_ARGV: a command line */
 	V_UINT,
 	V_BOOL,
 	V_TIME,		/* CLOCK_REALTIME ns; u2 = digits of the fraction (9: ns) */
@@ -33,6 +33,8 @@ enum val_type {
 	V_UINTS,	/* the fds of this process: u = first index, n = count */
 	V_LIST,		/* NUL-separated text from another process: an array, a line each */
 };
+
+#define V_TEXT_ARGV 1	/* V_TEXT of NUL-separated arguments, shown joined by spaces */
 
 struct val {
 	enum val_type type;

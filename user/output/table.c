@@ -178,6 +178,24 @@ static bool put_field(struct sbuf *b, const struct format_ctx *ctx,
 	return true;
 }
 
+/* put_field for a name followed by "[pid]": escaped as a list's entry, so
+ * a name cannot pass for a pid or for another process. */
+static bool put_name(struct sbuf *b, const struct format_ctx *ctx,
+		     const struct format_input *in, const char *prefix, const char *key)
+{
+	const struct field *f = field__by_key(key);
+	struct val v;
+
+	if (!f)
+		return false;
+	field__get(f, in, ctx, &v);
+	if (v.type != V_TEXT)
+		return put_field(b, ctx, in, prefix, f);
+	sbuf__puts(b, prefix);
+	escape__item(b, v.s, v.n);
+	return true;
+}
+
 /* "tcp4 0.0.0.0:8080 listening (netns 4026531840)",
  * "tcp6 [::1]:58960 established -> [::1]:2222 (netns 4026531840)" */
 void format__who_socket(struct sbuf *b, const struct format_ctx *ctx,
@@ -203,7 +221,7 @@ void table__who(struct sbuf *b, const struct format_ctx *ctx,
 		const struct format_input *in)
 {
 	sbuf__puts(b, "  ");
-	if (!put_field(b, ctx, in, "", field__by_key("process.name")) ||
+	if (!put_name(b, ctx, in, "", "process.name") ||
 	    !put_field(b, ctx, in, "[", field__by_key("process.pid"))) {
 		if (!put_field(b, ctx, in, "owner unknown: ",
 			       field__by_key("portsnoop.owner_unknown")))
@@ -217,7 +235,7 @@ void table__who(struct sbuf *b, const struct format_ctx *ctx,
 	put_field(b, ctx, in, in->user_name ? " (" : ", user (", field__by_key("user.id"));
 	sbuf__putc(b, ')');
 	put_field(b, ctx, in, ", started ", field__by_key("process.start"));
-	if (put_field(b, ctx, in, ", parent ", field__by_key("process.parent.name")))
+	if (put_name(b, ctx, in, ", parent ", "process.parent.name"))
 		put_field(b, ctx, in, "[", field__by_key("process.parent.pid")) &&
 			(sbuf__putc(b, ']'), true);
 	sbuf__putc(b, '\n');
