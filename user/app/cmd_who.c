@@ -27,6 +27,7 @@
 #include "proc/users.h"
 
 #define ROOT "/proc"
+#define WHO_NOT_FOUND_PARTLY 4
 
 struct details {
 	uint32_t pid, ppid, uid;
@@ -255,7 +256,8 @@ static void one_socket(struct who_run *r, const struct snapshot *snap,
 /*
  * Every socket that holds the port (holds.h), in every state and every
  * namespace, with each process that has it open. Exit status: 0 all named,
- * 1 nobody holds it, 3 held but some owner could not be determined.
+ * 1 nobody holds it, 3 held but some owner could not be determined, 4 not
+ * found, but some namespaces or processes could not be looked into.
  */
 int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out)
 {
@@ -266,7 +268,8 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	struct holds_query q = query_of(t);
 	struct who_run r = { .o = o, .ctx = ctx, .users = users__new("/etc/passwd") };
 	struct snapshot snap;
-	char what[NAMES_ADDR_LEN + 16];
+	char what[NAMES_ADDR_LEN + 16], left_out[256];
+	bool snap_left_out;
 	int rc;
 
 	if (cmd__snapshot(&snap, &so, o->verbose)) {
@@ -295,10 +298,18 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	}
 	rc = cmd__write(out, &r.b);
 	sbuf__free(&r.b);
+	snapshot__left_out(&snap, left_out, sizeof(left_out));
+	snap_left_out = left_out[0] != '\0';
 	snapshot__free(&snap);
 	users__free(r.users);
 	if (cmd__write_status(rc))
 		return 1;
+	if (!r.found && snap_left_out) {
+		/* Not "nobody": where it could not look, the port may be held. */
+		fprintf(stderr, "portsnoop: not found where portsnoop could look: %s "
+			"(%s)\n", asked(t, what, sizeof(what)), left_out);
+		return WHO_NOT_FOUND_PARTLY;
+	}
 	if (!r.found && r.time_wait) {
 		/* A bind without SO_REUSEADDR still fails on them. */
 		fprintf(stderr, "portsnoop: nobody holds %s; %zu closed connection%s it in "
