@@ -551,15 +551,43 @@ def ls_columns_stay_aligned_with_long_addresses(ctx):
     subprocess.run(["ip", "-n", ctx.ns.name, "addr", "add", addr + "/128", "dev", "lo",
                     "nodad"], check=True)
     w = Work(ctx, "listen", "tcp", 6, addr, 0, 5, hold=True)
-    try:
-        out = subprocess.run([ctx.portsnoop, "ls"], capture_output=True, text=True,
-                             timeout=60).stdout.splitlines()
+    def ls(columns=None):
+        env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        if columns:
+            env["COLUMNS"] = str(columns)
+        return subprocess.run([ctx.portsnoop, "ls"], capture_output=True, text=True,
+                              timeout=60, env=env).stdout.splitlines()
+
+    def aligned(out, rows, what):
         head = out[0]
-        row = one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "the long one")
         for col in ("RECV-Q", "SEND-Q", "NETNS", "USER", "PROCESSES"):
             expect(all(l[head.index(col) - 1] == " " and l[head.index(col)] != " "
-                       for l in out[1:]), "every row's %s under its header" % col, head, row)
+                       for l in rows), "every %s's %s under its header" % (what, col), head)
+
+    try:
+        # 200 columns: LOCAL grows to hold the long address, every row in line.
+        out = ls(200)
+        row = one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "the long one")
+        aligned(out, out[1:], "row")
         expect(row.split()[-1] == "sockwork[%d]/3" % w.pid, "holder and fd", row)
+        expect(all(len(l) <= 200 for l in out), "200 columns", out)
+        # Into a pipe (80): the header fits 80, the long address pushes its
+        # own row only (one line, for grep); the other rows stay in line.
+        out = ls()
+        expect(len(out[0]) <= 80, "the header fits 80", out[0])
+        row = one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "the long one")
+        expect(row.split()[-1] == "sockwork[%d]/3" % w.pid, "holder and fd", row)
+        short = [l for l in out[1:] if l != row and len(l.split()[1]) <= 21 and
+                 len(l.split()[5]) <= 8]
+        expect(short, "rows with short addresses besides the long one", out)
+        aligned(out, short, "short row")
+        # A terminal of 80 (COLUMNS): no line is longer, the long row goes on
+        # on an indented line.
+        out = ls(80)
+        expect(all(len(l) <= 80 for l in out), "80 columns", out)
+        i = out.index(one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "long"))
+        expect(out[i + 1].startswith(" ") and "sockwork[%d]/3" % w.pid in out[i + 1],
+               "its holder on the indented line after it", out[i:i + 2])
     finally:
         w.release()
         subprocess.run(["ip", "-n", ctx.ns.name, "addr", "del", addr + "/128", "dev", "lo"])

@@ -131,7 +131,7 @@ static void test_state_record(void **state)
 
 	listing__state(&b, &ctx, &d, &o, 1);
 	snprintf(want, sizeof(want), " %-7u caddy           state   tcp6   *:443       "
-		 "          listening, held by caddy[%u]\n", NO_PID, NO_PID);
+		 "    listening, held by caddy[%u]\n", NO_PID, NO_PID);
 	unit__contains(sbuf__str(&b), want);
 	sbuf__reset(&b);
 	ctx.mode = FORMAT_JSON;

@@ -156,6 +156,7 @@ int main(int argc, char **argv)
 	fmt.mono_offset = timefmt__mono_offset();
 	fmt.boot_offset = timefmt__boot_offset();
 	fmt.width = format__width(opts.output ? -1 : STDOUT_FILENO);
+	fmt.fit = format__fits(opts.output ? -1 : STDOUT_FILENO);
 	if (opts.cmd == CMD_LS || opts.cmd == CMD_WHO) {
 		code = opts.cmd == CMD_LS ? cmd__ls(&opts, &filter, &fmt, out)
 					  : cmd__who(&opts, &fmt, out);

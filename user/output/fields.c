@@ -342,7 +342,7 @@ const struct field fields[] = {
 	GET("network.transport", get_transport, R_ALL),
 	GET("network.type", get_net_type, R_ALL),
 	COLUMN("PROTO", 6, T_EVENTS | T_LS, get_proto_col),
-	COLUMN("ADDRESS", 21, T_NARROW, get_address),
+	COLUMN("ADDRESS", 15, T_NARROW, get_address),
 	COLUMN("LOCAL", 21, T_WIDE | T_LS, get_local, .grow = 47),
 	COLUMN("REMOTE", 21, T_WIDE, get_remote, .grow = 47),
 	COLUMN("RESULT", 11, T_EVENTS, get_result),

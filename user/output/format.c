@@ -38,6 +38,13 @@ unsigned int format__width(int fd)
 	return w > 1000 ? 1000 : (unsigned int)w;
 }
 
+bool format__fits(int fd)
+{
+	const char *env = getenv("COLUMNS");
+
+	return (env && *env) || (fd >= 0 && isatty(fd));
+}
+
 const char *format__count(char *buf, size_t sz, unsigned long long n, const char *one,
 			  const char *many)
 {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include "output/escape.h"
 #include "output/fields.h"
+#include "output/fold.h"
 
 #define MAX_COLUMNS 16
 
@@ -62,6 +63,16 @@ static void layout_compute(struct layout *l, uint8_t bit, unsigned int width)
 	layout_starts(l);
 }
 
+/* Columns taken by the columns at their widths (the last at its least). */
+static size_t layout_used(const struct layout *l)
+{
+	size_t used = 0;
+
+	for (size_t k = 0; k < l->n; k++)
+		used += l->w[k] + (k + 1 < l->n);
+	return used;
+}
+
 static struct layout *layout_of(const struct format_ctx *ctx, enum format_table t)
 {
 	static struct layout cache[3];
@@ -96,8 +107,15 @@ void format__fit(const struct format_ctx *ctx, enum format_table t,
 		field__get(f, in, ctx, &v);
 		value__text(&cell, &v, in, ctx, false);
 		if (cell.len > l->w[k] && l->w[k] < f->grow) {
-			l->w[k] = cell.len < f->grow ? cell.len : f->grow;
-			changed = true;
+			size_t want = cell.len < f->grow ? cell.len : f->grow;
+
+			/* Only as far as the width allows: a long address widens
+			 * its own row, not every row of the table. */
+			if (l->width && layout_used(l) + want - l->w[k] > l->width)
+				want = l->w[k] + (l->width > layout_used(l) ?
+						  l->width - layout_used(l) : 0);
+			changed |= want != l->w[k];
+			l->w[k] = want;
 		}
 		sbuf__free(&cell);
 	}
@@ -131,6 +149,8 @@ static void row(struct sbuf *b, const struct format_ctx *ctx, const struct layou
 		field__get(&fields[l->idx[k]], in, ctx, &v);
 		value__text(b, &v, in, ctx, false);
 	}
+	if (ctx->fit && l->n > 1)
+		fold__line(b, line, l->width, l->start[1]);
 	sbuf__putc(b, '\n');
 }
 
