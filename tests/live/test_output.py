@@ -533,13 +533,23 @@ def table_fits_80_columns_and_grows_with_the_terminal(ctx):
     conn = one([l for l in mine if " connect " in l], "connect line")
     expect(conn.split()[5] == "127.0.0.1:9", "ADDRESS of a connect: where it goes", conn)
     ws.clear()
-    lines = table_run(ctx, work, tty_cols=132)
+    lines = table_run(ctx, work, tty_cols=120)
     expect(lines[0].split() == ["TIME", "PID", "COMM", "EVENT", "PROTO", "LOCAL", "REMOTE",
-                                "RESULT"], "a 132-column terminal: both ends", lines[0])
-    expect(len(lines[0]) <= 132, "fits the terminal", lines[0])
+                                "RESULT"], "a 120-column terminal: both ends", lines[0])
+    expect(len(lines[0]) <= 120, "fits the terminal", lines[0])
     conn = one([l for l in lines if re.search(r"\b%d\b.* connect " % ws[1].pid, l)], "conn")
     expect(conn.split()[6] == "127.0.0.1:9" and
            conn.index(" ok") + 1 == lines[0].index("RESULT"), "wide row aligned", conn)
+    ws.clear()
+    # 132 columns: the namespace by its `ip netns` name, and the container.
+    lines = table_run(ctx, work, tty_cols=132)
+    expect(lines[0].split() == ["TIME", "PID", "COMM", "EVENT", "PROTO", "LOCAL", "REMOTE",
+                                "NETNS", "CONTAINER", "RESULT"], "a 132-column terminal: "
+           "the namespace and the container", lines[0])
+    expect(all(len(l) <= 132 for l in lines), "fits the terminal", lines)
+    conn = one([l for l in lines if re.search(r"\b%d\b.* connect " % ws[1].pid, l)], "conn")
+    expect(conn.split()[7:10] == [ctx.ns.name, "-", "ok"], "NETNS names the test's "
+           "namespace as ip netns does; no container", conn)
     ws.clear()
     lines = table_run(ctx, work, env=dict(env, COLUMNS="100"))
     expect("ADDRESS" in lines[0], "$COLUMNS is honoured", lines[0])
@@ -577,8 +587,8 @@ def ls_columns_stay_aligned_with_long_addresses(ctx):
         expect(len(out[0]) <= 80, "the header fits 80", out[0])
         row = one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "the long one")
         expect(row.split()[-1] == "sockwork[%d]/3" % w.pid, "holder and fd", row)
-        short = [l for l in out[1:] if l != row and len(l.split()[1]) <= 21 and
-                 len(l.split()[5]) <= 8]
+        short = [l for l in out[1:] if l != row and len(l.split()[2]) <= 15 and
+                 len(l.split()[5]) <= 10 and len(l.split()[6]) <= 8]
         expect(short, "rows with short addresses besides the long one", out)
         aligned(out, short, "short row")
         # A terminal of 80 (COLUMNS): no line is longer, the long row goes on

@@ -180,7 +180,7 @@ static void test_state_rows_and_ls_fit(void **state)
 		assert_true(a.len - 1 <= widths[w]);
 		/* 80: LOCAL stays 21 wide, the long address pushes its own row;
 		 * 200: LOCAL grows to hold it. */
-		assert_int_equal(strstr(a.p, "RECV-Q") - a.p, widths[w] == 80 ? 29 : 7 + 47 + 1);
+		assert_int_equal(strstr(a.p, "RECV-Q") - a.p, widths[w] == 80 ? 30 : 7 + 7 + 47 + 1);
 		for (size_t i = 0; i < 3; i++) {
 			sbuf__reset(&a);
 			sbuf__reset(&b);
@@ -214,6 +214,10 @@ static void test_fold_breaks(void **state)
 	fold__line(&b, 0, 10, 2);
 	assert_string_equal(sbuf__str(&b), "x\n  \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
 				   "\xc3\xa9\xc3\xa9\n  \xc3\xa9\xc3\xa9");
+	sbuf__reset(&b);
+	sbuf__puts(&b, "0123456789 abcdefghi 0.058ms");	/* a word ends at the edge */
+	fold__line(&b, 0, 20, 4);
+	assert_string_equal(sbuf__str(&b), "0123456789 abcdefghi\n    0.058ms");
 	sbuf__reset(&b);
 	sbuf__puts(&b, "short line");
 	fold__line(&b, 0, 80, 4);

@@ -141,6 +141,12 @@ void get_container_rt(GET_ARGS);
 void get_pod_uid(GET_ARGS);
 void get_exe_deleted(GET_ARGS);
 
+/* fields_place.c: namespace names, container, ls's state. */
+void get_netns_name(GET_ARGS);
+void get_netns_col(GET_ARGS);
+void get_container_col(GET_ARGS);
+void get_ls_state(GET_ARGS);
+
 /* Which records carry a key (JSON, syslog, journald). */
 enum {
 	R_EVENT = 1u << FORMAT_REC_EVENT,
@@ -149,13 +155,16 @@ enum {
 	R_ALL = R_EVENT | R_STATE | R_HELD,
 };
 
-/* Which tables show a column. The event stream's table has two layouts:
+/* Which tables show a column. The event stream's table has three layouts:
  * narrow (one ADDRESS column) below FIELDS_WIDE_MIN columns, wide (LOCAL
- * and REMOTE) from there. */
+ * and REMOTE) from there, full (NETNS and CONTAINER too) from
+ * FIELDS_FULL_MIN. */
 enum {
 	T_NARROW = 1u << 0,
 	T_WIDE = 1u << 1,
-	T_EVENTS = T_NARROW | T_WIDE,
+	T_FULL = 1u << 4,
+	T_WIDER = T_WIDE | T_FULL,
+	T_EVENTS = T_NARROW | T_WIDE | T_FULL,
 	T_LS = 1u << 2,
 	T_WHO = 1u << 3,	/* who's text block: a labelled line */
 };
@@ -206,5 +215,7 @@ void table__who(struct sbuf *b, const struct format_ctx *ctx, const struct forma
 
 /* Wide layout of the event table from this many columns on. */
 #define FIELDS_WIDE_MIN 107
+/* Full layout (the namespace and the container named) from this many. */
+#define FIELDS_FULL_MIN 132
 
 #endif

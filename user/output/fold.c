@@ -24,8 +24,11 @@ static size_t cut_at(const char *s, size_t n, size_t room)
 
 	for (size_t i = 0; i < n; i++) {
 		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (cols == room)
+			if (cols == room) {
+				if (s[i] == ' ')
+					brk = i;	/* a word that ends at the edge */
 				break;
+			}
 			cols++;
 			hard = i + 1;
 		} else {

@@ -75,11 +75,11 @@ static size_t layout_used(const struct layout *l)
 
 static struct layout *layout_of(const struct format_ctx *ctx, enum format_table t)
 {
-	static struct layout cache[3];
+	static struct layout cache[4];
 	unsigned int width = ctx->mode == FORMAT_TABLE ? (ctx->width ? ctx->width : 80) : 0;
 	uint8_t bit = t == FORMAT_TABLE_LS ? T_LS : (width && width < FIELDS_WIDE_MIN)
-							? T_NARROW : T_WIDE;
-	struct layout *l = &cache[bit == T_LS ? 2 : bit == T_NARROW];
+			? T_NARROW : width >= FIELDS_FULL_MIN ? T_FULL : T_WIDE;
+	struct layout *l = &cache[bit == T_LS ? 2 : bit == T_NARROW ? 1 : bit == T_FULL ? 3 : 0];
 
 	/* ls measures its rows (format__fit): it need not fill the terminal. */
 	if (l->bit != bit || l->width != width)
