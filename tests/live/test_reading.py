@@ -1,7 +1,15 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests of issue 24, "what a person reads is right": `who` never says
-"nobody" when it could not look everywhere."""
+"nobody" when it could not look everywhere; errors name what is wrong; who
+takes back the forms portsnoop prints; a table file reopened on SIGHUP starts
+with its header."""
+import shutil
+import signal
+import tempfile
+import time
+
 from harness import *  # noqa: F401,F403
+from harness import _wait_stderr
 from test_who import NOBODY, Holder, run
 
 
@@ -30,3 +38,92 @@ def who_without_root_is_not_nobody(ctx):
     r = run(ctx, "who", h.port)
     expect(r.returncode == 1 and b"nobody holds port %d" % h.port in r.stderr,
            "root: nobody, exit 1", r)
+
+
+def _run(ctx, *args):
+    return subprocess.run([ctx.portsnoop, *[str(a) for a in args]], capture_output=True,
+                          timeout=60)
+
+
+def _one_error(r, code, words, what):
+    err = r.stderr.decode()
+    expect(r.returncode == code, "%s: exit %d" % (what, code), r.returncode, err)
+    expect(words in err and len(err.strip().split("\n")) == 1, "%s: one line naming it"
+           % what, err)
+
+
+@test
+def errors_name_the_right_thing(ctx):
+    d = tempfile.mkdtemp(prefix="portsnoop-live-")
+    try:
+        r = _run(ctx, "--btf", "/etc/passwd")
+        _one_error(r, 1, "--btf /etc/passwd: not a BTF file", "--btf a text file")
+        expect(b"Unknown error" not in r.stderr, "no libbpf error number", r.stderr)
+        real = os.path.join(d, "real.log")
+        open(real, "w").close()
+        link = os.path.join(d, "link.log")
+        os.symlink(real, link)
+        _one_error(_run(ctx, "-o", link), 1, "cannot open %s: a symbolic link" % link,
+                   "-o a symlink")
+        _one_error(_run(ctx, "--journald=" + real), 1,
+                   "cannot open %s: not a socket" % real, "--journald= a file")
+        _one_error(_run(ctx, "--syslog=" + real), 1,
+                   "cannot open %s: not a socket" % real, "--syslog= a file")
+        # A bad --cgroup is a usage error, as a bad -p is.
+        _one_error(_run(ctx, "--cgroup", "/nonexistent-portsnoop"), 2,
+                   "--cgroup /nonexistent-portsnoop:", "--cgroup no such cgroup")
+        _one_error(_run(ctx, "-p", "4194304"), 2, "no process 4194304 exists", "-p no such")
+        _one_error(_run(ctx, "who", "1.2.3:80"), 2, "invalid address in '1.2.3:80'",
+                   "who a bad address")
+        # 80 ports are a list, not "invalid port".
+        ports = ",".join(str(p) for p in range(20000, 20080))
+        r = _run(ctx, "ls", "-P", ports, "--json")
+        expect(r.returncode == 0, "ls -P with 80 ports", r.returncode, r.stderr)
+    finally:
+        shutil.rmtree(d)
+
+
+@test
+def who_takes_the_forms_portsnoop_prints(ctx):
+    with Holder(ctx.ns.name, "listen", "127.0.0.1") as h:
+        for what in ("%d/TCP" % h.port, "127.0.0.1:%d/Tcp" % h.port):
+            r = run(ctx, "who", what, "--json", "--netns", ctx.ns.inode)
+            recs = [json.loads(l) for l in r.stdout.splitlines()]
+            expect(r.returncode == 0 and [x["process"]["pid"] for x in recs] == [h.pid],
+                   "who %s finds the listener" % what, r.returncode, r.stderr)
+    # The scoped form ls and the table print: taken, and matched by device.
+    r = run(ctx, "who", "[fe80::1]%%lo:%d" % h.port, "--netns", ctx.ns.inode)
+    expect(r.returncode == 1 and b"nobody holds [fe80::1]:%d" % h.port in r.stderr,
+           "who [fe80::1]%lo:PORT is understood", r.returncode, r.stderr)
+
+
+@test
+def table_file_reopened_on_sighup_has_a_header(ctx):
+    d = tempfile.mkdtemp(prefix="portsnoop-live-")
+    log = os.path.join(d, "events.txt")
+    t = subprocess.Popen([ctx.portsnoop, "--no-initial", "-o", log], stderr=subprocess.PIPE)
+    try:
+        _wait_stderr(t, READY)
+        os.rename(log, log + ".1")
+        t.send_signal(signal.SIGHUP)
+        deadline = time.time() + 10
+        while not os.path.exists(log) and time.time() < deadline:
+            time.sleep(0.01)
+        w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+        time.sleep(0.5)
+    finally:
+        t.send_signal(signal.SIGINT)
+        t.communicate(timeout=20)
+    try:
+        with open(log + ".1") as f:
+            first = f.read().splitlines()
+        with open(log) as f:
+            second = f.read().splitlines()
+        expect(first and first[0].split()[:3] == ["TIME", "PID", "COMM"], "the first file's "
+               "header", first[:1])
+        expect(second and second[0].split()[:3] == ["TIME", "PID", "COMM"],
+               "the file opened on SIGHUP starts with the header too", second[:2])
+        expect(any(" %d " % w.pid in l for l in second[1:]), "and gets the events", second)
+        expect(sum(1 for l in second if l.startswith("TIME ")) == 1, "one header", second)
+    finally:
+        shutil.rmtree(d)

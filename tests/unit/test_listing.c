@@ -191,6 +191,17 @@ static void test_who_record(void **state)
 				"\"/var/log/b.log\"]}");
 	unit__contains(sbuf__str(&b), "\"user\":{\"id\":0,\"name\":\"root\"}");
 	unit__contains(sbuf__str(&b), "\"state\":\"listening\"");
+	/* Issue 24: a process writing no file has no files_written, not [""]. */
+	held.files = "";
+	held.files_len = 0;
+	sbuf__reset(&b);
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	unit__lacks(sbuf__str(&b), "files_written");
+	unit__contains(sbuf__str(&b), "\"fds\":[6,7]}");
+	ctx.mode = FORMAT_TABLE;
+	sbuf__reset(&b);
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	unit__lacks(sbuf__str(&b), "writing");
 	sbuf__free(&b);
 }
 

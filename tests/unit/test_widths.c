@@ -171,6 +171,7 @@ static void test_state_rows_and_ls_fit(void **state)
 			sbuf__reset(&b);
 			listing__state(&a, &fit, &socks[i], o, 6);
 			listing__state(&b, &line, &socks[i], o, 6);
+			memcpy(a.p, b.p, 12);	/* stamped now: the same clock time */
 			expect_fits(sbuf__str(&a), sbuf__str(&b), widths[w]);
 		}
 		for (size_t i = 0; i < 3; i++)

@@ -291,7 +291,8 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 			}
 			/* No file refers to it (an accept queue's, an orphan's):
 			 * no process holds it. */
-			if (rank != pass || !s->inode || !holds__match(&q, s))
+			if (rank != pass || !s->inode || !holds__match(&q, s) ||
+			    (t->scope[0] && strcmp(t->scope, s->ifname)))
 				continue;
 			one_socket(&r, &snap, s);
 		}

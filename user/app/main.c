@@ -48,8 +48,7 @@ static int open_sink(const struct ps_opts *o, struct sink **out)
 			     : sink__fd(STDOUT_FILENO, out);
 
 	if (rc)
-		fprintf(stderr, "portsnoop: cannot open %s: %s\n", where,
-			rc == -EINVAL ? "not a regular file" : strerror(-rc));
+		fprintf(stderr, "portsnoop: cannot open %s: %s\n", where, sink__why(rc));
 	return rc;
 }
 
@@ -174,7 +173,11 @@ int main(int argc, char **argv)
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced. */
 	snapshot__dumps_bound_only();
-	if (!stream || resolve_cgroup(&opts) || open_tracer(&opts, stream, &tracer) ||
+	if (resolve_cgroup(&opts)) {
+		code = 2;	/* a bad --cgroup is a usage error, as a bad -p */
+		goto cleanup;
+	}
+	if (!stream || open_tracer(&opts, stream, &tracer) ||
 	    stream__start(stream, tracer))
 		goto cleanup;
 	if (!opts.no_initial)
