@@ -168,6 +168,8 @@ int main(int argc, char **argv)
 	}
 	describe_host(&fmt, boot_id, sizeof(boot_id), host, sizeof(host));
 	lines = lines__new(out);
+	if (lines)
+		lines__mark_gaps(lines, &fmt);
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
 	}) : NULL;
