@@ -170,3 +170,18 @@ def full_disk_gap_is_marked_in_the_file(ctx):
     finally:
         subprocess.run(["umount", d])
         shutil.rmtree(d)
+
+
+@test
+def netns_that_does_not_exist_is_an_error(ctx):
+    for args in (["ls"], ["who", "80"], []):
+        r = _run(ctx, *args, "--netns", "123")
+        _one_error(r, 2, "no network namespace 123", "%s --netns 123" % " ".join(args))
+    # One that exists: fine.
+    r = _run(ctx, "ls", "--netns", ctx.ns.inode, "--json")
+    expect(r.returncode == 0, "ls --netns of the test's namespace", r.returncode, r.stderr)
+    # Without privileges an unknown namespace may be one it could not see: no verdict.
+    r = subprocess.run([*NOBODY, ctx.portsnoop, "who", "80", "--netns", "123"],
+                       capture_output=True, timeout=60)
+    expect(r.returncode == 4, "unprivileged: not found where it could look", r.returncode,
+           r.stderr)

@@ -272,9 +272,10 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	bool snap_left_out;
 	int rc;
 
-	if (cmd__snapshot(&snap, &so, o->verbose)) {
+	rc = cmd__snapshot(&snap, &so, o->verbose);
+	if (rc) {
 		users__free(r.users);
-		return 1;
+		return rc;
 	}
 	/* Listeners first, then bound, then connected: the order people look. */
 	for (int pass = 0; pass < 3; pass++) {

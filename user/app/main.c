@@ -175,7 +175,8 @@ int main(int argc, char **argv)
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced. */
 	snapshot__dumps_bound_only();
-	if (resolve_cgroup(&opts)) {
+	if (resolve_cgroup(&opts) ||
+	    (opts.filter.netns && cmd__netns_exists(opts.filter.netns))) {
 		code = 2;	/* a bad --cgroup is a usage error, as a bad -p */
 		goto cleanup;
 	}
