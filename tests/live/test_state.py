@@ -129,7 +129,11 @@ def ls_obeys_filters(ctx):
         expect(ports("--uid", "4242") == [], "--uid 4242: none")
         expect(ports("--comm", comm) == both, "--comm " + comm)
         expect(ports("--comm", "no-such-name") == [], "--comm no-such-name: none")
-        expect(ports("--netns", "1") == [], "another namespace: none")
+        # Issue 24: a namespace that does not exist is a mistake, said.
+        r = subprocess.run([ctx.portsnoop, "ls", "--netns", "1"], capture_output=True,
+                           timeout=60)
+        expect(r.returncode == 2 and b"no network namespace 1 " in r.stderr and
+               r.stdout == b"", "--netns of no namespace: refused", r)
     finally:
         tcp.release()
         udp.release()

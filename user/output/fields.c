@@ -375,7 +375,7 @@ const struct field fields[] = {
 	GET("portsnoop.holders_gone", get_holders_gone, R_EVENT),
 	EV_U32("portsnoop.netns", netns, R_ALL, .nonzero = 1),
 	GET("portsnoop.netns_name", get_netns_name, R_STATE | R_HELD),
-	COLUMN("NETNS", 10, T_LS, get_netns_col, .grow = 20),
+	COLUMN("NETNS", 10, T_LS, get_netns_col, .grow = 32),
 	COLUMN("USER", 8, T_LS, get_owner_users, .grow = 16),
 	COLUMN("PROCESSES", 16, T_LS, get_owners_cell),
 	EV_U64("portsnoop.cgroup.id", cgroup_id, R_EVENT, .nonzero = 1),
