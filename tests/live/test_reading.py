@@ -211,3 +211,26 @@ def static_arm64_installs_its_cross_compiler(ctx):
                r.stdout)
     finally:
         shutil.rmtree(d)
+
+
+@test
+def ls_and_who_bind_nothing_a_trace_would_show(ctx):
+    # ls and who asked the kernel whether it dumps bound-only TCP sockets by
+    # binding one of their own: every running trace showed that bind of
+    # 0.0.0.0:0 and its close. Where the kernel's BTF answers, nothing is bound.
+    if not os.path.exists("/sys/kernel/btf/vmlinux"):
+        raise NotApplicable("no kernel BTF: the probe bind is how ls asks")
+    t = Tracer(ctx.portsnoop, ("--json", "--no-initial"))
+    try:
+        pids = []
+        for args in (["ls"], ["who", "1"], ["ls", "-t"]):
+            p = subprocess.Popen([ctx.portsnoop, *args], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            pids.append(p.pid)
+            p.wait(timeout=60)
+        marker = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+        t.of_pid(marker.pid, "bind")
+    finally:
+        t.stop()
+    theirs = [e for e in t.events if e.get("process", {}).get("pid") in pids]
+    expect(theirs == [], "no event of ls or who in the trace", theirs[:4])

@@ -6,11 +6,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loader/btfscan.h"
 #include "sockets/netns.h"
+
+/*
+ * Does sock_diag dump TCP sockets that are bound, not listening? The state
+ * it names them by, TCP_BOUND_INACTIVE, came with the change (91051f003948,
+ * "tcp: Dump bound-only sockets in inet_diag.", 6.5): the kernel's BTF
+ * answers without the probe's bind, which a running tracer would show.
+ * Without BTF the probe answers.
+ */
+void cmd__ask_bound_only(void)
+{
+	int64_t v;
+	int err = btfscan__enumerator("TCP_BOUND_INACTIVE", &v);
+
+	if (!err || err == -ENOENT)
+		snapshot__know_bound_only(!err);
+	snapshot__dumps_bound_only();
+}
 
 int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool verbose)
 {
 	char err[256];
+
+	cmd__ask_bound_only();
 
 	if (snapshot__collect(snap, so, err, sizeof(err))) {
 		fprintf(stderr, "portsnoop: %s\n", err);

@@ -25,6 +25,9 @@ int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool ve
  * mount keeps it, else 2 with a one-line error. */
 int cmd__netns_exists(uint32_t inode);
 int cmd__write(struct sink *out, struct sbuf *b);
+/* Tell the snapshot whether the kernel dumps bound-only TCP sockets, from
+ * its BTF where it can (no probe bind), else by the probe. */
+void cmd__ask_bound_only(void);
 int cmd__write_status(int rc);
 
 #endif

@@ -173,8 +173,9 @@ int main(int argc, char **argv)
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
 	}) : NULL;
-	/* Its probe binds a socket: asked before our own binds are traced. */
-	snapshot__dumps_bound_only();
+	/* Its probe binds a socket: asked before our own binds are traced
+	 * (and through the kernel's BTF, without the probe, where it can). */
+	cmd__ask_bound_only();
 	if (resolve_cgroup(&opts) ||
 	    (opts.filter.netns && cmd__netns_exists(opts.filter.netns))) {
 		code = 2;	/* a bad --cgroup is a usage error, as a bad -p */
