@@ -15,6 +15,7 @@
 
 #include "unit.h"
 #include "output/format.h"
+#include "proc/pcache.h"
 #include "proc/users.h"
 #include "sockets/listing.h"
 
@@ -219,6 +220,38 @@ static void test_ls_example(void **state)
 	users__free(u);
 }
 
+/* "Who holds a port": who 80, its first process (the rest is "..."). */
+static void test_who_example(void **state)
+{
+	static const char files[] = "/var/log/nginx/access.log\0/var/log/nginx/error.log";
+	static const char cmdline[] = "nginx: master process /usr/sbin/nginx\0\0";
+	struct format_ctx ctx = { .mode = FORMAT_TABLE, .width = 80, .fit = true };
+	struct ps_owner nginx = { .inode = 1, .pid = 812, .fd = 6, .comm = "nginx" };
+	struct diag_sock d = sock("0.0.0.0", 80, IPPROTO_TCP, 4026531833u);
+	struct proc_info pi = { .exe = (char *)"/usr/sbin/nginx", .cmdline = (char *)cmdline,
+				.cmdline_len = sizeof(cmdline) - 1 };
+	struct format_held held = { .cwd = "/", .files = files, .files_len = sizeof(files) - 1 };
+	struct ps_event ev;
+	struct format_input in = {
+		.ev = &ev, .rec = FORMAT_REC_HELD, .sock = &d, .holders = &nginx, .nholders = 1,
+		.proc = &pi, .held = &held, .user_name = "root", .start_prec_ns = 10000000,
+	};
+	struct sbuf b = { 0 };
+	char *want = block("$ sudo portsnoop who 80 ");
+
+	listing__event(&ev, &d, &nginx, 1, 0);
+	ev.ppid = 1;
+	strcpy(ev.pcomm, "systemd");
+	ev.start_ns = T0 + 2269300000000ULL;	/* 05:53:24.30 */
+	format__who_socket(&b, &ctx, &in);
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	*strstr(want, "  nginx[813]") = '\0';
+	assert_string_equal(sbuf__str(&b), want);
+	free(want);
+	sbuf__free(&b);
+}
+
 UNIT_MAIN("readme", setup, teardown,
 	  cmocka_unit_test(test_trace_example),
-	  cmocka_unit_test(test_ls_example))
+	  cmocka_unit_test(test_ls_example),
+	  cmocka_unit_test(test_who_example))
