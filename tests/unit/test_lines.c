@@ -187,8 +187,8 @@ static void test_unwritten_marked(void **state)
 	assert_true(read(fd, buf, sizeof(buf) - 1) > 0);
 	close(fd);
 	unlink(name);
-	assert_string_equal(buf, "first\n-- portsnoop: 3 lines not written here (File too "
-				 "large), 3 in all --\nfifth\nsixth\n");
+	assert_string_equal(buf, "first\n-- portsnoop: 3 lines not written here (EFBIG), 3 in "
+				 "all --\nfifth\nsixth\n");
 	ctx.mode = FORMAT_JSON;
 	gapmark__format(&j, &ctx, 3, 5, -ENOSPC);
 	unit__contains(sbuf__str(&j), "\"event\":{\"kind\":\"metric\",\"action\":"

@@ -16,6 +16,7 @@
 
 #include "unit.h"
 #include "output/fold.h"
+#include "output/gapmark.h"
 #include "output/format.h"
 #include "sockets/listing.h"
 
@@ -226,7 +227,23 @@ static void test_fold_breaks(void **state)
 	sbuf__free(&b);
 }
 
+/* The stream's own lines: lost events, a gap in the file. */
+static void test_notes_fit_80(void **state)
+{
+	struct format_ctx ctx = { .mode = FORMAT_TABLE, .width = 80, .fit = true };
+	struct sbuf b = { 0 };
+
+	/* Counts of ten digits: four billion lines lost or unwritten. */
+	format__lost(&b, &ctx, 4294967295ULL, 9999999999ULL);
+	gapmark__format(&b, &ctx, 4294967295ULL, 9999999999ULL, -ENOSPC);
+	for (const char *p = b.p, *nl; (nl = strchr(p, '\n')); p = nl + 1)
+		if (nl - p > 80)
+			fail_msg("%zu columns: '%.*s'", (size_t)(nl - p), (int)(nl - p), p);
+	sbuf__free(&b);
+}
+
 UNIT_MAIN("widths", NULL, NULL,
+	  cmocka_unit_test(test_notes_fit_80),
 	  cmocka_unit_test(test_fold_breaks),
 	  cmocka_unit_test(test_every_event_kind_fits),
 	  cmocka_unit_test(test_state_rows_and_ls_fit))

@@ -13,9 +13,10 @@ void gapmark__format(struct sbuf *b, const struct format_ctx *ctx, uint64_t n,
 	struct jw w;
 
 	if (ctx->mode != FORMAT_JSON) {
+		/* The errno's name: the line stays within 80 columns. */
 		sbuf__printf(b, "-- portsnoop: %llu line%s not written here (%s), %llu in "
 			     "all --\n", (unsigned long long)n, n == 1 ? "" : "s",
-			     strerror(-err), (unsigned long long)total);
+			     names__errno(-err, t, sizeof(t)), (unsigned long long)total);
 		return;
 	}
 	timefmt__rfc3339(timefmt__now(), t, sizeof(t));

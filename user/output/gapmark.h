@@ -11,8 +11,7 @@
 #include "output/format.h"
 #include "output/sbuf.h"
 
-/* "-- portsnoop: 12 lines not written here (No space left on device), 12 in
- * all --", or a JSON record {"event":{"kind":"metric","action":"unwritten"},
+/* "-- portsnoop: 12 lines not written here (ENOSPC), 12 in all --", or a JSON record {"event":{"kind":"metric","action":"unwritten"},
  * "portsnoop":{"unwritten":12,"unwritten_total":12}}. err: the -errno. */
 void gapmark__format(struct sbuf *b, const struct format_ctx *ctx, uint64_t n,
 		     uint64_t total, int err);
