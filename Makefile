@@ -88,8 +88,9 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 	fuzz-build valgrind
 all: $(OUT)/portsnoop
 
+# Cross-building for arm64 (make static ARCH=arm64 too) needs the cross compiler.
 deps:
-	$(Q)scripts/deps.sh
+	$(Q)scripts/deps.sh $(if $(filter x86-arm64,$(HOST_ARCH)-$(ARCH)),arm64)
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

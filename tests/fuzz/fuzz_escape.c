@@ -24,6 +24,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memchr(b.p ? b.p : "", ' ', b.len))
 		abort();
 	sbuf__reset(&b);
+	/* A list entry holds none of its list's syntax (issue 24). */
+	escape__item(&b, s, size);
+	for (size_t i = 0; i < b.len; i++)
+		if (strchr(" ,[]/+'\"", b.p[i]) && b.p[i])
+			abort();
+	sbuf__reset(&b);
+	/* An argument is one word, or one '...' with no ' inside. */
+	escape__arg(&b, s, size);
+	if (b.len && b.p[0] == '\'') {
+		if (b.len < 2 || b.p[b.len - 1] != '\'' || memchr(b.p + 1, '\'', b.len - 2))
+			abort();
+	} else if (!b.len || memchr(b.p, ' ', b.len) || memchr(b.p, '\'', b.len)) {
+		abort();
+	}
+	sbuf__reset(&b);
 	jw__begin(&w, &b);
 	jw__str(&w, "a.b", s, size);
 	jw__str_list(&w, "a.c", s, size);

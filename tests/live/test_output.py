@@ -533,13 +533,23 @@ def table_fits_80_columns_and_grows_with_the_terminal(ctx):
     conn = one([l for l in mine if " connect " in l], "connect line")
     expect(conn.split()[5] == "127.0.0.1:9", "ADDRESS of a connect: where it goes", conn)
     ws.clear()
-    lines = table_run(ctx, work, tty_cols=132)
+    lines = table_run(ctx, work, tty_cols=120)
     expect(lines[0].split() == ["TIME", "PID", "COMM", "EVENT", "PROTO", "LOCAL", "REMOTE",
-                                "RESULT"], "a 132-column terminal: both ends", lines[0])
-    expect(len(lines[0]) <= 132, "fits the terminal", lines[0])
+                                "RESULT"], "a 120-column terminal: both ends", lines[0])
+    expect(len(lines[0]) <= 120, "fits the terminal", lines[0])
     conn = one([l for l in lines if re.search(r"\b%d\b.* connect " % ws[1].pid, l)], "conn")
     expect(conn.split()[6] == "127.0.0.1:9" and
            conn.index(" ok") + 1 == lines[0].index("RESULT"), "wide row aligned", conn)
+    ws.clear()
+    # 132 columns: the namespace by its `ip netns` name, and the container.
+    lines = table_run(ctx, work, tty_cols=132)
+    expect(lines[0].split() == ["TIME", "PID", "COMM", "EVENT", "PROTO", "LOCAL", "REMOTE",
+                                "NETNS", "CONTAINER", "RESULT"], "a 132-column terminal: "
+           "the namespace and the container", lines[0])
+    expect(all(len(l) <= 132 for l in lines), "fits the terminal", lines)
+    conn = one([l for l in lines if re.search(r"\b%d\b.* connect " % ws[1].pid, l)], "conn")
+    expect(conn.split()[7:10] == [ctx.ns.name, "-", "ok"], "NETNS names the test's "
+           "namespace as ip netns does; no container", conn)
     ws.clear()
     lines = table_run(ctx, work, env=dict(env, COLUMNS="100"))
     expect("ADDRESS" in lines[0], "$COLUMNS is honoured", lines[0])
@@ -551,15 +561,53 @@ def ls_columns_stay_aligned_with_long_addresses(ctx):
     subprocess.run(["ip", "-n", ctx.ns.name, "addr", "add", addr + "/128", "dev", "lo",
                     "nodad"], check=True)
     w = Work(ctx, "listen", "tcp", 6, addr, 0, 5, hold=True)
-    try:
-        out = subprocess.run([ctx.portsnoop, "ls"], capture_output=True, text=True,
-                             timeout=60).stdout.splitlines()
+    def ls(columns=None):
+        env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        if columns:
+            env["COLUMNS"] = str(columns)
+        return subprocess.run([ctx.portsnoop, "ls"], capture_output=True, text=True,
+                              timeout=60, env=env).stdout.splitlines()
+
+    def aligned(out, rows, what):
         head = out[0]
-        row = one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "the long one")
         for col in ("RECV-Q", "SEND-Q", "NETNS", "USER", "PROCESSES"):
             expect(all(l[head.index(col) - 1] == " " and l[head.index(col)] != " "
-                       for l in out[1:]), "every row's %s under its header" % col, head, row)
+                       for l in rows), "every %s's %s under its header" % (what, col), head)
+
+    def regular(out):
+        """Rows whose every cell fits its column (other tests' namespaces
+        may have names longer than NETNS grows)."""
+        names = out[0].split()
+        starts = [out[0].index(n) for n in names]
+        widths = [b - a - 1 for a, b in zip(starts, starts[1:])]
+        return [l for l in out[1:] if len(l.split()) >= len(names) and
+                all(len(c) <= wd for c, wd in zip(l.split(), widths))]
+
+    try:
+        # 200 columns: LOCAL grows to hold the long address, every row in line.
+        out = ls(200)
+        row = one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "the long one")
+        expect(row in regular(out), "the long row fits its columns at 200", out[0], row)
+        aligned(out, regular(out), "row")
         expect(row.split()[-1] == "sockwork[%d]/3" % w.pid, "holder and fd", row)
+        expect(all(len(l) <= 200 for l in out), "200 columns", out)
+        # Into a pipe (80): the header fits 80, the long address pushes its
+        # own row only (one line, for grep); the other rows stay in line.
+        out = ls()
+        expect(len(out[0]) <= 80, "the header fits 80", out[0])
+        row = one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "the long one")
+        expect(row.split()[-1] == "sockwork[%d]/3" % w.pid, "holder and fd", row)
+        expect(row not in regular(out), "the long one pushes its own row", row)
+        short = regular(out)
+        expect(short, "rows with short addresses besides the long one", out)
+        aligned(out, short, "short row")
+        # A terminal of 80 (COLUMNS): no line is longer, the long row goes on
+        # on an indented line.
+        out = ls(80)
+        expect(all(len(l) <= 80 for l in out), "80 columns", out)
+        i = out.index(one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "long"))
+        expect(out[i + 1].startswith(" ") and "sockwork[%d]/3" % w.pid in out[i + 1],
+               "its holder on the indented line after it", out[i:i + 2])
     finally:
         w.release()
         subprocess.run(["ip", "-n", ctx.ns.name, "addr", "del", addr + "/128", "dev", "lo"])
@@ -587,7 +635,7 @@ def events_tell_device_and_scope(ctx):
             ws["taken"] = Work(ctx, "bind", "tcp", 6, "fe80::1%d0", 9563)
             ws["conn"] = Work(ctx, "connect", "tcp", 6, "fe80::1%d0", 9563)
             ws["scoped"].release()
-        env = dict(os.environ, COLUMNS="160")
+        env = dict(os.environ, COLUMNS="120")  # wide: LOCAL and REMOTE
         try:
             lines = table_run(ctx, work, env=env)
         finally:

@@ -179,8 +179,9 @@ def expect_no_process_in(inode):
                 pass  # gone, or a process we may not look at
 
 
-def expect_ls_lists(ctx, inode, h):
-    """ls, JSON and table, lists h's listener in namespace inode, with its owner and fd."""
+def expect_ls_lists(ctx, inode, h, name=None):
+    """ls, JSON and table, lists h's listener in namespace inode (named name
+    while `ip netns` has a name for it), with its owner and fd."""
     r = run(ctx, "ls", "--json")
     expect(r.returncode == 0, "ls", r)
     mine = [json.loads(l) for l in r.stdout.splitlines()]
@@ -189,7 +190,7 @@ def expect_ls_lists(ctx, inode, h):
            [(o["pid"], o["fd"]) for o in mine[0]["portsnoop"]["owners"]] ==
            [(h.pid, h.report["fd"])], "ls lists it with its owner and fd", mine)
     text = run(ctx, "ls").stdout.decode()
-    expect(any(str(inode) in l and ":%d" % h.port in l and
+    expect(any((name or str(inode)) in l.split() and ":%d" % h.port in l and
                "python3[%d]/%d" % (h.pid, h.report["fd"]) in l
                for l in text.splitlines()), "the ls table too", text)
 
@@ -202,7 +203,7 @@ def who_in_a_namespace_no_process_is_in(ctx):
         recs, _ = who_json(ctx, h.port, "--netns", other.inode)
         expect([(x["process"]["pid"], x["portsnoop"]["netns"]) for x in recs] ==
                [(h.pid, other.inode)], "the listener and its owner", recs)
-        expect_ls_lists(ctx, other.inode, h)
+        expect_ls_lists(ctx, other.inode, h, name)
 
 
 @test

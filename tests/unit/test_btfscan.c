@@ -105,6 +105,38 @@ static void test_finds_ids_and_offsets(void **state)
 	close(fd);
 }
 
+/* Issue 24: a kernel feature told by an enum value in BTF (TCP_BOUND_INACTIVE:
+ * sock_diag dumps bound-only TCP sockets, 6.5), asked with no bind of ours. */
+static void test_finds_enumerators(void **state)
+{
+	struct blob b;
+	struct btfscan_item it[] = {
+		{ "TCP_BOUND_INACTIVE", BTFSCAN_ENUMERATOR, 0 },
+		{ "TCP_LISTEN", BTFSCAN_ENUMERATOR, 0 },
+		{ "BIG", BTFSCAN_ENUMERATOR, 0 },
+		{ "TCP_NO_SUCH", BTFSCAN_ENUMERATOR, 0 },
+		{ "task_struct", "tgid", 0 },
+		{ "tcp_states", BTFSCAN_ENUMERATOR, 0 },	/* the enum's own name */
+	};
+	int fd;
+
+	kernel_like(&b);
+	type(&b, "tcp_states", 6, 2, 0, 4);		/* [7] ENUM, 2 values */
+	word(&b, str(&b, "TCP_LISTEN")); word(&b, 10);
+	word(&b, str(&b, "TCP_BOUND_INACTIVE")); word(&b, 13);
+	type(&b, "", 19, 1, 0, 8);			/* [8] ENUM64 */
+	word(&b, str(&b, "BIG")); word(&b, 5); word(&b, 1);
+	fd = emit(&b, 0xeB9F, 0);
+	assert_int_equal(btfscan__fd(fd, it, 6), 0);
+	assert_int_equal(it[0].found, 13);
+	assert_int_equal(it[1].found, 10);
+	assert_int_equal(it[2].found, (1LL << 32) | 5);
+	assert_int_equal(it[3].found, -1);
+	assert_int_equal(it[4].found, 40);		/* the rest as before */
+	assert_int_equal(it[5].found, -1);
+	close(fd);
+}
+
 static void test_malformed(void **state)
 {
 	struct blob b;
@@ -132,6 +164,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finds_ids_and_offsets),
+		cmocka_unit_test(test_finds_enumerators),
 		cmocka_unit_test(test_malformed),
 	};
 

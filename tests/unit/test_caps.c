@@ -54,14 +54,23 @@ static void test_btf(void **state)
 	assert_null(strchr(msg, '\n'));
 	assert_int_equal(caps__btf("/dev/null/vmlinux", msg, sizeof(msg)), -ENOTDIR);
 	assert_non_null(strstr(msg, "/dev/null/vmlinux"));
-	/* Any readable file passes: its content is libbpf's to judge. */
+	/* Issue 24: a file that is neither BTF nor ELF is refused in words
+	 * (libbpf said "Unknown error 4001"); BTF and ELF files pass, the rest
+	 * of their content is libbpf's to judge. */
 	char path[] = "/tmp/test_caps.XXXXXX";
 	int fd = mkstemp(path);
 
 	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "root:x:0:0::/root:/bin/sh\n", 26), 26);
+	assert_int_equal(caps__btf(path, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "not a BTF file"));
+	assert_non_null(strstr(msg, path));
+	assert_int_equal(pwrite(fd, "\x9f\xeb\x01\x00", 4, 0), 4);	/* BTF_MAGIC */
 	msg[0] = '\0';
 	assert_int_equal(caps__btf(path, msg, sizeof(msg)), 0);
 	assert_string_equal(msg, "");
+	assert_int_equal(pwrite(fd, "\x7f" "ELF", 4, 0), 4);
+	assert_int_equal(caps__btf(path, msg, sizeof(msg)), 0);
 	close(fd);
 	unlink(path);
 }

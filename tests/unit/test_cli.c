@@ -303,6 +303,19 @@ static void test_target(void **state)
 	assert_int_equal(t.family, AF_INET6);
 	assert_int_equal(t.proto, IPPROTO_UDP);
 	assert_int_equal(t.addr[15], 1);
+	assert_string_equal(t.scope, "");
+	/* Issue 24: the forms portsnoop prints are taken back. */
+	assert_int_equal(cli__parse_target("[fe80::1]%lo:80", &t), 0);
+	assert_int_equal(t.port, 80);
+	assert_int_equal(t.family, AF_INET6);
+	assert_memory_equal(t.addr, v6, sizeof(v6));
+	assert_string_equal(t.scope, "lo");
+	assert_int_equal(cli__parse_target("[fe80::1]%eth0:5353/UDP", &t), 0);
+	assert_string_equal(t.scope, "eth0");
+	assert_int_equal(t.proto, IPPROTO_UDP);
+	assert_int_equal(cli__parse_target("80/TCP", &t), 0);
+	assert_int_equal(t.port, 80);
+	assert_int_equal(t.proto, IPPROTO_TCP);
 }
 
 static void test_bad_target(void **state)
@@ -320,6 +333,10 @@ static void test_bad_target(void **state)
 	assert_int_equal(cli__parse_target(NULL, &t), -EINVAL);
 	assert_int_equal(cli__parse_target("0", &t), -ERANGE);
 	assert_int_equal(cli__parse_target("10.0.0.1:99999", &t), -ERANGE);
+	/* Each error names what is wrong. */
+	assert_int_equal(cli__parse_target("1.2.3:80", &t), -EINVAL);
+	assert_int_equal(cli__parse_target("[fe80::1]%:80", &t), -EINVAL);
+	assert_int_equal(cli__parse_target("80/sctp", &t), -EPROTONOSUPPORT);
 	/* Longer than any address and port: refused, not cut. */
 	assert_int_equal(cli__parse_target("[0000:0000:0000:0000:0000:0000:0000:0000"
 					   "%eth0000000000000000000000000000000000]:80", &t),
@@ -341,6 +358,44 @@ static void test_who(void **state)
 	PARSE(&r, "who", "http");
 	assert_int_equal(r.res, CLI_USAGE);
 	assert_non_null(strstr(r.err, "invalid port 'http'"));
+	PARSE(&r, "who", "1.2.3:80");
+	assert_int_equal(r.res, CLI_USAGE);
+	assert_non_null(strstr(r.err, "invalid address in '1.2.3:80'"));
+	PARSE(&r, "who", "80/sctp");
+	assert_non_null(strstr(r.err, "invalid protocol in '80/sctp'"));
+}
+
+/* Issue 24: a port list is not refused for its length (80 ports). */
+static void test_long_port_list(void **state)
+{
+	char list[1024] = "";
+	uint8_t map[8192] = { 0 };
+	struct run r;
+
+	for (int p = 1000; p < 1080; p++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d",
+			 p > 1000 ? "," : "", p);
+	assert_int_equal(cli__parse_ports(list, map), 0);
+	assert_true(map[1079 >> 3] & (1u << (1079 & 7)));
+	assert_false(map[1080 >> 3] & (1u << (1080 & 7)));
+	PARSE(&r, "-P", list);
+	assert_int_equal(r.res, CLI_RUN);
+	assert_int_equal(cli__parse_ports("80,,81", map), -EINVAL);
+}
+
+/* --help names the six capabilities tracing needs, and exit status 4. */
+static void test_help_names_six_capabilities(void **state)
+{
+	struct run r;
+	static const char *const caps[] = { "CAP_BPF", "CAP_PERFMON", "CAP_NET_ADMIN",
+					    "CAP_SYS_ADMIN", "CAP_SYS_PTRACE",
+					    "CAP_DAC_READ_SEARCH" };
+
+	PARSE(&r, "--help");
+	assert_int_equal(r.res, CLI_DONE);
+	for (size_t i = 0; i < 6; i++)
+		assert_non_null(strstr(r.out, caps[i]));
+	assert_non_null(strstr(r.out, "4 who: not found where portsnoop could look"));
 }
 
 int main(void)
@@ -364,6 +419,8 @@ int main(void)
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_bad_target),
 		cmocka_unit_test(test_who),
+		cmocka_unit_test(test_long_port_list),
+		cmocka_unit_test(test_help_names_six_capabilities),
 	};
 	/* A passwd file and a /proc with pids 1 and 4242, made for the tests. */
 	char dir[] = "/tmp/test_cli.XXXXXX", path[64];

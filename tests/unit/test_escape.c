@@ -131,6 +131,39 @@ static void test_utf8_decode(void **state)
 	assert_int_equal(utf8__decode((const unsigned char *)"", 0, &cp), 0);
 }
 
+/* Issue 24: an entry of a holder list keeps the list's syntax out. */
+static void test_item_escapes_list_syntax(void **state)
+{
+	struct sbuf b = { 0 };
+
+	escape__item(&b, "x[1]/3,sshd", 11);
+	assert_string_equal(sbuf__str(&b), "x\\x5b1\\x5d\\x2f3\\x2csshd");
+	sbuf__reset(&b);
+	escape__item(&b, "a b+'\"\\\n", 8);
+	assert_string_equal(sbuf__str(&b), "a\\x20b\\x2b\\x27\\x22\\\\\\x0a");
+	sbuf__free(&b);
+}
+
+/* A command line's argument: plain as text, or in '...' when it is empty
+ * or holds a space or a quote. */
+static void test_arg_quoting(void **state)
+{
+	struct sbuf b = { 0 };
+
+	escape__arg(&b, "--port=80", 9);
+	assert_string_equal(sbuf__str(&b), "--port=80");
+	sbuf__reset(&b);
+	escape__arg(&b, "", 0);
+	assert_string_equal(sbuf__str(&b), "''");
+	sbuf__reset(&b);
+	escape__arg(&b, "it's a b", 8);
+	assert_string_equal(sbuf__str(&b), "'it\\x27s a b'");
+	sbuf__reset(&b);
+	escape__arg(&b, "\x1b\n", 2);
+	assert_string_equal(sbuf__str(&b), "\\x1b\\x0a");
+	sbuf__free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +176,8 @@ int main(void)
 		cmocka_unit_test(test_json_specials),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_item_escapes_list_syntax),
+		cmocka_unit_test(test_arg_quoting),
 	};
 
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);

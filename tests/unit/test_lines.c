@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "output/gapmark.h"
 #include "output/lines.h"
 
 static void add(struct lines *l, const char *line, int want)
@@ -146,6 +147,56 @@ static void test_unwritten(void **state)
 	unlink(name);
 }
 
+/* Issue 24: the gap is marked in the file itself, where the lines are
+ * missing, once writing works again (not only in the stop record). */
+static void test_unwritten_marked(void **state)
+{
+	char name[] = "/tmp/ps-lines-XXXXXX", buf[256] = "";
+	struct format_ctx ctx = { .mode = FORMAT_TABLE };
+	int fd = mkstemp(name);
+	struct rlimit old, lim;
+	struct sbuf j = { 0 };
+	struct sink *s;
+	struct lines *l;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(sink__file(name, &s), 0);
+	l = lines__new(s);
+	lines__mark_gaps(l, &ctx);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = 6;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	add(l, "first\n", 0);
+	add(l, "second\n", 0);
+	add(l, "third\n", 0);
+	assert_int_equal(lines__flush(l), 0);
+	add(l, "fourth\n", 0);
+	assert_int_equal(lines__flush(l), 0);	/* still full: the mark waits too */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	add(l, "fifth\n", 0);
+	assert_int_equal(lines__flush(l), 0);
+	add(l, "sixth\n", 0);
+	assert_int_equal(lines__flush(l), 0);	/* one mark, not one per batch */
+	lines__free(l);
+	sink__free(s);
+	fd = open(name, O_RDONLY);
+	assert_true(read(fd, buf, sizeof(buf) - 1) > 0);
+	close(fd);
+	unlink(name);
+	assert_string_equal(buf, "first\n-- portsnoop: 3 lines not written here (EFBIG), 3 in "
+				 "all --\nfifth\nsixth\n");
+	ctx.mode = FORMAT_JSON;
+	gapmark__format(&j, &ctx, 3, 5, -ENOSPC);
+	unit__contains(sbuf__str(&j), "\"event\":{\"kind\":\"metric\",\"action\":"
+				"\"unwritten\"},\"error\":{\"code\":\"ENOSPC\"},\"portsnoop\":"
+				"{\"unwritten\":3,\"unwritten_total\":5}}\n");
+	sbuf__free(&j);
+}
+
 /* A datagram sink takes one record at a time: each goes out at once. */
 static void test_datagram_each(void **state)
 {
@@ -179,4 +230,5 @@ UNIT_MAIN("lines", NULL, NULL,
 	  cmocka_unit_test(test_batches),
 	  cmocka_unit_test(test_reader_gone),
 	  cmocka_unit_test(test_unwritten),
+	  cmocka_unit_test(test_unwritten_marked),
 	  cmocka_unit_test(test_datagram_each))

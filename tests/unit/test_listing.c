@@ -44,8 +44,8 @@ static void test_header_fits(void **state)
 	struct sbuf b = { 0 };
 
 	listing__header(&b, &ctx);
-	assert_string_equal(sbuf__str(&b), "PROTO  LOCAL                 RECV-Q SEND-Q NETNS "
-					   "     USER     PROCESSES\n");
+	assert_string_equal(sbuf__str(&b), "PROTO  STATE  LOCAL           RECV-Q SEND-Q "
+					   "NETNS      USER     PROCESSES\n");
 	assert_true(b.len - 1 <= 80);
 	sbuf__free(&b);
 }
@@ -58,9 +58,9 @@ static void test_dual_stack_and_v6only(void **state)
 	struct sbuf b = { 0 };
 
 	assert_string_equal(ls(&b, FORMAT_TABLE, &dual, NULL, 0),
-			    "tcp6   *:80                  2      511    4026531840 0        -\n");
+			    "tcp6   listen *:80            2      511    4026531840 0        -\n");
 	unit__contains(ls(&b, FORMAT_JSON, &dual, NULL, 0), "\"ipv6_only\":false");
-	unit__contains(ls(&b, FORMAT_TABLE, &only, NULL, 0), "tcp6   [::]:81 ");
+	unit__contains(ls(&b, FORMAT_TABLE, &only, NULL, 0), "tcp6   listen [::]:81 ");
 	unit__contains(ls(&b, FORMAT_JSON, &only, NULL, 0), "\"ipv6_only\":true");
 	dual.family = AF_INET;	/* nothing to say of IPv4 */
 	unit__lacks(ls(&b, FORMAT_JSON, &dual, NULL, 0), "ipv6_only");
@@ -74,13 +74,13 @@ static void test_scope_and_device(void **state)
 
 	d.ifindex = 3;
 	strcpy(d.ifname, "eth0");
-	unit__contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp6   [fe80::1]%eth0:5353 ");
+	unit__contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp6   listen [fe80::1]%eth0:5353 ");
 	unit__contains(ls(&b, FORMAT_JSON, &d, NULL, 0),
 		 "\"server\":{\"ip\":\"fe80::1\",\"port\":5353}");
 	unit__contains(ls(&b, FORMAT_JSON, &d, NULL, 0), "\"interface\":\"eth0\"");
 	d.family = AF_INET;
 	memset(d.laddr, 0, sizeof(d.laddr));
-	unit__contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp4   0.0.0.0%eth0:5353 ");
+	unit__contains(ls(&b, FORMAT_TABLE, &d, NULL, 0), "tcp4   listen 0.0.0.0%eth0:5353 ");
 	sbuf__free(&b);
 }
 
@@ -131,7 +131,7 @@ static void test_state_record(void **state)
 
 	listing__state(&b, &ctx, &d, &o, 1);
 	snprintf(want, sizeof(want), " %-7u caddy           state   tcp6   *:443       "
-		 "          listening, held by caddy[%u]\n", NO_PID, NO_PID);
+		 "    listening, held by caddy[%u]\n", NO_PID, NO_PID);
 	unit__contains(sbuf__str(&b), want);
 	sbuf__reset(&b);
 	ctx.mode = FORMAT_JSON;
@@ -176,7 +176,7 @@ static void test_who_record(void **state)
 		"  nginx[812] fd 6,7, user root (0), started 2026-11-21T04:50:26.12Z, "
 		"parent systemd[1]\n"
 		"    exe      /usr/sbin/nginx\n"
-		"    command  nginx: master process\n"
+		"    command  'nginx: master process'\n"
 		"    cwd      /\n"
 		"    writing  /var/log/a.log\n"
 		"    writing  /var/log/b.log\n");
@@ -191,6 +191,17 @@ static void test_who_record(void **state)
 				"\"/var/log/b.log\"]}");
 	unit__contains(sbuf__str(&b), "\"user\":{\"id\":0,\"name\":\"root\"}");
 	unit__contains(sbuf__str(&b), "\"state\":\"listening\"");
+	/* Issue 24: a process writing no file has no files_written, not [""]. */
+	held.files = "";
+	held.files_len = 0;
+	sbuf__reset(&b);
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	unit__lacks(sbuf__str(&b), "files_written");
+	unit__contains(sbuf__str(&b), "\"fds\":[6,7]}");
+	ctx.mode = FORMAT_TABLE;
+	sbuf__reset(&b);
+	format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
+	unit__lacks(sbuf__str(&b), "writing");
 	sbuf__free(&b);
 }
 

@@ -12,14 +12,15 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	    struct sink *out)
 {
 	struct format_ctx ctx = *fmt;
-	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp };
+	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp, .netns = o->filter.netns };
 	struct snapshot snap;
 	struct sbuf b = { 0 };
 	struct serves_ctx *sv = serves__new(o->verbose);
 	int rc = 0;
 
-	if (cmd__snapshot(&snap, &so, o->verbose))
-		return 1;
+	rc = cmd__snapshot(&snap, &so, o->verbose);
+	if (rc)
+		return rc;
 	ctx.users = users__new("/etc/passwd");
 	serves__borrow(sv, &snap);	/* the listeners serves looks behind keepers in */
 	/* Columns as wide as the widest address, as ss sizes them. */

@@ -31,6 +31,7 @@
 #include "output/users.h"
 
 #define ROOT "/proc"
+#define WHO_NOT_FOUND_PARTLY 4
 
 struct details {
 	uint32_t pid, ppid, uid;
@@ -250,7 +251,8 @@ static void by_nat(void *ctx, const struct snapshot *snap, const struct diag_soc
 /*
  * Every socket that holds the port (holds.h), in every state and every
  * namespace, with each process that has it open. Exit status: 0 all named,
- * 1 nobody holds it, 3 held but some owner could not be determined.
+ * 1 nobody holds it, 3 held but some owner could not be determined, 4 not
+ * found, but some namespaces or processes could not be looked into.
  */
 int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink *out)
 {
@@ -262,13 +264,15 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	struct who_run r = { .o = o, .ctx = ctx, .users = users__new("/etc/passwd"),
 			     .serves = serves__new(o->verbose) };
 	struct snapshot snap;
-	char what[NAMES_ADDR_LEN + 16];
+	char what[NAMES_ADDR_LEN + 16], left_out[256];
+	bool snap_left_out;
 	int rc;
 
-	if (cmd__snapshot(&snap, &so, o->verbose)) {
+	rc = cmd__snapshot(&snap, &so, o->verbose);
+	if (rc) {
 		users__free(r.users);
 		serves__free(r.serves);
-		return 1;
+		return rc;
 	}
 	/* Listeners first, then bound, then connected: the order people look. */
 	for (int pass = 0; pass < 3; pass++) {
@@ -285,7 +289,8 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 			}
 			/* No file refers to it (an accept queue's, an orphan's):
 			 * no process holds it. */
-			if (rank != pass || !s->inode || !holds__match(&q, s))
+			if (rank != pass || !s->inode || !holds__match(&q, s) ||
+			    (t->scope[0] && strcmp(t->scope, s->ifname)))
 				continue;
 			one_socket(&r, &snap, s, NULL);
 		}
@@ -294,10 +299,18 @@ int cmd__who(const struct ps_opts *o, const struct format_ctx *ctx, struct sink 
 	rc = cmd__write(out, &r.b);
 	serves__free(r.serves);
 	sbuf__free(&r.b);
+	snapshot__left_out(&snap, left_out, sizeof(left_out));
+	snap_left_out = left_out[0] != '\0';
 	snapshot__free(&snap);
 	users__free(r.users);
 	if (cmd__write_status(rc))
 		return 1;
+	if (!r.found && snap_left_out) {
+		/* Not "nobody": where it could not look, the port may be held. */
+		fprintf(stderr, "portsnoop: not found where portsnoop could look: %s "
+			"(%s)\n", asked(t, what, sizeof(what)), left_out);
+		return WHO_NOT_FOUND_PARTLY;
+	}
 	if (!r.found && r.time_wait) {
 		/* A bind without SO_REUSEADDR still fails on them. */
 		fprintf(stderr, "portsnoop: nobody holds %s; %zu closed connection%s it in "

@@ -4,11 +4,33 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "kernel/btfscan.h"
+#include "sockets/netns.h"
+
+/*
+ * Does sock_diag dump TCP sockets that are bound, not listening? The state
+ * it names them by, TCP_BOUND_INACTIVE, came with the change (91051f003948,
+ * "tcp: Dump bound-only sockets in inet_diag.", 6.5): the kernel's BTF
+ * answers without the probe's bind, which a running tracer would show.
+ * Without BTF the probe answers.
+ */
+void cmd__ask_bound_only(void)
+{
+	int64_t v;
+	int err = btfscan__enumerator("TCP_BOUND_INACTIVE", &v);
+
+	if (!err || err == -ENOENT)
+		snapshot__know_bound_only(!err);
+	snapshot__dumps_bound_only();
+}
 
 int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool verbose)
 {
 	char err[256];
+
+	cmd__ask_bound_only();
 
 	if (snapshot__collect(snap, so, err, sizeof(err))) {
 		fprintf(stderr, "portsnoop: %s\n", err);
@@ -21,7 +43,32 @@ int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool ve
 	snapshot__left_out(snap, err, sizeof(err));
 	if (err[0])
 		fprintf(stderr, "portsnoop: %s\n", err);
+	/* --netns N that names no namespace is a mistake, not an empty answer
+	 * (without privileges it may be one that could not be entered). */
+	if (so->netns && !snap->nnetns && !snap->netns_denied && !snap->owners.unreadable) {
+		fprintf(stderr, "portsnoop: no network namespace %u (--netns takes the inode "
+			"of /proc/PID/ns/net, as ls shows it)\n", so->netns);
+		snapshot__free(snap);
+		return 2;
+	}
 	return 0;
+}
+
+int cmd__netns_exists(uint32_t inode)
+{
+	struct netns_list l = { 0 };
+	bool found = false;
+
+	if (netns__list(&l, netns__of("self")))
+		return 0;	/* cannot tell: let the trace run */
+	for (size_t i = 0; i < l.n; i++)
+		found |= l.v[i].inode == inode;
+	free(l.v);
+	if (found)
+		return 0;
+	fprintf(stderr, "portsnoop: no network namespace %u (--netns takes the inode of "
+		"/proc/PID/ns/net, as ls shows it) (try 'portsnoop --help')\n", inode);
+	return 2;
 }
 
 int cmd__write(struct sink *out, struct sbuf *b)

@@ -18,12 +18,18 @@ int cmd__check(const struct ps_opts *o, struct sink *out);
 
 /*
  * Shared by the commands (commands.c). cmd__snapshot: collect, saying on
- * stderr what failed or was left out; the exit status (1: failed, snap
- * freed). cmd__write: write out and empty b; 0 or -errno. cmd__write_status:
+ * stderr what failed or was left out; the exit status (1: failed, 2: so's
+ * netns names no namespace; snap freed). cmd__write: write out and empty b; 0 or -errno. cmd__write_status:
  * the exit status for what cmd__write returned, with a one-line error.
  */
 int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool verbose);
+/* --netns INODE for tracing: 0 when a process is in that namespace or a
+ * mount keeps it, else 2 with a one-line error. */
+int cmd__netns_exists(uint32_t inode);
 int cmd__write(struct sink *out, struct sbuf *b);
+/* Tell the snapshot whether the kernel dumps bound-only TCP sockets, from
+ * its BTF where it can (no probe bind), else by the probe. */
+void cmd__ask_bound_only(void);
 int cmd__write_status(int rc);
 
 #endif

@@ -18,6 +18,7 @@
 #include "output/lines.h"
 #include "output/sink.h"
 #include "lib/timefmt.h"
+#include "sockets/nsnames.h"
 #include "proc/caps.h"
 #include "proc/mounts.h"
 #include "sockets/snapshot.h"
@@ -50,8 +51,7 @@ static int open_sink(const struct ps_opts *o, struct sink **out)
 			     : sink__fd(STDOUT_FILENO, out);
 
 	if (rc)
-		fprintf(stderr, "portsnoop: cannot open %s: %s\n", where,
-			rc == -EINVAL ? "not a regular file" : strerror(-rc));
+		fprintf(stderr, "portsnoop: cannot open %s: %s\n", where, sink__why(rc));
 	return rc;
 }
 
@@ -160,6 +160,8 @@ int main(int argc, char **argv)
 	fmt.mono_offset = timefmt__mono_offset();
 	fmt.boot_offset = timefmt__boot_offset();
 	fmt.width = format__width(opts.output ? -1 : STDOUT_FILENO);
+	fmt.fit = format__fits(opts.output ? -1 : STDOUT_FILENO);
+	fmt.netns_name = nsnames__name;
 	if (opts.cmd == CMD_LS || opts.cmd == CMD_WHO || opts.cmd == CMD_CHECK) {
 		code = opts.cmd == CMD_LS ? cmd__ls(&opts, &filter, &fmt, out)
 		       : opts.cmd == CMD_WHO ? cmd__who(&opts, &fmt, out) : cmd__check(&opts, out);
@@ -174,14 +176,22 @@ int main(int argc, char **argv)
 		goto cleanup;
 	describe_host(&fmt, boot_id, sizeof(boot_id), host, sizeof(host));
 	lines = lines__new(out);
+	if (lines)
+		lines__mark_gaps(lines, &fmt);
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
 		.metrics = fleet.metrics, .baseline = fleet.baseline,
 	}) : NULL;
-	/* Its probe binds a socket: asked before our own binds are traced. */
-	snapshot__dumps_bound_only();
-	if (!stream || fleet__serve(&fleet, &opts) || resolve_cgroup(&opts) ||
-	    open_tracer(&opts, stream, &tracer) || stream__start(stream, tracer))
+	/* Its probe binds a socket: asked before our own binds are traced
+	 * (and through the kernel's BTF, without the probe, where it can). */
+	cmd__ask_bound_only();
+	if (resolve_cgroup(&opts) ||
+	    (opts.filter.netns && cmd__netns_exists(opts.filter.netns))) {
+		code = 2;	/* a bad --cgroup is a usage error, as a bad -p */
+		goto cleanup;
+	}
+	if (!stream || fleet__serve(&fleet, &opts) || open_tracer(&opts, stream, &tracer) ||
+	    stream__start(stream, tracer))
 		goto cleanup;
 	if (!opts.no_initial)
 		stream__seeded(stream, seed__sockets(&(struct seed_opts){

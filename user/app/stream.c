@@ -252,6 +252,8 @@ static void reopen_output(struct stream *s)
 	if (err)
 		fprintf(stderr, "portsnoop: cannot reopen %s: %s (still writing to the old "
 			"file)\n", s->o.output_path, strerror(-err));
+	else if (sink__empty(lines__sink(s->o.out)))
+		format__header(lines__buf(s->o.out), s->o.fmt);	/* a new file: a table's header */
 }
 
 /* What woke us: true when told to stop. */

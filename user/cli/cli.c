@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "metrics/server.h"
 #include "output/users.h"
@@ -60,11 +62,12 @@ static const char usage_text[] =
 	"ls and who take -j, -o, -v, --netns; ls also -t, -u, -p, -P, --uid,\n"
 	"--comm, --proto, -4, -6, --nat. who PORT is also who -P PORT.\n"
 	"\n"
-	"Tracing needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN; CAP_SYS_ADMIN to\n"
-	"mount tracefs when it is not mounted); ls and who show what the caller may\n"
+	"Tracing needs root: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_ADMIN,\n"
+	"CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH. ls and who show what the caller may\n"
 	"see and say what they left out. Stops on SIGINT or SIGTERM and prints a\n"
 	"summary on stderr. Exit status: 0 ok, 1 error (who: nobody holds the\n"
-	"port), 2 usage error, 3 who: held, but an owner could not be determined.\n";
+	"port), 2 usage error, 3 who: held, but an owner could not be determined,\n"
+	"4 who: not found where portsnoop could look (some were left out).\n";
 
 /* A comma-separated list, copied for strtok_r. It would skip empty items:
  * "80," is a mistake, not a list of one. */
@@ -80,10 +83,15 @@ static int copy_list(const char *s, char *buf, size_t bufsz)
 
 int cli__parse_ports(const char *s, uint8_t map[8192])
 {
-	char buf[256], *save = NULL, *tok;
+	/* As long as the list is: 80 ports are no mistake. */
+	size_t bufsz = s ? strlen(s) + 1 : 1;
+	char *buf = malloc(bufsz), *save = NULL, *tok;
+	int rc = 0;
 
-	if (copy_list(s, buf, sizeof(buf)))
+	if (!buf || copy_list(s, buf, bufsz)) {
+		free(buf);
 		return -EINVAL;
+	}
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(tok, '-');
 		uint64_t lo, hi;
@@ -91,12 +99,15 @@ int cli__parse_ports(const char *s, uint8_t map[8192])
 		if (dash)
 			*dash = '\0';
 		if (cli__parse_uint(tok, 1, 65535, &lo) ||
-		    (dash ? cli__parse_uint(dash + 1, lo, 65535, &hi) : (hi = lo, 0)))
-			return -EINVAL;
+		    (dash ? cli__parse_uint(dash + 1, lo, 65535, &hi) : (hi = lo, 0))) {
+			rc = -EINVAL;
+			break;
+		}
 		for (uint64_t p = lo; p <= hi; p++)
 			map[p >> 3] |= (uint8_t)(1u << (p & 7));
 	}
-	return 0;
+	free(buf);
+	return rc;
 }
 
 int cli__parse_list(const char *s, const char *const *names, uint8_t *bits)
@@ -130,18 +141,30 @@ int cli__parse_target(const char *s, struct ps_target *t)
 	memcpy(buf, s, n + 1);
 	slash = strrchr(buf, '/');
 	if (slash) {
-		if (!strcmp(slash, "/tcp"))
+		if (!strcasecmp(slash, "/tcp"))
 			t->proto = IPPROTO_TCP;
-		else if (!strcmp(slash, "/udp"))
+		else if (!strcasecmp(slash, "/udp"))
 			t->proto = IPPROTO_UDP;
 		else
-			return -EINVAL;
+			return -EPROTONOSUPPORT;
 		*slash = '\0';
 	}
 	port = buf;
 	if (buf[0] == '[') {
 		char *close = strchr(buf, ']');
 
+		char *pct = close ? strchr(close, '%') : NULL;
+
+		/* [fe80::1]%eth0:80, as portsnoop writes a scoped address */
+		if (pct && pct == close + 1) {
+			char *colon = strrchr(pct, ':');
+
+			if (!colon || colon == pct + 1 || (size_t)(colon - pct - 1) >=
+			    sizeof(t->scope))
+				return -EINVAL;
+			memcpy(t->scope, pct + 1, (size_t)(colon - pct - 1));
+			memmove(close + 1, colon, strlen(colon) + 1);
+		}
 		if (!close || close[1] != ':')
 			return -EINVAL;
 		*close = '\0';
@@ -490,9 +513,11 @@ enum cli_result cli__parse(struct ps_opts *opts, int argc, char **argv,
 		} else if (port_arg) {
 			return usage_error(err, "who takes its port once: who %s or who -P %s",
 					   argv[optind], port_arg);
-		} else if (cli__parse_target(argv[optind++], &opts->target)) {
-			return usage_error(err, "invalid port '%s': expected PORT, PORT/tcp, "
-					   "PORT/udp, ADDR:PORT or [ADDR]:PORT (port 1 to 65535)",
+		} else if ((c = cli__parse_target(argv[optind++], &opts->target))) {
+			return usage_error(err, "invalid %s '%s': expected PORT, PORT/tcp, "
+					   "PORT/udp, ADDR:PORT, [ADDR]:PORT or [ADDR]%%DEV:PORT "
+					   "(port 1 to 65535)", c == -ERANGE ? "port" :
+					   c == -EPROTONOSUPPORT ? "protocol in" : "address in",
 					   argv[optind - 1]);
 		}
 		opts->filter.has_ports = 0;	/* the target says which port */

@@ -24,6 +24,7 @@ struct ps_target {
 	uint16_t proto;		/* IPPROTO_TCP, IPPROTO_UDP, or 0 for both */
 	uint16_t family;	/* of addr; 0 when no address was given */
 	uint8_t addr[16];
+	char scope[16];		/* [fe80::1]%eth0:80: the device, as who prints it */
 };
 
 struct ps_opts {
@@ -64,7 +65,9 @@ extern const char *cli__proc;
 
 /* Strict number parsing: digits only, no sign, no junk, within [min, max]. */
 int cli__parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
-/* PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT (and /proto after). */
+/* PORT, PORT/tcp, PORT/udp, ADDR:PORT, [ADDR6]:PORT, [ADDR6]%DEV:PORT (and
+ * /proto after, /TCP too): what portsnoop itself prints. -ERANGE for the
+ * port, -EPROTONOSUPPORT for the protocol, -EINVAL for the address. */
 int cli__parse_target(const char *s, struct ps_target *t);
 /* "80", "80,443", "8000-8100,9090": set bits in a 65536-bit map. */
 int cli__parse_ports(const char *s, uint8_t map[8192]);

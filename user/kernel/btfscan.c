@@ -2,6 +2,7 @@
 #include "kernel/btfscan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,35 @@ static bool is_name(const struct names *nm, int idx, uint32_t name_off)
 	return idx >= 0 && nm->off[idx] >= 0 && (uint64_t)nm->off[idx] == name_off;
 }
 
+static bool is_enumerator(const struct btfscan_item *it)
+{
+	return it->member && !it->member[0];
+}
+
+/* The values of one enum (ENUM: name, s32; ENUM64: name, lo32, hi32). */
+static int find_enumerators(struct reader *r, uint64_t at, unsigned kind, unsigned vlen,
+			    const struct names *nm, const int (*idx)[2],
+			    struct btfscan_item *items, int n)
+{
+	size_t size = kind == K_ENUM ? 8 : 12;
+	int err = 0;
+
+	for (unsigned k = 0; k < vlen; k++) {
+		const unsigned char *v = get(r, at + k * size, size, &err);
+
+		if (!v)
+			return err;
+		for (int i = 0; i < n; i++) {
+			if (!is_enumerator(&items[i]) || items[i].found >= 0 ||
+			    !is_name(nm, idx[i][0], u32_at(v)))
+				continue;
+			items[i].found = kind == K_ENUM ? (int32_t)u32_at(v + 4)
+				: (int64_t)((uint64_t)u32_at(v + 8) << 32 | u32_at(v + 4));
+		}
+	}
+	return 0;
+}
+
 /* One pass over the type section: the FUNC ids and member offsets. */
 static int find_types(struct reader *r, uint64_t start, uint64_t len, struct names *nm,
 		      const int (*idx)[2], struct btfscan_item *items, int n)
@@ -154,7 +184,10 @@ static int find_types(struct reader *r, uint64_t start, uint64_t len, struct nam
 	uint64_t pos = 0;
 	int64_t id = 1;
 	int err = 0;
+	bool enums = false;
 
+	for (int i = 0; i < n; i++)
+		enums |= is_enumerator(&items[i]);
 	while (pos < len) {
 		const unsigned char *t = get(r, start + pos, 12, &err);
 		uint32_t name_off, info;
@@ -173,6 +206,8 @@ static int find_types(struct reader *r, uint64_t start, uint64_t len, struct nam
 		for (int i = 0; i < n; i++) {
 			if (items[i].found >= 0 || !is_name(nm, idx[i][0], name_off))
 				continue;
+			if (is_enumerator(&items[i]))
+				continue;	/* matched on its values, below */
 			if (!items[i].member && kind == K_FUNC) {
 				items[i].found = id;
 			} else if (items[i].member && kind == K_STRUCT) {
@@ -194,6 +229,11 @@ static int find_types(struct reader *r, uint64_t start, uint64_t len, struct nam
 				}
 			}
 		}
+		if (enums && (kind == K_ENUM || kind == K_ENUM64) && vlen) {
+			err = find_enumerators(r, start + pos + 12, kind, vlen, nm, idx, items, n);
+			if (err)
+				return err;
+		}
 		pos += 12 + (uint64_t)extra;
 		id++;
 	}
@@ -214,7 +254,7 @@ int btfscan__fd(int fd, struct btfscan_item *items, int n)
 	for (int i = 0; i < n; i++) {
 		items[i].found = -1;
 		idx[i][0] = name_index(&nm, items[i].type);
-		idx[i][1] = items[i].member ? name_index(&nm, items[i].member) : -1;
+		idx[i][1] = items[i].member && items[i].member[0] ? name_index(&nm, items[i].member) : -1;
 	}
 	r.buf = malloc(WINDOW);
 	if (!r.buf)
@@ -239,4 +279,21 @@ int btfscan__fd(int fd, struct btfscan_item *items, int n)
 out:
 	free(r.buf);
 	return err;
+}
+
+int btfscan__enumerator(const char *name, int64_t *value)
+{
+	struct btfscan_item it = { name, BTFSCAN_ENUMERATOR, 0 };
+	int fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = btfscan__fd(fd, &it, 1);
+	close(fd);
+	if (err)
+		return err;
+	if (it.found < 0)
+		return -ENOENT;
+	*value = it.found;
+	return 0;
 }

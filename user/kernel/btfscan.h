@@ -13,10 +13,14 @@
 #define BTFSCAN_MAX_NAME 64	/* longer names are never looked for */
 
 struct btfscan_item {
-	const char *type;	/* a FUNC name, or a STRUCT name */
-	const char *member;	/* NULL: the FUNC's type id; else the member's offset */
-	int64_t found;		/* out: type id, or member offset in bytes; -1 if absent */
+	const char *type;	/* a FUNC name, or a STRUCT name; or an enumerator's */
+	const char *member;	/* NULL: the FUNC's type id; BTFSCAN_ENUMERATOR: type
+				 * is a value of an enum; else the member's offset */
+	int64_t found;		/* out: type id, member offset in bytes, or the value
+				 * (>= 0); -1 if absent */
 };
+
+#define BTFSCAN_ENUMERATOR ""
 
 /*
  * Fill items[].found from the raw BTF read through fd (pread, from offset
@@ -24,5 +28,12 @@ struct btfscan_item {
  * -EPROTO on malformed BTF, -errno on a read error.
  */
 int btfscan__fd(int fd, struct btfscan_item *items, int n);
+
+/*
+ * Does the running kernel's BTF have an enum value of this name? 0 and its
+ * value in *value, -ENOENT when the BTF has none, -errno when it cannot be
+ * read. A feature check that costs no syscall the tracer would see.
+ */
+int btfscan__enumerator(const char *name, int64_t *value);
 
 #endif

@@ -126,6 +126,26 @@ void escape__text(struct sbuf *b, const char *str, size_t n)
 	escape_walk(b, str, n, text_seq);
 }
 
+void escape__bytes(struct sbuf *b, const char *str, size_t n, const char *special)
+{
+	size_t from = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)str[i];
+
+		if (!c || !strchr(special, c))
+			continue;
+		escape_walk(b, str + from, i - from, text_seq);
+		{
+			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+			sbuf__put(b, esc, sizeof(esc));
+		}
+		from = i + 1;
+	}
+	escape_walk(b, str + from, n - from, text_seq);
+}
+
 void escape__cell(struct sbuf *b, const char *str, size_t n)
 {
 	/* Spaces are plain to the walk: split on them here. */
@@ -139,6 +159,22 @@ void escape__cell(struct sbuf *b, const char *str, size_t n)
 		sbuf__put(b, "\\x20", 4);
 		i += len + 1;
 	}
+}
+
+void escape__item(struct sbuf *b, const char *str, size_t n)
+{
+	escape__bytes(b, str, n, " ,[]/+'\"");
+}
+
+void escape__arg(struct sbuf *b, const char *str, size_t n)
+{
+	if (n && !memchr(str, ' ', n) && !memchr(str, '\'', n)) {
+		escape_walk(b, str, n, text_seq);
+		return;
+	}
+	sbuf__putc(b, '\'');
+	escape__bytes(b, str, n, "'");
+	sbuf__putc(b, '\'');
 }
 
 static void json_u(struct sbuf *b, uint32_t cp)

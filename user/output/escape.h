@@ -29,6 +29,20 @@ void escape__text(struct sbuf *b, const char *s, size_t n);
  * cannot pass for more columns than it is. */
 void escape__cell(struct sbuf *b, const char *s, size_t n);
 
+/* escape__text, and each byte of special (printable ASCII but '\\') as
+ * \xNN: what makes a value one entry of a list whatever it holds. */
+void escape__bytes(struct sbuf *b, const char *s, size_t n, const char *special);
+
+/* One entry of a list a reader parses ("nginx[812]/6,sshd[90]/3", a
+ * file list): the cell's rules, and the lists' own syntax , [ ] / + and
+ * both quotes as \xNN too, so a name cannot add, end or rename an entry. */
+void escape__item(struct sbuf *b, const char *s, size_t n);
+
+/* One argument of a command line joined by spaces: escape__text's rules,
+ * and an argument that is empty or holds a space or ' is put in '...' with
+ * its ' as \x27, so the line reads back as its arguments. */
+void escape__arg(struct sbuf *b, const char *s, size_t n);
+
 /*
  * A complete JSON string, quotes included. Control characters (C0, DEL,
  * C1), U+2028 and U+2029 are \u-escaped; invalid UTF-8 bytes become U+FFFD,

@@ -147,8 +147,10 @@ static void get_args(GET_ARGS)
 static void get_command_line(GET_ARGS)
 {
 	get_args(in, ctx, v);
-	if (v->type == V_ARGS)
+	if (v->type == V_ARGS) {
 		v->type = V_TEXT;	/* rendered with NULs shown as spaces */
+		v->u2 = V_TEXT_ARGV;
+	}
 }
 
 static void get_args_count(GET_ARGS)
@@ -204,8 +206,8 @@ static void get_fds(GET_ARGS)
 
 static void get_files(GET_ARGS)
 {
-	if (!in->held)
-		return;
+	if (!in->held || !in->held->files_len)
+		return;		/* none: no member, not [""] */
 	v->type = V_LIST;
 	v->s = in->held->files ? in->held->files : "";
 	v->n = in->held->files_len;
@@ -378,9 +380,14 @@ const struct field fields[] = {
 	GET("network.transport", get_transport, R_ALL),
 	GET("network.type", get_net_type, R_ALL),
 	COLUMN("PROTO", 6, T_EVENTS | T_LS, get_proto_col),
-	COLUMN("ADDRESS", 21, T_NARROW, get_address),
-	COLUMN("LOCAL", 21, T_WIDE | T_LS, get_local, .grow = 47),
-	COLUMN("REMOTE", 21, T_WIDE, get_remote, .grow = 47),
+	COLUMN("ADDRESS", 15, T_NARROW, get_address),
+	COLUMN("STATE", 6, T_LS, get_ls_state),
+	COLUMN("LOCAL", 21, T_WIDER, get_local, .grow = 47),
+	/* ls's LOCAL starts narrower: at 80 columns PROCESSES keeps 16. */
+	COLUMN("LOCAL", 15, T_LS, get_local, .grow = 47),
+	COLUMN("REMOTE", 21, T_WIDER, get_remote, .grow = 47),
+	COLUMN("NETNS", 10, T_FULL, get_netns_col, .grow = 20),
+	COLUMN("CONTAINER", 12, T_FULL, get_container_col),
 	COLUMN("RESULT", 11, T_EVENTS, get_result),
 	GET("error.code", get_error, R_EVENT),
 	GET("server.ip", get_server_ip, R_ALL),
@@ -406,9 +413,11 @@ const struct field fields[] = {
 	GET("portsnoop.interface", get_ifname, R_ALL),
 	GET("portsnoop.holders", get_holders, R_EVENT),
 	GET("portsnoop.holders_gone", get_holders_gone, R_EVENT),
-	EV_U32("portsnoop.netns", netns, R_ALL, .nonzero = 1, COL("NETNS", 10, T_LS)),
+	EV_U32("portsnoop.netns", netns, R_ALL, .nonzero = 1),
+	GET("portsnoop.netns_name", get_netns_name, R_STATE | R_HELD),
+	COLUMN("NETNS", 10, T_LS, get_netns_col, .grow = 32),
 	COLUMN("USER", 8, T_LS, get_owner_users, .grow = 16),
-	COLUMN("PROCESSES", 17, T_LS, get_owners_cell),
+	COLUMN("PROCESSES", 16, T_LS, get_owners_cell),
 	EV_U64("portsnoop.cgroup.id", cgroup_id, R_EVENT, .nonzero = 1),
 	GET("portsnoop.cgroup.path", get_cgroup_path, R_EVENT),
 	GET("portsnoop.systemd_unit", get_unit, R_EVENT),

@@ -22,7 +22,7 @@
 enum val_type {
 	V_NONE,		/* absent: "-" in the table, left out of JSON */
 	V_STR,		/* text we made */
-	V_TEXT,		/* text from another process: always escaped */
+	V_TEXT,		/* text from another process: always escaped; u2 V_TEXT_ARGV: a command line */
 	V_UINT,
 	V_BOOL,
 	V_TIME,		/* CLOCK_REALTIME ns; u2 = digits of the fraction (9: ns) */
@@ -33,6 +33,8 @@ enum val_type {
 	V_UINTS,	/* the fds of this process: u = first index, n = count */
 	V_LIST,		/* NUL-separated text from another process: an array, a line each */
 };
+
+#define V_TEXT_ARGV 1	/* V_TEXT of NUL-separated arguments, shown joined by spaces */
 
 struct val {
 	enum val_type type;
@@ -192,6 +194,12 @@ void get_serves_netns(GET_ARGS);
 void get_pod_uid(GET_ARGS);
 void get_exe_deleted(GET_ARGS);
 
+/* fields_place.c: namespace names, container, ls's state. */
+void get_netns_name(GET_ARGS);
+void get_netns_col(GET_ARGS);
+void get_container_col(GET_ARGS);
+void get_ls_state(GET_ARGS);
+
 /* Which records carry a key (JSON, syslog, journald). */
 enum {
 	R_EVENT = 1u << FORMAT_REC_EVENT,
@@ -200,13 +208,16 @@ enum {
 	R_ALL = R_EVENT | R_STATE | R_HELD,
 };
 
-/* Which tables show a column. The event stream's table has two layouts:
+/* Which tables show a column. The event stream's table has three layouts:
  * narrow (one ADDRESS column) below FIELDS_WIDE_MIN columns, wide (LOCAL
- * and REMOTE) from there. */
+ * and REMOTE) from there, full (NETNS and CONTAINER too) from
+ * FIELDS_FULL_MIN. */
 enum {
 	T_NARROW = 1u << 0,
 	T_WIDE = 1u << 1,
-	T_EVENTS = T_NARROW | T_WIDE,
+	T_FULL = 1u << 4,
+	T_WIDER = T_WIDE | T_FULL,
+	T_EVENTS = T_NARROW | T_WIDE | T_FULL,
 	T_LS = 1u << 2,
 	T_WHO = 1u << 3,	/* who's text block: a labelled line */
 };
@@ -269,5 +280,7 @@ void table__who(struct sbuf *b, const struct format_ctx *ctx, const struct forma
 
 /* Wide layout of the event table from this many columns on. */
 #define FIELDS_WIDE_MIN 107
+/* Full layout (the namespace and the container named) from this many. */
+#define FIELDS_FULL_MIN 132
 
 #endif

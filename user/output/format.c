@@ -38,6 +38,13 @@ unsigned int format__width(int fd)
 	return w > 1000 ? 1000 : (unsigned int)w;
 }
 
+bool format__fits(int fd)
+{
+	const char *env = getenv("COLUMNS");
+
+	return (env && *env) || (fd >= 0 && isatty(fd));
+}
+
 const char *format__count(char *buf, size_t sz, unsigned long long n, const char *one,
 			  const char *many)
 {
@@ -94,21 +101,41 @@ static void split_keys(void)
 	keys_split = true;
 }
 
+/* The fields a kind of record carries, in order: found once, so a line
+ * does not test the columns and the other records' keys. */
+static const uint16_t *carried(const struct format_input *in, size_t *n)
+{
+	static uint16_t idx[3][256];
+	static size_t count[3];
+	static bool known[3];
+	unsigned int r = in->rec;
+
+	if (!known[r]) {
+		for (size_t i = 0; i < fields_count && count[r] < 256; i++)
+			if (carries(&fields[i], in))
+				idx[r][count[r]++] = (uint16_t)i;
+		known[r] = true;
+	}
+	*n = count[r];
+	return idx[r];
+}
+
 static void json_record(struct sbuf *b, const struct format_ctx *ctx,
 			const struct format_input *in)
 {
+	size_t n;
+	const uint16_t *idx = carried(in, &n);
 	struct jw w;
 
 	if (!keys_split)
 		split_keys();
 	jw__begin(&w, b);
-	for (size_t i = 0; i < fields_count; i++) {
+	for (size_t k = 0; k < n; k++) {
+		const struct field *f = &fields[idx[k]];
 		struct val v;
 
-		if (!carries(&fields[i], in))
-			continue;
-		field__get(&fields[i], in, ctx, &v);
-		value__json(&w, &keys[i], &v, in, &memos[i]);
+		field__get(f, in, ctx, &v);
+		value__json(&w, &keys[idx[k]], &v, in, &memos[idx[k]]);
 	}
 	jw__end(&w);
 	sbuf__putc(b, '\n');

@@ -24,11 +24,16 @@ struct users;
 struct format_ctx {
 	enum format_mode mode;
 	unsigned int width;	/* table width in columns; 0: 80 (format__width()) */
+	bool fit;		/* fold table rows to width (format__fits()): a
+				 * terminal's; else one line per record */
 	int64_t mono_offset;	/* CLOCK_MONOTONIC -> CLOCK_REALTIME, ns */
 	int64_t boot_offset;	/* CLOCK_BOOTTIME -> CLOCK_REALTIME, ns */
 	const char *boot_id;	/* for process.entity_id; NULL: none */
 	const char *host;	/* host.name; NULL: none */
 	struct users *users;	/* uid -> name for ls's USER; NULL: numbers */
+	/* A network namespace's `ip netns` name, or NULL (sockets/nsnames.h,
+	 * handed over by main); NULL: namespaces by inode. */
+	const char *(*netns_name)(uint32_t inode);
 };
 
 struct proc_info;
@@ -117,6 +122,9 @@ void format__who_socket(struct sbuf *b, const struct format_ctx *ctx,
 /* The table width for output to fd: $COLUMNS, else the terminal's, else
  * 80 (a file, a pipe). Never below 80. */
 unsigned int format__width(int fd);
+/* Is the width one a reader sees (a terminal, or $COLUMNS set)? Then table
+ * rows are folded to it; into a file or pipe each record is one line. */
+bool format__fits(int fd);
 /* "1 event" / "2 events": n and the noun, singular or plural. */
 const char *format__count(char *buf, size_t sz, unsigned long long n, const char *one,
 			  const char *many);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "output/gapmark.h"
 
 struct lines {
 	struct sink *out;
@@ -13,6 +14,9 @@ struct lines {
 	bool reader_gone;	/* the reader left: stop quietly, exit 0 */
 	const volatile sig_atomic_t *stopping;
 	struct lines_totals totals;
+	const struct format_ctx *gapfmt;	/* mark gaps in this format; NULL: not */
+	uint64_t gap;		/* lines not written since the last that were */
+	int gap_err;
 };
 
 struct lines *lines__new(struct sink *out)
@@ -68,6 +72,26 @@ static uint64_t lines_left(const struct lines *l, size_t done)
 	return n;
 }
 
+void lines__mark_gaps(struct lines *l, const struct format_ctx *fmt)
+{
+	l->gapfmt = fmt;
+}
+
+/* Writing works again after lines were not written: say so where they are
+ * missing, before the next lines. Kept for the next flush when it fails. */
+static void mark_gap(struct lines *l)
+{
+	struct sbuf mark = { 0 };
+	size_t done = 0;
+
+	if (!l->gap || !l->gapfmt || sink__datagram(l->out))
+		return;
+	gapmark__format(&mark, l->gapfmt, l->gap, l->totals.unwritten, l->gap_err);
+	if (!mark.oom && !sink__write(l->out, mark.p, mark.len, &done) && done == mark.len)
+		l->gap = 0;
+	sbuf__free(&mark);
+}
+
 int lines__flush(struct lines *l)
 {
 	uint64_t left;
@@ -84,6 +108,7 @@ int lines__flush(struct lines *l)
 		return 0;
 	}
 	l->pending = 0;
+	mark_gap(l);
 	err = sink__write(l->out, l->buf.p, l->buf.len, &done);
 	left = lines_left(l, done);
 	sbuf__reset(&l->buf);
@@ -98,6 +123,8 @@ int lines__flush(struct lines *l)
 			l->totals.write_err = err;
 		}
 		l->totals.unwritten += left;
+		l->gap += left;
+		l->gap_err = err;
 	}
 	return 0;
 }

@@ -55,6 +55,11 @@ void lines__set_stopping(struct lines *l, const volatile sig_atomic_t *stopping)
 void lines__set_reader_gone(struct lines *l);
 bool lines__reader_gone(const struct lines *l);
 const struct lines_totals *lines__totals(const struct lines *l);
+/* Once lines could not be written and writing works again, a mark of the
+ * gap goes out first (gapmark.h), in fmt's format; datagram sinks drop
+ * records whole and get none. */
+struct format_ctx;
+void lines__mark_gaps(struct lines *l, const struct format_ctx *fmt);
 void lines__free(struct lines *l);
 
 #endif

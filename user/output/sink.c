@@ -135,8 +135,13 @@ static int dgram_connect(const char *path)
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		struct stat st;
+
 		err = -errno;
 		close(fd);
+		/* connect() to a file that is no socket says ECONNREFUSED. */
+		if (err == -ECONNREFUSED && !stat(path, &st) && !S_ISSOCK(st.st_mode))
+			err = -ENOTSOCK;
 		return err;
 	}
 	return fd;
@@ -182,6 +187,28 @@ static int send_record(struct sink *s, const char *buf, size_t len, size_t *done
 	}
 	*done = len;	/* the whole record, the newline not sent included */
 	return 0;
+}
+
+const char *sink__why(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "not a regular file";
+	case -ELOOP:
+		return "a symbolic link: portsnoop writes only to the file itself (give its "
+		       "real path)";
+	case -ENOTSOCK:
+		return "not a socket (a syslog or journal daemon's socket is expected)";
+	}
+	return strerror(-err);
+}
+
+bool sink__empty(const struct sink *s)
+{
+	struct stat st;
+
+	return s->path && !s->datagram && !fstat(s->fd, &st) && S_ISREG(st.st_mode) &&
+	       st.st_size == 0;
 }
 
 int sink__reopen(struct sink *s)

@@ -27,6 +27,11 @@ bool sink__datagram(const struct sink *s);
 /* Open the file's path again (logrotate renamed it and sent SIGHUP); lines
  * already written stay in the renamed file. No-op for an fd sink. */
 int sink__reopen(struct sink *s);
+/* A file sink whose file is empty (a new one after a rotation). */
+bool sink__empty(const struct sink *s);
+/* Why a sink could not be opened, in words: the -errno of sink__file(),
+ * sink__syslog() or sink__journal(). */
+const char *sink__why(int err);
 /*
  * Once *stopping is set (by a signal handler), a write waits at most a
  * second for a reader that does not read, then gives up (-ETIMEDOUT): a

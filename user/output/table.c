@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include "output/escape.h"
 #include "output/fields.h"
+#include "output/fold.h"
 
 #define MAX_COLUMNS 16
 
@@ -62,13 +63,23 @@ static void layout_compute(struct layout *l, uint8_t bit, unsigned int width)
 	layout_starts(l);
 }
 
+/* Columns taken by the columns at their widths (the last at its least). */
+static size_t layout_used(const struct layout *l)
+{
+	size_t used = 0;
+
+	for (size_t k = 0; k < l->n; k++)
+		used += l->w[k] + (k + 1 < l->n);
+	return used;
+}
+
 static struct layout *layout_of(const struct format_ctx *ctx, enum format_table t)
 {
-	static struct layout cache[3];
+	static struct layout cache[4];
 	unsigned int width = ctx->mode == FORMAT_TABLE ? (ctx->width ? ctx->width : 80) : 0;
 	uint8_t bit = t == FORMAT_TABLE_LS ? T_LS : (width && width < FIELDS_WIDE_MIN)
-							? T_NARROW : T_WIDE;
-	struct layout *l = &cache[bit == T_LS ? 2 : bit == T_NARROW];
+			? T_NARROW : width >= FIELDS_FULL_MIN ? T_FULL : T_WIDE;
+	struct layout *l = &cache[bit == T_LS ? 2 : bit == T_NARROW ? 1 : bit == T_FULL ? 3 : 0];
 
 	/* ls measures its rows (format__fit): it need not fill the terminal. */
 	if (l->bit != bit || l->width != width)
@@ -96,8 +107,15 @@ void format__fit(const struct format_ctx *ctx, enum format_table t,
 		field__get(f, in, ctx, &v);
 		value__text(&cell, &v, in, ctx, false);
 		if (cell.len > l->w[k] && l->w[k] < f->grow) {
-			l->w[k] = cell.len < f->grow ? cell.len : f->grow;
-			changed = true;
+			size_t want = cell.len < f->grow ? cell.len : f->grow;
+
+			/* Only as far as the width allows: a long address widens
+			 * its own row, not every row of the table. */
+			if (l->width && layout_used(l) + want - l->w[k] > l->width)
+				want = l->w[k] + (l->width > layout_used(l) ?
+						  l->width - layout_used(l) : 0);
+			changed |= want != l->w[k];
+			l->w[k] = want;
 		}
 		sbuf__free(&cell);
 	}
@@ -131,6 +149,8 @@ static void row(struct sbuf *b, const struct format_ctx *ctx, const struct layou
 		field__get(&fields[l->idx[k]], in, ctx, &v);
 		value__text(b, &v, in, ctx, false);
 	}
+	if (ctx->fit && l->n > 1)
+		fold__line(b, line, l->width, l->start[1]);
 	sbuf__putc(b, '\n');
 }
 
@@ -178,6 +198,24 @@ static bool put_field(struct sbuf *b, const struct format_ctx *ctx,
 	return true;
 }
 
+/* put_field for a name followed by "[pid]": escaped as a list's entry, so
+ * a name cannot pass for a pid or for another process. */
+static bool put_name(struct sbuf *b, const struct format_ctx *ctx,
+		     const struct format_input *in, const char *prefix, const char *key)
+{
+	const struct field *f = field__by_key(key);
+	struct val v;
+
+	if (!f)
+		return false;
+	field__get(f, in, ctx, &v);
+	if (v.type != V_TEXT)
+		return put_field(b, ctx, in, prefix, f);
+	sbuf__puts(b, prefix);
+	escape__item(b, v.s, v.n);
+	return true;
+}
+
 /* "tcp4 0.0.0.0:8080 listening (netns 4026531840)",
  * "tcp6 [::1]:58960 established -> [::1]:2222 (netns 4026531840)" */
 void format__who_socket(struct sbuf *b, const struct format_ctx *ctx,
@@ -203,7 +241,7 @@ void table__who(struct sbuf *b, const struct format_ctx *ctx,
 		const struct format_input *in)
 {
 	sbuf__puts(b, "  ");
-	if (!put_field(b, ctx, in, "", field__by_key("process.name")) ||
+	if (!put_name(b, ctx, in, "", "process.name") ||
 	    !put_field(b, ctx, in, "[", field__by_key("process.pid"))) {
 		if (!put_field(b, ctx, in, "owner unknown: ",
 			       field__by_key("portsnoop.owner_unknown")))
@@ -217,7 +255,7 @@ void table__who(struct sbuf *b, const struct format_ctx *ctx,
 	put_field(b, ctx, in, in->user_name ? " (" : ", user (", field__by_key("user.id"));
 	sbuf__putc(b, ')');
 	put_field(b, ctx, in, ", started ", field__by_key("process.start"));
-	if (put_field(b, ctx, in, ", parent ", field__by_key("process.parent.name")))
+	if (put_name(b, ctx, in, ", parent ", "process.parent.name"))
 		put_field(b, ctx, in, "[", field__by_key("process.parent.pid")) &&
 			(sbuf__putc(b, ']'), true);
 	sbuf__putc(b, '\n');

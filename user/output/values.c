@@ -35,9 +35,16 @@ static void user_text(struct sbuf *b, const struct format_ctx *ctx, uint32_t uid
 	const char *name = ctx->users ? users__name(ctx->users, uid) : NULL;
 
 	if (name)
-		escape__cell(b, name, strlen(name));
+		escape__item(b, name, strlen(name));
 	else
 		sbuf__u64(b, uid);
+}
+
+/* One entry of a NUL-separated list shown joined by ",": a "," (and a
+ * space, for a table cell) in it is \xNN. */
+static void list_item(struct sbuf *b, const char *s, size_t n)
+{
+	escape__bytes(b, s, n, " ,");
 }
 
 /* ls's USER: each owner's user once, in the owners' order. */
@@ -64,7 +71,7 @@ static void owners_text(struct sbuf *b, const struct ps_owner *o, size_t n, bool
 		if (first_of_pid(o, i)) {
 			if (i)
 				sbuf__putc(b, ',');
-			escape__cell(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
+			escape__item(b, o[i].comm, strnlen(o[i].comm, sizeof(o[i].comm)));
 			sbuf__putc(b, '[');
 			sbuf__u64(b, o[i].pid);
 			sbuf__putc(b, ']');
@@ -138,12 +145,19 @@ void value__text(struct sbuf *b, const struct val *v, const struct format_input 
 		sbuf__put(b, v->s, v->n);
 		break;
 	case V_TEXT:
-	case V_ARGS:
+		if (v->u2 == V_TEXT_ARGV) {
+			escape__parts(b, v->s, v->n, ' ', escape__arg);
+			break;
+		}
 		/* A table cell must not pass for several; a quoted value may hold spaces. */
 		escape__parts(b, v->s, v->n, ' ', syslog ? escape__text : escape__cell);
 		break;
+	case V_ARGS:
+		/* Arguments read back as they were, in every format. */
+		escape__parts(b, v->s, v->n, ' ', escape__arg);
+		break;
 	case V_LIST:
-		escape__parts(b, v->s, v->n, ',', syslog ? escape__text : escape__cell);
+		escape__parts(b, v->s, v->n, ',', list_item);
 		break;
 	case V_UINT:
 		sbuf__u64(b, v->u);

@@ -76,13 +76,33 @@ uint64_t caps__effective(void)
 	return (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
 }
 
+/* --btf FILE: raw BTF (as /sys/kernel/btf/vmlinux) or an ELF file (a
+ * vmlinux with its .BTF section); anything else is refused here, in words,
+ * not by libbpf as "Unknown error 4001". */
+static int btf_file_kind(const char *path, char *msg, size_t msgsz)
+{
+	unsigned char magic[4] = { 0 };
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(magic, 1, sizeof(magic), f) : 0;
+
+	if (f)
+		fclose(f);
+	if ((n >= 2 && magic[0] == 0x9f && magic[1] == 0xeb) ||	/* BTF_MAGIC, LE */
+	    (n >= 2 && magic[0] == 0xeb && magic[1] == 0x9f) ||	/* big-endian */
+	    (n == 4 && !memcmp(magic, "\x7f" "ELF", 4)))
+		return 0;
+	snprintf(msg, msgsz, "--btf %s: not a BTF file (raw BTF as in "
+		 "/sys/kernel/btf/vmlinux, or an ELF file with a .BTF section)", path);
+	return -EINVAL;
+}
+
 int caps__btf(const char *custom, char *msg, size_t msgsz)
 {
 	const char *path = custom ? custom : CAPS_KERNEL_BTF;
 	int err;
 
 	if (!access(path, R_OK))
-		return 0;
+		return custom ? btf_file_kind(custom, msg, msgsz) : 0;
 	err = -errno;
 	if (custom)
 		snprintf(msg, msgsz, "cannot read the BTF file %s: %s", custom, strerror(-err));

@@ -124,9 +124,16 @@ static void merge_mptcp(struct snapshot *s)
  * Kernels before 6.5 (commit 91051f003948, "tcp: Dump bound-only sockets
  * in inet_diag") dump no TCP socket that is bound and not listening.
  */
+static int bound_only_known = -1;
+
+void snapshot__know_bound_only(bool dumps)
+{
+	bound_only_known = dumps;
+}
+
 bool snapshot__dumps_bound_only(void)
 {
-	static int known = -1;
+	int known = bound_only_known;
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t len = sizeof(a);
 	struct collect c;
@@ -152,6 +159,7 @@ bool snapshot__dumps_bound_only(void)
 		close(fd);
 	if (nl >= 0)
 		close(nl);
+	bound_only_known = known;
 	return known;
 }
 

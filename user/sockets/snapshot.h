@@ -58,6 +58,9 @@ void snapshot__left_out(const struct snapshot *s, char *buf, size_t bufsz);
  * answer is no, snapshot__collect finds them through their owners.
  */
 bool snapshot__dumps_bound_only(void);
+/* The answer found another way (the kernel's BTF), so no probe is bound: a
+ * tracer running meanwhile would show the probe's bind and close. */
+void snapshot__know_bound_only(bool dumps);
 
 /*
  * Where snapshot__collect finds the owners of sockets: fn fills o (sorted)
