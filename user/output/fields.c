@@ -77,20 +77,6 @@ static void get_start(GET_ARGS)
 	v->u2 = digits;
 }
 
-/* v in decimal at p; returns the end. */
-static char *decimal(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	memcpy(p, tmp + i, sizeof(tmp) - i);
-	return p + sizeof(tmp) - i;
-}
-
 /* Unique across pid reuse and reboots: boot id, pid, start time. */
 static void get_entity_id(GET_ARGS)
 {
@@ -104,9 +90,9 @@ static void get_entity_id(GET_ARGS)
 	memcpy(p, ctx->boot_id, n);
 	p += n;
 	*p++ = '-';
-	p = decimal(p, in->ev->pid);
+	p = sbuf__decimal(p, in->ev->pid);
 	*p++ = '-';
-	p = decimal(p, in->ev->start_ns);
+	p = sbuf__decimal(p, in->ev->start_ns);
 	*p = '\0';
 	set_str(v, v->buf);
 }

@@ -43,7 +43,7 @@ void sbuf__free(struct sbuf *b)
 	b->len = b->cap = 0;
 }
 
-void sbuf__u64(struct sbuf *b, uint64_t v)
+char *sbuf__decimal(char *p, uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof(tmp);
@@ -52,7 +52,15 @@ void sbuf__u64(struct sbuf *b, uint64_t v)
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	sbuf__put(b, tmp + i, sizeof(tmp) - i);
+	memcpy(p, tmp + i, sizeof(tmp) - i);
+	return p + sizeof(tmp) - i;
+}
+
+void sbuf__u64(struct sbuf *b, uint64_t v)
+{
+	char tmp[20];
+
+	sbuf__put(b, tmp, (size_t)(sbuf__decimal(tmp, v) - tmp));
 }
 
 void sbuf__printf(struct sbuf *b, const char *fmt, ...)

@@ -42,6 +42,8 @@ static inline void sbuf__puts(struct sbuf *b, const char *s)
 
 /* Decimal, without printf. */
 void sbuf__u64(struct sbuf *b, uint64_t v);
+/* v in decimal at p (room for 20 digits); returns the end. */
+char *sbuf__decimal(char *p, uint64_t v);
 void sbuf__printf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Pad with spaces up to column width w from position start. */
