@@ -70,7 +70,7 @@ BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 USER_SRCS := $(sort $(wildcard user/*/*.c))
 APP_ONLY  := app/main app/stream app/seed app/cmd_ls app/cmd_who loader/tracer loader/attach \
 	loader/tracer_io loader/kfeat loader/libbpf_log loader/owners_iter sockets/snapshot \
-	sockets/holders sockets/netns sockets/unseen app/commands
+	sockets/holders sockets/netns sockets/unseen app/commands app/logread app/cmd_history
 CORE_SRCS := $(filter-out $(APP_ONLY:%=user/%.c),$(USER_SRCS))
 CORE_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(CORE_SRCS))
 APP_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
@@ -234,7 +234,7 @@ $(APP_OBJS): $(OUT)/user/%.o: user/%.c | $(USER_DIRS)
 
 $(OUT)/portsnoop: $(APP_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lpthread -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lz -lpthread -o $@
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(OUT)/tests
 	$(call msg,CC,$@)

@@ -9,6 +9,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/filter.h"
+#include "app/history.h"
 #include "app/seed.h"
 #include "app/stream.h"
 #include "loader/tracer.h"
@@ -137,6 +138,8 @@ int main(int argc, char **argv)
 		      "run it as root (sudo portsnoop)\n", stderr);
 		return 1;
 	}
+	if (history__wants(argc, argv))
+		return history__main(argc, argv);	/* over logs: app/history.h */
 	switch (cli__parse(&opts, argc, argv, stdout, stderr)) {
 	case CLI_DONE:
 		return 0;

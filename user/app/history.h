@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * `portsnoop history` and `portsnoop who PORT --at T`: questions asked of
+ * portsnoop's own JSON Lines logs rather than of the running system
+ * (docs/history.md). They take their own options; main() hands them argv.
+ */
+#ifndef PS_HISTORY_H
+#define PS_HISTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "app/cli.h"
+#include "app/logrec.h"
+#include "app/replay.h"
+#include "output/sbuf.h"
+
+/* Is this command line one of ours (`history ...`, `who ... --at T`)? */
+bool history__wants(int argc, char **argv);
+/* Run it; the exit status. */
+int history__main(int argc, char **argv);
+
+/* Rendering (history_out.c). */
+struct history_out {
+	bool json;
+	const char *local_host;	/* this machine's name: may its pids be checked? */
+	const char *boot_id;	/* this boot's id, dashes dropped */
+};
+
+void history__header(struct sbuf *b, const struct history_out *o);
+/* One record of the timeline; line is the record's JSON (re-escaped for -j). */
+void history__record(struct sbuf *b, const struct history_out *o, const struct logrec *r,
+		     const char *line, size_t len);
+void history__holder_header(struct sbuf *b, const struct history_out *o);
+/* One holder of the port at at_ns. */
+void history__holder(struct sbuf *b, const struct history_out *o, const struct replay_sock *s,
+		     int64_t at_ns);
+/* Does the process of s still run ("yes", "no", "unknown": not this host,
+ * or its start time is not in the log)? */
+const char *history__still_runs(const struct history_out *o, const struct replay_sock *s);
+
+#endif
