@@ -173,6 +173,7 @@ int main(int argc, char **argv)
 	lines = lines__new(out);
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
+		.state_at_reopen = opts.output && !opts.no_initial,
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced. */
 	snapshot__dumps_bound_only();

@@ -109,6 +109,10 @@ static int add(struct replay *rp, const struct logrec *r, const struct diag_sock
 	long at = find(rp, r->host, d->cookie);
 	struct replay_sock *s;
 
+	/* A state record of a socket already known (written again first in
+	 * each new file): what the events said of it is more. */
+	if (at >= 0 && logstr__is(r->kind, "state"))
+		return 0;
 	if (at >= 0) {
 		remove_at(rp, (size_t)at);
 	} else if (rp->n == rp->cap) {

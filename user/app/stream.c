@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "app/seed.h"
 #include "loader/event.h"
 #include "output/timefmt.h"
 #include "proc/mounts.h"
@@ -256,6 +257,9 @@ static void reopen_output(struct stream *s)
 	if (err)
 		fprintf(stderr, "portsnoop: cannot reopen %s: %s (still writing to the old "
 			"file)\n", s->o.output_path, strerror(-err));
+	else if (s->o.state_at_reopen)	/* each file answers on its own */
+		seed__sockets(&(struct seed_opts){
+			.filter = s->o.filter, .fmt = s->o.fmt, .out = s->o.out });
 }
 
 /* What woke us: true when told to stop. */

@@ -9,6 +9,7 @@
 #ifndef PS_STREAM_H
 #define PS_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "app/filter.h"
@@ -23,6 +24,7 @@ struct stream_opts {
 	struct lines *out;
 	const struct filter *filter;	/* what the kernel cannot filter: the name */
 	const char *output_path;	/* --output, for what SIGHUP says; or NULL */
+	bool state_at_reopen;		/* a reopened file starts with state records */
 };
 
 /*
