@@ -293,13 +293,20 @@ static void free_files(struct logfile *v, size_t n)
 }
 
 /* Can this line matter? `"port":N` (or a start record): the rest are not
- * parsed at all, which is what makes history as fast as grep. */
-static bool may_match(const struct hopts *o, const char *line, size_t n)
+ * parsed at all, which is what makes history as fast as grep. A line that
+ * is not even shaped like an object is counted as not JSON either way. */
+static bool may_match(const struct hopts *o, const char *line, size_t n, struct counts *c)
 {
 	char needle[16];
 	int k;
 	const char *p = line, *end = line + n;
 
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	if (n < 2 || line[0] != '{' || line[n - 1] != '}') {
+		c->not_json++;
+		return false;
+	}
 	if (!o->has_target)
 		return true;
 	if (memmem(line, n, "\"action\":\"start\"", 16))
@@ -320,7 +327,7 @@ static void pull(const struct hopts *o, struct hstream *s, struct counts *c)
 	while (logread__next(s->rd, &s->line, &s->len) == 1) {
 		struct logrec *r = &s->rec;
 
-		if (!may_match(o, s->line, s->len))
+		if (!may_match(o, s->line, s->len, c))
 			continue;
 		if (logrec__parse(s->line, s->len, r, s->scratch, NULL)) {
 			c->not_json++;
