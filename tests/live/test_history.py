@@ -100,7 +100,7 @@ def port_for(salt):
 
 
 @test
-def who_at_names_a_server_gone_since(ctx):
+def history_who_at_names_a_server_gone_since(ctx):
     d = tempfile.mkdtemp(prefix="portsnoop-hist-")
     log = os.path.join(d, "events.json")
     port = port_for(1)

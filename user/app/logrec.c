@@ -225,7 +225,9 @@ static int rfc3339(const char *s, size_t n, int64_t *ns)
 	    p >= end || *p++ != ':' || digits(&p, end, 2, &mi) || p >= end || *p++ != ':' ||
 	    digits(&p, end, 2, &se))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+	/* ns since the epoch fit an int64 from 1678 to 2262. */
+	if (y < 1700 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    se > 60)
 		return -1;
 	if (p < end && *p == '.') {
 		int k = 0;
@@ -510,7 +512,8 @@ static int local_time(const char *s, int64_t *ns)
 		return -1;
 	if (p < end && (*p++ != ':' || digits(&p, end, 2, &se)))
 		return -1;
-	if (p != end || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+	if (p != end || y < 1700 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || se > 60)
 		return -1;
 	tm.tm_year = (int)y - 1900;
 	tm.tm_mon = (int)mo - 1;
