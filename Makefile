@@ -167,6 +167,7 @@ bench: all $(BENCH_BINS)
 	$(Q)$(PYTHON) bench/run_bench.py snapshot --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 1
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 2
+	$(Q)$(PYTHON) bench/history_bench.py --build $(OUT)
 
 # Sanitizer build of everything in its own output folder, then all tests.
 sanitize: deps
