@@ -30,6 +30,17 @@ else:
 """
 
 
+def schema_check(rec):
+    try:
+        import jsonschema
+    except ImportError:
+        raise Skip("python3-jsonschema is not installed (scripts/deps.sh installs it)")
+    with open(os.path.join(HERE, "..", "..", "docs", "schema", "portsnoop.schema.json")) as f:
+        v = jsonschema.Draft202012Validator(json.load(f))
+    errors = sorted(v.iter_errors(rec), key=str)
+    expect(not errors, "who --at -j validates against the schema", errors[:1], rec)
+
+
 def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%06dZ" % int(
         (t % 1) * 1e6)
@@ -117,6 +128,7 @@ def history_who_at_names_a_server_gone_since(ctx):
     held = jlines(r)
     expect(len(held) == 1, "one holder at T", held)
     h = held[0]
+    schema_check(h)
     expect(h["process"]["pid"] == pid, "the server's pid", h["process"], pid)
     expect(h["process"]["executable"] == PYTHON_EXE, "its executable",
            h["process"]["executable"], PYTHON_EXE)

@@ -199,6 +199,17 @@ static void json_str(struct sbuf *b, const char *key, const char *v, bool *first
 	*first = false;
 }
 
+/* A container's 64-hex id (JSON's container.id); a name is the table's only. */
+static bool container_id(const char *c)
+{
+	if (!c || strlen(c) != 64)
+		return false;
+	for (; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+			return false;
+	return true;
+}
+
 static void holder_json(struct sbuf *b, const struct history_out *o,
 			const struct replay_sock *s, int64_t at_ns)
 {
@@ -242,12 +253,18 @@ static void holder_json(struct sbuf *b, const struct history_out *o,
 	sbuf__printf(b, ",\"portsnoop\":{\"state\":\"%s\",\"since\":\"%s\","
 		     "\"since_state_record\":%s,\"still_running\":\"%s\"",
 		     state_name(s), t, s->from_state ? "true" : "false", runs);
+	sbuf__printf(b, ",\"netns\":%u", s->d.netns);
 	if (s->d.cookie)
 		sbuf__printf(b, ",\"cookie\":%" PRIu64, s->d.cookie);
 	first = false;
-	json_str(b, "container", s->container, &first);
 	json_str(b, "systemd_unit", s->unit, &first);
-	sbuf__puts(b, "}}\n");
+	sbuf__putc(b, '}');
+	if (container_id(s->container)) {
+		sbuf__puts(b, ",\"container\":{\"id\":");
+		escape__json(b, s->container, strlen(s->container));
+		sbuf__putc(b, '}');
+	}
+	sbuf__puts(b, "}\n");
 }
 
 void history__holder(struct sbuf *b, const struct history_out *o, const struct replay_sock *s,
