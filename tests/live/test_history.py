@@ -320,6 +320,9 @@ def history_of_many_hosts_and_bad_lines(ctx):
         f.write(b'{"x":"' + b"A" * (1 << 20) + b'"}\n')
         f.write(b"\n".join(old) + b"\n")
         f.write(b"\n".join(b) + b"\n")
+        f.write(b'{"@timestamp":"2026-12-07T00:00:00Z","event":{"kind":"metric",'
+                b'"action":"lost"},"host":{"name":"node-b"},"portsnoop":{"lost":7,'
+                b'"lost_total":7}}\n')
         f.write(b[-1][:30])
     with gzip.open(os.path.join(fleet, "node-b.json.2.gz"), "wb") as f:
         f.write(b"\n".join(b[:1]) + b"\n")	# older: a start record
@@ -333,9 +336,10 @@ def history_of_many_hosts_and_bad_lines(ctx):
            "merged by time across the hosts' files", got)
     err = r.stderr.decode()
     for said in ("3 lines not a JSON object", "1 line longer than", "1 file ended in a line "
-                 "without its newline", "written by a portsnoop of ABI 4"):
+                 "without its newline", "written by a portsnoop of ABI 4",
+                 "the logs say 7 events were lost"):
         expect(said in err, "said on stderr: " + said, err)
-    expect(len(err.splitlines()) == 4, "one line per kind of bad input", err)
+    expect(len(err.splitlines()) == 5, "one line per kind of bad input", err)
     r = run(ctx, "history", port, "--host", "node-b", fleet)
     rows = r.stdout.decode().splitlines()[1:]
     expect(len(rows) == 3 and all(" node-b " in x for x in rows), "--host narrows", rows)

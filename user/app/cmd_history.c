@@ -51,6 +51,7 @@ struct hstream {
 
 struct counts {
 	uint64_t not_json, no_ts, other_abi, out_of_order, matched;
+	uint64_t lost;		/* events the logs say portsnoop lost */
 	uint32_t abi_seen;
 };
 
@@ -309,7 +310,8 @@ static bool may_match(const struct hopts *o, const char *line, size_t n, struct 
 	}
 	if (!o->has_target)
 		return true;
-	if (memmem(line, n, "\"action\":\"start\"", 16))
+	if (memmem(line, n, "\"action\":\"start\"", 16) ||
+	    memmem(line, n, "\"action\":\"lost\"", 15))
 		return true;
 	k = snprintf(needle, sizeof(needle), "\"port\":%u", o->target.port);
 	while ((p = memmem(p, (size_t)(end - p), needle, (size_t)k))) {
@@ -340,6 +342,11 @@ static void pull(const struct hopts *o, struct hstream *s, struct counts *c)
 		}
 		if (s->other_abi) {
 			c->other_abi++;
+			continue;
+		}
+		if (logstr__is(r->kind, "metric")) {	/* not a socket's record */
+			if (logstr__is(r->action, "lost"))
+				c->lost += r->lost;
 			continue;
 		}
 		if (!r->has_ts) {
@@ -376,7 +383,8 @@ static bool wanted(const struct hopts *o, const struct logrec *r)
 {
 	size_t cn = o->container ? strlen(o->container) : 0;
 
-	if (logstr__is(r->action, "start") || logstr__is(r->action, "stop") ||
+	if ((!logstr__is(r->kind, "event") && !logstr__is(r->kind, "state")) ||
+	    logstr__is(r->action, "start") || logstr__is(r->action, "stop") ||
 	    logstr__is(r->action, "held") || r->ts_ns < o->since || r->ts_ns >= o->until)
 		return false;
 	if (!host_ok(o, r) || !target_ok(o, r) || (o->pid && r->pid != o->pid))
@@ -474,6 +482,10 @@ static void say_counts(const struct counts *c, const struct logread_stats *st)
 			"them in the same log (clock stepped back, or files out of order): "
 			"used where they were read\n", c->out_of_order,
 			c->out_of_order == 1 ? "" : "s");
+	if (c->lost)
+		fprintf(stderr, "portsnoop: the logs say %" PRIu64 " event%s were lost (ring "
+			"full): the answer may miss %s\n", c->lost, c->lost == 1 ? "" : "s",
+			c->lost == 1 ? "it" : "them");
 	if (st->read_errors)
 		fprintf(stderr, "portsnoop: %" PRIu64 " file%s could not be read to the end\n",
 			st->read_errors, st->read_errors == 1 ? "" : "s");

@@ -316,6 +316,8 @@ static void take_uint(struct walk *w, uint64_t v)
 		r->netns = v;
 	else if (at(w, "portsnoop.abi") && v <= UINT32_MAX)
 		r->abi = (uint32_t)v;
+	else if (at(w, "portsnoop.lost"))
+		r->lost = v;
 }
 
 static int value(struct walk *w);

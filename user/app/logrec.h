@@ -31,6 +31,7 @@ struct logrec {
 	uint16_t server_port, source_port, dest_port;	/* 0: absent */
 	uint64_t cookie, netns;
 	uint32_t abi;			/* start records: portsnoop.abi */
+	uint64_t lost;			/* lost records: portsnoop.lost */
 	int v6only;			/* -1 unknown, 0, 1 */
 };
 
