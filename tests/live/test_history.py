@@ -365,3 +365,46 @@ def history_bad_arguments(ctx):
         expect(r.returncode in (1, 2) and said in r.stderr and
                len(r.stderr.splitlines()) >= 1, "a clear error for %s" % args, r.returncode,
                r.stderr)
+
+
+def synthetic(ts, action, pid, port):
+    return ('{"@timestamp":"2026-12-07T03:12:%02d.000000000Z","process":{"pid":%d,'
+            '"name":"srv"},"event":{"kind":"event","action":"%s","outcome":"success"},'
+            '"network":{"transport":"tcp","type":"ipv4"},"server":{"ip":"127.0.0.1",'
+            '"port":%d},"host":{"name":"h"},"portsnoop":{"cookie":%d}}\n' % (
+                ts, pid, action, port, pid)).encode()
+
+
+@test
+def history_reads_the_files_it_opened(ctx):
+    """A rotation while history reads changes nothing read: every file of a
+    log is opened before the first is read. The older file is a FIFO here,
+    so history waits in it, with the newer one open; the test rotates the
+    newer one meanwhile (a reader that opened files as it reached them
+    would read the new file instead)."""
+    d = tempfile.mkdtemp(prefix="portsnoop-hist-")
+    log = os.path.join(d, "events.json")
+    os.mkfifo(log + ".1")
+    fifo = os.open(log + ".1", os.O_RDWR)	# a writer, so history's open returns
+    with open(log, "wb") as f:
+        # The close is stamped before the bind: a step back, said.
+        f.write(synthetic(2, "listen", 101, 9000) + synthetic(0, "close", 101, 9000))
+    p = subprocess.Popen([ctx.binary, "history", "9000", "-j", log, log + ".1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(0.3)	# both open; reading the FIFO, which is empty
+        os.rename(log, log + ".2")
+        with open(log, "wb") as f:
+            f.write(synthetic(3, "bind", 999, 9000))
+        os.write(fifo, synthetic(1, "bind", 101, 9000))
+        os.close(fifo)
+        out, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    got = [(e["event"]["action"], e["process"]["pid"]) for e in
+           (json.loads(l) for l in out.splitlines())]
+    expect(got == [("bind", 101), ("listen", 101), ("close", 101)],
+           "what was opened is what was read", got, err)
+    expect(b"1 record older than the record before them" in err, "the step back said", err)
+    shutil.rmtree(d)
