@@ -408,3 +408,42 @@ def history_reads_the_files_it_opened(ctx):
            "what was opened is what was read", got, err)
     expect(b"1 record older than the record before them" in err, "the step back said", err)
     shutil.rmtree(d)
+
+
+@test
+def history_filters(ctx):
+    """--since/--until (RFC 3339, local, relative), -p, --comm, --container,
+    --failed and ADDR:PORT, over records whose answers are known."""
+    d = tempfile.mkdtemp(prefix="portsnoop-hist-")
+    log = os.path.join(d, "events.json")
+    cid = "ab" * 32
+    now = time.time()
+
+    def rec(ago, action, pid, comm, port, ip="127.0.0.1", outcome="success", extra=""):
+        return ('{"@timestamp":"%s","process":{"pid":%d,"name":"%s"},"event":{"kind":'
+                '"event","action":"%s","outcome":"%s"},"network":{"transport":"tcp"},'
+                '"server":{"ip":"%s","port":%d},"host":{"name":"h"}%s}\n' % (
+                    iso(now - ago), pid, comm, action, outcome, ip, port, extra))
+    with open(log, "w") as f:
+        f.write(rec(7200, "bind", 1, "old", 7000))
+        f.write(rec(1800, "bind", 2, "web", 7000, ip="0.0.0.0",
+                    extra=',"container":{"id":"%s"}' % cid))
+        f.write(rec(600, "bind", 3, "late", 7000, outcome="failure",
+                    extra=',"error":{"code":"EADDRINUSE"}'))
+        f.write(rec(60, "bind", 4, "other", 7000, ip="10.1.2.3"))
+
+    def pids(*args):
+        r = run(ctx, "history", *args, "-j", log)
+        expect(r.returncode in (0, 1), "history %s" % (args,), r.returncode, r.stderr)
+        return [e["process"]["pid"] for e in jlines(r)]
+
+    cases = ((["7000"], [1, 2, 3, 4]), (["--since", "1h"], [2, 3, 4]),
+             (["--since", "45m", "--until", "5m"], [2, 3]),
+             (["--since", iso(now - 700)], [3, 4]),
+             (["--until", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now - 3600))], [1]),
+             (["-p", "3"], [3]), (["--comm", "web"], [2]), (["--container", cid[:12]], [2]),
+             (["--failed"], [3]), (["127.0.0.1:7000"], [1, 2, 3]),
+             (["10.1.2.3:7000"], [2, 4]), (["7000/udp"], []), (["7001"], []))
+    for args, want in cases:
+        expect(pids(*args) == want, "history %s" % args, pids(*args), want)
+    shutil.rmtree(d)
