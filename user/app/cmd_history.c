@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "app/logread.h"
@@ -41,7 +42,8 @@ struct hopts {
 struct hstream {
 	struct logread *rd;
 	struct logrec rec;
-	char *scratch;
+	char *scratch;		/* grown to the longest line parsed */
+	size_t scratch_cap;
 	const char *line;
 	size_t len;
 	bool pending;
@@ -322,6 +324,21 @@ static bool may_match(const struct hopts *o, const char *line, size_t n, struct 
 	return false;
 }
 
+/* A buffer of at least n bytes in *p (grown, never shrunk); NULL: no memory. */
+static char *room_for(char **p, size_t *cap, size_t n)
+{
+	if (n > *cap || !*p) {
+		size_t want = n < 4096 ? 4096 : n;
+		char *q = realloc(*p, want);
+
+		if (!q)
+			return NULL;
+		*p = q;
+		*cap = want;
+	}
+	return *p;
+}
+
 /* The next record of s worth looking at, read ahead. */
 static void pull(const struct hopts *o, struct hstream *s, struct counts *c)
 {
@@ -331,7 +348,8 @@ static void pull(const struct hopts *o, struct hstream *s, struct counts *c)
 
 		if (!may_match(o, s->line, s->len, c))
 			continue;
-		if (logrec__parse(s->line, s->len, r, s->scratch, NULL)) {
+		if (!room_for(&s->scratch, &s->scratch_cap, s->len) ||
+		    logrec__parse(s->line, s->len, r, s->scratch, NULL)) {
 			c->not_json++;
 			continue;
 		}
@@ -407,6 +425,7 @@ struct run {
 	struct replay seen;	/* history: sockets already shown (no repeated state) */
 	struct sbuf b, json;
 	char *rescratch;
+	size_t rescratch_cap;
 	struct counts c;
 	bool write_failed;
 };
@@ -449,7 +468,8 @@ static void history_one(struct run *r, const struct hstream *s)
 		struct logrec again;
 
 		sbuf__reset(&r->json);
-		logrec__parse(s->line, s->len, &again, r->rescratch, &r->json);
+		if (room_for(&r->rescratch, &r->rescratch_cap, s->len))
+			logrec__parse(s->line, s->len, &again, r->rescratch, &r->json);
 		history__record(&r->b, &r->out, rec, r->json.p, r->json.len);
 	} else {
 		history__record(&r->b, &r->out, rec, NULL, 0);
@@ -587,9 +607,8 @@ static int run_streams(struct run *r, struct logfile *files, size_t nfiles)
 			paths[k++] = files[j].path;
 		s[n].rd = logread__open(paths, k);
 		free(paths);
-		s[n].scratch = malloc(LOGREAD_LINE_MAX);
 		s[n].last_ts = INT64_MIN;
-		if (!s[n].rd || !s[n].scratch)
+		if (!s[n].rd)
 			rc = -ENOMEM;
 		i += k;
 	}
@@ -622,19 +641,24 @@ int history__main(int argc, char **argv)
 	struct logfile *files = NULL;
 	size_t nfiles = 0;
 	char host[256] = "", boot[64] = "";
+	struct rlimit rl;
 	int rc = parse_opts(&o, argc, argv);
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	signal(SIGPIPE, SIG_IGN);
+	/* Every file of every log is opened before reading: a fleet's
+	 * directory may hold more than the default 1024. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	if (!gethostname(host, sizeof(host) - 1))
 		r.out.local_host = host;
 	boot_id(boot, sizeof(boot));
 	r.out.boot_id = boot[0] ? boot : NULL;
 	r.out.json = o.json;
-	r.rescratch = malloc(LOGREAD_LINE_MAX);
-	if (!r.rescratch || list_files(&o, &files, &nfiles)) {
-		free(r.rescratch);
+	if (list_files(&o, &files, &nfiles)) {
 		free_files(files, nfiles);
 		return 1;
 	}

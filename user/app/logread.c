@@ -10,13 +10,17 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define CHUNK (128 * 1024)
+/* What one read asks for; the buffer starts at two and grows (to
+ * LOGREAD_LINE_MAX + CHUNK) only for a line that does not fit: many logs
+ * merged (a fleet's) cost little each. */
+#define CHUNK (64 * 1024)
 
 struct logread {
 	gzFile *files;
 	char **names;
 	size_t nfiles, cur;
-	char *buf;		/* LOGREAD_LINE_MAX + CHUNK */
+	char *buf;
+	size_t cap;		/* of buf: 2 * CHUNK up to LOGREAD_LINE_MAX + CHUNK */
 	size_t start, end;	/* unread bytes */
 	bool skipping;		/* in a line too long to keep */
 	struct logread_stats st;
@@ -30,7 +34,8 @@ struct logread *logread__open(char *const *paths, size_t n)
 		return NULL;
 	r->files = calloc(n ? n : 1, sizeof(*r->files));
 	r->names = calloc(n ? n : 1, sizeof(*r->names));
-	r->buf = malloc(LOGREAD_LINE_MAX + CHUNK);
+	r->cap = 2 * CHUNK;
+	r->buf = malloc(r->cap);
 	if (!r->files || !r->names || !r->buf) {
 		logread__free(r);
 		return NULL;
@@ -76,9 +81,26 @@ static bool fill(struct logread *r)
 		r->end -= r->start;
 		r->start = 0;
 	}
-	room = LOGREAD_LINE_MAX + CHUNK - r->end;
+	if (r->cap - r->end < CHUNK && r->cap < LOGREAD_LINE_MAX + CHUNK) {
+		size_t cap = r->cap * 2 < LOGREAD_LINE_MAX + CHUNK ? r->cap * 2
+								   : LOGREAD_LINE_MAX + CHUNK;
+		char *p = realloc(r->buf, cap);
+
+		if (p) {
+			r->buf = p;
+			r->cap = cap;
+		}
+	}
+	room = r->cap - r->end;
 	if (room > CHUNK)
 		room = CHUNK;
+	if (!room) {
+		/* Out of memory for a longer line: skip it as too long. */
+		r->st.too_long += !r->skipping;
+		r->skipping = true;
+		r->start = r->end = 0;
+		room = CHUNK;
+	}
 	got = gzread(r->files[r->cur], r->buf + r->end, (unsigned)room);
 	if (got < 0) {
 		int zerr;
