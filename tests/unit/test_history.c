@@ -8,7 +8,11 @@
 #include <netinet/tcp.h>
 #include "unit.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include "app/history.h"
+#include "app/logfiles.h"
 #include "app/logrec.h"
 #include "app/replay.h"
 
@@ -186,6 +190,54 @@ static void test_row_escapes(void **st)
 	sbuf__free(&b);
 }
 
+static void test_rotations(void **st)
+{
+	char base[64];
+
+	(void)st;
+	assert_int_equal(logfiles__rotation("events.json", "events.json"), 0);
+	assert_int_equal(logfiles__rotation("events.json", "events.json.1"), 1);
+	assert_int_equal(logfiles__rotation("events.json", "events.json.12.gz"), 12);
+	assert_int_equal(logfiles__rotation("events.json", "events.json.gz"), -1);
+	assert_int_equal(logfiles__rotation("events.json", "events.json.1.bak"), -1);
+	assert_int_equal(logfiles__rotation("events.json", "events.jsonx"), -1);
+	logfiles__base("events.json.2.gz", base, sizeof(base));
+	assert_string_equal(base, "events.json");
+	logfiles__base("node-a.json.1", base, sizeof(base));
+	assert_string_equal(base, "node-a.json");
+	logfiles__base("app.2024.log", base, sizeof(base));
+	assert_string_equal(base, "app.2024.log");
+}
+
+/* A directory of two hosts' logs: grouped by log, each oldest first. */
+static void test_directory(void **st)
+{
+	static const char *const names[] = { "b.json", "a.json.1", "b.json.2.gz", "a.json",
+					     "b.json.10.gz", "b.json.1" };
+	static const char *const order[] = { "a.json.1", "a.json", "b.json.10.gz",
+					     "b.json.2.gz", "b.json.1", "b.json" };
+	char dir[] = "/tmp/portsnoop-unit-XXXXXX", path[128];
+	struct logfiles l = { 0 };
+	char *arg[] = { dir };
+
+	(void)st;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		close(open(path, O_CREAT | O_WRONLY, 0600));
+	}
+	assert_int_equal(logfiles__list(&l, arg, 1, NULL, NULL), 0);
+	assert_int_equal(l.n, 6);
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, order[i]);
+		assert_string_equal(l.v[i].path, path);
+		unlink(path);
+	}
+	logfiles__free(&l);
+	rmdir(dir);
+}
+
 UNIT_MAIN("history", NULL, NULL, cmocka_unit_test(test_fields), cmocka_unit_test(test_rejects),
 	  cmocka_unit_test(test_rejson_escapes), cmocka_unit_test(test_times),
-	  cmocka_unit_test(test_replay), cmocka_unit_test(test_row_escapes))
+	  cmocka_unit_test(test_replay), cmocka_unit_test(test_row_escapes),
+	  cmocka_unit_test(test_rotations), cmocka_unit_test(test_directory))

@@ -7,11 +7,9 @@
  */
 #include "app/history.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -19,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include "app/logfiles.h"
 #include "app/logread.h"
 #include "output/timefmt.h"
 #include "portsnoop.h"
@@ -193,106 +191,6 @@ static int parse_opts(struct hopts *o, int argc, char **argv)
 	o->files = argv + optind;
 	o->nfiles = (size_t)(argc - optind);
 	return 0;
-}
-
-/* One file to read, and where it goes. */
-struct logfile {
-	char *path;
-	char *group;	/* dir/base: the files of one log */
-	long rotation;
-};
-
-static int add_file(struct logfile **v, size_t *n, const char *dir, const char *name)
-{
-	char base[NAME_MAX + 1], path[PATH_MAX], group[PATH_MAX];
-	struct logfile *p = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	logread__base(name, base, sizeof(base));
-	snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "", name);
-	snprintf(group, sizeof(group), "%s%s%s", dir, *dir ? "/" : "", base);
-	p[*n] = (struct logfile){ .path = strdup(path), .group = strdup(group),
-				  .rotation = logread__rotation(base, name) };
-	if (!p[*n].path || !p[*n].group)
-		return -ENOMEM;
-	(*n)++;
-	return 0;
-}
-
-/* Every regular file of dir (only base's rotations when base is given). */
-static int add_dir(struct logfile **v, size_t *n, const char *dir, const char *base)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int rc = 0;
-
-	if (!d) {
-		fprintf(stderr, "portsnoop: cannot read %s: %s\n", dir, strerror(errno));
-		return -errno;
-	}
-	while (!rc && (de = readdir(d))) {
-		char path[PATH_MAX];
-		struct stat st;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (base && logread__rotation(base, de->d_name) < 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &st) || !S_ISREG(st.st_mode))
-			continue;
-		rc = add_file(v, n, dir, de->d_name);
-	}
-	closedir(d);
-	return rc;
-}
-
-static int by_group_oldest_first(const void *a, const void *b)
-{
-	const struct logfile *x = a, *y = b;
-	int c = strcmp(x->group, y->group);
-
-	if (c)
-		return c;
-	return x->rotation < y->rotation ? 1 : x->rotation > y->rotation ? -1
-	       : strcmp(x->path, y->path);
-}
-
-static int list_files(const struct hopts *o, struct logfile **v, size_t *n)
-{
-	int rc = 0;
-
-	if (!o->nfiles)
-		return add_dir(v, n, DEFAULT_DIR, DEFAULT_BASE);
-	for (size_t i = 0; !rc && i < o->nfiles; i++) {
-		const char *f = o->files[i], *slash = strrchr(f, '/');
-		char dir[PATH_MAX];
-		struct stat st;
-
-		if (stat(f, &st)) {
-			fprintf(stderr, "portsnoop: cannot read %s: %s\n", f, strerror(errno));
-			return -errno;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			rc = add_dir(v, n, f, NULL);
-			continue;
-		}
-		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - f) : 0, f);
-		rc = add_file(v, n, slash == f ? "/" : dir, slash ? slash + 1 : f);
-	}
-	qsort(*v, *n, sizeof(**v), by_group_oldest_first);
-	return rc;
-}
-
-static void free_files(struct logfile *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].path);
-		free(v[i].group);
-	}
-	free(v);
 }
 
 /* Can this line matter? `"port":N` (or a start record): the rest are not
@@ -638,8 +536,7 @@ int history__main(int argc, char **argv)
 {
 	struct hopts o;
 	struct run r = { .o = &o };
-	struct logfile *files = NULL;
-	size_t nfiles = 0;
+	struct logfiles files = { 0 };
 	char host[256] = "", boot[64] = "";
 	struct rlimit rl;
 	int rc = parse_opts(&o, argc, argv);
@@ -658,15 +555,15 @@ int history__main(int argc, char **argv)
 	boot_id(boot, sizeof(boot));
 	r.out.boot_id = boot[0] ? boot : NULL;
 	r.out.json = o.json;
-	if (list_files(&o, &files, &nfiles)) {
-		free_files(files, nfiles);
+	if (logfiles__list(&files, o.files, o.nfiles, DEFAULT_DIR, DEFAULT_BASE)) {
+		logfiles__free(&files);
 		return 1;
 	}
-	if (!nfiles)
+	if (!files.n)
 		fprintf(stderr, "portsnoop: no log files to read\n");
 	if (!o.at_mode)
 		history__header(&r.b, &r.out);
-	rc = run_streams(&r, files, nfiles);
+	rc = run_streams(&r, files.v, files.n);
 	if (rc)
 		fprintf(stderr, "portsnoop: %s\n", strerror(-rc));
 	if (r.write_failed || fflush(stdout))
@@ -677,7 +574,7 @@ int history__main(int argc, char **argv)
 	sbuf__free(&r.json);
 	replay__free(&r.seen);
 	free(r.rescratch);
-	free_files(files, nfiles);
+	logfiles__free(&files);
 	if (rc || r.write_failed)
 		return 1;
 	if (!r.c.matched && o.at_mode) {

@@ -35,16 +35,4 @@ const struct logread_stats *logread__stats(const struct logread *r);
 const char *logread__file(const struct logread *r);
 void logread__free(struct logread *r);
 
-/*
- * The rotation number of name as a sibling of base: "base" 0,
- * "base.1" 1, "base.2.gz" 2; -1 when name is no rotation of base.
- */
-long logread__rotation(const char *base, const char *name);
-/*
- * The base a file name is a rotation of: "events.json.2.gz" and
- * "events.json.1" give "events.json" (into out); a name that is no
- * rotation gives itself.
- */
-void logread__base(const char *name, char *out, size_t outsz);
-
 #endif
