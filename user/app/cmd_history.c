@@ -352,9 +352,8 @@ static void history_one(struct run *r, const struct hstream *s)
 	}
 	if (!wanted(r->o, rec))
 		return;
-	if (state && replay__sock_of(rec, &d) && d.cookie)
-		for (size_t i = 0; i < r->seen.n && !known; i++)
-			known = r->seen.socks[i].d.cookie == d.cookie;
+	if (state && replay__sock_of(rec, &d))
+		known = replay__find(&r->seen, rec->host, d.cookie) >= 0;
 	/* Only what a state record can repeat: a client's connects would
 	 * grow the table when their closes are not in the log. */
 	if (!logstr__is(rec->action, "connect") && !logstr__is(rec->action, "outcome"))

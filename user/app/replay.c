@@ -94,7 +94,7 @@ static void remove_at(struct replay *rp, size_t i)
 	rp->socks[i] = rp->socks[--rp->n];
 }
 
-static long find(const struct replay *rp, struct logstr host, uint64_t cookie)
+long replay__find(const struct replay *rp, struct logstr host, uint64_t cookie)
 {
 	if (!cookie)
 		return -1;
@@ -106,7 +106,7 @@ static long find(const struct replay *rp, struct logstr host, uint64_t cookie)
 
 static int add(struct replay *rp, const struct logrec *r, const struct diag_sock *d)
 {
-	long at = find(rp, r->host, d->cookie);
+	long at = replay__find(rp, r->host, d->cookie);
 	struct replay_sock *s;
 
 	/* A state record of a socket already known (written again first in
@@ -140,7 +140,7 @@ static int add(struct replay *rp, const struct logrec *r, const struct diag_sock
 /* A listen turns its bound socket into a listener, keeping what is known. */
 static int listened(struct replay *rp, const struct logrec *r, const struct diag_sock *d)
 {
-	long at = find(rp, r->host, d->cookie);
+	long at = replay__find(rp, r->host, d->cookie);
 
 	if (at < 0)
 		return add(rp, r, d);
@@ -168,7 +168,7 @@ int replay__apply(struct replay *rp, const struct logrec *r)
 	/* A close, or a connect that failed: its port is free again. */
 	if (logstr__is(r->action, "close") ||
 	    (failed && logstr__is(r->action, "outcome"))) {
-		long at = find(rp, r->host, d.cookie);
+		long at = replay__find(rp, r->host, d.cookie);
 
 		if (at >= 0)
 			remove_at(rp, (size_t)at);
@@ -181,7 +181,7 @@ int replay__apply(struct replay *rp, const struct logrec *r)
 	if (logstr__is(r->action, "listen"))
 		return listened(rp, r, &d);
 	if (logstr__is(r->action, "connect") || logstr__is(r->action, "outcome"))
-		return find(rp, r->host, d.cookie) >= 0 && logstr__is(r->action, "outcome")
+		return replay__find(rp, r->host, d.cookie) >= 0 && logstr__is(r->action, "outcome")
 		       ? 0 : add(rp, r, &d);
 	return 0;
 }

@@ -38,6 +38,8 @@ int replay__apply(struct replay *rp, const struct logrec *r);
 /* The record as a socket (address, port, transport, state); false when
  * the record names no local port. */
 bool replay__sock_of(const struct logrec *r, struct diag_sock *d);
+/* The socket of host with this cookie: its index, or -1. */
+long replay__find(const struct replay *rp, struct logstr host, uint64_t cookie);
 /* Does socket i hold the port q asks about? */
 bool replay__holds(const struct replay *rp, size_t i, const struct holds_query *q);
 void replay__free(struct replay *rp);
