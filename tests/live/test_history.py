@@ -116,13 +116,27 @@ def history_who_at_names_a_server_gone_since(ctx):
     log = os.path.join(d, "events.json")
     port = port_for(1)
     t = Log(ctx, log)
+    alive = None
     try:
         before = time.time()
         pid, during = serve_for(ctx, port, 1.0)
         settle(ctx, log, port, "close", 1)
         after = time.time() + 0.2
+        time.sleep(0.3)
+        alive = server(ctx, port + 1, -1)	# still running when asked
+        settle(ctx, log, port + 1, "listen", 1)
     finally:
         t.stop()
+    try:
+        r = run(ctx, "who", port + 1, "--at", iso(time.time()), "-j", log)
+        held = jlines(r)
+        expect([(h["process"]["pid"], h["portsnoop"]["still_running"]) for h in held] ==
+               [(alive.pid_reported, "yes")], "a holder still running is said to", held,
+               r.stderr)
+    finally:
+        if alive:
+            alive.stdin.close()
+            alive.wait(timeout=10)
     r = run(ctx, "who", port, "--at", iso(during), "-j", log)
     expect(r.returncode == 0, "who --at names a holder", r.returncode, r.stderr)
     held = jlines(r)
