@@ -177,8 +177,13 @@ const char *history__still_runs(const struct history_out *o, const struct replay
 		return "no";	/* no such pid here now */
 	}
 	free(stat);
-	if (!parse_entity(s->entity_id, boot, sizeof(boot), &pid, &start_ns) || pid != s->pid)
-		return "unknown";	/* a state record: its start time is not logged */
+	if (!parse_entity(s->entity_id, boot, sizeof(boot), &pid, &start_ns) || pid != s->pid) {
+		/* A state record: its start time is not logged. A process with
+		 * that pid that started after the record is another one. */
+		int64_t started = (int64_t)(st.start_ticks * tick) + timefmt__boot_offset();
+
+		return started > s->since_ns + (int64_t)tick ? "no" : "unknown";
+	}
 	if (!o->boot_id || strcmp(boot, o->boot_id))
 		return "no";	/* another boot */
 	same = st.start_ticks == start_ns / tick;
