@@ -55,7 +55,12 @@ class Log:
         self.proc = subprocess.Popen([ctx.portsnoop, "--json", "--netns", str(ctx.ns.inode),
                                       "-o", path],
                                      stderr=subprocess.PIPE)
-        _wait_stderr(self.proc, READY)
+        try:
+            _wait_stderr(self.proc, READY)
+        except BaseException:
+            self.proc.kill()	# never left tracing after the test
+            self.proc.wait()
+            raise
 
     def stop(self):
         self.proc.send_signal(signal.SIGINT)
