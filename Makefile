@@ -177,6 +177,7 @@ bench: all $(BENCH_BINS)
 		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 1
 	$(Q)$(PYTHON) bench/run_bench.py rate --build $(OUT) -n 500000 --gens 2
+	$(Q)$(PYTHON) bench/history_bench.py --build $(OUT)
 
 # Sanitizer build of everything in its own output folder, then all tests.
 sanitize: deps
@@ -209,7 +210,7 @@ fuzz-build:
 
 $(OUT)/fuzz/%: tests/fuzz/%.c $(CORE_OBJS) | $(OUT)/fuzz
 	$(call msg,FUZZ,$@)
-	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(CORE_OBJS) $(NAT_LIBS) -lpthread -o $@
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(CORE_OBJS) $(NAT_LIBS) -lz -lpthread -o $@
 
 fuzz: deps fuzz-build
 	$(Q)scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
@@ -244,11 +245,11 @@ $(APP_OBJS): $(OUT)/user/%.o: user/%.c | $(USER_DIRS)
 
 $(OUT)/portsnoop: $(APP_OBJS) | $(filter %.a,$(NAT_LIBS))
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(NAT_LIBS) $(LIBBPF_LIBS) -lpthread -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(NAT_LIBS) $(LIBBPF_LIBS) -lz -lpthread -o $@
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS) | $(OUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) $(NAT_LIBS) -lcmocka -lpthread -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) $(NAT_LIBS) -lz -lcmocka -lpthread -o $@
 
 $(OUT)/tests/%: tests/live/%.c | $(OUT)/tests
 	$(call msg,CC,$@)
@@ -266,7 +267,7 @@ $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 # The formatting cost per line: the output stage's objects, no kernel.
 $(OUT)/bench/linecost: bench/linecost.c $(CORE_OBJS) | $(OUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) $(NAT_LIBS) -lpthread -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) $(NAT_LIBS) -lz -lpthread -o $@
 
 # The empty programs of the overhead floor, and their loader.
 $(OUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUT)/bench

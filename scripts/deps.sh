@@ -16,7 +16,7 @@ else
 	PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 libcmocka-dev iproute2 util-linux python3 python3-jsonschema rsyslog
 valgrind libclang-rt-dev qemu-system-x86 busybox-static
-libnftnl-dev libmnl-dev nftables iptables prometheus"
+libnftnl-dev libmnl-dev nftables iptables prometheus logrotate gzip jq"
 	# `deps.sh arm64`: also the cross compiler and qemu for arm64 (make ARCH=arm64).
 	[ "${1:-}" != arm64 ] || PKGS="$PKGS gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"

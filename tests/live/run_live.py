@@ -22,7 +22,7 @@ MODULES = ("test_strategies", "test_faults", "test_bind", "test_listen", "test_c
 # runtimes' state): the kernel's part is the same on every kernel, so these
 # run on the host (check, sanitize, live-static) and not again in each VM,
 # where tests/vm/live.sh passes --kernel-suite.
-HOST_MODULES = ("test_reading", "test_nat", "test_serves", "test_fleet")
+HOST_MODULES = ("test_reading", "test_nat", "test_serves", "test_fleet", "test_history")
 
 
 def load(kernel_suite):

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "app/commands.h"
 #include "app/fleet.h"
+#include "app/history.h"
 #include "cli/filter.h"
 #include "app/seed.h"
 #include "app/stream.h"
@@ -141,6 +142,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snapshot__owners_from(owners__collect);
+	if (history__wants(argc, argv))
+		return history__main(argc, argv);	/* over logs: app/history.h */
 	switch (cli__parse(&opts, argc, argv, stdout, stderr)) {
 	case CLI_DONE:
 		return 0;
@@ -181,6 +184,7 @@ int main(int argc, char **argv)
 	stream = lines ? stream__new(&(struct stream_opts){
 		.fmt = &fmt, .out = lines, .filter = &filter, .output_path = opts.output,
 		.metrics = fleet.metrics, .baseline = fleet.baseline,
+		.state_at_reopen = opts.output && !opts.no_initial,
 	}) : NULL;
 	/* Its probe binds a socket: asked before our own binds are traced
 	 * (and through the kernel's BTF, without the probe, where it can). */

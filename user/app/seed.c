@@ -45,7 +45,8 @@ __u64 seed__sockets(const struct seed_opts *o)
 		size_t nown;
 		const struct ps_owner *own = owners__find(&snap.owners, d->inode, &nown);
 
-		track(o->tracer, d);
+		if (o->tracer)
+			track(o->tracer, d);
 		if (!wanted || !filter__socket(o->filter, d, own, nown))
 			continue;
 		listing__state(lines__buf(o->out), o->fmt, d, own, nown);

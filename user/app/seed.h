@@ -16,7 +16,8 @@ struct seed_opts {
 	const struct filter *filter;	/* which sockets get a state record */
 	const struct format_ctx *fmt;
 	struct lines *out;
-	struct tracer *tracer;		/* told to report each socket's release */
+	struct tracer *tracer;		/* told to report each socket's release;
+					 * NULL: records only (a reopened file) */
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "app/seed.h"
 #include "enrich/event.h"
 #include "expect/listener.h"
 #include "kernel/event.h"
@@ -249,11 +250,16 @@ static void reopen_output(struct stream *s)
 	reopen = 0;
 	lines__flush(s->o.out);
 	err = sink__reopen(lines__sink(s->o.out));
-	if (err)
+	if (err) {
 		fprintf(stderr, "portsnoop: cannot reopen %s: %s (still writing to the old "
 			"file)\n", s->o.output_path, strerror(-err));
-	else if (sink__empty(lines__sink(s->o.out)))
+		return;
+	}
+	if (sink__empty(lines__sink(s->o.out)))
 		format__header(lines__buf(s->o.out), s->o.fmt);	/* a new file: a table's header */
+	if (s->o.state_at_reopen)	/* each file answers on its own */
+		seed__sockets(&(struct seed_opts){
+			.filter = s->o.filter, .fmt = s->o.fmt, .out = s->o.out });
 }
 
 /* What woke us: true when told to stop. */

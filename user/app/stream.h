@@ -9,6 +9,7 @@
 #ifndef PS_STREAM_H
 #define PS_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "cli/filter.h"
@@ -27,6 +28,7 @@ struct stream_opts {
 	const char *output_path;	/* --output, for what SIGHUP says; or NULL */
 	struct metrics *metrics;	/* --metrics: what it counts; or NULL */
 	const struct baseline *baseline;	/* --expect: listeners expected; or NULL */
+	bool state_at_reopen;		/* a reopened file starts with state records */
 };
 
 /*
