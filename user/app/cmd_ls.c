@@ -22,7 +22,10 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	if (rc)
 		return rc;
 	ctx.users = users__new("/etc/passwd");
-	serves__borrow(sv, &snap);	/* the listeners serves looks behind keepers in */
+	/* The listeners serves looks behind keepers in: ours, where it holds
+	 * every namespace (with --netns, serves takes a snapshot of its own). */
+	if (!so.netns)
+		serves__borrow(sv, &snap);
 	/* Columns as wide as the widest address, as ss sizes them. */
 	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
 		size_t n;
