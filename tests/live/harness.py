@@ -135,8 +135,9 @@ class Work:
     gated: the process exists (and .pid is known) before it makes its call;
     go() lets it proceed. Its pid survives the exec into sockwork."""
 
-    def __init__(self, ctx, *args, hold=False, gated=False):
-        cmd = ["ip", "netns", "exec", ctx.ns.name, ctx.sockwork]
+    def __init__(self, ctx, *args, hold=False, gated=False, host_netns=False):
+        cmd = [ctx.sockwork] if host_netns else ["ip", "netns", "exec", ctx.ns.name,
+                                                   ctx.sockwork]
         if hold:
             cmd.append("--hold")
         cmd += [str(a) for a in args]

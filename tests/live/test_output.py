@@ -561,6 +561,9 @@ def ls_columns_stay_aligned_with_long_addresses(ctx):
     subprocess.run(["ip", "-n", ctx.ns.name, "addr", "add", addr + "/128", "dev", "lo",
                     "nodad"], check=True)
     w = Work(ctx, "listen", "tcp", 6, addr, 0, 5, hold=True)
+    # A short row of the test's own (a VM may have no other listener), in the
+    # host's namespace: the test's has a name longer than NETNS at 80.
+    s = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 5, hold=True, host_netns=True)
     def ls(columns=None):
         env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
         if columns:
@@ -608,8 +611,11 @@ def ls_columns_stay_aligned_with_long_addresses(ctx):
         i = out.index(one([l for l in out if "[%s]:%d" % (addr, w.port) in l], "long"))
         expect(out[i + 1].startswith(" ") and "sockwork[%d]/3" % w.pid in out[i + 1],
                "its holder on the indented line after it", out[i:i + 2])
+        expect(any("127.0.0.1:%d" % s.port in l for l in short), "the test's short "
+               "listener is among the rows in line", short)
     finally:
         w.release()
+        s.release()
         subprocess.run(["ip", "-n", ctx.ns.name, "addr", "del", addr + "/128", "dev", "lo"])
 
 
