@@ -171,7 +171,8 @@ bench: all $(BENCH_BINS)
 	$(Q)$(PYTHON) bench/run_bench.py bindloop --build $(OUT) \
 		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 	$(Q)$(PYTHON) bench/run_bench.py churn --build $(OUT)
-	$(Q)$(PYTHON) bench/run_bench.py snapshot --build $(OUT)
+	$(Q)$(PYTHON) bench/run_bench.py snapshot --build $(OUT) \
+		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 	$(Q)$(PYTHON) bench/run_bench.py owners --build $(OUT)
 	$(Q)$(PYTHON) bench/run_bench.py linecost --build $(OUT) -n 20000 \
 		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))

@@ -177,10 +177,13 @@ def snapshot(args):
         if holder.stdout.readline().strip() != b"ready":
             sys.exit("bench: holdsocks failed")
         inns = ["ip", "netns", "exec", ns]
-        tools = [("portsnoop ls", [os.path.join(args.build, "portsnoop"), "ls"]),
-                 ("ss -tulpn", inns + ["ss", "-tulpn"]),
-                 ("netstat -tulpn", inns + ["netstat", "-tulpn"]),
-                 ("lsof -nP -i", inns + ["lsof", "-nP", "-i"])]
+        tools = [("portsnoop ls", [os.path.join(args.build, "portsnoop"), "ls"])]
+        if args.against:
+            # Another build's ls in the same rounds (BENCH_AGAINST).
+            tools.append(("ls, against", [os.path.join(args.against, "portsnoop"), "ls"]))
+        tools += [("ss -tulpn", inns + ["ss", "-tulpn"]),
+                  ("netstat -tulpn", inns + ["netstat", "-tulpn"]),
+                  ("lsof -nP -i", inns + ["lsof", "-nP", "-i"])]
         tools = [t for t in tools if shutil.which(t[1][4] if t[1][0] == "ip" else t[1][0])]
         res = {name: [] for name, _ in tools}
         for _ in range(args.rounds):
@@ -195,6 +198,8 @@ def snapshot(args):
             rss = max(m for _, m in res[name])
             print("  %-15s %8.1f ms  %6.2fx ss   peak RSS %7d KiB  %5.2fx ss" % (
                 name, wall * 1e3, wall / ss_wall, rss, rss / ss_rss))
+        if args.against:
+            print("  against: %s" % args.against)
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
@@ -540,7 +545,7 @@ def main():
     ap.add_argument("--procs", type=int, nargs="+", default=[10000, 100000])
     ap.add_argument("--binds", type=int, default=5)
     ap.add_argument("--against", metavar="BUILD",
-                    help="bindloop, bpfstats: also trace with BUILD's portsnoop in the same rounds "
+                    help="bindloop, bpfstats, snapshot: also run BUILD's portsnoop in the same rounds "
                          "(another commit, built apart): before/after a change; linecost: "
                          "bench/linecost built against BUILD's checkout (BUILD is its build/)")
     ap.add_argument("--metrics", action="store_true",

@@ -157,6 +157,20 @@ def test_serves_podman_conmon(ctx):
             expect(inner[0]["container"] == {"id": pod.id, "runtime": "podman",
                                              "name": pod.name,
                                              "image": {"name": IMAGE}}, "container", inner[0])
+            # ls: the container's own listener names it, so a baseline
+            # made of ls --json knows it by its image (#29, check).
+            netns = inner[0]["portsnoop"]["netns"]
+            own = [x for x in ls_json(ctx, "-t", "-P", 80, "--netns", netns)
+                   if any(o["pid"] == pod.pid for o in x["portsnoop"]["owners"])]
+            expect(len(own) == 1 and own[0].get("container") == inner[0]["container"],
+                   "ls names the container and its image", own)
+            for image, want in ((IMAGE, 0), (IMAGE + "-other", 1)):
+                path = os.path.join(tmp, "baseline")
+                with open(path, "w") as f:
+                    f.write("tcp any:80 image=%s\n" % image)
+                r = run(ctx, "check", "--netns", netns, path)
+                expect(r.returncode == want, "check by image %s: exit %d" % (image, want),
+                       r.returncode, r.stdout, r.stderr)
             rows = [x for x in ls_json(ctx, "-t", "-P", pod.port)
                     if any(o["pid"] == pod.conmon for o in x["portsnoop"]["owners"])]
             expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get(

@@ -222,21 +222,43 @@ static void test_events_checked(void **state)
 
 	assert_non_null(b);
 	inet_pton(AF_INET, "127.0.0.1", ev.laddr);
-	assert_int_equal(listener__check_event(b, &ev, &pi), 1);
-	assert_int_equal(listener__check_event(b, &ev, NULL), -1);	/* exe unknown */
-	assert_int_equal(listener__check_event(NULL, &ev, &pi), 0);
+	assert_int_equal(listener__check_event(b, &ev, &pi, NULL), 1);
+	assert_int_equal(listener__check_event(b, &ev, NULL, NULL), -1);	/* exe unknown */
+	assert_int_equal(listener__check_event(NULL, &ev, &pi, NULL), 0);
 	memset(ev.laddr, 0, sizeof(ev.laddr));				/* widened */
-	assert_int_equal(listener__check_event(b, &ev, &pi), -1);
+	assert_int_equal(listener__check_event(b, &ev, &pi, NULL), -1);
 	ev.kind = PS_EV_BIND;		/* a TCP bind is no listener yet */
-	assert_int_equal(listener__check_event(b, &ev, &pi), 0);
+	assert_int_equal(listener__check_event(b, &ev, &pi, NULL), 0);
 	ev.kind = PS_EV_LISTEN;
 	ev.err = EADDRINUSE;		/* a failed call is none */
-	assert_int_equal(listener__check_event(b, &ev, &pi), 0);
+	assert_int_equal(listener__check_event(b, &ev, &pi, NULL), 0);
 	ev = (struct ps_event){ .kind = PS_EV_BIND, .proto = IPPROTO_UDP, .family = AF_INET6,
 				.lport = 5353, .comm = "avahi" };
-	assert_int_equal(listener__check_event(b, &ev, NULL), 1);
+	assert_int_equal(listener__check_event(b, &ev, NULL, NULL), 1);
 	ev.kind = PS_EV_CONNECT;
-	assert_int_equal(listener__check_event(b, &ev, NULL), 0);
+	assert_int_equal(listener__check_event(b, &ev, NULL, NULL), 0);
+	baseline__free(b);
+}
+
+/* A container's listener is expected by its image, whatever its id and
+ * pid after a restart: the names enrich/ found for it say the image. */
+static void test_events_checked_by_image(void **state)
+{
+	struct baseline *b = parse("tcp any:80 image=nginx:1.27\n");
+	struct proc_info pi = { .container = { .runtime = "podman",
+					       .id = "0123456789abcdef0123456789abcdef"
+						     "0123456789abcdef0123456789abcdef" } };
+	struct ctr_names nginx = { .name = "web", .image = "nginx:1.27" };
+	struct ctr_names other = { .name = "web", .image = "nginx:1.28" };
+	struct ps_event ev = { .kind = PS_EV_LISTEN, .proto = IPPROTO_TCP, .family = AF_INET,
+			       .lport = 80, .comm = "nginx" };
+
+	assert_non_null(b);
+	assert_int_equal(listener__check_event(b, &ev, &pi, &nginx), 1);
+	assert_int_equal(listener__check_event(b, &ev, &pi, &other), -1);	/* another image */
+	assert_int_equal(listener__check_event(b, &ev, &pi, NULL), -1);	/* no name known */
+	ev.lport = 81;
+	assert_int_equal(listener__check_event(b, &ev, &pi, &nginx), -1);	/* another port */
 	baseline__free(b);
 }
 
@@ -264,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_json_reader),
 		cmocka_unit_test(test_scope_of_addresses),
 		cmocka_unit_test(test_events_checked),
+		cmocka_unit_test(test_events_checked_by_image),
 		cmocka_unit_test(test_unit_that_survives_restart),
 	};
 

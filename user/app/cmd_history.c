@@ -195,6 +195,9 @@ static int parse_opts(struct hopts *o, int argc, char **argv)
 	return 0;
 }
 
+/* Where a record's event.action is: after "@timestamp" and event.kind. */
+#define HEAD_BYTES 128
+
 /* Can this line matter? `"port":N` (or a start record): the rest are not
  * parsed at all, which is what makes history as fast as grep. A line that
  * is not even shaped like an object is counted as not JSON either way. */
@@ -212,8 +215,11 @@ static bool may_match(const struct hopts *o, const char *line, size_t n, struct 
 	}
 	if (!o->has_target)
 		return true;
-	if (memmem(line, n, "\"action\":\"start\"", 16) ||
-	    memmem(line, n, "\"action\":\"lost\"", 15))
+	/* A start or lost record names its action at its head (@timestamp,
+	 * event.kind, event.action come first): look there only, not through
+	 * every line twice more. */
+	if (memmem(line, n < HEAD_BYTES ? n : HEAD_BYTES, "\"action\":\"start\"", 16) ||
+	    memmem(line, n < HEAD_BYTES ? n : HEAD_BYTES, "\"action\":\"lost\"", 15))
 		return true;
 	k = snprintf(needle, sizeof(needle), "\"port\":%u", o->target.port);
 	while ((p = memmem(p, (size_t)(end - p), needle, (size_t)k))) {

@@ -127,7 +127,8 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	enrich__event(&(struct enrich_sources){ .procs = s->procs, .view = s->view,
 						.users = s->users, .holders = s->holders },
 		      &v, &room, &in);
-	in.expected = (signed char)listener__check_event(s->o.baseline, &v.ev, in.proc);
+	in.expected = (signed char)listener__check_event(s->o.baseline, &v.ev, in.proc,
+								   in.ctr_names);
 	if (in.expected < 0)
 		metrics__unexpected(s->o.metrics);
 	if (serves__for_event(&v.ev, in.proc, in.holders, in.nholders, &behind))

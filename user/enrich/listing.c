@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/timefmt.h"
+#include "enrich/event.h"
+#include "proc/known.h"
 #include "proc/pcache.h"
-#include "proc/procinfo.h"
-#include "proc/procview.h"
 #include "proc/uids.h"
 #include "output/users.h"
 
@@ -55,14 +55,20 @@ static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_tab
 		.ev = &ev, .rec = FORMAT_REC_STATE, .sock = d, .holders = o, .nholders = n,
 		.serves = sv,
 	};
-	char exe[PATH_MAX], gone[PATH_MAX];
-	struct proc_info pi = { .exe = exe };
+	struct proc_info pi = { 0 };
 
-	/* The first holder's executable: what a baseline (--expect, check)
-	 * knows a listener by across restarts; not when it was deleted. */
-	if (n && !procinfo__link("/proc", o[0].pid, "exe", exe, sizeof(exe)) &&
-	    !procview__strip_deleted(exe, gone, sizeof(gone)))
-		in.proc = &pi;
+	/* The first holder's executable and container: what a baseline
+	 * (--expect, check) knows a listener by across restarts. Records
+	 * only: the table has no column for them. */
+	if (n && (ctx->mode != FORMAT_TABLE || t == FORMAT_TABLE_EVENTS)) {
+		const struct proc_known *k = known__of_pid("/proc", o[0].pid);
+
+		pi.exe = k->exe;
+		pi.container = k->container;
+		if (pi.exe || pi.container.id[0] || pi.container.unit[0])
+			in.proc = &pi;
+		enrich__container_names(&in);
+	}
 
 	/* The user of a socket is who holds it (nginx's workers: nobody), not
 	 * who created it; with no holder known, its creator. */

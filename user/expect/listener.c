@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proc/ctrnames.h"
 #include "proc/procinfo.h"
 
 const char *listener__unit(const struct container *c)
@@ -18,7 +19,7 @@ const char *listener__unit(const struct container *c)
 }
 
 int listener__check_event(const struct baseline *b, const struct ps_event *ev,
-			  const struct proc_info *proc)
+			  const struct proc_info *proc, const struct ctr_names *names)
 {
 	struct expect_key k = { .proto = ev->proto, .port = ev->lport };
 	bool stream = ev->proto == IPPROTO_TCP || ev->proto == 262 /* IPPROTO_MPTCP */;
@@ -37,6 +38,8 @@ int listener__check_event(const struct baseline *b, const struct ps_event *ev,
 		k.exe = proc->exe;
 		k.unit = listener__unit(&proc->container);
 	}
+	if (names && names->image[0])
+		k.image = names->image;
 	return baseline__match(b, &k, NULL) ? 1 : -1;
 }
 
@@ -57,6 +60,14 @@ void listener__key_socket(struct expect_key *k, const struct diag_sock *d, uint3
 	if (n > 0 && !procinfo__parse_cgroup(buf, (size_t)n, p->cgroup, sizeof(p->cgroup))) {
 		container__classify(p->cgroup, &p->container);
 		k->unit = listener__unit(&p->container);
+		if (p->container.id[0]) {
+			const struct ctr_names *names = ctrnames__get(ctrnames__host(),
+								      p->container.runtime,
+								      p->container.id);
+
+			if (names && names->image[0])
+				k->image = names->image;
+		}
 	}
 	free(buf);
 }

@@ -21,9 +21,10 @@ struct listener_proc {
  * Whether ev opens a listener the baseline holds: 1 yes, -1 no, 0 ev is no
  * listener (a failed call, a connect, a TCP bind before its listen, a
  * close). A successful listen of TCP or MPTCP and a successful UDP bind are.
+ * names: proc's container's (its image), or NULL.
  */
 int listener__check_event(const struct baseline *b, const struct ps_event *ev,
-			  const struct proc_info *proc);
+			  const struct proc_info *proc, const struct ctr_names *names);
 /* The key of socket d held by process pid (comm: its name; pid 0: none),
  * with what /proc says of pid in *p. */
 void listener__key_socket(struct expect_key *k, const struct diag_sock *d, uint32_t pid,

@@ -181,8 +181,8 @@ void get_serves_netns(GET_ARGS);
 	GET("portsnoop.serves.port", get_serves_port, R_ALL), \
 	GET("portsnoop.serves.netns", get_serves_netns, R_ALL)
 #define CONTAINER_NAME_FIELDS \
-	GET("container.name", get_container_name, R_EVENT | R_HELD), \
-	GET("container.image.name", get_container_image, R_EVENT | R_HELD), \
+	GET("container.name", get_container_name, R_ALL), \
+	GET("container.image.name", get_container_image, R_ALL), \
 	COLUMN("container", 0, T_WHO, get_container_who)
 #define ORCHESTRATOR_FIELDS \
 	GET("orchestrator.type", get_orch_type, R_EVENT | R_HELD), \
