@@ -462,6 +462,31 @@ def metrics_ephemeral_ports_per_netns(ctx):
     expect(rc == 0, "portsnoop exits 0", rc, t.stderr)
 
 
+# CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_NET_ADMIN, CAP_SYS_PTRACE,
+# CAP_SYS_ADMIN, CAP_PERFMON, CAP_BPF: what a running tracer keeps (caps.h).
+RUNNING_KEEP = sum(1 << c for c in (1, 2, 12, 19, 21, 38, 39))
+
+
+@test
+def metrics_thread_keeps_no_more_caps(ctx):
+    """Capabilities are per thread: the server's thread, which reads from
+    the network, must drop what the main thread drops once attached."""
+    port = free_port()
+    t = metrics_tracer(ctx, port)
+    try:
+        scrape(port)
+        tasks = os.listdir("/proc/%d/task" % t.proc.pid)
+        expect(len(tasks) >= 2, "the main thread and the server's", tasks)
+        for tid in tasks:
+            with open("/proc/%d/task/%s/status" % (t.proc.pid, tid)) as f:
+                eff = [int(l.split()[1], 16) for l in f if l.startswith("CapEff:")][0]
+            expect(eff & ~RUNNING_KEEP == 0, "thread %s keeps only what running needs" % tid,
+                   hex(eff))
+    finally:
+        rc = t.stop()
+    expect(rc == 0, "portsnoop exits 0", rc, t.stderr)
+
+
 @test
 def metrics_bad_address_one_line(ctx):
     for args, code, words in (

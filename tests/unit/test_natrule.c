@@ -62,6 +62,8 @@ static struct natx dnat(uint32_t fam, uint32_t addr, uint32_t port)
 			      .reg_proto_min = port, .reg_proto_max = port };
 }
 
+#define REG32_15 23	/* NFT_REG32_15, the last */
+
 static const uint8_t TCP[1] = { IPPROTO_TCP };
 
 static uint16_t be(uint16_t p)
@@ -313,6 +315,23 @@ static void test_not_dnat(void **state)
 	assert_int_equal(natrule__parse(&ip_pst, x, 2, &r), 0);
 }
 
+/* An ip6 dnat whose 16-byte address would start in the last 32-bit
+ * register: a note, and nothing read past the registers. */
+static void test_addr_past_last_register(void **state)
+{
+	static const struct natrule_where ip6 = { "ip6", "nat", "pre", 3 };
+	uint16_t dport = be(8443);
+	uint8_t addr[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	struct natx x[] = { dport_load(REG32_00), cmp_eq(REG32_00, &dport, 2),
+			    imm(REG32_15, addr, 16), dnat(10, REG32_15, 0) };
+	struct natrule r;
+
+	assert_int_equal(natrule__parse(&ip6, x, 4, &r), 1);
+	assert_string_equal(r.note, "its dnat names an address past the last register");
+	assert_int_equal(r.to_family, 0);
+	assert_int_equal(r.port_lo, 8443);
+}
+
 UNIT_MAIN("natrule", NULL, NULL,
 	  cmocka_unit_test(test_nft_native),
 	  cmocka_unit_test(test_reg32_no_port),
@@ -323,4 +342,5 @@ UNIT_MAIN("natrule", NULL, NULL,
 	  cmocka_unit_test(test_set_ports_is_a_note),
 	  cmocka_unit_test(test_unknown_expression_clobbers),
 	  cmocka_unit_test(test_port_ranges),
-	  cmocka_unit_test(test_not_dnat))
+	  cmocka_unit_test(test_not_dnat),
+	  cmocka_unit_test(test_addr_past_last_register))

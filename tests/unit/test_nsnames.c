@@ -65,6 +65,31 @@ static void test_names_and_misses(void **state)
 	assert_string_equal(nsnames__name(blue), "blue");
 }
 
+/* A namespace named after portsnoop first asked (ip netns attach): named
+ * once the directory is read again, a second later. */
+static void test_named_later(void **state)
+{
+	char out[160], in[160];
+	struct stat st;
+	uint32_t late;
+	FILE *f;
+
+	snprintf(out, sizeof(out), "%s-late", dir);
+	snprintf(in, sizeof(in), "%s/late", dir);
+	f = fopen(out, "w");
+	assert_non_null(f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(stat(out, &st), 0);
+	late = (uint32_t)st.st_ino;
+	assert_null(nsnames__name(late));
+	assert_null(nsnames__name(late));
+	assert_int_equal(link(out, in), 0);
+	unlink(out);
+	usleep(1100 * 1000);
+	assert_string_equal(nsnames__name(late), "late");
+	unlink(in);
+}
+
 static struct diag_sock sock_in(uint32_t netns, uint8_t state, uint8_t proto)
 {
 	struct diag_sock d = {
@@ -160,5 +185,6 @@ static void test_full_table_names_namespace_and_container(void **state)
 
 UNIT_MAIN("nsnames", setup, teardown,
 	  cmocka_unit_test(test_names_and_misses),
+	  cmocka_unit_test(test_named_later),
 	  cmocka_unit_test(test_ls_names_namespace_and_state),
 	  cmocka_unit_test(test_full_table_names_namespace_and_container))

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,8 +29,17 @@
 #include "metrics/httpreq.h"
 #include "metrics/metrics.h"
 #include "output/sbuf.h"
+#include "proc/caps.h"
 
 #define SERVER_NICE 10
+/* What the thread keeps: the gauges enter every network namespace (setns:
+ * CAP_SYS_ADMIN) through other users' /proc/PID/ns/net (CAP_SYS_PTRACE,
+ * CAP_DAC_READ_SEARCH) and dump its sockets. Capabilities are a thread's
+ * own: the main thread's later caps__limit() does not reach this one, which
+ * reads from the network. */
+#define SERVER_CAPS                                                        \
+	((1ull << CAPS_SYS_ADMIN) | (1ull << CAPS_SYS_PTRACE) |            \
+	 (1ull << CAPS_DAC_READ_SEARCH) | (1ull << CAPS_NET_ADMIN))
 
 struct conn {
 	int fd;			/* -1: free */
@@ -47,6 +57,8 @@ struct metrics_server {
 	struct metrics *m;
 	pthread_t thread;
 	bool started;
+	sem_t ready;		/* posted once the thread has dropped the rest */
+	int caps_err;		/* 0, or why it could not: it serves nothing */
 	struct conn conns[METRICS_SERVER_CONNS];
 };
 
@@ -248,6 +260,10 @@ static void *serve(void *arg)
 	struct pollfd pfds[METRICS_SERVER_CONNS + 2];
 	struct conn *map[METRICS_SERVER_CONNS + 2];
 
+	s->caps_err = caps__limit(SERVER_CAPS);
+	sem_post(&s->ready);
+	if (s->caps_err)
+		return NULL;
 	/* Below the event loop: under load the scrape waits, not the trace. */
 	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), SERVER_NICE)) {
 		/* best effort */
@@ -309,6 +325,8 @@ int metrics_server__start(const char *addr, struct metrics *m, struct metrics_se
 		s->conns[i].fd = -1;
 	s->fd = listen_on(addr);
 	err = s->fd < 0 ? s->fd : pipe2(s->stop_pipe, O_CLOEXEC) ? -errno : 0;
+	if (!err && sem_init(&s->ready, 0, 0))
+		err = -errno;
 	if (!err) {
 		/* Signals stay with the main thread, whose loop they wake. */
 		sigfillset(&all);
@@ -316,6 +334,10 @@ int metrics_server__start(const char *addr, struct metrics *m, struct metrics_se
 		err = -pthread_create(&s->thread, NULL, serve, s);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		s->started = !err;
+		while (!err && sem_wait(&s->ready) && errno == EINTR)
+			;
+		if (!err)
+			err = s->caps_err;
 	}
 	if (err) {
 		metrics_server__stop(s);
@@ -334,6 +356,7 @@ void metrics_server__stop(struct metrics_server *s)
 			/* cannot happen on an empty pipe */
 		}
 		pthread_join(s->thread, NULL);
+		sem_destroy(&s->ready);
 	}
 	for (int i = 0; i < METRICS_SERVER_CONNS; i++) {
 		conn_close(&s->conns[i]);

@@ -129,12 +129,14 @@ int diag__parse(const void *buf, size_t len, uint16_t proto, diag_cb cb, void *c
 
 int diag__dump(int nlfd, int family, int proto, uint32_t states, diag_cb cb, void *ctx)
 {
-	static uint32_t seq;
+	/* Each thread its own: the metrics server's thread dumps (its gauges)
+	 * while the event loop does (a failed bind's holders). */
+	static __thread uint32_t seq;
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	struct diag_req req = { 0 };
 	size_t qlen = diag__request(&req, sizeof(req), family, proto, states, ++seq);
 	/* Large reads: the kernel fills up to the buffer, so fewer recvs. */
-	static char buf[256 * 1024] __attribute__((aligned(8)));
+	static __thread char buf[256 * 1024] __attribute__((aligned(8)));
 	int rc = 0;
 
 	if (sendto(nlfd, &req, qlen, 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)

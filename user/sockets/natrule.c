@@ -76,6 +76,15 @@ static enum slot_src src_of(const struct regs *g, uint32_t reg)
 	return s < 0 ? SRC_NONE : g->src[s];
 }
 
+/* Whether len bytes from reg's slot stay inside the registers: an address
+ * named in the last 32-bit register cannot be 16 bytes long. */
+static bool fits(uint32_t reg, size_t len)
+{
+	int s = slot_of(reg);
+
+	return s >= 0 && (size_t)s * 4 + len <= SLOTS * 4;
+}
+
 static const uint8_t *data_of(const struct regs *g, uint32_t reg)
 {
 	int s = slot_of(reg);
@@ -173,6 +182,9 @@ static void on_nat(struct walk *w, const struct natx *x)
 	alen = fam == NFPROTO_V6 ? 16 : 4;
 	if (!x->reg_addr_min) {
 		note(r, "its dnat names no address");
+	} else if (!fits(x->reg_addr_min, alen) ||
+		   (x->reg_addr_max && !fits(x->reg_addr_max, alen))) {
+		note(r, "its dnat names an address past the last register");
 	} else if (src_of(&w->regs, x->reg_addr_min) != SRC_IMM) {
 		note(r, "its dnat takes the address from a map or another expression");
 	} else if (x->reg_addr_max && x->reg_addr_max != x->reg_addr_min &&

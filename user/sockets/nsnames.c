@@ -85,7 +85,10 @@ const char *nsnames__name(uint32_t inode)
 
 	if (!inode)
 		return NULL;
-	if (inode == names.last_inode)
+	/* Only a hit is kept: a miss is looked for again (the directory read
+	 * at most once a second), or a namespace named after its first event,
+	 * as `ip netns attach` does, would stay unnamed while its events run. */
+	if (inode == names.last_inode && names.last_name)
 		return names.last_name;
 	if (!names.scanned_ns)
 		scan();

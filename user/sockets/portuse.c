@@ -174,7 +174,9 @@ int portuse__collect(struct portuse **out, size_t *n)
 		if (err == -EIO)
 			rc = err;
 		else if (!err)
-			k++;	/* gone, or not ours to enter: left out */
+			k++;
+		else	/* gone, not ours to enter, or cut short: left out */
+			memset(&v[k], 0, sizeof(v[k]));
 	}
 	free(ns.v);
 	close(home);
