@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/jsonr.h"
+#include "lib/array.h"
 
 /* ls --json writes 3 levels; objects and arrays nested deeper: refused. */
 #define BASELINE_JSON_DEPTH 16
@@ -129,19 +130,15 @@ static int parse_port(const char *s, uint16_t *out)
 
 static int add(struct baseline *b, const struct where *w, const struct expect_key *k)
 {
+	struct expect_key *v;
 	struct expect_key e = *k;
 
 	if (b->n == BASELINE_MAX_ENTRIES)
 		return bad(w, "more than %d listeners", BASELINE_MAX_ENTRIES);
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct expect_key *v = realloc(b->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		b->v = v;
-		b->cap = cap;
-	}
+	v = array__reserve(b->v, b->n, &b->cap, sizeof(*v), 64);
+	if (!v)
+		return -ENOMEM;
+	b->v = v;
 	e.exe = e.exe ? strdup(e.exe) : NULL;
 	e.unit = e.unit ? strdup(e.unit) : NULL;
 	e.image = e.image ? strdup(e.image) : NULL;

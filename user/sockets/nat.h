@@ -8,8 +8,10 @@
 #ifndef PS_NAT_H
 #define PS_NAT_H
 
+#include <errno.h>
 #include <stddef.h>
 #include "sockets/natrule.h"
+#include "lib/array.h"
 
 struct nat_rules {
 	struct natrule *v;	/* every rule with a dnat, in dump order */
@@ -18,6 +20,18 @@ struct nat_rules {
 	unsigned int retries;	/* dumps redone because the ruleset changed */
 	size_t odd;		/* expressions that could not be decoded */
 };
+
+/* r appended to rules: 0, or -ENOMEM (rules untouched). */
+static inline int nat__keep(struct nat_rules *rules, const struct natrule *r)
+{
+	struct natrule *v = array__reserve(rules->v, rules->n, &rules->cap, sizeof(*v), 16);
+
+	if (!v)
+		return -ENOMEM;
+	rules->v = v;
+	rules->v[rules->n++] = *r;
+	return 0;
+}
 
 /*
  * Dumps the ruleset, again while it changes under the dump (at most a few
