@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Baselines (--expect, check): both forms, what matches, what is refused. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +7,7 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "expect/baseline.h"
 #include "expect/listener.h"
@@ -230,18 +227,12 @@ static void test_unit_that_survives_restart(void **state)
 	assert_null(listener__unit(&c));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ls_json_is_a_baseline),
-		cmocka_unit_test(test_hand_form),
-		cmocka_unit_test(test_matched_flags_for_check),
-		cmocka_unit_test(test_hostile_baselines),
-		cmocka_unit_test(test_a_nul_byte_is_refused),
-		cmocka_unit_test(test_scope_of_addresses),
-		cmocka_unit_test(test_events_checked),
-		cmocka_unit_test(test_unit_that_survives_restart),
-	};
-
-	return cmocka_run_group_tests_name("baseline", tests, NULL, NULL);
-}
+UNIT_MAIN("baseline", NULL, NULL,
+	  cmocka_unit_test(test_ls_json_is_a_baseline),
+	  cmocka_unit_test(test_hand_form),
+	  cmocka_unit_test(test_matched_flags_for_check),
+	  cmocka_unit_test(test_hostile_baselines),
+	  cmocka_unit_test(test_a_nul_byte_is_refused),
+	  cmocka_unit_test(test_scope_of_addresses),
+	  cmocka_unit_test(test_events_checked),
+	  cmocka_unit_test(test_unit_that_survives_restart))

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "output/escape.h"
 
@@ -164,21 +161,15 @@ static void test_arg_quoting(void **state)
 	sbuf__free(&b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_plain_passes),
-		cmocka_unit_test(test_text_controls_escaped),
-		cmocka_unit_test(test_text_unicode_controls_escaped),
-		cmocka_unit_test(test_text_invalid_utf8),
-		cmocka_unit_test(test_text_embedded_nul),
-		cmocka_unit_test(test_cell_spaces),
-		cmocka_unit_test(test_json_specials),
-		cmocka_unit_test(test_json_utf8),
-		cmocka_unit_test(test_utf8_decode),
-		cmocka_unit_test(test_item_escapes_list_syntax),
-		cmocka_unit_test(test_arg_quoting),
-	};
-
-	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
-}
+UNIT_MAIN("escape", NULL, NULL,
+	  cmocka_unit_test(test_text_plain_passes),
+	  cmocka_unit_test(test_text_controls_escaped),
+	  cmocka_unit_test(test_text_unicode_controls_escaped),
+	  cmocka_unit_test(test_text_invalid_utf8),
+	  cmocka_unit_test(test_text_embedded_nul),
+	  cmocka_unit_test(test_cell_spaces),
+	  cmocka_unit_test(test_json_specials),
+	  cmocka_unit_test(test_json_utf8),
+	  cmocka_unit_test(test_utf8_decode),
+	  cmocka_unit_test(test_item_escapes_list_syntax),
+	  cmocka_unit_test(test_arg_quoting))

@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "kernel/event.h"
 
@@ -111,16 +108,10 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct ps_record, argv), PS_EVENT_SIZE);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode_ok),
-		cmocka_unit_test(test_decode_rejects),
-		cmocka_unit_test(test_decode_exec),
-		cmocka_unit_test(test_decode_terminates_comm),
-		cmocka_unit_test(test_decode_argv),
-		cmocka_unit_test(test_abi_layout),
-	};
-
-	return cmocka_run_group_tests_name("event", tests, NULL, NULL);
-}
+UNIT_MAIN("event", NULL, NULL,
+	  cmocka_unit_test(test_decode_ok),
+	  cmocka_unit_test(test_decode_rejects),
+	  cmocka_unit_test(test_decode_exec),
+	  cmocka_unit_test(test_decode_terminates_comm),
+	  cmocka_unit_test(test_decode_argv),
+	  cmocka_unit_test(test_abi_layout))

@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "proc/container.h"
 #include "proc/procinfo.h"
@@ -184,20 +181,14 @@ static void test_ticks(void **state)
 	assert_int_equal(procinfo__ticks(9999999ULL), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stat_plain),
-		cmocka_unit_test(test_stat_hostile_comm),
-		cmocka_unit_test(test_stat_truncated),
-		cmocka_unit_test(test_cgroup),
-		cmocka_unit_test(test_containers),
-		cmocka_unit_test(test_pod_uids),
-		cmocka_unit_test(test_units_and_nothing),
-		cmocka_unit_test(test_users),
-		cmocka_unit_test(test_status_field),
-		cmocka_unit_test(test_ticks),
-	};
-
-	return cmocka_run_group_tests_name("procinfo", tests, NULL, NULL);
-}
+UNIT_MAIN("procinfo", NULL, NULL,
+	  cmocka_unit_test(test_stat_plain),
+	  cmocka_unit_test(test_stat_hostile_comm),
+	  cmocka_unit_test(test_stat_truncated),
+	  cmocka_unit_test(test_cgroup),
+	  cmocka_unit_test(test_containers),
+	  cmocka_unit_test(test_pod_uids),
+	  cmocka_unit_test(test_units_and_nothing),
+	  cmocka_unit_test(test_users),
+	  cmocka_unit_test(test_status_field),
+	  cmocka_unit_test(test_ticks))
