@@ -552,26 +552,10 @@ def main():
         return
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads portsnoop)")
-    if args.what == "churn":
-        churn(args)
-        return
-    if args.what == "snapshot":
-        snapshot(args)
-        return
-    if args.what == "owners":
-        owners(args)
-        return
-    if args.what == "rate":
-        rate(args)
-        return
-    if args.what == "strategies":
-        strategies(args)
-        return
-    if args.what == "soak":
-        soak(args)
-        return
-    if args.what == "bpfstats":
-        bpfstats(args)
+    runs = {"churn": churn, "snapshot": snapshot, "owners": owners, "rate": rate,
+            "strategies": strategies, "soak": soak, "bpfstats": bpfstats}
+    if args.what in runs:
+        runs[args.what](args)
         return
 
     base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None

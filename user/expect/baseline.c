@@ -15,6 +15,7 @@
 
 #include "lib/jsonr.h"
 #include "lib/array.h"
+#include "lib/port.h"
 
 /* ls --json writes 3 levels; objects and arrays nested deeper: refused. */
 #define BASELINE_JSON_DEPTH 16
@@ -113,21 +114,6 @@ static int parse_scope(const char *s, enum expect_scope *out)
 	return -EINVAL;
 }
 
-static int parse_port(const char *s, uint16_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < 1 || v > 65535)
-		return -EINVAL;
-	*out = (uint16_t)v;
-	return 0;
-}
-
 static int add(struct baseline *b, const struct where *w, const struct expect_key *k)
 {
 	struct expect_key *v;
@@ -182,7 +168,7 @@ static int hand_line(struct baseline *b, const struct where *w, char *line)
 	if (!colon)
 		return bad(w, "expected ADDRESS:PORT after the protocol");
 	*colon = '\0';
-	if (parse_scope(addr, &k.scope) || parse_port(colon + 1, &k.port))
+	if (parse_scope(addr, &k.scope) || port__parse(colon + 1, &k.port))
 		return bad(w, "'%.60s:%.10s': expected loopback, host, any or an address, then a "
 			   "port from 1 to 65535", addr, colon + 1);
 	while ((tok = strtok_r(NULL, " \t", &save))) {
@@ -247,7 +233,7 @@ static int json_field(struct json_rec *r, const char *path, enum jsonr_type t, c
 		if (t != JSONR_NUMBER || n >= sizeof(num))
 			return bad(r->w, "server.port is not a port number");
 		memcpy(num, s, n + 1);
-		if (parse_port(num, &r->port))
+		if (port__parse(num, &r->port))
 			return bad(r->w, "server.port %s is not from 1 to 65535", num);
 		r->has_port = true;
 		return 0;

@@ -8,7 +8,6 @@
 #ifndef PS_NAT_H
 #define PS_NAT_H
 
-#include <errno.h>
 #include <stddef.h>
 #include "sockets/natrule.h"
 #include "lib/array.h"
@@ -24,15 +23,8 @@ struct nat_rules {
 /* r appended to rules: 0, or -ENOMEM (rules untouched). */
 static inline int nat__keep(struct nat_rules *rules, const struct natrule *r)
 {
-	struct natrule *v = array__reserve(rules->v, rules->n, &rules->cap, sizeof(*v), 16);
-
-	if (!v)
-		return -ENOMEM;
-	rules->v = v;
-	rules->v[rules->n++] = *r;
-	return 0;
+	return array__append(&rules->v, &rules->n, &rules->cap, r, sizeof(*r), 16);
 }
-
 /*
  * Dumps the ruleset, again while it changes under the dump (at most a few
  * times). Returns 0, or -errno with a one-line reason in err: the ruleset
