@@ -9,6 +9,7 @@ generates a bind and a close, so delivered + lost must equal generated.
 Nothing here asserts a time: it prints figures.
 """
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -164,8 +165,11 @@ def timed(build, cmd):
     return wall, int(p.stderr.strip().split(b"\n")[-1].split()[-1])
 
 
-def snapshot(args):
-    """Who holds what: portsnoop ls against ss, netstat and lsof, side by side."""
+@contextlib.contextmanager
+def held_sockets(args):
+    """args.listeners TCP listeners and as many bound UDP sockets, held by 4
+    processes (bench/holdsocks) in a network namespace of their own, for
+    the time of the with block: yields the namespace's name."""
     ns = "portsnoop-bench-%d" % os.getpid()
     subprocess.run(["ip", "netns", "add", ns], check=True)
     subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
@@ -176,6 +180,16 @@ def snapshot(args):
     try:
         if holder.stdout.readline().strip() != b"ready":
             sys.exit("bench: holdsocks failed")
+        yield ns
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+        subprocess.run(["ip", "netns", "del", ns])
+
+
+def snapshot(args):
+    """Who holds what: portsnoop ls against ss, netstat and lsof, side by side."""
+    with held_sockets(args) as ns:
         inns = ["ip", "netns", "exec", ns]
         tools = [("portsnoop ls", [os.path.join(args.build, "portsnoop"), "ls"])]
         if args.against:
@@ -200,10 +214,6 @@ def snapshot(args):
                 name, wall * 1e3, wall / ss_wall, rss, rss / ss_rss))
         if args.against:
             print("  against: %s" % args.against)
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=60)
-        subprocess.run(["ip", "netns", "del", ns])
 
 
 def owners(args):
@@ -211,18 +221,9 @@ def owners(args):
     CO-RE program with a skeleton (bench/owners_core.bpf.c), side by side:
     collect time and peak RSS of a process that only collects, and
     portsnoop ls as a whole for scale."""
-    ns = "portsnoop-bench-%d" % os.getpid()
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
-    holder = subprocess.Popen(["ip", "netns", "exec", ns,
-                               os.path.join(args.build, "bench", "holdsocks"), "4",
-                               str(args.listeners // 4), str(args.listeners // 4)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     exe = os.path.join(args.build, "bench", "owners")
     line = re.compile(r"owners \w+: (\d+) records via .*, ([0-9.]+) ms, peak RSS (\d+) KiB")
-    try:
-        if holder.stdout.readline().strip() != b"ready":
-            sys.exit("bench: holdsocks failed")
+    with held_sockets(args):
         res = {"hand": [], "core": [], "ls": []}
         for _ in range(args.rounds):
             for mode in ("hand", "core"):
@@ -247,10 +248,6 @@ def owners(args):
                 min(t for _, t, _ in res[mode]), max(t for _, t, _ in res[mode]),
                 max(m for _, _, m in res[mode]),
                 "  %d records" % recs if mode != "ls" else ""))
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=60)
-        subprocess.run(["ip", "netns", "del", ns])
 
 
 def rate(args):
@@ -557,26 +554,10 @@ def main():
         return
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads portsnoop)")
-    if args.what == "churn":
-        churn(args)
-        return
-    if args.what == "snapshot":
-        snapshot(args)
-        return
-    if args.what == "owners":
-        owners(args)
-        return
-    if args.what == "rate":
-        rate(args)
-        return
-    if args.what == "strategies":
-        strategies(args)
-        return
-    if args.what == "soak":
-        soak(args)
-        return
-    if args.what == "bpfstats":
-        bpfstats(args)
+    runs = {"churn": churn, "snapshot": snapshot, "owners": owners, "rate": rate,
+            "strategies": strategies, "soak": soak, "bpfstats": bpfstats}
+    if args.what in runs:
+        runs[args.what](args)
         return
 
     base, trace, nomatch, floors, minimal, strategy = [], [], [], [], [], None

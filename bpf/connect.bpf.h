@@ -25,12 +25,7 @@ struct pending {
 };
 
 /* Keyed by struct sock *: lives from SYN_SENT until both sides are done. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u64);
-	__type(value, struct pending);
-} pending SEC(".maps") __weak;
+PS_MAP(pending, BPF_MAP_TYPE_HASH, 8192, __u64, struct pending);
 
 /*
  * Which side comes second, the connect() exit or the outcome. A fetch-or on
@@ -40,12 +35,7 @@ struct {
  * insert fails comes second and emits the outcome. (Any failure, not only
  * -EEXIST: on 6.1 the comparison with -EEXIST never held, measured.)
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u64);
-	__type(value, __u8);
-} pending_turn SEC(".maps") __weak;
+PS_MAP(pending_turn, BPF_MAP_TYPE_HASH, 8192, __u64, __u8);
 
 static __always_inline bool came_second(__u64 key)
 {

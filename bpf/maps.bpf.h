@@ -4,6 +4,18 @@
 #ifndef PS_MAPS_BPF_H
 #define PS_MAPS_BPF_H
 
+/*
+ * A map of kind entries long from key_t to value_t, weak: every object
+ * that includes its header declares it, the static linker keeps one.
+ */
+#define PS_MAP(name, kind, entries, key_t, value_t)			\
+	struct {							\
+		__uint(type, kind);					\
+		__uint(max_entries, entries);				\
+		__type(key, key_t);					\
+		__type(value, value_t);					\
+	} name SEC(".maps") __weak
+
 /* Load-time knobs, set by the loader through the skeleton's rodata. */
 extern const volatile struct ps_filter filter;
 
@@ -17,30 +29,15 @@ struct {
 } events SEC(".maps") __weak;
 
 /* Processes userspace keeps /proc details of (see struct ps_watch). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct ps_watch);
-} watched SEC(".maps") __weak;
+PS_MAP(watched, BPF_MAP_TYPE_HASH, 16384, __u32, struct ps_watch);
 
 /* Per-CPU counters, indexed by enum ps_stat. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PS_STAT__MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps") __weak;
+PS_MAP(stats, BPF_MAP_TYPE_PERCPU_ARRAY, PS_STAT__MAX, __u32, __u64);
 
 /* What a close event needs once the socket is going away: the port it held.
  * Keyed by socket cookie, filled when a bind or listen succeeds. */
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct ps_tracked);
-} tracked SEC(".maps") __weak;
+PS_MAP(tracked, BPF_MAP_TYPE_HASH, 65536, __u64, struct ps_tracked);
 
 /*
  * Atomic even though the counter is this CPU's: a program in a syscall can

@@ -40,12 +40,7 @@ struct saved_args {
  * kprobe -> kretprobe hand-over, keyed by (function, thread). LRU: an entry
  * whose kretprobe never ran (the kernel's maxactive was exhausted) ages out.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct saved_args);
-} saved_args SEC(".maps") __weak;
+PS_MAP(saved_args, BPF_MAP_TYPE_LRU_HASH, 16384, __u64, struct saved_args);
 
 /*
  * Two slots per (function, thread): a call may run inside another call of
@@ -139,12 +134,7 @@ static __always_inline bool take_args(__u32 fn, struct call *c, bool is_listen)
  * stale claim: the next call of that thread that the first misses is then
  * dropped by the backup, and counted as lost by that same sum).
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, __u8);
-} claims SEC(".maps") __weak;
+PS_MAP(claims, BPF_MAP_TYPE_LRU_HASH, 16384, __u64, __u8);
 
 /* Set by the loader when the backups are attached. */
 extern const volatile bool backups;

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Baselines (--expect, check): both forms, what matches, what is refused. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +7,9 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "expect/baseline.h"
-#include "expect/jsonread.h"
 #include "expect/listener.h"
 
 static char err[512];
@@ -146,6 +142,8 @@ static void test_hostile_baselines(void **state)
 	refused("{\"a\":1,}", "not JSON:");
 	refused("{\"a\":\"\\ud800\"}", "lone surrogate");
 	refused("{\"a\":1} x", "more after the object");
+	refused("{\"a\":01}", "not JSON: expected ',' or '}' in an object");
+	refused("{\"a\":\"\x01\"}", "not JSON: a control character in a string");
 	refused("{\"a\":" "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]" "}", "nested more than 16");
 	refused("tcp any:22\n", "say who listens");
 	refused("tcp any:0 *\n", "port from 1 to 65535");
@@ -168,30 +166,6 @@ static void test_a_nul_byte_is_refused(void **state)
 	assert_int_equal(baseline__parse("base", text, sizeof(text) - 1, &b, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "base:1: a NUL byte: not a text file");
-}
-
-static int collect(void *ctx, const char *path, enum jsonread_type t, const char *s, size_t n)
-{
-	char *out = ctx;
-
-	snprintf(out + strlen(out), 512 - strlen(out), "%s=%d:%.*s;", path, (int)t, (int)n, s);
-	return 0;
-}
-
-static void test_json_reader(void **state)
-{
-	char out[512] = "";
-	const char *why = NULL;
-	static const char j[] = " {\"a\":{\"b\":\"x\\u00e9\\n\\\"\",\"c\":-1.5e3},\"d\":[{\"e\":1}],"
-				"\"f\":true,\"g\":null} ";
-
-	assert_int_equal(jsonread__object(j, sizeof(j) - 1, collect, out, &why), 0);
-	assert_string_equal(out, "a=4:;a.b=0:x\xc3\xa9\n\";a.c=1:-1.5e3;d=5:;f=2:true;g=3:null;");
-	assert_int_equal(jsonread__object("[1]", 3, collect, out, &why), -EINVAL);
-	assert_string_equal(why, "not a JSON object");
-	assert_int_equal(jsonread__object("{\"a\":01}", 8, collect, out, &why), -EINVAL);
-	assert_int_equal(jsonread__object("{\"a\":\"\x01\"}", 8, collect, out, &why), -EINVAL);
-	assert_string_equal(why, "a control character in a string");
 }
 
 static void test_scope_of_addresses(void **state)
@@ -275,20 +249,13 @@ static void test_unit_that_survives_restart(void **state)
 	assert_null(listener__unit(&c));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ls_json_is_a_baseline),
-		cmocka_unit_test(test_hand_form),
-		cmocka_unit_test(test_matched_flags_for_check),
-		cmocka_unit_test(test_hostile_baselines),
-		cmocka_unit_test(test_a_nul_byte_is_refused),
-		cmocka_unit_test(test_json_reader),
-		cmocka_unit_test(test_scope_of_addresses),
-		cmocka_unit_test(test_events_checked),
-		cmocka_unit_test(test_events_checked_by_image),
-		cmocka_unit_test(test_unit_that_survives_restart),
-	};
-
-	return cmocka_run_group_tests_name("baseline", tests, NULL, NULL);
-}
+UNIT_MAIN("baseline", NULL, NULL,
+	  cmocka_unit_test(test_ls_json_is_a_baseline),
+	  cmocka_unit_test(test_hand_form),
+	  cmocka_unit_test(test_matched_flags_for_check),
+	  cmocka_unit_test(test_hostile_baselines),
+	  cmocka_unit_test(test_a_nul_byte_is_refused),
+	  cmocka_unit_test(test_scope_of_addresses),
+	  cmocka_unit_test(test_events_checked),
+	  cmocka_unit_test(test_events_checked_by_image),
+	  cmocka_unit_test(test_unit_that_survives_restart))

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "kernel/btfscan.h"
 
@@ -160,13 +157,7 @@ static void test_malformed(void **state)
 	assert_int_equal(btfscan__fd(-1, it, 1), -EBADF);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_finds_ids_and_offsets),
-		cmocka_unit_test(test_finds_enumerators),
-		cmocka_unit_test(test_malformed),
-	};
-
-	return cmocka_run_group_tests_name("btfscan", tests, NULL, NULL);
-}
+UNIT_MAIN("btfscan", NULL, NULL,
+	  cmocka_unit_test(test_finds_ids_and_offsets),
+	  cmocka_unit_test(test_finds_enumerators),
+	  cmocka_unit_test(test_malformed))

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "proc/caps.h"
 
@@ -75,12 +72,6 @@ static void test_btf(void **state)
 	unlink(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_caps),
-		cmocka_unit_test(test_btf),
-	};
-
-	return cmocka_run_group_tests_name("caps", tests, NULL, NULL);
-}
+UNIT_MAIN("caps", NULL, NULL,
+	  cmocka_unit_test(test_caps),
+	  cmocka_unit_test(test_btf))

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The sock_diag parser on a recorded dump and on crafted, broken ones. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +10,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "sockets/diag.h"
 
@@ -233,17 +230,11 @@ static void test_request(void **state)
 	assert_int_equal(diag__request(b, 8, AF_INET, 6, 0, 1), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_recorded_dump),
-		cmocka_unit_test(test_crafted),
-		cmocka_unit_test(test_kernel_error),
-		cmocka_unit_test(test_truncated_and_malformed),
-		cmocka_unit_test(test_other_families_and_stop),
-		cmocka_unit_test(test_request),
-		cmocka_unit_test(test_v6only_and_queues),
-	};
-
-	return cmocka_run_group_tests_name("diag", tests, NULL, NULL);
-}
+UNIT_MAIN("diag", NULL, NULL,
+	  cmocka_unit_test(test_recorded_dump),
+	  cmocka_unit_test(test_crafted),
+	  cmocka_unit_test(test_kernel_error),
+	  cmocka_unit_test(test_truncated_and_malformed),
+	  cmocka_unit_test(test_other_families_and_stop),
+	  cmocka_unit_test(test_request),
+	  cmocka_unit_test(test_v6only_and_queues))

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "output/escape.h"
 
@@ -22,62 +19,54 @@ static const char *json(struct sbuf *b, const char *s, size_t n)
 	return sbuf__str(b);
 }
 
-#define T(b, lit) text(b, lit, sizeof(lit) - 1)
-#define J(b, lit) json(b, lit, sizeof(lit) - 1)
+struct esc_case {
+	const char *in;
+	size_t n;
+	const char *want;
+};
 
-static void test_text_plain_passes(void **state)
+#define C(lit, want) { lit, sizeof(lit) - 1, want }
+
+static void expect_cases(const char *(*esc)(struct sbuf *, const char *, size_t),
+			 const struct esc_case *c, size_t n)
 {
 	struct sbuf b = { 0 };
 
-	assert_string_equal(T(&b, "nginx: worker"), "nginx: worker");
-	assert_string_equal(T(&b, "caf\xc3\xa9"), "caf\xc3\xa9");	/* é */
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(esc(&b, c[i].in, c[i].n), c[i].want);
 	sbuf__free(&b);
 }
 
-static void test_text_controls_escaped(void **state)
+static void test_text(void **state)
 {
-	struct sbuf b = { 0 };
+	static const struct esc_case cases[] = {
+		/* plain text passes */
+		C("nginx: worker", "nginx: worker"),
+		C("caf\xc3\xa9", "caf\xc3\xa9"),	/* é */
+		/* controls escaped */
+		C("a\nb", "a\\x0ab"),
+		C("\x1b[31mred", "\\x1b[31mred"),
+		C("tab\there", "tab\\x09here"),
+		C("del\x7f", "del\\x7f"),
+		C("back\\slash", "back\\\\slash"),
+		/* A literal "\x41" stays distinguishable from an escaped byte. */
+		C("\\x41", "\\\\x41"),
+		/* C1 CSI (U+009B) acts as ESC [ on some terminals. */
+		C("\xc2\x9b" "2J", "\\xc2\\x9b2J"),
+		/* RIGHT-TO-LEFT OVERRIDE (U+202E) would reorder the line. */
+		C("x\xe2\x80\xaey", "x\\xe2\\x80\\xaey"),
+		/* LINE SEPARATOR (U+2028). */
+		C("\xe2\x80\xa8", "\\xe2\\x80\\xa8"),
+		/* invalid UTF-8 */
+		C("\xff\xfe", "\\xff\\xfe"),
+		C("\xc0\xaf", "\\xc0\\xaf"),		/* overlong '/' */
+		C("\xed\xa0\x80", "\\xed\\xa0\\x80"),	/* surrogate */
+		C("ok\xe2\x82", "ok\\xe2\\x82"),	/* truncated */
+		/* an embedded NUL */
+		C("a\0b", "a\\x00b"),
+	};
 
-	assert_string_equal(T(&b, "a\nb"), "a\\x0ab");
-	assert_string_equal(T(&b, "\x1b[31mred"), "\\x1b[31mred");
-	assert_string_equal(T(&b, "tab\there"), "tab\\x09here");
-	assert_string_equal(T(&b, "del\x7f"), "del\\x7f");
-	assert_string_equal(T(&b, "back\\slash"), "back\\\\slash");
-	/* A literal "\x41" stays distinguishable from an escaped byte. */
-	assert_string_equal(T(&b, "\\x41"), "\\\\x41");
-	sbuf__free(&b);
-}
-
-static void test_text_unicode_controls_escaped(void **state)
-{
-	struct sbuf b = { 0 };
-
-	/* C1 CSI (U+009B) acts as ESC [ on some terminals. */
-	assert_string_equal(T(&b, "\xc2\x9b" "2J"), "\\xc2\\x9b2J");
-	/* RIGHT-TO-LEFT OVERRIDE (U+202E) would reorder the line. */
-	assert_string_equal(T(&b, "x\xe2\x80\xaey"), "x\\xe2\\x80\\xaey");
-	/* LINE SEPARATOR (U+2028). */
-	assert_string_equal(T(&b, "\xe2\x80\xa8"), "\\xe2\\x80\\xa8");
-	sbuf__free(&b);
-}
-
-static void test_text_invalid_utf8(void **state)
-{
-	struct sbuf b = { 0 };
-
-	assert_string_equal(T(&b, "\xff\xfe"), "\\xff\\xfe");
-	assert_string_equal(T(&b, "\xc0\xaf"), "\\xc0\\xaf");		/* overlong '/' */
-	assert_string_equal(T(&b, "\xed\xa0\x80"), "\\xed\\xa0\\x80");	/* surrogate */
-	assert_string_equal(T(&b, "ok\xe2\x82"), "ok\\xe2\\x82");	/* truncated */
-	sbuf__free(&b);
-}
-
-static void test_text_embedded_nul(void **state)
-{
-	struct sbuf b = { 0 };
-
-	assert_string_equal(text(&b, "a\0b", 3), "a\\x00b");
-	sbuf__free(&b);
+	expect_cases(text, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void test_cell_spaces(void **state)
@@ -93,30 +82,26 @@ static void test_cell_spaces(void **state)
 	sbuf__free(&b);
 }
 
-static void test_json_specials(void **state)
+static void test_json(void **state)
 {
-	struct sbuf b = { 0 };
+	static const struct esc_case cases[] = {
+		/* specials */
+		C("plain", "\"plain\""),
+		C("a\"b", "\"a\\\"b\""),
+		C("a\\b", "\"a\\\\b\""),
+		C("l1\nl2\r\t", "\"l1\\nl2\\r\\t\""),
+		C("\x1b[0m", "\"\\u001b[0m\""),
+		C("\x7f", "\"\\u007f\""),
+		C("\xc2\x9b", "\"\\u009b\""),
+		C("\xe2\x80\xa8", "\"\\u2028\""),
+		C("\0", "\"\\u0000\""),
+		/* UTF-8 passes */
+		C("caf\xc3\xa9 \xf0\x9f\x90\x8d", "\"caf\xc3\xa9 \xf0\x9f\x90\x8d\""),
+		/* Invalid bytes cannot reach a JSON parser: each becomes U+FFFD. */
+		C("a\xff" "b\xc3", "\"a\\ufffdb\\ufffd\""),
+	};
 
-	assert_string_equal(J(&b, "plain"), "\"plain\"");
-	assert_string_equal(J(&b, "a\"b"), "\"a\\\"b\"");
-	assert_string_equal(J(&b, "a\\b"), "\"a\\\\b\"");
-	assert_string_equal(J(&b, "l1\nl2\r\t"), "\"l1\\nl2\\r\\t\"");
-	assert_string_equal(J(&b, "\x1b[0m"), "\"\\u001b[0m\"");
-	assert_string_equal(J(&b, "\x7f"), "\"\\u007f\"");
-	assert_string_equal(J(&b, "\xc2\x9b"), "\"\\u009b\"");
-	assert_string_equal(J(&b, "\xe2\x80\xa8"), "\"\\u2028\"");
-	assert_string_equal(json(&b, "\0", 1), "\"\\u0000\"");
-	sbuf__free(&b);
-}
-
-static void test_json_utf8(void **state)
-{
-	struct sbuf b = { 0 };
-
-	assert_string_equal(J(&b, "caf\xc3\xa9 \xf0\x9f\x90\x8d"), "\"caf\xc3\xa9 \xf0\x9f\x90\x8d\"");
-	/* Invalid bytes cannot reach a JSON parser: each becomes U+FFFD. */
-	assert_string_equal(J(&b, "a\xff" "b\xc3"), "\"a\\ufffdb\\ufffd\"");
-	sbuf__free(&b);
+	expect_cases(json, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void test_utf8_decode(void **state)
@@ -164,21 +149,10 @@ static void test_arg_quoting(void **state)
 	sbuf__free(&b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_plain_passes),
-		cmocka_unit_test(test_text_controls_escaped),
-		cmocka_unit_test(test_text_unicode_controls_escaped),
-		cmocka_unit_test(test_text_invalid_utf8),
-		cmocka_unit_test(test_text_embedded_nul),
-		cmocka_unit_test(test_cell_spaces),
-		cmocka_unit_test(test_json_specials),
-		cmocka_unit_test(test_json_utf8),
-		cmocka_unit_test(test_utf8_decode),
-		cmocka_unit_test(test_item_escapes_list_syntax),
-		cmocka_unit_test(test_arg_quoting),
-	};
-
-	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
-}
+UNIT_MAIN("escape", NULL, NULL,
+	  cmocka_unit_test(test_text),
+	  cmocka_unit_test(test_cell_spaces),
+	  cmocka_unit_test(test_json),
+	  cmocka_unit_test(test_utf8_decode),
+	  cmocka_unit_test(test_item_escapes_list_syntax),
+	  cmocka_unit_test(test_arg_quoting))

@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "kernel/event.h"
 
@@ -96,31 +93,28 @@ static void test_abi_layout(void **state)
 {
 	/* The BPF side writes these offsets; a silent move would garble
 	 * every field after it. (The size: event.h's _Static_assert.) */
-	assert_int_equal(offsetof(struct ps_event, ts_ns), 0);
-	assert_int_equal(offsetof(struct ps_event, duration_ns), 32);
-	assert_int_equal(offsetof(struct ps_event, pid), 40);
-	assert_int_equal(offsetof(struct ps_event, ns_pid), 72);
-	assert_int_equal(offsetof(struct ps_event, kind), 80);
-	assert_int_equal(offsetof(struct ps_event, argv_len), 94);
-	assert_int_equal(offsetof(struct ps_event, laddr), 96);
-	assert_int_equal(offsetof(struct ps_event, comm), 128);
-	assert_int_equal(offsetof(struct ps_event, pcomm), 144);
-	assert_int_equal(offsetof(struct ps_event, tcomm), 160);
-	assert_int_equal(offsetof(struct ps_event, ifname), 176);
-	assert_int_equal(offsetof(struct ps_event, ifindex), 192);
+#define AT(f, off) { #f, offsetof(struct ps_event, f), off }
+	static const struct {
+		const char *field;
+		size_t at, want;
+	} layout[] = {
+		AT(ts_ns, 0), AT(duration_ns, 32), AT(pid, 40), AT(ns_pid, 72), AT(kind, 80),
+		AT(argv_len, 94), AT(laddr, 96), AT(comm, 128), AT(pcomm, 144), AT(tcomm, 160),
+		AT(ifname, 176), AT(ifindex, 192),
+	};
+#undef AT
+
+	for (size_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++)
+		if (layout[i].at != layout[i].want)
+			fail_msg("ps_event.%s at %zu, not %zu", layout[i].field, layout[i].at,
+				 layout[i].want);
 	assert_int_equal(offsetof(struct ps_record, argv), PS_EVENT_SIZE);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode_ok),
-		cmocka_unit_test(test_decode_rejects),
-		cmocka_unit_test(test_decode_exec),
-		cmocka_unit_test(test_decode_terminates_comm),
-		cmocka_unit_test(test_decode_argv),
-		cmocka_unit_test(test_abi_layout),
-	};
-
-	return cmocka_run_group_tests_name("event", tests, NULL, NULL);
-}
+UNIT_MAIN("event", NULL, NULL,
+	  cmocka_unit_test(test_decode_ok),
+	  cmocka_unit_test(test_decode_rejects),
+	  cmocka_unit_test(test_decode_exec),
+	  cmocka_unit_test(test_decode_terminates_comm),
+	  cmocka_unit_test(test_decode_argv),
+	  cmocka_unit_test(test_abi_layout))

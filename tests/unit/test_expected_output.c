@@ -57,13 +57,7 @@ static void test_warning_priority(void **state)
 	sbuf__free(&b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_table_mark),
-		cmocka_unit_test(test_warning_priority),
-	};
-
-	return cmocka_run_group_tests_name("expected_output", tests, NULL, NULL);
-}
+UNIT_MAIN("expected_output", NULL, NULL,
+	  cmocka_unit_test(test_json),
+	  cmocka_unit_test(test_table_mark),
+	  cmocka_unit_test(test_warning_priority))

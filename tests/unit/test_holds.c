@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* What "holds port P" means: the kernel's bind-conflict rules, case by case. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "sockets/holds.h"
 
@@ -109,15 +106,9 @@ static void test_dual_stack_and_v6only(void **state)
 	assert_false(holds__match(&q, &s));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_any_state_holds),
-		cmocka_unit_test(test_transport),
-		cmocka_unit_test(test_v4_mapped),
-		cmocka_unit_test(test_wildcards),
-		cmocka_unit_test(test_dual_stack_and_v6only),
-	};
-
-	return cmocka_run_group_tests_name("holds", tests, NULL, NULL);
-}
+UNIT_MAIN("holds", NULL, NULL,
+	  cmocka_unit_test(test_any_state_holds),
+	  cmocka_unit_test(test_transport),
+	  cmocka_unit_test(test_v4_mapped),
+	  cmocka_unit_test(test_wildcards),
+	  cmocka_unit_test(test_dual_stack_and_v6only))

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* bpf/hooks.h as the loader reads it: every program found by its name. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "kernel/hooktab.h"
 #include "kernel/strategy.h"
@@ -68,13 +65,7 @@ static void test_targets(void **state)
 		assert_true((hooks__shared[i].when == SHARED_COOKIES) == hooks__shared[i].cgroup);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_hook_has_a_way_per_strategy),
-		cmocka_unit_test(test_roles_by_name),
-		cmocka_unit_test(test_targets),
-	};
-
-	return cmocka_run_group_tests_name("hooktab", tests, NULL, NULL);
-}
+UNIT_MAIN("hooktab", NULL, NULL,
+	  cmocka_unit_test(test_every_hook_has_a_way_per_strategy),
+	  cmocka_unit_test(test_roles_by_name),
+	  cmocka_unit_test(test_targets))

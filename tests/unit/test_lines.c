@@ -99,22 +99,34 @@ static void test_reader_gone(void **state)
 	signal(SIGPIPE, SIG_DFL);
 }
 
-/*
- * A full disk (RLIMIT_FSIZE): the lines that did not go out are counted,
- * the error kept (said once on stderr), and 0 returned: tracing goes on.
- */
-static void test_unwritten(void **state)
+/* Lines into a new file, name (a mkstemp template) made. */
+static struct lines *file_lines(char *name, struct sink **s)
 {
-	char name[] = "/tmp/ps-lines-XXXXXX";
 	int fd = mkstemp(name);
-	struct rlimit old, lim;
-	struct sink *s;
-	struct lines *l;
 
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(sink__file(name, &s), 0);
-	l = lines__new(s);
+	assert_int_equal(sink__file(name, s), 0);
+	return lines__new(*s);
+}
+
+/* What the file name holds, into buf (NUL-terminated); the file goes. */
+static void read_back(const char *name, char *buf, size_t size)
+{
+	int fd = open(name, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_true(read(fd, buf, size - 1) > 0);
+	close(fd);
+	unlink(name);
+}
+
+/* Lines into a file that can take 6 bytes (RLIMIT_FSIZE): "first\n" goes
+ * out, second to fourth do not, in two flushes; then the room is back. */
+static void fill_a_full_disk(struct lines *l)
+{
+	struct rlimit old, lim;
+
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, SIG_IGN);
 	lim = old;
@@ -128,6 +140,19 @@ static void test_unwritten(void **state)
 	assert_int_equal(lines__flush(l), 0);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, SIG_DFL);
+}
+
+/*
+ * A full disk (RLIMIT_FSIZE): the lines that did not go out are counted,
+ * the error kept (said once on stderr), and 0 returned: tracing goes on.
+ */
+static void test_unwritten(void **state)
+{
+	char name[] = "/tmp/ps-lines-XXXXXX", buf[64] = "";
+	struct sink *s;
+	struct lines *l = file_lines(name, &s);
+
+	fill_a_full_disk(l);
 	assert_int_equal(lines__totals(l)->unwritten, 3);
 	assert_int_equal(lines__totals(l)->write_err, -EFBIG);
 	assert_false(lines__reader_gone(l));
@@ -136,15 +161,8 @@ static void test_unwritten(void **state)
 	assert_int_equal(lines__totals(l)->unwritten, 3);
 	lines__free(l);
 	sink__free(s);
-	fd = open(name, O_RDONLY);
-	{
-		char buf[64] = "";
-
-		assert_int_equal(read(fd, buf, sizeof(buf)), 12);
-		assert_string_equal(buf, "first\nfifth\n");
-	}
-	close(fd);
-	unlink(name);
+	read_back(name, buf, sizeof(buf));
+	assert_string_equal(buf, "first\nfifth\n");
 }
 
 /* Issue 24: the gap is marked in the file itself, where the lines are
@@ -153,40 +171,19 @@ static void test_unwritten_marked(void **state)
 {
 	char name[] = "/tmp/ps-lines-XXXXXX", buf[256] = "";
 	struct format_ctx ctx = { .mode = FORMAT_TABLE };
-	int fd = mkstemp(name);
-	struct rlimit old, lim;
 	struct sbuf j = { 0 };
 	struct sink *s;
-	struct lines *l;
+	struct lines *l = file_lines(name, &s);
 
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(sink__file(name, &s), 0);
-	l = lines__new(s);
 	lines__mark_gaps(l, &ctx);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_IGN);
-	lim = old;
-	lim.rlim_cur = 6;
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	add(l, "first\n", 0);
-	add(l, "second\n", 0);
-	add(l, "third\n", 0);
-	assert_int_equal(lines__flush(l), 0);
-	add(l, "fourth\n", 0);
-	assert_int_equal(lines__flush(l), 0);	/* still full: the mark waits too */
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_DFL);
+	fill_a_full_disk(l);	/* the second flush still full: the mark waits too */
 	add(l, "fifth\n", 0);
 	assert_int_equal(lines__flush(l), 0);
 	add(l, "sixth\n", 0);
 	assert_int_equal(lines__flush(l), 0);	/* one mark, not one per batch */
 	lines__free(l);
 	sink__free(s);
-	fd = open(name, O_RDONLY);
-	assert_true(read(fd, buf, sizeof(buf) - 1) > 0);
-	close(fd);
-	unlink(name);
+	read_back(name, buf, sizeof(buf));
 	assert_string_equal(buf, "first\n-- portsnoop: 3 lines not written here (EFBIG), 3 in "
 				 "all --\nfifth\nsixth\n");
 	ctx.mode = FORMAT_JSON;

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The --metrics text and the request the endpoint reads. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "metrics/httpreq.h"
 #include "metrics/metrics.h"
@@ -263,19 +260,13 @@ static void test_listen_address(void **state)
 	assert_int_equal(metrics_server__parse_addr("localhost:80", &ss, &len), -EINVAL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_events_by_action_result_protocol),
-		cmocka_unit_test(test_openmetrics_and_text_families),
-		cmocka_unit_test(test_inuse_ports_bounded),
-		cmocka_unit_test(test_connect_histogram),
-		cmocka_unit_test(test_totals_and_unexpected),
-		cmocka_unit_test(test_label_escaping),
-		cmocka_unit_test(test_request_get_metrics),
-		cmocka_unit_test(test_request_refused),
-		cmocka_unit_test(test_listen_address),
-	};
-
-	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
-}
+UNIT_MAIN("metrics", NULL, NULL,
+	  cmocka_unit_test(test_events_by_action_result_protocol),
+	  cmocka_unit_test(test_openmetrics_and_text_families),
+	  cmocka_unit_test(test_inuse_ports_bounded),
+	  cmocka_unit_test(test_connect_histogram),
+	  cmocka_unit_test(test_totals_and_unexpected),
+	  cmocka_unit_test(test_label_escaping),
+	  cmocka_unit_test(test_request_get_metrics),
+	  cmocka_unit_test(test_request_refused),
+	  cmocka_unit_test(test_listen_address))

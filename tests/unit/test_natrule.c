@@ -66,6 +66,21 @@ static struct natx dnat(uint32_t fam, uint32_t addr, uint32_t port)
 
 static const uint8_t TCP[1] = { IPPROTO_TCP };
 
+/* tcp dport DPORT dnat to ADDR:TO as nft writes it: 7 expressions in x. */
+static void dnat_rule(struct natx x[7], uint16_t dport, const void *addr, uint32_t alen,
+		      uint16_t to, uint32_t fam)
+{
+	uint16_t d = htons(dport), t = htons(to);
+
+	x[0] = meta_l4proto(REG1);
+	x[1] = cmp_eq(REG1, TCP, 1);
+	x[2] = dport_load(REG1);
+	x[3] = cmp_eq(REG1, &d, 2);
+	x[4] = imm(REG1, addr, alen);
+	x[5] = imm(REG2, &t, 2);
+	x[6] = dnat(fam, REG1, REG2);
+}
+
 static uint16_t be(uint16_t p)
 {
 	return htons(p);
@@ -83,13 +98,11 @@ static void assert_to(const struct natrule *r, int family, const char *addr)
 /* nft add rule ip pst pre tcp dport 18090 dnat to 198.18.0.2:8080 */
 static void test_nft_native(void **state)
 {
-	uint16_t dport = be(18090), to = be(8080);
 	uint8_t addr[4] = { 198, 18, 0, 2 };
-	struct natx x[] = { meta_l4proto(REG1), cmp_eq(REG1, TCP, 1), dport_load(REG1),
-			    cmp_eq(REG1, &dport, 2), imm(REG1, addr, 4), imm(REG2, &to, 2),
-			    dnat(2, REG1, REG2) };
+	struct natx x[7];
 	struct natrule r;
 
+	dnat_rule(x, 18090, addr, 4, 8080, 2);
 	assert_int_equal(natrule__parse(&ip_pst, x, 7, &r), 1);
 	assert_null(r.note);
 	assert_string_equal(r.how, "nft");
@@ -216,13 +229,11 @@ static void test_xt_match_rev0(void **state)
 static void test_ip6(void **state)
 {
 	static const struct natrule_where inet = { "inet", "t", "c", 1 };
-	uint16_t dport = be(443), to = be(8443);
 	const uint8_t addr[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 };	/* 2001:db8::5 */
-	struct natx x[] = { meta_l4proto(REG1), cmp_eq(REG1, TCP, 1), dport_load(REG1),
-			    cmp_eq(REG1, &dport, 2), imm(REG1, addr, 16), imm(REG2, &to, 2),
-			    dnat(10, REG1, REG2) };
+	struct natx x[7];
 	struct natrule r;
 
+	dnat_rule(x, 443, addr, 16, 8443, 10);
 	assert_int_equal(natrule__parse(&inet, x, 7, &r), 1);
 	assert_null(r.note);
 	assert_to(&r, AF_INET6, "2001:db8::5");

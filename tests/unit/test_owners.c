@@ -1,7 +1,4 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +6,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "sockets/owners.h"
 
@@ -111,13 +108,7 @@ static void test_proc_walk_finds_our_socket(void **state)
 	assert_int_equal(owners__from_proc(&o, "/nonexistent"), -ENOENT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_records_sort_find),
-		cmocka_unit_test(test_proc_walk_finds_our_socket),
-		cmocka_unit_test(test_from_fd),
-	};
-
-	return cmocka_run_group_tests_name("owners", tests, NULL, NULL);
-}
+UNIT_MAIN("owners", NULL, NULL,
+	  cmocka_unit_test(test_records_sort_find),
+	  cmocka_unit_test(test_proc_walk_finds_our_socket),
+	  cmocka_unit_test(test_from_fd))

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The /proc cache against a fixture tree that the test rewrites. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +7,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "proc/pcache.h"
 
@@ -282,17 +279,11 @@ static void test_exit_then_sweep(void **state)
 	pcache__free(c);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reads_and_caches, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_never_lends_a_reused_pid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_cmdline_is_not_known, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_evicted_entries_outlive_records_in_flight,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exit_then_sweep, setup, teardown),
-	};
-
-	return cmocka_run_group_tests_name("pcache", tests, NULL, NULL);
-}
+UNIT_MAIN("pcache", NULL, NULL,
+	  cmocka_unit_test_setup_teardown(test_reads_and_caches, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_never_lends_a_reused_pid, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_empty_cmdline_is_not_known, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_evicted_entries_outlive_records_in_flight,
+	  setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_exit_then_sweep, setup, teardown))

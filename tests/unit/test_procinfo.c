@@ -1,37 +1,32 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "proc/container.h"
 #include "proc/procinfo.h"
 #include "output/users.h"
 
-static void test_stat_plain(void **state)
+/* A comm may hold spaces and ')': fields count from the last ')'. */
+static void test_stat_plain_and_hostile_comm(void **state)
 {
-	static const char s[] = "4242 (nginx) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
-				"20 0 1 0 123456 10000 100 18446744073709551615\n";
+	static const struct {
+		const char *stat;
+		int ppid;
+		unsigned long long start;
+	} cases[] = {
+		{ "4242 (nginx) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
+		  "20 0 1 0 123456 10000 100 18446744073709551615\n", 1, 123456 },
+		{ "77 (a) S 9 9 (b) R 3 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 999 0 0\n", 3, 999 },
+	};
 	struct proc_stat st;
 
-	assert_int_equal(procinfo__parse_stat(s, strlen(s), &st), 0);
-	assert_int_equal(st.ppid, 1);
-	assert_int_equal(st.start_ticks, 123456);
-}
-
-static void test_stat_hostile_comm(void **state)
-{
-	/* A comm may hold spaces and ')': fields count from the last ')'. */
-	static const char s[] = "77 (a) S 9 9 (b) R 3 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
-				"999 0 0\n";
-	struct proc_stat st;
-
-	assert_int_equal(procinfo__parse_stat(s, strlen(s), &st), 0);
-	assert_int_equal(st.ppid, 3);
-	assert_int_equal(st.start_ticks, 999);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(procinfo__parse_stat(cases[i].stat, strlen(cases[i].stat), &st), 0);
+		assert_int_equal(st.ppid, cases[i].ppid);
+		assert_int_equal(st.start_ticks, cases[i].start);
+	}
 }
 
 static void test_stat_truncated(void **state)
@@ -184,20 +179,13 @@ static void test_ticks(void **state)
 	assert_int_equal(procinfo__ticks(9999999ULL), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stat_plain),
-		cmocka_unit_test(test_stat_hostile_comm),
-		cmocka_unit_test(test_stat_truncated),
-		cmocka_unit_test(test_cgroup),
-		cmocka_unit_test(test_containers),
-		cmocka_unit_test(test_pod_uids),
-		cmocka_unit_test(test_units_and_nothing),
-		cmocka_unit_test(test_users),
-		cmocka_unit_test(test_status_field),
-		cmocka_unit_test(test_ticks),
-	};
-
-	return cmocka_run_group_tests_name("procinfo", tests, NULL, NULL);
-}
+UNIT_MAIN("procinfo", NULL, NULL,
+	  cmocka_unit_test(test_stat_plain_and_hostile_comm),
+	  cmocka_unit_test(test_stat_truncated),
+	  cmocka_unit_test(test_cgroup),
+	  cmocka_unit_test(test_containers),
+	  cmocka_unit_test(test_pod_uids),
+	  cmocka_unit_test(test_units_and_nothing),
+	  cmocka_unit_test(test_users),
+	  cmocka_unit_test(test_status_field),
+	  cmocka_unit_test(test_ticks))

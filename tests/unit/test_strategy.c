@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "kernel/strategy.h"
 
@@ -260,19 +257,13 @@ static void test_names(void **state)
 	assert_string_equal(hook__name(-1), "?");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_auto_takes_the_best_per_hook),
-		cmocka_unit_test(test_preemptible_kernel_ranks_kprobe_first),
-		cmocka_unit_test(test_unpreempted_tracepoints_rank_first),
-		cmocka_unit_test(test_forced_needs_every_hook),
-		cmocka_unit_test(test_demote_after_failures),
-		cmocka_unit_test(test_unavailable_hooks),
-		cmocka_unit_test(test_without_cgroup),
-		cmocka_unit_test(test_refused_program_moves_its_hook_only),
-		cmocka_unit_test(test_names),
-	};
-
-	return cmocka_run_group_tests_name("strategy", tests, NULL, NULL);
-}
+UNIT_MAIN("strategy", NULL, NULL,
+	  cmocka_unit_test(test_auto_takes_the_best_per_hook),
+	  cmocka_unit_test(test_preemptible_kernel_ranks_kprobe_first),
+	  cmocka_unit_test(test_unpreempted_tracepoints_rank_first),
+	  cmocka_unit_test(test_forced_needs_every_hook),
+	  cmocka_unit_test(test_demote_after_failures),
+	  cmocka_unit_test(test_unavailable_hooks),
+	  cmocka_unit_test(test_without_cgroup),
+	  cmocka_unit_test(test_refused_program_moves_its_hook_only),
+	  cmocka_unit_test(test_names))

@@ -202,28 +202,28 @@ static void test_state_rows_and_ls_fit(void **state)
  * word longer than the room, never inside a UTF-8 character. */
 static void test_fold_breaks(void **state)
 {
+	static const struct {
+		const char *line;
+		size_t width, indent;
+		const char *want;
+	} cases[] = {
+		{ "0123456789 held by a[1],b[2],c[3]", 20, 4,
+		  "0123456789 held by\n    a[1],b[2],c[3]" },
+		{ "0123456789 a[1],b[2],c[3],d[4]", 20, 4, "0123456789 a[1],\n    b[2],c[3],d[4]" },
+		{ "x \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 10, 2,
+		  "x\n  \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n  \xc3\xa9\xc3\xa9" },
+		/* a word ends at the edge */
+		{ "0123456789 abcdefghi 0.058ms", 20, 4, "0123456789 abcdefghi\n    0.058ms" },
+		{ "short line", 80, 4, "short line" },
+	};
 	struct sbuf b = { 0 };
 
-	sbuf__puts(&b, "0123456789 held by a[1],b[2],c[3]");
-	fold__line(&b, 0, 20, 4);
-	assert_string_equal(sbuf__str(&b), "0123456789 held by\n    a[1],b[2],c[3]");
-	sbuf__reset(&b);
-	sbuf__puts(&b, "0123456789 a[1],b[2],c[3],d[4]");
-	fold__line(&b, 0, 20, 4);
-	assert_string_equal(sbuf__str(&b), "0123456789 a[1],\n    b[2],c[3],d[4]");
-	sbuf__reset(&b);
-	sbuf__puts(&b, "x \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
-	fold__line(&b, 0, 10, 2);
-	assert_string_equal(sbuf__str(&b), "x\n  \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-				   "\xc3\xa9\xc3\xa9\n  \xc3\xa9\xc3\xa9");
-	sbuf__reset(&b);
-	sbuf__puts(&b, "0123456789 abcdefghi 0.058ms");	/* a word ends at the edge */
-	fold__line(&b, 0, 20, 4);
-	assert_string_equal(sbuf__str(&b), "0123456789 abcdefghi\n    0.058ms");
-	sbuf__reset(&b);
-	sbuf__puts(&b, "short line");
-	fold__line(&b, 0, 80, 4);
-	assert_string_equal(sbuf__str(&b), "short line");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sbuf__reset(&b);
+		sbuf__puts(&b, cases[i].line);
+		fold__line(&b, 0, cases[i].width, cases[i].indent);
+		assert_string_equal(sbuf__str(&b), cases[i].want);
+	}
 	sbuf__free(&b);
 }
 

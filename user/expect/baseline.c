@@ -13,7 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "expect/jsonread.h"
+#include "lib/jsonr.h"
+#include "lib/array.h"
+#include "lib/port.h"
+
+/* ls --json writes 3 levels; objects and arrays nested deeper: refused. */
+#define BASELINE_JSON_DEPTH 16
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -109,36 +114,17 @@ static int parse_scope(const char *s, enum expect_scope *out)
 	return -EINVAL;
 }
 
-static int parse_port(const char *s, uint16_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < 1 || v > 65535)
-		return -EINVAL;
-	*out = (uint16_t)v;
-	return 0;
-}
-
 static int add(struct baseline *b, const struct where *w, const struct expect_key *k)
 {
+	struct expect_key *v;
 	struct expect_key e = *k;
 
 	if (b->n == BASELINE_MAX_ENTRIES)
 		return bad(w, "more than %d listeners", BASELINE_MAX_ENTRIES);
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct expect_key *v = realloc(b->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		b->v = v;
-		b->cap = cap;
-	}
+	v = array__reserve(b->v, b->n, &b->cap, sizeof(*v), 64);
+	if (!v)
+		return -ENOMEM;
+	b->v = v;
 	e.exe = e.exe ? strdup(e.exe) : NULL;
 	e.unit = e.unit ? strdup(e.unit) : NULL;
 	e.image = e.image ? strdup(e.image) : NULL;
@@ -182,7 +168,7 @@ static int hand_line(struct baseline *b, const struct where *w, char *line)
 	if (!colon)
 		return bad(w, "expected ADDRESS:PORT after the protocol");
 	*colon = '\0';
-	if (parse_scope(addr, &k.scope) || parse_port(colon + 1, &k.port))
+	if (parse_scope(addr, &k.scope) || port__parse(colon + 1, &k.port))
 		return bad(w, "'%.60s:%.10s': expected loopback, host, any or an address, then a "
 			   "port from 1 to 65535", addr, colon + 1);
 	while ((tok = strtok_r(NULL, " \t", &save))) {
@@ -203,12 +189,14 @@ struct json_rec {
 	bool has_port;
 	uint16_t port;
 	char *exe, *unit, *image, *comm;
+	char *text;		/* the value at hand, decoded: as long as the line */
+	const char *why;	/* what JSON rule the line breaks */
 };
 
-static int json_text(struct json_rec *r, const char *path, enum jsonread_type t,
+static int json_text(struct json_rec *r, const char *path, enum jsonr_type t,
 		     const char *s, size_t n, char *buf, size_t bufsz)
 {
-	if (t != JR_STRING)
+	if (t != JSONR_STRING)
 		return bad(r->w, "%s is not a string", path);
 	if (n >= bufsz || memchr(s, '\0', n))
 		return bad(r->w, "%s is not a %s", path, bufsz > 64 ? "path or name" : "known value");
@@ -216,10 +204,10 @@ static int json_text(struct json_rec *r, const char *path, enum jsonread_type t,
 	return 0;
 }
 
-static int json_dup(struct json_rec *r, const char *path, enum jsonread_type t, const char *s,
+static int json_dup(struct json_rec *r, const char *path, enum jsonr_type t, const char *s,
 		    size_t n, char **out)
 {
-	if (t != JR_STRING)
+	if (t != JSONR_STRING)
 		return bad(r->w, "%s is not a string", path);
 	if (memchr(s, '\0', n))
 		return bad(r->w, "%s holds a NUL", path);
@@ -228,9 +216,9 @@ static int json_dup(struct json_rec *r, const char *path, enum jsonread_type t, 
 	return *out ? 0 : -ENOMEM;
 }
 
-static int json_field(void *ctx, const char *path, enum jsonread_type t, const char *s, size_t n)
+static int json_field(struct json_rec *r, const char *path, enum jsonr_type t, const char *s,
+		      size_t n)
 {
-	struct json_rec *r = ctx;
 	char num[8];
 
 	if (!strcmp(path, "event.kind"))
@@ -242,10 +230,10 @@ static int json_field(void *ctx, const char *path, enum jsonread_type t, const c
 	if (!strcmp(path, "server.ip"))
 		return json_text(r, path, t, s, n, r->ip, sizeof(r->ip));
 	if (!strcmp(path, "server.port")) {
-		if (t != JR_NUMBER || n >= sizeof(num))
+		if (t != JSONR_NUMBER || n >= sizeof(num))
 			return bad(r->w, "server.port is not a port number");
 		memcpy(num, s, n + 1);
-		if (parse_port(num, &r->port))
+		if (port__parse(num, &r->port))
 			return bad(r->w, "server.port %s is not from 1 to 65535", num);
 		r->has_port = true;
 		return 0;
@@ -283,16 +271,54 @@ static int json_entry(struct baseline *b, struct json_rec *r)
 	return add(b, r->w, &k);
 }
 
+/* A member of the line's object (not inside an array), its strings decoded
+ * strictly, for json_field. */
+static int json_step(void *ctx, const struct jsonr_step *st)
+{
+	struct json_rec *r = ctx;
+	const struct jsonr *v = st->v;
+	int n = (int)v->n;
+
+	if (st->leave || st->in_array || !st->key)
+		return 0;
+	if (!st->path) {
+		r->why = "a key path longer than 127 bytes";
+		return -EINVAL;
+	}
+	if (v->type == JSONR_STRING) {
+		n = jsonr__decode(v, r->text, v->n, true);
+		if (n < 0) {
+			r->why = "a lone surrogate in a string";
+			return -EINVAL;
+		}
+	} else if (v->type == JSONR_OBJECT || v->type == JSONR_ARRAY) {
+		n = 0;
+	} else {
+		memcpy(r->text, v->p, v->n);
+	}
+	r->text[n] = '\0';
+	return json_field(r, st->path, v->type, r->text, (size_t)n);
+}
+
 static int json_line(struct baseline *b, const struct where *w, const char *line, size_t n)
 {
 	struct json_rec r = { .w = w };
-	const char *why = NULL;
-	int rc = jsonread__object(line, n, json_field, &r, &why);
+	struct jsonr top;
+	int rc = jsonr__check(line, n, BASELINE_JSON_DEPTH, &top, &r.why);
 
-	if (rc == -EINVAL && why)
-		rc = bad(w, "not JSON: %s", why);
+	if (rc == -ELOOP)
+		rc = -EINVAL, r.why = "objects nested more than 16 deep";
+	else if (!rc && top.type != JSONR_OBJECT)
+		rc = -EINVAL, r.why = "not a JSON object";
+	if (!rc) {
+		r.text = malloc(n + 1);	/* a value decoded is never longer than its text */
+		rc = r.text ? jsonr__walk(&top, json_step, &r) : -ENOMEM;
+	}
+	if (rc == -EINVAL && r.why)
+		rc = bad(w, "not JSON: %s", r.why);
 	if (!rc)
 		rc = json_entry(b, &r);
+	free(r.text);
 	free(r.exe);
 	free(r.unit);
 	free(r.image);

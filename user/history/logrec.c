@@ -5,21 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/jsonr.h"
 #include "output/escape.h"
 
 /* portsnoop writes 3 levels; more is not its log. */
 #define MAX_DEPTH 8
-#define MAX_PATH 96
 
 struct walk {
-	const char *p, *end;
 	char *scratch;		/* unescaped strings go here, one after another */
 	struct logrec *r;
 	struct sbuf *out;	/* the line written again, or NULL */
-	char path[MAX_PATH];	/* "process.pid": the keys down to here */
-	size_t plen;
-	int depth;
-	bool in_array;
 };
 
 bool logstr__is(struct logstr s, const char *c)
@@ -29,162 +24,9 @@ bool logstr__is(struct logstr s, const char *c)
 	return s.n == n && !memcmp(s.p, c, n);
 }
 
-static void skip_ws(struct walk *w)
+static bool at(const char *path, const char *field)
 {
-	while (w->p < w->end && (*w->p == ' ' || *w->p == '\t' || *w->p == '\r' || *w->p == '\n'))
-		w->p++;
-}
-
-static int hex4(const char *p, uint32_t *v)
-{
-	*v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (uint32_t)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	return 0;
-}
-
-static char *put_utf8(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		*o++ = (char)cp;
-	} else if (cp < 0x800) {
-		*o++ = (char)(0xc0 | cp >> 6);
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		*o++ = (char)(0xe0 | cp >> 12);
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else {
-		*o++ = (char)(0xf0 | cp >> 18);
-		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	}
-	return o;
-}
-
-/* One \u escape (a surrogate pair takes two); a lone surrogate is U+FFFD. */
-static int unicode_escape(struct walk *w, char **o)
-{
-	uint32_t cp, lo;
-
-	if (w->end - w->p < 5 || hex4(w->p + 1, &cp))
-		return -1;
-	w->p += 5;
-	if (cp >= 0xd800 && cp < 0xdc00 && w->end - w->p >= 6 && w->p[0] == '\\' &&
-	    w->p[1] == 'u' && !hex4(w->p + 2, &lo) && lo >= 0xdc00 && lo < 0xe000) {
-		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-		w->p += 6;
-	} else if (cp >= 0xd800 && cp < 0xe000) {
-		cp = 0xfffd;
-	}
-	*o = put_utf8(*o, cp);
-	return 0;
-}
-
-/* A string at w->p (its opening quote), unescaped into scratch. An
- * unescaped string is never longer than its JSON form. */
-static int string(struct walk *w, struct logstr *s)
-{
-	char *o = w->scratch;
-
-	s->p = o;
-	w->p++;
-	while (w->p < w->end) {
-		unsigned char c = (unsigned char)*w->p;
-
-		if (c == '"') {
-			w->p++;
-			s->n = (size_t)(o - s->p);
-			w->scratch = o;
-			return 0;
-		}
-		if (c < 0x20)
-			return -1;	/* a raw control character: not JSON */
-		if (c != '\\') {
-			*o++ = (char)c;
-			w->p++;
-			continue;
-		}
-		if (w->end - w->p < 2)
-			return -1;
-		switch (w->p[1]) {
-		case '"': case '\\': case '/':
-			*o++ = w->p[1];
-			break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case 'u':
-			w->p++;
-			if (unicode_escape(w, &o))
-				return -1;
-			continue;
-		default:
-			return -1;
-		}
-		w->p += 2;
-	}
-	return -1;
-}
-
-/* A JSON number; *u its value when it is a plain unsigned integer. */
-static int number(struct walk *w, uint64_t *u, bool *is_uint)
-{
-	const char *s = w->p;
-	uint64_t v = 0;
-	bool over = false;
-
-	if (w->p < w->end && *w->p == '-')
-		w->p++;
-	if (w->p >= w->end || *w->p < '0' || *w->p > '9')
-		return -1;
-	if (*w->p == '0')
-		w->p++;
-	else
-		while (w->p < w->end && *w->p >= '0' && *w->p <= '9') {
-			over |= v > (UINT64_MAX - 9) / 10;
-			v = v * 10 + (uint64_t)(*w->p++ - '0');
-		}
-	*is_uint = *s != '-' && !over;
-	if (w->p < w->end && *w->p == '.') {
-		w->p++;
-		*is_uint = false;
-		if (w->p >= w->end || *w->p < '0' || *w->p > '9')
-			return -1;
-		while (w->p < w->end && *w->p >= '0' && *w->p <= '9')
-			w->p++;
-	}
-	if (w->p < w->end && (*w->p == 'e' || *w->p == 'E')) {
-		w->p++;
-		*is_uint = false;
-		if (w->p < w->end && (*w->p == '+' || *w->p == '-'))
-			w->p++;
-		if (w->p >= w->end || *w->p < '0' || *w->p > '9')
-			return -1;
-		while (w->p < w->end && *w->p >= '0' && *w->p <= '9')
-			w->p++;
-	}
-	*u = v;
-	return 0;
-}
-
-static bool at(const struct walk *w, const char *path)
-{
-	return !w->in_array && w->plen == strlen(path) && !memcmp(w->path, path, w->plen);
+	return path && !strcmp(path, field);
 }
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian), without the TZ. */
@@ -257,9 +99,8 @@ static int rfc3339(const char *s, size_t n, int64_t *ns)
 	return 0;
 }
 
-static void take_string(struct walk *w, struct logstr s)
+static void take_string(struct logrec *r, const char *path, struct logstr s)
 {
-	struct logrec *r = w->r;
 	static const struct {
 		const char *path;
 		size_t off;
@@ -285,199 +126,117 @@ static void take_string(struct walk *w, struct logstr s)
 		{ "destination.ip", offsetof(struct logrec, dest_ip) },
 	};
 
-	if (at(w, "@timestamp")) {
+	if (at(path, "@timestamp")) {
 		r->has_ts = !rfc3339(s.p, s.n, &r->ts_ns);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (at(w, fields[i].path)) {
+		if (at(path, fields[i].path)) {
 			*(struct logstr *)((char *)r + fields[i].off) = s;
 			return;
 		}
 }
 
-static void take_uint(struct walk *w, uint64_t v)
+static void take_uint(struct logrec *r, const char *path, uint64_t v)
 {
-	struct logrec *r = w->r;
-
-	if (at(w, "process.pid") && v <= UINT32_MAX)
+	if (at(path, "process.pid") && v <= UINT32_MAX)
 		r->pid = (uint32_t)v;
-	else if (at(w, "user.id") && v <= UINT32_MAX)
+	else if (at(path, "user.id") && v <= UINT32_MAX)
 		r->uid = (uint32_t)v, r->has_uid = true;
-	else if (at(w, "server.port") && v <= 65535)
+	else if (at(path, "server.port") && v <= 65535)
 		r->server_port = (uint16_t)v;
-	else if (at(w, "source.port") && v <= 65535)
+	else if (at(path, "source.port") && v <= 65535)
 		r->source_port = (uint16_t)v;
-	else if (at(w, "destination.port") && v <= 65535)
+	else if (at(path, "destination.port") && v <= 65535)
 		r->dest_port = (uint16_t)v;
-	else if (at(w, "portsnoop.cookie"))
+	else if (at(path, "portsnoop.cookie"))
 		r->cookie = v;
-	else if (at(w, "portsnoop.netns"))
+	else if (at(path, "portsnoop.netns"))
 		r->netns = v;
-	else if (at(w, "portsnoop.abi") && v <= UINT32_MAX)
+	else if (at(path, "portsnoop.abi") && v <= UINT32_MAX)
 		r->abi = (uint32_t)v;
-	else if (at(w, "portsnoop.lost"))
+	else if (at(path, "portsnoop.lost"))
 		r->lost = v;
 }
 
-static int value(struct walk *w);
-
-static int literal(struct walk *w, const char *lit)
+/* A string decoded into scratch (room for it: see logrec__parse); kept
+ * there when keep. */
+static struct logstr decoded(struct walk *w, const struct jsonr *v, bool keep)
 {
-	size_t n = strlen(lit);
+	struct logstr s = { w->scratch, 0 };
+	int n = jsonr__decode(v, w->scratch, v->n - 1, false);
 
-	if ((size_t)(w->end - w->p) < n || memcmp(w->p, lit, n))
-		return -1;
-	w->p += n;
-	if (w->out)
-		sbuf__put(w->out, lit, n);
-	if (at(w, "portsnoop.ipv6_only") && lit[0] != 'n')
-		w->r->v6only = lit[0] == 't';
-	return 0;
+	s.n = n > 0 ? (size_t)n : 0;	/* checked whole: never short of room */
+	if (keep)
+		w->scratch += s.n;
+	return s;
 }
 
-static int object(struct walk *w)
+/* Written again as live output writes it: separators, keys, values. */
+static void rewrite(struct walk *w, const struct jsonr_step *st)
 {
-	size_t saved = w->plen;
-	bool first = true;
-
-	w->p++;
-	if (w->out)
-		sbuf__putc(w->out, '{');
-	for (;;) {
-		struct logstr key;
-
-		skip_ws(w);
-		if (first && w->p < w->end && *w->p == '}')
-			break;
-		if (w->p >= w->end || *w->p != '"' || string(w, &key))
-			return -1;
-		w->scratch = (char *)key.p;	/* keys need not be kept */
-		if (w->out) {
-			if (!first)
-				sbuf__putc(w->out, ',');
-			escape__json(w->out, key.p, key.n);
-			sbuf__putc(w->out, ':');
-		}
-		w->plen = saved;
-		if (w->plen + !!saved + key.n < MAX_PATH) {
-			if (saved)
-				w->path[w->plen++] = '.';
-			memcpy(w->path + w->plen, key.p, key.n);
-			w->plen += key.n;
-		} else {
-			w->plen = MAX_PATH;	/* no field is this deep */
-		}
-		skip_ws(w);
-		if (w->p >= w->end || *w->p++ != ':' || value(w))
-			return -1;
-		w->plen = saved;
-		first = false;
-		skip_ws(w);
-		if (w->p < w->end && *w->p == ',') {
-			w->p++;
-			continue;
-		}
-		if (w->p < w->end && *w->p == '}')
-			break;
-		return -1;
-	}
-	w->p++;
-	if (w->out)
-		sbuf__putc(w->out, '}');
-	return 0;
-}
-
-static int array(struct walk *w)
-{
-	bool was = w->in_array, first = true;
-
-	w->p++;
-	w->in_array = true;
-	if (w->out)
-		sbuf__putc(w->out, '[');
-	for (;;) {
-		skip_ws(w);
-		if (first && w->p < w->end && *w->p == ']')
-			break;
-		if (!first && w->out)
-			sbuf__putc(w->out, ',');
-		if (value(w))
-			return -1;
-		first = false;
-		skip_ws(w);
-		if (w->p < w->end && *w->p == ',') {
-			w->p++;
-			continue;
-		}
-		if (w->p < w->end && *w->p == ']')
-			break;
-		return -1;
-	}
-	w->p++;
-	w->in_array = was;
-	if (w->out)
-		sbuf__putc(w->out, ']');
-	return 0;
-}
-
-static int value(struct walk *w)
-{
+	const struct jsonr *v = st->v;
 	struct logstr s;
-	const char *start;
-	uint64_t u;
-	bool is_uint;
-	int rc;
 
-	skip_ws(w);
-	if (w->p >= w->end)
-		return -1;
-	switch (*w->p) {
-	case '{':
-	case '[':
-		if (++w->depth > MAX_DEPTH)
-			return -1;
-		rc = *w->p == '{' ? object(w) : array(w);
-		w->depth--;
-		return rc;
-	case '"':
-		if (string(w, &s))
-			return -1;
+	if (st->leave) {
+		sbuf__putc(w->out, v->type == JSONR_OBJECT ? '}' : ']');
+		return;
+	}
+	if (!st->first)
+		sbuf__putc(w->out, ',');
+	if (st->key) {
+		s = decoded(w, st->key, false);
+		escape__json(w->out, s.p, s.n);
+		sbuf__putc(w->out, ':');
+	}
+	if (v->type == JSONR_OBJECT || v->type == JSONR_ARRAY)
+		sbuf__putc(w->out, v->type == JSONR_OBJECT ? '{' : '[');
+	else if (v->type != JSONR_STRING)
+		sbuf__put(w->out, v->p, v->n);
+}
+
+static int step(void *ctx, const struct jsonr_step *st)
+{
+	struct walk *w = ctx;
+	const struct jsonr *v = st->v;
+	struct logstr s;
+	uint64_t u;
+
+	if (w->out)
+		rewrite(w, st);
+	if (st->leave)
+		return 0;
+	if (v->type == JSONR_STRING) {
+		s = decoded(w, v, true);
 		if (w->out)
 			escape__json(w->out, s.p, s.n);
-		take_string(w, s);
-		return 0;
-	case 't':
-		return literal(w, "true");
-	case 'f':
-		return literal(w, "false");
-	case 'n':
-		return literal(w, "null");
-	default:
-		start = w->p;
-		if (number(w, &u, &is_uint))
-			return -1;
-		if (w->out)
-			sbuf__put(w->out, start, (size_t)(w->p - start));
-		if (is_uint)
-			take_uint(w, u);
-		return 0;
+		take_string(w->r, st->path, s);
+	} else if (v->type == JSONR_NUMBER && !jsonr__u64(v, &u)) {
+		take_uint(w->r, st->path, u);
+	} else if ((v->type == JSONR_TRUE || v->type == JSONR_FALSE) &&
+		   at(st->path, "portsnoop.ipv6_only")) {
+		w->r->v6only = v->type == JSONR_TRUE;
 	}
+	return 0;
 }
 
+/*
+ * Each string decoded is no longer than its JSON text less one (its
+ * quotes, room for a NUL), and starts in scratch no later than its text
+ * starts in the line (the ones before it were no longer than theirs
+ * either; keys are not kept): n bytes of scratch always have room.
+ */
 int logrec__parse(const char *line, size_t n, struct logrec *r, char *scratch,
 		  struct sbuf *rejson)
 {
-	struct walk w = { .p = line, .end = line + n, .scratch = scratch, .r = r,
-			  .out = rejson };
+	struct walk w = { .scratch = scratch, .r = r, .out = rejson };
+	struct jsonr top;
 
 	memset(r, 0, sizeof(*r));
 	r->v6only = -1;
-	skip_ws(&w);
-	if (w.p >= w.end || *w.p != '{' || value(&w))
+	if (jsonr__check(line, n, MAX_DEPTH, &top, NULL) || top.type != JSONR_OBJECT)
 		return -EBADMSG;
-	skip_ws(&w);
-	return w.p == w.end ? 0 : -EBADMSG;
+	return jsonr__walk(&top, step, &w);
 }
 
 /* "2h", "30m", "90s", "1d": how long ago. */

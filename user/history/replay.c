@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "history/replay.h"
+#include "lib/array.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -115,14 +116,11 @@ static int add(struct replay *rp, const struct logrec *r, const struct diag_sock
 		return 0;
 	if (at >= 0) {
 		remove_at(rp, (size_t)at);
-	} else if (rp->n == rp->cap) {
-		size_t cap = rp->cap ? rp->cap * 2 : 16;
-		struct replay_sock *p = realloc(rp->socks, cap * sizeof(*p));
-
-		if (!p)
+	} else {
+		s = array__reserve(rp->socks, rp->n, &rp->cap, sizeof(*s), 16);
+		if (!s)
 			return -ENOMEM;
-		rp->socks = p;
-		rp->cap = cap;
+		rp->socks = s;
 	}
 	s = &rp->socks[rp->n++];
 	*s = (struct replay_sock){

@@ -5,8 +5,10 @@
 #ifndef PS_LIB_ARRAY_H
 #define PS_LIB_ARRAY_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * Room for one more element in v, which holds n of *cap elements of size
@@ -29,6 +31,26 @@ static inline void *array__reserve(void *v, size_t n, size_t *cap, size_t size, 
 	if (nv)
 		*cap = c;
 	return nv;
+}
+
+/*
+ * *elem appended to the array *vp (a pointer to the caller's array
+ * pointer) of *n elements, grown by array__reserve: 0, or -ENOMEM with
+ * the array untouched.
+ */
+static inline int array__append(void *vp, size_t *n, size_t *cap, const void *elem, size_t size,
+				size_t first)
+{
+	void *v;
+
+	memcpy(&v, vp, sizeof(v));
+	v = array__reserve(v, *n, cap, size, first);
+	if (!v)
+		return -ENOMEM;
+	memcpy(vp, &v, sizeof(v));
+	memcpy((char *)v + *n * size, elem, size);
+	(*n)++;
+	return 0;
 }
 
 #endif

@@ -30,6 +30,7 @@
 #include "metrics/metrics.h"
 #include "output/sbuf.h"
 #include "proc/caps.h"
+#include "lib/port.h"
 
 #define SERVER_NICE 10
 /* What the thread keeps: the gauges enter every network namespace (setns:
@@ -72,16 +73,11 @@ static uint64_t mono_ms(void)
 
 static int parse_port(const char *s, in_port_t *port)
 {
-	char *end;
-	unsigned long v;
+	uint16_t v;
 
-	if (!*s || *s < '0' || *s > '9')
+	if (port__parse(s, &v))
 		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < 1 || v > 65535)
-		return -EINVAL;
-	*port = htons((uint16_t)v);
+	*port = htons(v);
 	return 0;
 }
 

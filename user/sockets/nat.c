@@ -127,21 +127,6 @@ static void decode(const struct nftnl_expr *e, struct natx *x)
 	}
 }
 
-static int keep(struct nat_rules *rules, const struct natrule *r)
-{
-	if (rules->n == rules->cap) {
-		size_t cap = rules->cap ? rules->cap * 2 : 16;
-		struct natrule *v = realloc(rules->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		rules->v = v;
-		rules->cap = cap;
-	}
-	rules->v[rules->n++] = *r;
-	return 0;
-}
-
 static const char *family_name(uint32_t f)
 {
 	switch (f) {
@@ -184,7 +169,7 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 		decode(e, &d->x[n++]);
 	}
 	/* The info blobs point into nr: parse before it is freed. */
-	if (natrule__parse(&w, d->x, n, &r) == 1 && keep(d->rules, &r)) {
+	if (natrule__parse(&w, d->x, n, &r) == 1 && nat__keep(d->rules, &r)) {
 		d->err = -ENOMEM;
 		nftnl_expr_iter_destroy(it);
 		nftnl_rule_free(nr);

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "sockets/natrule.h"
+#include "lib/array.h"
 
 struct nat_rules {
 	struct natrule *v;	/* every rule with a dnat, in dump order */
@@ -19,6 +20,11 @@ struct nat_rules {
 	size_t odd;		/* expressions that could not be decoded */
 };
 
+/* r appended to rules: 0, or -ENOMEM (rules untouched). */
+static inline int nat__keep(struct nat_rules *rules, const struct natrule *r)
+{
+	return array__append(&rules->v, &rules->n, &rules->cap, r, sizeof(*r), 16);
+}
 /*
  * Dumps the ruleset, again while it changes under the dump (at most a few
  * times). Returns 0, or -errno with a one-line reason in err: the ruleset

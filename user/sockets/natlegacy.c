@@ -20,21 +20,6 @@ static const char *const hook_names[NATLEGACY_HOOKS] = {
 	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
 };
 
-static int keep(struct nat_rules *rules, const struct natrule *r)
-{
-	if (rules->n == rules->cap) {
-		size_t cap = rules->cap ? rules->cap * 2 : 16;
-		struct natrule *v = realloc(rules->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		rules->v = v;
-		rules->cap = cap;
-	}
-	rules->v[rules->n++] = *r;
-	return 0;
-}
-
 /* A match or target header at p, within [p, end): its name, revision, data. */
 static int ext(const uint8_t *p, const uint8_t *end, struct natx *x, enum natx_kind kind)
 {
@@ -119,7 +104,7 @@ int natlegacy__parse(const void *blob, size_t size, unsigned int valid_hooks,
 			w.handle = ++num;
 			if (natrule__parse(&w, x, (size_t)n, &r) == 1) {
 				r.how = "legacy";
-				if (keep(rules, &r))
+				if (nat__keep(rules, &r))
 					return -ENOMEM;
 			}
 		}

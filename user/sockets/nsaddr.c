@@ -13,20 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 #include "sockets/netns.h"
+#include "lib/array.h"
 
 static int add(struct nsaddr_table *t, uint32_t ns, int family, const void *addr)
 {
-	struct nsaddr *a;
+	struct nsaddr *v, *a;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		struct nsaddr *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		t->v = v;
-		t->cap = cap;
-	}
+	v = array__reserve(t->v, t->n, &t->cap, sizeof(*v), 32);
+	if (!v)
+		return -ENOMEM;
+	t->v = v;
 	a = &t->v[t->n++];
 	memset(a, 0, sizeof(*a));
 	a->netns = ns;

@@ -15,15 +15,8 @@
 
 int owners__add(struct owners *o, const struct ps_owner *rec)
 {
-	struct ps_owner *v = array__reserve(o->v, o->n, &o->cap, sizeof(*v), 1024);
-
-	if (!v)
-		return -ENOMEM;
-	o->v = v;
-	o->v[o->n++] = *rec;
-	return 0;
+	return array__append(&o->v, &o->n, &o->cap, rec, sizeof(*rec), 1024);
 }
-
 int owners__from_records(struct owners *o, const void *buf, size_t len)
 {
 	const struct ps_owner *r = buf;

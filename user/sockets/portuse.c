@@ -17,6 +17,7 @@
 
 #include "sockets/diag.h"
 #include "sockets/netns.h"
+#include "lib/array.h"
 
 #define TCP_ESTABLISHED 1
 #define TCP_CLOSE 7
@@ -37,6 +38,7 @@ struct count {
 
 static int on_sock(void *ctx, const struct diag_sock *s)
 {
+	struct dest *d;
 	struct count *c = ctx;
 
 	if (s->proto == IPPROTO_TCP && s->state == TCP_LISTEN) {
@@ -52,15 +54,10 @@ static int on_sock(void *ctx, const struct diag_sock *s)
 	c->u->in_use++;
 	if (!s->rport)
 		return 0;
-	if (c->nd == c->capd) {
-		size_t cap = c->capd ? c->capd * 2 : 256;
-		struct dest *d = realloc(c->d, cap * sizeof(*d));
-
-		if (!d)
-			return -ENOMEM;
-		c->d = d;
-		c->capd = cap;
-	}
+	d = array__reserve(c->d, c->nd, &c->capd, sizeof(*d), 256);
+	if (!d)
+		return -ENOMEM;
+	c->d = d;
 	c->d[c->nd] = (struct dest){ .family = s->family, .port = s->rport };
 	memcpy(c->d[c->nd].addr, s->raddr, 16);
 	c->nd++;
