@@ -6,6 +6,7 @@ take a port in turn; the answers are read back from that log, rotated by the
 shipped deploy/portsnoop.logrotate (logrotate -f, SIGHUP), gzip'd, mixed with
 another host's log and with bad lines.
 """
+import datetime
 import gzip
 
 from harness import *  # noqa: F401,F403
@@ -163,6 +164,42 @@ def history_who_at_names_a_server_gone_since(ctx):
                "nobody held it before the bind nor after the exit", iso(when), r.returncode,
                r.stdout, r.stderr)
     shutil.rmtree(d)
+
+
+@test
+def history_who_at_a_holder_known_from_a_state_record(ctx):
+    """A server older than portsnoop is in the log only as a state record:
+    its start (to the tick) tells whether the same process still runs."""
+    d = tempfile.mkdtemp(prefix="portsnoop-hist-")
+    log = os.path.join(d, "events.json")
+    port = port_for(5)
+    srv = server(ctx, port, -1)
+    try:
+        t = Log(ctx, log)
+        t.stop()
+        with open(log) as f:
+            states = [json.loads(l) for l in f if '"kind":"state"' in l]
+        rec = one([r for r in states if r["server"]["port"] == port], "its state record")
+        with open("/proc/%d/stat" % srv.pid_reported) as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            booted = time.time() - float(f.read().split()[0])
+        started = booted + ticks / os.sysconf("SC_CLK_TCK")
+        logged = datetime.datetime.fromisoformat(
+            rec["process"]["start"].replace("Z", "+00:00")).timestamp()
+        expect(abs(logged - started) < 0.5, "the state record carries the holder's "
+               "process.start", rec["process"], started)
+        now = iso(time.time())
+        held = jlines(run(ctx, "who", port, "--at", now, "-j", log))
+        expect([(h["process"]["pid"], h["portsnoop"]["since_state_record"],
+                 h["portsnoop"]["still_running"]) for h in held] ==
+               [(srv.pid_reported, True, "yes")], "the same process still runs", held)
+    finally:
+        srv.stdin.close()
+        srv.wait(timeout=10)
+    held = jlines(run(ctx, "who", port, "--at", now, "-j", log))
+    expect([h["portsnoop"]["still_running"] for h in held] == ["no"],
+           "once it exited, it does not", held)
 
 
 def three_in_turn(ctx, port, between=None):

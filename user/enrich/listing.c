@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "lib/timefmt.h"
 #include "enrich/event.h"
 #include "proc/known.h"
@@ -56,6 +57,7 @@ static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_tab
 		.serves = sv,
 	};
 	struct proc_info pi = { 0 };
+	uint64_t start_ns = 0;
 
 	/* The first holder's executable and container: what a baseline
 	 * (--expect, check) knows a listener by across restarts. Records
@@ -65,6 +67,8 @@ static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_tab
 
 		pi.exe = k->exe;
 		pi.container = k->container;
+		start_ns = k->start_ns;
+		in.start_prec_ns = (uint32_t)(1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
 		if (pi.exe || pi.container.id[0] || pi.container.unit[0])
 			in.proc = &pi;
 		enrich__container_names(&in);
@@ -77,6 +81,7 @@ static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_tab
 							: uids__real(o[i].pid, d->uid);
 	in.owner_uids = uids;
 	listing__event(&ev, d, o, n, n && uids ? uids[0] : d->uid);
+	ev.start_ns = start_ns;
 	in.user_name = ctx->users ? users__name(ctx->users, ev.uid) : NULL;
 	if (b)
 		format__record(b, ctx, t, &in);

@@ -113,7 +113,6 @@ static void take_string(struct logrec *r, const char *path, struct logstr s)
 		{ "process.executable", offsetof(struct logrec, exe) },
 		{ "process.command_line", offsetof(struct logrec, cmdline) },
 		{ "process.entity_id", offsetof(struct logrec, entity_id) },
-		{ "process.start", offsetof(struct logrec, pstart) },
 		{ "user.name", offsetof(struct logrec, user_name) },
 		{ "container.id", offsetof(struct logrec, container_id) },
 		{ "container.name", offsetof(struct logrec, container_name) },
@@ -128,6 +127,11 @@ static void take_string(struct logrec *r, const char *path, struct logstr s)
 
 	if (at(path, "@timestamp")) {
 		r->has_ts = !rfc3339(s.p, s.n, &r->ts_ns);
+		return;
+	}
+	if (at(path, "process.start")) {
+		if (rfc3339(s.p, s.n, &r->start_ns))
+			r->start_ns = 0;
 		return;
 	}
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

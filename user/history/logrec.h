@@ -22,8 +22,9 @@ struct logstr {
 struct logrec {
 	int64_t ts_ns;			/* @timestamp, ns since the epoch */
 	bool has_ts;
+	int64_t start_ns;		/* process.start, ns since the epoch; 0 */
 	struct logstr kind, action, outcome, error;
-	struct logstr comm, exe, cmdline, user_name, entity_id, pstart;
+	struct logstr comm, exe, cmdline, user_name, entity_id;
 	struct logstr container_id, container_name, unit, host;
 	struct logstr transport, ntype, server_ip, source_ip, dest_ip;
 	uint32_t pid, uid;		/* 0: absent (uid: has_uid) */

@@ -15,6 +15,8 @@
 #include "proc/procinfo.h"
 #include "sockets/holds.h"
 
+#define STATE_START_SLACK_NS 1000000000LL
+
 static void cell(struct sbuf *b, struct logstr s)
 {
 	if (s.p && s.n)
@@ -178,10 +180,14 @@ const char *history__still_runs(const struct history_out *o, const struct replay
 	}
 	free(stat);
 	if (!parse_entity(s->entity_id, boot, sizeof(boot), &pid, &start_ns) || pid != s->pid) {
-		/* A state record: its start time is not logged. A process with
-		 * that pid that started after the record is another one. */
+		/* A state record: its start is logged to the clock tick, on the
+		 * wall clock of then, with no boot id. Another process of the
+		 * same pid started within a second is not a case to fear; a
+		 * wall clock stepped by a second or more since makes it "no". */
 		int64_t started = (int64_t)(st.start_ticks * tick) + timefmt__boot_offset();
 
+		if (s->start_ns)
+			return llabs(started - s->start_ns) < STATE_START_SLACK_NS ? "yes" : "no";
 		return started > s->since_ns + (int64_t)tick ? "no" : "unknown";
 	}
 	if (!o->boot_id || strcmp(boot, o->boot_id))

@@ -125,7 +125,7 @@ static int add(struct replay *rp, const struct logrec *r, const struct diag_sock
 	s = &rp->socks[rp->n++];
 	*s = (struct replay_sock){
 		.d = *d, .pid = r->pid, .uid = r->uid, .has_uid = r->has_uid,
-		.since_ns = r->ts_ns, .from_state = logstr__is(r->kind, "state"),
+		.start_ns = r->start_ns, .since_ns = r->ts_ns, .from_state = logstr__is(r->kind, "state"),
 		.host = dup_str(r->host), .comm = dup_str(r->comm), .exe = dup_str(r->exe),
 		.cmdline = dup_str(r->cmdline), .user_name = dup_str(r->user_name),
 		.entity_id = dup_str(r->entity_id),

@@ -23,6 +23,7 @@ struct replay_sock {
 	uint32_t pid, uid;
 	bool has_uid;
 	char *comm, *exe, *cmdline, *user_name, *entity_id, *container, *unit;
+	int64_t start_ns;	/* its process.start (ns since the epoch), or 0 */
 	int64_t since_ns;	/* the record that added it (a state record: the
 				 * moment portsnoop found it, not its bind) */
 	bool from_state;

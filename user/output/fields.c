@@ -58,7 +58,8 @@ static void get_comm(GET_ARGS)
 }
 
 /* The process start, at the precision it is known: the kernel's ns for
- * events; /proc's clock ticks for who, printed to the tick. */
+ * events; /proc's clock ticks for who, ls and state records, printed to
+ * the tick. */
 static void get_start(GET_ARGS)
 {
 	int64_t t;
@@ -355,7 +356,7 @@ const struct field fields[] = {
 	GET("process.args", get_args, R_ALL),
 	GET("process.args_count", get_args_count, R_EVENT),
 	GET("process.working_directory", get_cwd, R_HELD, COL("cwd", 0, T_WHO)),
-	GET("process.start", get_start, R_EVENT | R_HELD),
+	GET("process.start", get_start, R_ALL),
 	GET("process.entity_id", get_entity_id, R_EVENT),
 	GET("event.kind", get_ev_kind, R_ALL),
 	GET("event.action", get_action, R_ALL),

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "proc/container.h"
 #include "proc/procinfo.h"
 #include "proc/procview.h"
@@ -21,8 +22,10 @@ const struct proc_known *known__of_pid(const char *proc_root, uint32_t pid)
 {
 	static struct proc_known cache[SLOTS];
 	struct proc_known *k = &cache[pid % SLOTS];
-	char exe[PATH_MAX], gone[PATH_MAX];
+	char exe[PATH_MAX], gone[PATH_MAX], *stat = NULL;
 	uint64_t now = timefmt__mono_ns();
+	struct proc_stat st;
+	long n;
 
 	if (pid && k->pid == pid && now - k->read_ns < FRESH_NS)
 		return k;
@@ -37,5 +40,9 @@ const struct proc_known *known__of_pid(const char *proc_root, uint32_t pid)
 	    !procview__strip_deleted(exe, gone, sizeof(gone)))
 		k->exe = strdup(exe);
 	container__of_pid(proc_root, pid, &k->container);
+	n = procinfo__read(proc_root, pid, "stat", 4096, &stat);
+	if (n > 0 && !procinfo__parse_stat(stat, (size_t)n, &st))
+		k->start_ns = st.start_ticks * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
+	free(stat);
 	return k;
 }
