@@ -22,6 +22,7 @@
 #include "history/logfiles.h"
 #include "history/logread.h"
 #include "cli/cli.h"
+#include "proc/bootid.h"
 #include "lib/timefmt.h"
 #include "portsnoop.h"
 
@@ -472,24 +473,6 @@ static void read_all(struct run *r, struct hstream *s, size_t n, struct replay *
 	}
 }
 
-/* This boot's id without dashes, for "does it still run". */
-static void boot_id(char *out, size_t sz)
-{
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
-	char buf[64] = "";
-	size_t k = 0;
-
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	for (char *p = buf; *p && k + 1 < sz; p++)
-		if (*p != '-' && *p != '\n')
-			out[k++] = *p;
-	out[k] = '\0';
-}
-
 static int run_streams(struct run *r, struct logfile *files, size_t nfiles)
 {
 	struct hstream *s = calloc(nfiles ? nfiles : 1, sizeof(*s));
@@ -559,7 +542,7 @@ int history__main(int argc, char **argv)
 	}
 	if (!gethostname(host, sizeof(host) - 1))
 		r.out.local_host = host;
-	boot_id(boot, sizeof(boot));
+	bootid__read("/proc", boot, sizeof(boot));
 	r.out.boot_id = boot[0] ? boot : NULL;
 	r.out.json = o.json;
 	if (logfiles__list(&files, o.files, o.nfiles, DEFAULT_DIR, DEFAULT_BASE)) {

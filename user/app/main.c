@@ -20,6 +20,7 @@
 #include "output/sink.h"
 #include "lib/timefmt.h"
 #include "sockets/nsnames.h"
+#include "proc/bootid.h"
 #include "proc/caps.h"
 #include "proc/mounts.h"
 #include "sockets/snapshot.h"
@@ -56,29 +57,11 @@ static int open_sink(const struct ps_opts *o, struct sink **out)
 	return rc;
 }
 
-/* This boot's id, dashes and newline dropped, for process.entity_id. */
-static void read_boot_id(char *out, size_t outsz)
-{
-	char buf[64] = "";
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
-	size_t o = 0;
-
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	for (const char *p = buf; *p && o + 1 < outsz; p++)
-		if (*p != '-' && *p != '\n')
-			out[o++] = *p;
-	out[o] = '\0';
-}
-
 /* The host's name and boot id, for every record; buffers live in main. */
 static void describe_host(struct format_ctx *fmt, char *boot_id, size_t idsz,
 			  char *host, size_t hostsz)
 {
-	read_boot_id(boot_id, idsz);
+	bootid__read("/proc", boot_id, idsz);
 	if (!gethostname(host, hostsz - 1))
 		fmt->host = host;
 	fmt->boot_id = boot_id[0] ? boot_id : NULL;
