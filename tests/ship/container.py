@@ -29,10 +29,10 @@ import re
 import resource
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
-import socket
 import time
 import urllib.request
 
