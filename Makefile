@@ -314,6 +314,10 @@ install: all
 		> $(OUT)/portsnoop.service
 	$(Q)install -D -m 0644 $(OUT)/portsnoop.service \
 		$(DESTDIR)$(UNITDIR)/portsnoop.service
+	$(Q)sed 's|/usr/local/sbin/portsnoop|$(PREFIX)/sbin/portsnoop|' deploy/portsnoop-metrics.conf \
+		> $(OUT)/portsnoop-metrics.conf
+	$(Q)install -D -m 0644 $(OUT)/portsnoop-metrics.conf \
+		$(DESTDIR)$(PREFIX)/share/portsnoop/portsnoop-metrics.conf
 	$(Q)install -D -m 0644 deploy/portsnoop.logrotate $(DESTDIR)/etc/logrotate.d/portsnoop
 
 clean:

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Live tests (host only): --metrics scraped by Debian's real Prometheus,
 promtool on what it serves and on deploy/'s rules, what the endpoint refuses,
-and a flood of the endpoint while tracing loses nothing.
+and a flood of the endpoint, or whole scrapes back to back during a flood of
+events, loses nothing.
 """
 import urllib.parse
 import urllib.request
@@ -295,6 +296,62 @@ def metrics_flood_loses_nothing(ctx):
     expect(rc == 0, "portsnoop exits 0", rc, t.stderr)
     expect(b", 0 lost" in t.stderr, "nothing lost", t.stderr)
     print("  flood: %d connections, %d refused or timed out" % tuple(counts))
+
+
+SCRAPED_LOOP = 20000
+
+
+def scrapes(port, stop, texts):
+    """Whole scrapes back to back, each read to its end, until STOP[0]."""
+    while not stop[0]:
+        texts.append(scrape(port)[1])
+
+
+@test
+def metrics_scrapes_during_flood_lose_nothing(ctx):
+    """bench/bindloop at full speed in the test's netns while two clients
+    scrape back to back. The ring holds every event of the loop even were
+    the reader to stall, so none would be lost without the scrapes: none
+    may be lost with them, and the counters say what was written."""
+    port = free_port()
+    t = metrics_tracer(ctx, port, "--ringbuf", "32M")
+    stop, texts = [False], [[], []]
+    threads = [threading.Thread(target=scrapes, args=(port, stop, x)) for x in texts]
+    bind = 'portsnoop_events_total{action="bind",result="success",protocol="udp"}'
+    try:
+        for th in threads:
+            th.start()
+        out = subprocess.run(["ip", "netns", "exec", ctx.ns.name,
+                              os.path.join(ctx.build, "bench", "bindloop"), str(SCRAPED_LOOP)],
+                             capture_output=True, check=True, timeout=120)
+        loop = json.loads(out.stdout)
+        expect(loop["failures"] == 0, "the loop's binds succeeded", loop)
+        evs = t.of_pid(loop["pid"], count=2 * SCRAPED_LOOP, timeout=30)
+        stop[0] = True
+        for th in threads:
+            th.join(timeout=10)
+        binds = [e for e in evs if e["event"]["action"] == "bind"]
+        expect(len(binds) == SCRAPED_LOOP and len(evs) == 2 * SCRAPED_LOOP,
+               "every bind and close written while scraped", len(binds), len(evs))
+        seen = [[sample(x, bind) or 0 for x in mine] for mine in texts]
+        expect(all(a <= b for mine in seen for a, b in zip(mine, mine[1:])),
+               "each client's bind counter never goes back")
+        expect(any(0 < v < SCRAPED_LOOP for mine in seen for v in mine),
+               "scrapes answered while the loop's events were being written",
+               [len(mine) for mine in seen])
+        _, text = scrape(port)
+        for action in ("bind", "close"):
+            got = sample(text, 'portsnoop_events_total{action="%s",result="success",'
+                               'protocol="udp"}' % action)
+            expect(got == SCRAPED_LOOP, "the %s counter: every one written" % action, got)
+        expect(sample(text, "portsnoop_events_lost_total") == 0, "none counted lost")
+    finally:
+        stop[0] = True
+        rc = t.stop()
+    expect(rc == 0, "portsnoop exits 0", rc, t.stderr)
+    expect(b", 0 lost" in t.stderr, "nothing lost", t.stderr)
+    print("  %d scrapes during %d binds and closes" % (sum(map(len, texts)),
+                                                      2 * SCRAPED_LOOP))
 
 
 def listen(ctx, addr, port, hold=True):

@@ -10,7 +10,12 @@ so what passes here is what the manifest says. Then:
 - under the bench's bind/close loop the container's RSS stays well inside the
   manifest's memory limit (the figure goes in docs/deploy.md);
 - without any one of the listed capabilities portsnoop stops at start with
-  one line naming that capability, so the list is exactly what is needed.
+  one line naming that capability, so the list is exactly what is needed;
+- with the manifest's commented-out lines for --metrics and --expect
+  uncommented (as its comment tells a user to), the container serves
+  /metrics on the node's address (the kubelet's $(NODE_IP), loopback here)
+  with exact counters for a listen the test makes in a netns of its own,
+  and marks a listener the mounted baseline lacks `portsnoop.expected: false`.
 
 Needs root, podman and runc (scripts/deps-ship.sh). The images live in a
 containers store of the test's own (vfs, under build/), so the machine's
@@ -24,10 +29,12 @@ import re
 import resource
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 import yaml
 
@@ -42,16 +49,46 @@ def expect(cond, what, *detail):
         raise AssertionError(what + "".join(" | %s" % (d,) for d in detail))
 
 
-class Pod:
-    """The manifest's container, as podman arguments."""
+def uncomment(text, tags):
+    """The manifest as a user turns on TAGS: each commented-out line that ends
+    in "# TAG" uncommented (the sed line in the manifest's own comment)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        m = re.fullmatch(r"( *)# (.*[^ ]) +# ([a-z]+)\n?", line)
+        out.append(m.group(1) + m.group(2) + "\n" if m and m.group(3) in tags else line)
+    return "".join(out)
 
-    def __init__(self, manifest, store, logdir):
+
+def kubelet_expand(arg, env):
+    """$(VAR) in args as the kubelet expands it: a defined variable is
+    replaced, $$ is a $, anything else is left as written."""
+    def one(m):
+        if m.group(0) == "$$":
+            return "$"
+        return env.get(m.group(1), m.group(0))
+    return re.sub(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)", one, arg)
+
+
+class Pod:
+    """The manifest's container, as podman arguments. TAGS: the optional
+    parts turned on; NODE_IP: what the downward API's status.hostIP gives;
+    CONFIGMAPS: a host folder for each ConfigMap a volume names."""
+
+    def __init__(self, manifest, store, logdir, tags=(), node_ip=None, configmaps=None):
         with open(manifest) as f:
-            doc = yaml.safe_load(f)
+            doc = yaml.safe_load(uncomment(f.read(), tags))
         spec = doc["spec"]["template"]["spec"]
         (c,) = spec["containers"]
         self.image = c["image"].split("#")[0].strip()
-        self.args = c["args"]
+        env = {}
+        for e in c.get("env", []):
+            field = e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath")
+            expect("value" in e or field == "status.hostIP",
+                   "an env the test can give (a value, or the node's address)", e)
+            env[e["name"]] = e["value"] if "value" in e else node_ip
+        self.env = env
+        self.args = [kubelet_expand(a, env) for a in c["args"]]
+        self.ports = {p["name"]: p["containerPort"] for p in c.get("ports", [])}
         sc = c["securityContext"]
         expect(sc.get("privileged") is False, "the manifest runs it unprivileged", sc)
         expect(sc["capabilities"].get("drop") == ["ALL"], "drops all capabilities first", sc)
@@ -59,7 +96,9 @@ class Pod:
         vols = {v["name"]: v for v in spec["volumes"]}
         self.mounts = []
         for m in c["volumeMounts"]:
-            host = vols[m["name"]]["hostPath"]["path"]
+            v = vols[m["name"]]
+            host = v["hostPath"]["path"] if "hostPath" in v else \
+                (configmaps or {})[v["configMap"]["name"]]
             if m["mountPath"] == "/var/log/portsnoop":
                 host = logdir           # the node's /var/log stays as it is
             self.mounts.append((host, m["mountPath"], m.get("readOnly", False)))
@@ -67,7 +106,7 @@ class Pod:
         self.podman = ["podman", "--root", os.path.join(store, "storage"),
                        "--runroot", os.path.join(store, "run"), "--storage-driver", "vfs",
                        "--runtime", "runc"]
-        opts = ["--cap-drop=all"]
+        opts = ["--cap-drop=all"] + ["--env=%s=%s" % kv for kv in sorted(env.items())]
         if spec.get("hostPID"):
             opts.append("--pid=host")
         if spec.get("hostNetwork"):
@@ -244,6 +283,123 @@ def test_bind_reaches_the_log(pod, build, figures):
            got, m.group(0), 2 * n)
 
 
+def metric(text, name_and_labels):
+    for line in text.splitlines():
+        if line.startswith(name_and_labels + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def listeners_in_netns(ns, ports):
+    """A process of the netns NS (which --netns then finds) that, once told
+    to go, listens on 127.0.0.1 at each of PORTS and holds them until its
+    stdin closes; (proc, pid)."""
+    code = ("import socket,os,sys\n"
+            "print(os.getpid(), flush=True)\n"
+            "sys.stdin.readline()\n"
+            "ss=[socket.socket() for _ in %r]\n"
+            "for s,p in zip(ss,%r): s.bind(('127.0.0.1',p)); s.listen()\n"
+            "sys.stdin.read()\n" % (ports, ports))
+    p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return p, int(p.stdout.readline())
+
+
+def test_metrics_and_expect(pod, baseline, version):
+    expect("--metrics" in pod.args and "--expect" in pod.args,
+           "the uncommented manifest has --metrics and --expect", pod.args)
+    addr = pod.args[pod.args.index("--metrics") + 1]
+    expect(addr == "%s:%d" % (pod.env["NODE_IP"], pod.ports["metrics"]),
+           "--metrics on the node's address ($(NODE_IP)), at the port declared", addr,
+           pod.ports)
+    where = pod.args[pod.args.index("--expect") + 1]
+    expect([m for m in pod.mounts if m[1] == os.path.dirname(where) and m[2]] ==
+           [(os.path.dirname(baseline), os.path.dirname(where), True)],
+           "the baseline is the ConfigMap's, mounted read-only", where, pod.mounts)
+    try:
+        socket.create_server(("127.0.0.1", pod.ports["metrics"])).close()
+    except OSError as e:
+        raise AssertionError("port %d on loopback is taken on this machine: %s" % (
+            pod.ports["metrics"], e)) from e
+    ns = "portsnoop-ship-%d" % os.getpid()
+    subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+    inode = os.stat("/run/netns/" + ns).st_ino
+    exe = os.path.realpath(sys.executable)
+    known, other = 18080, 18081
+    with open(baseline, "w") as f:
+        f.write("# the test's baseline: one listener\ntcp loopback:%d exe=%s\n" % (known, exe))
+    events = os.path.join(pod.logdir, "events.json")
+    name = "portsnoop-ship-m-%d" % os.getpid()
+    url = "http://%s/metrics" % addr
+    p = None
+    try:
+        p, pid = listeners_in_netns(ns, [known, other])
+        # --netns: on this shared machine the counters are then the test's alone.
+        r = sh(*pod.podman, "run", "-d", "--name", name, *pod.run_args(pod.caps), pod.image,
+               *pod.args, "--netns", str(inode))
+        expect(r.returncode == 0, "podman run", r.stderr)
+        deadline, logs = time.time() + 30, ""
+        while "portsnoop: tracing" not in logs and time.time() < deadline:
+            time.sleep(0.1)
+            logs = sh(*pod.podman, "logs", name).stderr
+        expect("portsnoop: tracing" in logs, "tracing", logs)
+        p.stdin.write("go\n")
+        p.stdin.flush()
+        try:
+            ls = wait_events(events, lambda e: e["event"]["action"] == "listen" and
+                             e.get("process", {}).get("pid") == pid)
+            deadline = time.time() + WAIT
+            while len(ls) < 2 and time.time() < deadline:
+                time.sleep(0.1)
+                ls = [e for e in read_events(events) if e["event"]["action"] == "listen"
+                      and e.get("process", {}).get("pid") == pid]
+        finally:
+            p.stdin.close()
+            p.wait(timeout=10)
+        marks = {e["server"]["port"]: e["portsnoop"].get("expected") for e in ls}
+        expect(marks == {known: True, other: False},
+               "the baseline's listener expected, the other one not", marks, ls)
+        closes = wait_events(events, lambda e: e["event"]["action"] == "close" and
+                             e.get("process", {}).get("pid") == pid)
+        deadline = time.time() + WAIT
+        while True:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                text = resp.read().decode()
+            close = metric(text, 'portsnoop_events_total{action="close",result="success",'
+                                 'protocol="tcp"}')
+            if close == 2 or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        counted = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+                   for line in text.splitlines()
+                   if line.startswith("portsnoop_events_total{")}
+        want = {'portsnoop_events_total{action="%s",result="success",protocol="tcp"}' % a: 2
+                for a in ("bind", "listen", "close")}
+        expect({k: v for k, v in counted.items() if v} == want,
+               "events by action: the netns's two binds, listens and closes, nothing else",
+               counted, len(closes))
+        expect(metric(text, 'portsnoop_build_info{version="%s"}' % version) == 1,
+               "build info with the version", version)
+        expect(metric(text, "portsnoop_unexpected_listeners_total") == 1,
+               "one unexpected listener counted")
+        expect(metric(text, "portsnoop_events_lost_total") == 0, "nothing lost")
+        print("     %s: bind, listen, close 2 each, 1 unexpected (port %d; %d expected)" % (
+            url, other, known))
+    finally:
+        if p and p.poll() is None:
+            p.kill()
+            p.wait()
+        sh(*pod.podman, "stop", "-t", "30", name)
+        logs = sh(*pod.podman, "logs", name).stderr
+        code = sh(*pod.podman, "inspect", name, "--format", "{{.State.ExitCode}}").stdout
+        sh(*pod.podman, "rm", "-f", name)
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+    expect(code.strip() == "0" and "portsnoop: 6 events, 0 lost" in logs,
+           "a clean stop on SIGTERM: the six events, none lost", code, logs)
+
+
 def test_each_capability_is_needed(pod):
     for cap in pod.caps:
         rest = [c for c in pod.caps if c != cap]
@@ -272,16 +428,27 @@ def main():
 
     store = tempfile.mkdtemp(prefix="containers-", dir=os.path.join(ROOT, "build"))
     logdir = tempfile.mkdtemp(prefix="portsnoop-log-")
+    # The optional parts on: their own log folder, the ConfigMap's folder.
+    logdir2 = tempfile.mkdtemp(prefix="portsnoop-log-")
+    cmdir = tempfile.mkdtemp(prefix="portsnoop-baseline-")
+    with open(os.path.join(ROOT, "user", "lib", "version.h")) as f:
+        version = re.search(r'#define PS_VERSION "(.*)"', f.read()).group(1)
     figures = {}
     failed = passed = 0
     try:
         pod = Pod(args.manifest, store, logdir)
+        # What the downward API's status.hostIP gives, here loopback: test
+        # traffic stays on it.
+        full = Pod(args.manifest, store, logdir2, ("metrics", "expect"), "127.0.0.1",
+                   {"portsnoop-baseline": cmdir})
         r = sh(*pod.podman, "load", "-q", "-i", args.image)
         expect(r.returncode == 0, "podman load", r.stderr)
         tags = json.loads(sh(*pod.podman, "images", "--format", "json").stdout)
         names = [n for i in tags for n in i.get("Names", [])]
         expect(pod.image in names, "the archive holds the manifest's image", pod.image, names)
         for t, a in ((test_bind_reaches_the_log, (pod, args.build, figures)),
+                     (test_metrics_and_expect,
+                      (full, os.path.join(cmdir, "baseline.json"), version)),
                      (test_each_capability_is_needed, (pod,))):
             t0 = time.time()
             try:
@@ -297,7 +464,8 @@ def main():
                         os.path.join(store, "run"), "--storage-driver", "vfs", "rmi", "-a",
                         "-f"], capture_output=True)
         shutil.rmtree(store, ignore_errors=True)
-        shutil.rmtree(logdir, ignore_errors=True)
+        for d in (logdir, logdir2, cmdir):
+            shutil.rmtree(d, ignore_errors=True)
     if args.figures:
         with open(args.figures, "w") as f:
             json.dump(figures, f, indent=1)
