@@ -76,6 +76,13 @@ static inline void set_str(struct val *v, const char *s)
 	set_string(v, V_STR, s);
 }
 
+/* Our own words or ids: none when empty. */
+static inline void str_or_none(struct val *v, const char *s)
+{
+	if (s && *s)
+		set_str(v, s);
+}
+
 static inline void set_uint(struct val *v, uint64_t u)
 {
 	v->type = V_UINT;
