@@ -2,7 +2,6 @@
 /* The files a process has open for writing, from a /proc tree made here. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -53,11 +52,6 @@ static void fd(const char *root, int n, const char *target, const char *flags)
 	fclose(f);
 }
 
-static int drop(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void test_each(void **state)
 {
 	char root[] = "/tmp/ps-written-XXXXXX", path[512];
@@ -85,7 +79,7 @@ static void test_each(void **state)
 
 	assert_int_equal(written__each(root, 43, seen_add, &s), -ENOENT);
 
-	assert_int_equal(nftw(root, drop, 8, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(unit__rmtree(root), 0);
 }
 
 UNIT_MAIN("written", NULL, NULL,

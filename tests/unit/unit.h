@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* What every cmocka test file needs: its headers, text checks, its main(). */
+/* What every cmocka test file needs: its headers, text checks, removing the
+ * folder it made, its main(). */
 #ifndef PS_UNIT_H
 #define PS_UNIT_H
 
@@ -7,7 +8,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <ftw.h>
 #include <cmocka.h>
 
 static inline void unit__contains(const char *hay, const char *needle)
@@ -20,6 +23,21 @@ static inline void unit__lacks(const char *hay, const char *needle)
 {
 	if (strstr(hay, needle))
 		fail_msg("'%s' unexpectedly in '%s'", needle, hay);
+}
+
+static inline int unit__remove_one(const char *path, const struct stat *st, int type,
+				   struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes the folder a test made, with all it holds: 0, or -1. */
+static inline int unit__rmtree(const char *dir)
+{
+	return nftw(dir, unit__remove_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 /*
