@@ -98,9 +98,8 @@ static void test_huge_and_odd(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
-	snprintf(path, sizeof(path), "mkdir -p %s/var/lib/docker/containers/%s/config.v2.json "
-		 "%s/var/lib/docker/containers/%s", root, GONE_ID, root, DOCKER_ID);
-	assert_int_equal(system(path), 0);
+	unit__mkdirs(root, "var/lib/docker/containers/" GONE_ID "/config.v2.json");
+	unit__mkdirs(root, "var/lib/docker/containers/" DOCKER_ID);
 	snprintf(path, sizeof(path), "%s/var/lib/docker/containers/%s/config.v2.json", root,
 		 DOCKER_ID);
 	f = fopen(path, "w");
@@ -115,8 +114,7 @@ static void test_huge_and_odd(void **state)
 	assert_string_equal(ctrnames__get(c, "docker", DOCKER_ID)->name, "");
 	assert_string_equal(ctrnames__get(c, "docker", GONE_ID)->note, "state file unreadable");
 	ctrnames__free(c);
-	snprintf(path, sizeof(path), "rm -rf %s", root);
-	assert_int_equal(system(path), 0);
+	assert_int_equal(unit__rmtree(root), 0);
 }
 
 /* Names with control characters and separators are kept as they are

@@ -54,16 +54,12 @@ static void fd(const char *root, int n, const char *target, const char *flags)
 
 static void test_each(void **state)
 {
-	char root[] = "/tmp/ps-written-XXXXXX", path[512];
+	char root[] = "/tmp/ps-written-XXXXXX";
 	struct seen s = { .n = 0 };
 
 	assert_non_null(mkdtemp(root));
-	snprintf(path, sizeof(path), "%s/42", root);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/42/fd", root);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/42/fdinfo", root);
-	assert_int_equal(mkdir(path, 0700), 0);
+	unit__mkdirs(root, "42/fd");
+	unit__mkdirs(root, "42/fdinfo");
 	fd(root, 3, "/var/log/app.log", "0102001");	/* O_WRONLY|O_APPEND|O_LARGEFILE */
 	fd(root, 4, "/etc/passwd", "0100000");		/* read only */
 	fd(root, 5, "socket:[4242]", "02");		/* not a path */
