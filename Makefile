@@ -270,16 +270,21 @@ $(OUT)/bench/linecost: bench/linecost.c $(CORE_OBJS) | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) $(NAT_LIBS) -lz -lpthread -o $@
 
-# The empty programs of the overhead floor, and their loader.
-$(OUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUT)/bench
+# bench's own BPF programs, each with its skeleton (name X_bpf): the empty
+# programs of the overhead floor (floor), the owners iterator as a CO-RE
+# program (owners_core).
+$(OUT)/bench/%.bpf.o: bench/%.bpf.c | $(OUT)/bench
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUT)/bench/floor.skel.h: $(OUT)/bench/floor.bpf.o
+$(OUT)/bench/%.skel.h: $(OUT)/bench/%.bpf.o
 	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-# It mounts tracefs as portsnoop does where none is (user/proc/mounts.c).
+.SECONDARY: $(OUT)/bench/floor.bpf.o $(OUT)/bench/owners_core.bpf.o
+
+# The overhead floor's loader. It mounts tracefs as portsnoop does where
+# none is (user/proc/mounts.c).
 $(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h $(OUT)/user/proc/mounts.o | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< \
@@ -287,14 +292,6 @@ $(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h $(OUT)/user/proc/mou
 
 # The owners iterator as a CO-RE program with a skeleton, against the one
 # user/loader/owners_iter.c builds by hand (bench/owners.c).
-$(OUT)/bench/owners_core.bpf.o: bench/owners_core.bpf.c | $(OUT)/bench
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-$(OUT)/bench/owners_core.skel.h: $(OUT)/bench/owners_core.bpf.o
-	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name owners_core_bpf > $@
-
 OWNERS_OBJS := $(addprefix $(OUT)/user/,loader/owners_iter.o kernel/btfscan.o sockets/owners.o)
 $(OUT)/bench/owners: bench/owners.c $(OUT)/bench/owners_core.skel.h $(OWNERS_OBJS) | $(OUT)/bench
 	$(call msg,CC,$@)

@@ -28,47 +28,19 @@ static __always_inline void minimal(__u16 kind, long ret)
 	fixed_output(&e);
 }
 
-SEC("tracepoint/syscalls/sys_exit_bind")
-int min_tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
-{
-	minimal(PS_EV_BIND, ctx->ret);
-	return 0;
-}
+/* A min_ program: one record of kind, err its call's return, then ret. */
+#define FLOOR_MIN(sec, prog, kind, err, ret) \
+	SEC(sec) int prog { minimal(kind, err); return ret; }
 
-SEC("cgroup/sock_release")
-int min_cg_sock_release(struct bpf_sock *ctx)
-{
-	minimal(PS_EV_CLOSE, 0);
-	return 1;
-}
-
-SEC("fexit/inet_bind")
-int BPF_PROG(min_fx_inet_bind, struct socket *sock, struct sockaddr *a, int len, int ret)
-{
-	minimal(PS_EV_BIND, ret);
-	return 0;
-}
-
-SEC("fentry/inet_release")
-int BPF_PROG(min_fx_inet_release)
-{
-	minimal(PS_EV_CLOSE, 0);
-	return 0;
-}
-
-SEC("kretprobe/inet_bind")
-int BPF_KRETPROBE(min_kr_inet_bind, int ret)
-{
-	minimal(PS_EV_BIND, ret);
-	return 0;
-}
-
-SEC("kprobe/inet_release")
-int BPF_KPROBE(min_kp_inet_release)
-{
-	minimal(PS_EV_CLOSE, 0);
-	return 0;
-}
+FLOOR_MIN("tracepoint/syscalls/sys_exit_bind",
+	  min_tp_exit_bind(struct trace_event_raw_sys_exit *ctx), PS_EV_BIND, ctx->ret, 0)
+FLOOR_MIN("cgroup/sock_release", min_cg_sock_release(struct bpf_sock *ctx), PS_EV_CLOSE, 0, 1)
+FLOOR_MIN("fexit/inet_bind",
+	  BPF_PROG(min_fx_inet_bind, struct socket *sock, struct sockaddr *a, int len, int ret),
+	  PS_EV_BIND, ret, 0)
+FLOOR_MIN("fentry/inet_release", BPF_PROG(min_fx_inet_release), PS_EV_CLOSE, 0, 0)
+FLOOR_MIN("kretprobe/inet_bind", BPF_KRETPROBE(min_kr_inet_bind, int ret), PS_EV_BIND, ret, 0)
+FLOOR_MIN("kprobe/inet_release", BPF_KPROBE(min_kp_inet_release), PS_EV_CLOSE, 0, 0)
 
 /*
  * The empty programs, named and placed as portsnoop's, from bpf/hooks.h:

@@ -105,7 +105,7 @@ def start_tracer(build, out, extra=()):
     t = subprocess.Popen([os.path.join(build, "portsnoop"), "--json", "--no-initial", *extra],
                          stdout=out, stderr=subprocess.PIPE)
     buf = b""
-    while b"tracing" not in buf:
+    while b"portsnoop: tracing, " not in buf:	# once everything is attached
         chunk = t.stderr.read1(4096)
         if not chunk:
             sys.exit("portsnoop did not start: %s" % buf.decode(errors="replace"))
@@ -340,14 +340,7 @@ def soak(args):
     """Minutes of bind/listen/connect/close from several processes at full
     speed: events generated, delivered and lost, and portsnoop's RSS over time."""
     import threading
-    t = subprocess.Popen([os.path.join(args.build, "portsnoop"), "--json", "--no-initial"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    buf = b""
-    while b"portsnoop: tracing, " not in buf:
-        chunk = t.stderr.read1(4096)
-        if not chunk:
-            sys.exit("portsnoop did not start: %s" % buf.decode(errors="replace"))
-        buf += chunk
+    t = start_tracer(args.build, subprocess.PIPE)
     counts, lost_in_band = {}, [0]
 
     def read():

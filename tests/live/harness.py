@@ -9,6 +9,7 @@ field by field. In CI (CI=true) a test that cannot run is a failure;
 elsewhere it is reported as SKIP with the reason.
 """
 import argparse
+import contextlib
 import copy
 import errno
 import json
@@ -264,6 +265,48 @@ def _wait_stderr(proc, token, timeout=30):
         if r:
             buf += os.read(proc.stderr.fileno(), 4096)
     return buf
+
+
+class Daemon:
+    """A helper daemon the test started (prometheus, journald): a subclass
+    sets proc, log (its open output file) and dir (its own folder)."""
+
+    def stop(self):
+        """SIGTERM, SIGKILL if still there after 10 s; then the folder goes."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def full_disk(ctx):
+    """portsnoop --json -o LOG on a 64 KiB tmpfs that bench/bindloop's
+    events have just filled: yields (folder, LOG, the portsnoop process);
+    kills it if still running, then unmounts and removes the folder."""
+    d = tempfile.mkdtemp(prefix="portsnoop-live-")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", d], check=True)
+    try:
+        log = os.path.join(d, "events.json")
+        t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial", "-o", log],
+                             stderr=subprocess.PIPE)
+        try:
+            _wait_stderr(t, READY)
+            subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
+                           capture_output=True, check=True)
+            time.sleep(0.5)
+            yield d, log, t
+        finally:
+            if t.poll() is None:
+                t.kill()
+    finally:
+        subprocess.run(["umount", d])
+        os.rmdir(d)
 
 
 def sockwork_args(ctx, *args):

@@ -64,7 +64,7 @@ def sample(text, name_and_labels):
     return None
 
 
-class Prometheus:
+class Prometheus(Daemon):
     """Debian's prometheus with its own config and data dir, scraping one
     loopback target every second; its HTTP API on loopback."""
 
@@ -118,17 +118,6 @@ class Prometheus:
                 return
             time.sleep(0.25)
         raise AssertionError("Prometheus: %s is %s, not [%d]" % (q, got, want))
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @test

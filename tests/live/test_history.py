@@ -116,6 +116,22 @@ def port_for(salt):
     return 20000 + (os.getpid() * 7 + salt) % 20000
 
 
+def logged(ctx, salt, work, action, count):
+    """A fresh folder and port: portsnoop -o LOG traces while work(port)
+    runs, until LOG holds count `action` events for the port. Returns
+    (folder, LOG, port, what work returned)."""
+    d = tempfile.mkdtemp(prefix="portsnoop-hist-")
+    log = os.path.join(d, "events.json")
+    port = port_for(salt)
+    t = Log(ctx, log)
+    try:
+        got = work(port)
+        settle(ctx, log, port, action, count)
+    finally:
+        t.stop()
+    return d, log, port, got
+
+
 @test
 def history_who_at_names_a_server_gone_since(ctx):
     d = tempfile.mkdtemp(prefix="portsnoop-hist-")
@@ -220,15 +236,7 @@ def timeline(r, port):
 
 @test
 def history_of_a_port_taken_three_times(ctx):
-    d = tempfile.mkdtemp(prefix="portsnoop-hist-")
-    log = os.path.join(d, "events.json")
-    port = port_for(2)
-    t = Log(ctx, log)
-    try:
-        pids = three_in_turn(ctx, port)
-        settle(ctx, log, port, "close", 3)
-    finally:
-        t.stop()
+    d, log, port, pids = logged(ctx, 2, lambda port: three_in_turn(ctx, port), "close", 3)
     r = run(ctx, "history", port, "-j", log)
     expect(r.returncode == 0, "history finds the port", r.returncode, r.stderr)
     want = [(a, p) for p in pids for a in ("bind", "listen", "close")]
@@ -346,15 +354,8 @@ def rewrite_host(lines, host, pid_add):
 
 @test
 def history_of_many_hosts_and_bad_lines(ctx):
-    d = tempfile.mkdtemp(prefix="portsnoop-hist-")
-    log = os.path.join(d, "events.json")
-    port = port_for(4)
-    t = Log(ctx, log)
-    try:
-        pid, during = serve_for(ctx, port, 0.5)
-        settle(ctx, log, port, "close", 1)
-    finally:
-        t.stop()
+    d, log, port, (pid, during) = logged(ctx, 4, lambda port: serve_for(ctx, port, 0.5),
+                                         "close", 1)
     with open(log, "rb") as f:
         lines = f.read().splitlines()
     fleet = os.path.join(d, "fleet")

@@ -184,25 +184,12 @@ def rotation_loses_nothing(ctx):
 
 @test
 def full_disk_is_reported_once(ctx):
-    d = tempfile.mkdtemp(prefix="portsnoop-live-")
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", d], check=True)
-    try:
-        log = os.path.join(d, "events.json")
-        t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial", "-o", log],
-                             stderr=subprocess.PIPE)
-        try:
-            _wait_stderr(t, READY)
-            subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
-                           capture_output=True, check=True)
-            time.sleep(0.5)
-            w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
-            time.sleep(0.5)
-            expect(t.poll() is None, "still tracing with the disk full")
-            t.send_signal(signal.SIGINT)
-            _, err = t.communicate(timeout=20)
-        finally:
-            if t.poll() is None:
-                t.kill()
+    with full_disk(ctx) as (_, log, t):
+        w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+        time.sleep(0.5)
+        expect(t.poll() is None, "still tracing with the disk full")
+        t.send_signal(signal.SIGINT)
+        _, err = t.communicate(timeout=20)
         expect(err.count(b"cannot write output") == 1, "said once", err)
         expect(b"No space left on device" in err, "says why", err)
         m = re.search(rb"(\d+) lines not written", err)
@@ -214,9 +201,6 @@ def full_disk_is_reported_once(ctx):
         for line in data.splitlines():
             json.loads(line)
         expect(w.pid, "workload ran")
-    finally:
-        subprocess.run(["umount", d])
-        os.rmdir(d)
 
 
 @test
@@ -346,7 +330,7 @@ Audit=no
 """
 
 
-class Journald:
+class Journald(Daemon):
     """Debian's systemd-journald in a private mount namespace."""
 
     def __init__(self):
@@ -398,17 +382,6 @@ class Journald:
         r = subprocess.run(cmd + list(match), capture_output=True, text=True, timeout=30)
         expect(r.returncode == 0, "journalctl", cmd + list(match), r.stderr)
         return [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @test

@@ -131,27 +131,14 @@ def table_file_reopened_on_sighup_has_a_header(ctx):
 
 @test
 def full_disk_gap_is_marked_in_the_file(ctx):
-    d = tempfile.mkdtemp(prefix="portsnoop-live-")
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", d], check=True)
-    try:
-        log = os.path.join(d, "events.json")
-        t = subprocess.Popen([ctx.portsnoop, "--json", "--no-initial", "-o", log],
-                             stderr=subprocess.PIPE)
-        try:
-            _wait_stderr(t, READY)
-            subprocess.run([os.path.join(ctx.build, "bench", "bindloop"), "3000"],
-                           capture_output=True, check=True)
-            time.sleep(0.5)
-            # Room again (the disk grown): the next lines go out, after a
-            # record of the gap.
-            subprocess.run(["mount", "-o", "remount,size=4m", d], check=True)
-            w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
-            time.sleep(0.5)
-            t.send_signal(signal.SIGINT)
-            _, err = t.communicate(timeout=20)
-        finally:
-            if t.poll() is None:
-                t.kill()
+    with full_disk(ctx) as (d, log, t):
+        # Room again (the disk grown): the next lines go out, after a
+        # record of the gap.
+        subprocess.run(["mount", "-o", "remount,size=4m", d], check=True)
+        w = Work(ctx, "bind", "udp", 4, "127.0.0.1", 0)
+        time.sleep(0.5)
+        t.send_signal(signal.SIGINT)
+        t.communicate(timeout=20)
         with open(log, "rb") as f:
             recs = [json.loads(l) for l in f.read().splitlines()]
         gaps = [i for i, r in enumerate(recs) if r["event"]["action"] == "unwritten"]
@@ -167,9 +154,6 @@ def full_disk_gap_is_marked_in_the_file(ctx):
         expect(stop and stop[0]["portsnoop"]["unwritten"] ==
                sum(recs[i]["portsnoop"]["unwritten"] for i in gaps),
                "the marks count the lines the stop record counts", stop, g)
-    finally:
-        subprocess.run(["umount", d])
-        shutil.rmtree(d)
 
 
 @test

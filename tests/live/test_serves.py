@@ -380,6 +380,21 @@ def docker_shaped(ctx, cid, name, addr):
                 time.sleep(0.05)
 
 
+def ls_and_a_failed_bind(ctx, port, how, holder):
+    """ls -t -P PORT in the test's namespace: one row, serving `how`; a bind
+    to 127.0.0.1:PORT fails with EADDRINUSE and its event names holder
+    ({"pid", "name"}) alone. Returns that event."""
+    rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
+    expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
+           "ls", rows)
+    w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", port)
+    expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
+    ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
+    expect(ev["portsnoop"].get("holders") == [holder], "held by " + holder["name"],
+           ev["portsnoop"])
+    return ev
+
+
 @test
 def test_serves_docker_proxy(ctx):
     """docker-proxy with the arguments dockerd gives it (userland-proxy on):
@@ -416,14 +431,7 @@ def test_serves_docker_proxy(ctx):
             expect(sv["how"] == how, "how", sv)
             text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
             expect("    serves   " + how + "\n" in text, "who's serves line", text)
-            rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
-            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
-                   "ls", rows)
-            w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", port)
-            expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
-            ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
-            expect(ev["portsnoop"].get("holders") == [{"pid": proxy.pid, "name": "docker-proxy"}],
-                   "held by docker-proxy", ev["portsnoop"])
+            ev = ls_and_a_failed_bind(ctx, port, how, {"pid": proxy.pid, "name": "docker-proxy"})
             expect(ev["portsnoop"].get("serves", {}).get("container", {}).get("name") == name,
                    "the failed bind names the container", ev["portsnoop"])
             own = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("pid") == proxy.pid and
@@ -476,15 +484,9 @@ def test_serves_slirp4netns(ctx):
             how = "published by slirp4netns: busybox[%d] on [::]:80" % target.pid
             expect(sv.get("how") == how and sv["process"]["pid"] == target.pid and
                    sv["port"] == 80, "the listener behind", sv)
-            rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
-            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
-                   "ls", rows)
-            w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", port)
-            expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
-            ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")
-            expect(ev["portsnoop"].get("holders") == [{"pid": slirp.pid, "name": "slirp4netns"}]
-                   and ev["portsnoop"].get("serves", {}).get("how") == how,
-                   "the failed bind", ev["portsnoop"])
+            ev = ls_and_a_failed_bind(ctx, port, how, {"pid": slirp.pid, "name": "slirp4netns"})
+            expect(ev["portsnoop"].get("serves", {}).get("how") == how, "the failed bind",
+                   ev["portsnoop"])
         finally:
             for p in (slirp, target):
                 if p:

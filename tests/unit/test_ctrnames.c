@@ -16,51 +16,53 @@
 #define VFS_ID "eeee000000000000000000000000000000000000000000000000000000000006"
 #define GONE_ID "9999000000000000000000000000000000000000000000000000000000000009"
 
-static void test_docker(void **state)
+/* Containers each runtime's state names, each looked up in a cache of its own. */
+static const struct {
+	const char *runtime, *id, *name, *image, *pod_name, *pod_ns;
+} named[] = {
+	{ "docker", DOCKER_ID, "web\xc3\xa9", "localhost/busybox-httpd:1", "", "" },
+	{ "podman", PODMAN_ID, "pweb", "localhost/busybox-httpd:1", "", "" },
+	/* a store with the vfs driver (as the ship tests' private stores) */
+	{ "podman", VFS_ID, "vweb", "localhost/portsnoop-serves-httpd:1", "", "" },
+	{ "containerd", CRI_ID, "nginx", "docker.io/library/nginx:1.27", "web-7d4b9c-x2x9q",
+	  "shop" },
+};
+
+static void test_named(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		struct ctrnames *c = ctrnames__new(FIX, 8);
+		const struct ctr_names *n = ctrnames__get(c, named[i].runtime, named[i].id);
+
+		assert_non_null(n);
+		assert_string_equal(n->name, named[i].name);
+		assert_string_equal(n->image, named[i].image);
+		assert_string_equal(n->pod_name, named[i].pod_name);
+		assert_string_equal(n->pod_ns, named[i].pod_ns);
+		assert_null(n->note);
+		ctrnames__free(c);
+	}
+}
+
+/* Cached by id: the file is read once. */
+static void test_cached(void **state)
 {
 	struct ctrnames *c = ctrnames__new(FIX, 8);
-	const struct ctr_names *n;
+	const struct ctr_names *n = ctrnames__get(c, "docker", DOCKER_ID);
 
 	(void)state;
-	n = ctrnames__get(c, "docker", DOCKER_ID);
-	assert_non_null(n);
-	assert_string_equal(n->name, "web\xc3\xa9");
-	assert_string_equal(n->image, "localhost/busybox-httpd:1");
-	assert_string_equal(n->pod_name, "");
-	assert_null(n->note);
-	/* cached by id: the file is read once */
 	assert_ptr_equal(ctrnames__get(c, "docker", DOCKER_ID), n);
 	assert_int_equal(ctrnames__loads(c), 1);
 	ctrnames__free(c);
 }
 
-static void test_podman(void **state)
+/* The cgroupfs kubepods layout names no runtime: containerd's is tried. */
+static void test_cri_without_runtime(void **state)
 {
 	struct ctrnames *c = ctrnames__new(FIX, 8);
-	const struct ctr_names *n = ctrnames__get(c, "podman", PODMAN_ID);
 
 	(void)state;
-	assert_string_equal(n->name, "pweb");
-	assert_string_equal(n->image, "localhost/busybox-httpd:1");
-	assert_null(n->note);
-	/* a store with the vfs driver (as the ship tests' private stores) */
-	n = ctrnames__get(c, "podman", VFS_ID);
-	assert_string_equal(n->name, "vweb");
-	assert_string_equal(n->image, "localhost/portsnoop-serves-httpd:1");
-	ctrnames__free(c);
-}
-
-static void test_cri_pod(void **state)
-{
-	struct ctrnames *c = ctrnames__new(FIX, 8);
-	const struct ctr_names *n = ctrnames__get(c, "containerd", CRI_ID);
-
-	(void)state;
-	assert_string_equal(n->pod_name, "web-7d4b9c-x2x9q");
-	assert_string_equal(n->pod_ns, "shop");
-	assert_string_equal(n->name, "nginx");
-	assert_string_equal(n->image, "docker.io/library/nginx:1.27");
-	/* the cgroupfs kubepods layout names no runtime: containerd's is tried */
 	assert_string_equal(ctrnames__get(c, NULL, CRI_ID)->pod_name, "web-7d4b9c-x2x9q");
 	ctrnames__free(c);
 }
@@ -96,9 +98,8 @@ static void test_huge_and_odd(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
-	snprintf(path, sizeof(path), "mkdir -p %s/var/lib/docker/containers/%s/config.v2.json "
-		 "%s/var/lib/docker/containers/%s", root, GONE_ID, root, DOCKER_ID);
-	assert_int_equal(system(path), 0);
+	unit__mkdirs(root, "var/lib/docker/containers/" GONE_ID "/config.v2.json");
+	unit__mkdirs(root, "var/lib/docker/containers/" DOCKER_ID);
 	snprintf(path, sizeof(path), "%s/var/lib/docker/containers/%s/config.v2.json", root,
 		 DOCKER_ID);
 	f = fopen(path, "w");
@@ -113,8 +114,7 @@ static void test_huge_and_odd(void **state)
 	assert_string_equal(ctrnames__get(c, "docker", DOCKER_ID)->name, "");
 	assert_string_equal(ctrnames__get(c, "docker", GONE_ID)->note, "state file unreadable");
 	ctrnames__free(c);
-	snprintf(path, sizeof(path), "rm -rf %s", root);
-	assert_int_equal(system(path), 0);
+	assert_int_equal(unit__rmtree(root), 0);
 }
 
 /* Names with control characters and separators are kept as they are
@@ -140,9 +140,9 @@ static void test_hostile_names(void **state)
 }
 
 UNIT_MAIN("ctrnames", NULL, NULL,
-	  cmocka_unit_test(test_docker),
-	  cmocka_unit_test(test_podman),
-	  cmocka_unit_test(test_cri_pod),
+	  cmocka_unit_test(test_named),
+	  cmocka_unit_test(test_cached),
+	  cmocka_unit_test(test_cri_without_runtime),
 	  cmocka_unit_test(test_missing_and_malformed),
 	  cmocka_unit_test(test_huge_and_odd),
 	  cmocka_unit_test(test_hostile_names))

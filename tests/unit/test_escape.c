@@ -5,20 +5,6 @@
 
 #include "output/escape.h"
 
-static const char *text(struct sbuf *b, const char *s, size_t n)
-{
-	sbuf__reset(b);
-	escape__text(b, s, n);
-	return sbuf__str(b);
-}
-
-static const char *json(struct sbuf *b, const char *s, size_t n)
-{
-	sbuf__reset(b);
-	escape__json(b, s, n);
-	return sbuf__str(b);
-}
-
 struct esc_case {
 	const char *in;
 	size_t n;
@@ -27,15 +13,21 @@ struct esc_case {
 
 #define C(lit, want) { lit, sizeof(lit) - 1, want }
 
-static void expect_cases(const char *(*esc)(struct sbuf *, const char *, size_t),
+/* Each case escaped alone by esc (one of escape.h's escape__X). */
+static void expect_cases(void (*esc)(struct sbuf *, const char *, size_t),
 			 const struct esc_case *c, size_t n)
 {
 	struct sbuf b = { 0 };
 
-	for (size_t i = 0; i < n; i++)
-		assert_string_equal(esc(&b, c[i].in, c[i].n), c[i].want);
+	for (size_t i = 0; i < n; i++) {
+		sbuf__reset(&b);
+		esc(&b, c[i].in, c[i].n);
+		assert_string_equal(sbuf__str(&b), c[i].want);
+	}
 	sbuf__free(&b);
 }
+
+#define EXPECT_CASES(esc, cases) expect_cases(esc, cases, sizeof(cases) / sizeof(cases[0]))
 
 static void test_text(void **state)
 {
@@ -66,20 +58,17 @@ static void test_text(void **state)
 		C("a\0b", "a\\x00b"),
 	};
 
-	expect_cases(text, cases, sizeof(cases) / sizeof(cases[0]));
+	EXPECT_CASES(escape__text, cases);
 }
 
 static void test_cell_spaces(void **state)
 {
-	struct sbuf b = { 0 };
+	static const struct esc_case cases[] = {
+		C("x  close tcp4", "x\\x20\\x20close\\x20tcp4"),
+		C("a\n b", "a\\x0a\\x20b"),
+	};
 
-	sbuf__reset(&b);
-	escape__cell(&b, "x  close tcp4", 13);
-	assert_string_equal(sbuf__str(&b), "x\\x20\\x20close\\x20tcp4");
-	sbuf__reset(&b);
-	escape__cell(&b, "a\n b", 4);
-	assert_string_equal(sbuf__str(&b), "a\\x0a\\x20b");
-	sbuf__free(&b);
+	EXPECT_CASES(escape__cell, cases);
 }
 
 static void test_json(void **state)
@@ -101,7 +90,7 @@ static void test_json(void **state)
 		C("a\xff" "b\xc3", "\"a\\ufffdb\\ufffd\""),
 	};
 
-	expect_cases(json, cases, sizeof(cases) / sizeof(cases[0]));
+	EXPECT_CASES(escape__json, cases);
 }
 
 static void test_utf8_decode(void **state)
@@ -119,34 +108,26 @@ static void test_utf8_decode(void **state)
 /* Issue 24: an entry of a holder list keeps the list's syntax out. */
 static void test_item_escapes_list_syntax(void **state)
 {
-	struct sbuf b = { 0 };
+	static const struct esc_case cases[] = {
+		C("x[1]/3,sshd", "x\\x5b1\\x5d\\x2f3\\x2csshd"),
+		C("a b+'\"\\\n", "a\\x20b\\x2b\\x27\\x22\\\\\\x0a"),
+	};
 
-	escape__item(&b, "x[1]/3,sshd", 11);
-	assert_string_equal(sbuf__str(&b), "x\\x5b1\\x5d\\x2f3\\x2csshd");
-	sbuf__reset(&b);
-	escape__item(&b, "a b+'\"\\\n", 8);
-	assert_string_equal(sbuf__str(&b), "a\\x20b\\x2b\\x27\\x22\\\\\\x0a");
-	sbuf__free(&b);
+	EXPECT_CASES(escape__item, cases);
 }
 
 /* A command line's argument: plain as text, or in '...' when it is empty
  * or holds a space or a quote. */
 static void test_arg_quoting(void **state)
 {
-	struct sbuf b = { 0 };
+	static const struct esc_case cases[] = {
+		C("--port=80", "--port=80"),
+		C("", "''"),
+		C("it's a b", "'it\\x27s a b'"),
+		C("\x1b\n", "\\x1b\\x0a"),
+	};
 
-	escape__arg(&b, "--port=80", 9);
-	assert_string_equal(sbuf__str(&b), "--port=80");
-	sbuf__reset(&b);
-	escape__arg(&b, "", 0);
-	assert_string_equal(sbuf__str(&b), "''");
-	sbuf__reset(&b);
-	escape__arg(&b, "it's a b", 8);
-	assert_string_equal(sbuf__str(&b), "'it\\x27s a b'");
-	sbuf__reset(&b);
-	escape__arg(&b, "\x1b\n", 2);
-	assert_string_equal(sbuf__str(&b), "\\x1b\\x0a");
-	sbuf__free(&b);
+	EXPECT_CASES(escape__arg, cases);
 }
 
 UNIT_MAIN("escape", NULL, NULL,

@@ -166,40 +166,53 @@ static const char *render(struct sbuf *b, enum format_mode mode, unsigned int wi
 	return sbuf__str(b);
 }
 
-/* EADDRINUSE held by ...: the table (80 and 200 columns), syslog (its
- * message and its holders parameter), journald. */
-static void test_held_by_cannot_be_forged(void **state)
+/* check(b, name, o) once for each hostile name, o three holders named so
+ * (holders_of); b is the checks' buffer. */
+static void each_hostile(void (*check)(struct sbuf *b, const char *name, struct ps_owner *o))
 {
 	struct sbuf b = { 0 };
 
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
-		struct ps_event e = failed_bind(hostile[i]);
 		struct ps_owner o[3];
-		struct format_input in = { .ev = &e, .holders = o, .nholders = 3 };
-		char *sd;
 
 		holders_of(o, hostile[i]);
-		expect_two(render(&b, FORMAT_TABLE, 0, &in), "EADDRINUSE held by ", hostile[i], false);
-		expect_two(render(&b, FORMAT_TABLE, 200, &in), "EADDRINUSE held by ", hostile[i], false);
-		in.holders_gone = true;
-		expect_two(render(&b, FORMAT_TABLE, 0, &in), "EADDRINUSE held by ", hostile[i], false);
-		unit__contains(sbuf__str(&b), "] (gone since)\n");
-		in.holders_gone = false;
-		render(&b, FORMAT_SYSLOG, 0, &in);
-		assert_ptr_equal(strchr(b.p, '\n'), b.p + b.len - 1);
-		sd = sd_unescape(sbuf__str(&b));
-		expect_two(sd, "portsnoop.holders=\"", hostile[i], false);
-		free(sd);
-		expect_two(sbuf__str(&b), "EADDRINUSE held by ", hostile[i], false);
-		render(&b, FORMAT_JOURNAL, 0, &in);
-		expect_two(sbuf__str(&b), "\nPORTSNOOP_HOLDERS=", hostile[i], false);
-		expect_two(sbuf__str(&b), "EADDRINUSE held by ", hostile[i], false);
-		/* JSON: two holders, whatever the name. */
-		render(&b, FORMAT_JSON, 0, &in);
-		unit__contains(sbuf__str(&b), "},{\"pid\":26520,\"name\":\"sshd\"}]");
-		unit__contains(sbuf__str(&b), "\"holders\":[{\"pid\":666,\"name\":\"");
+		check(&b, hostile[i], o);
 	}
 	sbuf__free(&b);
+}
+
+/* EADDRINUSE held by ...: the table (80 and 200 columns), syslog (its
+ * message and its holders parameter), journald. */
+static void held_by(struct sbuf *b, const char *name, struct ps_owner *o)
+{
+	struct ps_event e = failed_bind(name);
+	struct format_input in = { .ev = &e, .holders = o, .nholders = 3 };
+	char *sd;
+
+	expect_two(render(b, FORMAT_TABLE, 0, &in), "EADDRINUSE held by ", name, false);
+	expect_two(render(b, FORMAT_TABLE, 200, &in), "EADDRINUSE held by ", name, false);
+	in.holders_gone = true;
+	expect_two(render(b, FORMAT_TABLE, 0, &in), "EADDRINUSE held by ", name, false);
+	unit__contains(sbuf__str(b), "] (gone since)\n");
+	in.holders_gone = false;
+	render(b, FORMAT_SYSLOG, 0, &in);
+	assert_ptr_equal(strchr(b->p, '\n'), b->p + b->len - 1);
+	sd = sd_unescape(sbuf__str(b));
+	expect_two(sd, "portsnoop.holders=\"", name, false);
+	free(sd);
+	expect_two(sbuf__str(b), "EADDRINUSE held by ", name, false);
+	render(b, FORMAT_JOURNAL, 0, &in);
+	expect_two(sbuf__str(b), "\nPORTSNOOP_HOLDERS=", name, false);
+	expect_two(sbuf__str(b), "EADDRINUSE held by ", name, false);
+	/* JSON: two holders, whatever the name. */
+	render(b, FORMAT_JSON, 0, &in);
+	unit__contains(sbuf__str(b), "},{\"pid\":26520,\"name\":\"sshd\"}]");
+	unit__contains(sbuf__str(b), "\"holders\":[{\"pid\":666,\"name\":\"");
+}
+
+static void test_held_by_cannot_be_forged(void **state)
+{
+	each_hostile(held_by);
 }
 
 static struct diag_sock listener(void)
@@ -214,76 +227,71 @@ static struct diag_sock listener(void)
 
 /* ls's PROCESSES (with fds), its state records in the table and in
  * syslog and journald. */
-static void test_ls_owners_cannot_be_forged(void **state)
+static void ls_owners(struct sbuf *b, const char *name, struct ps_owner *o)
 {
 	struct diag_sock d = listener();
-	struct sbuf b = { 0 };
+	struct format_ctx ctx = { .mode = FORMAT_TABLE };
+	const char *last;
+	char *sd;
 
-	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
-		struct format_ctx ctx = { .mode = FORMAT_TABLE };
-		struct ps_owner o[3];
-		const char *last;
-		char *sd;
+	sbuf__reset(b);
+	listing__socket(b, &ctx, &d, o, 3);
+	assert_ptr_equal(strchr(b->p, '\n'), b->p + b->len - 1);
+	last = strrchr(sbuf__str(b), ' ');
+	expect_two(last, " ", name, true);
+	sbuf__reset(b);
+	listing__state(b, &ctx, &d, o, 3);
+	expect_two(sbuf__str(b), "listening, held by ", name, false);
+	ctx.mode = FORMAT_SYSLOG;
+	sbuf__reset(b);
+	listing__state(b, &ctx, &d, o, 3);
+	sd = sd_unescape(sbuf__str(b));
+	expect_two(sd, "portsnoop.owners=\"", name, false);
+	free(sd);
+	ctx.mode = FORMAT_JOURNAL;
+	sbuf__reset(b);
+	listing__state(b, &ctx, &d, o, 3);
+	expect_two(sbuf__str(b), "\nPORTSNOOP_OWNERS=", name, false);
+}
 
-		holders_of(o, hostile[i]);
-		sbuf__reset(&b);
-		listing__socket(&b, &ctx, &d, o, 3);
-		assert_ptr_equal(strchr(b.p, '\n'), b.p + b.len - 1);
-		last = strrchr(sbuf__str(&b), ' ');
-		expect_two(last, " ", hostile[i], true);
-		sbuf__reset(&b);
-		listing__state(&b, &ctx, &d, o, 3);
-		expect_two(sbuf__str(&b), "listening, held by ", hostile[i], false);
-		ctx.mode = FORMAT_SYSLOG;
-		sbuf__reset(&b);
-		listing__state(&b, &ctx, &d, o, 3);
-		sd = sd_unescape(sbuf__str(&b));
-		expect_two(sd, "portsnoop.owners=\"", hostile[i], false);
-		free(sd);
-		ctx.mode = FORMAT_JOURNAL;
-		sbuf__reset(&b);
-		listing__state(&b, &ctx, &d, o, 3);
-		expect_two(sbuf__str(&b), "\nPORTSNOOP_OWNERS=", hostile[i], false);
-	}
-	sbuf__free(&b);
+static void test_ls_owners_cannot_be_forged(void **state)
+{
+	each_hostile(ls_owners);
 }
 
 /* who: "  NAME[PID] fd ..., parent NAME[PPID]". */
-static void test_who_names_cannot_be_forged(void **state)
+static void who_names(struct sbuf *b, const char *name, struct ps_owner *o)
 {
 	struct diag_sock d = listener();
-	struct sbuf b = { 0 };
+	struct format_ctx ctx = { .mode = FORMAT_TABLE };
+	struct ps_event ev;
+	struct format_input in = {
+		.ev = &ev, .rec = FORMAT_REC_HELD, .sock = &d, .holders = o, .nholders = 2,
+	};
+	struct entry e[4];
+	const char *p;
 
-	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
-		struct format_ctx ctx = { .mode = FORMAT_TABLE };
-		struct ps_owner o[3];
-		struct ps_event ev;
-		struct format_input in = {
-			.ev = &ev, .rec = FORMAT_REC_HELD, .sock = &d, .holders = o,
-			.nholders = 2,
-		};
-		struct entry e[4];
-		const char *p;
+	listing__event(&ev, &d, o, 2, 0);
+	ev.ppid = VICTIM_PID;
+	strncpy(ev.pcomm, name, sizeof(ev.pcomm) - 1);
+	sbuf__reset(b);
+	format__record(b, &ctx, FORMAT_TABLE_WHO, &in);
+	assert_int_equal(parse_list(sbuf__str(b) + 2, e, 4), 1);
+	assert_string_equal(e[0].name, name);
+	assert_int_equal(e[0].pid, HOSTILE_PID);
+	p = strstr(sbuf__str(b), ", parent ");
+	assert_non_null(p);
+	assert_int_equal(parse_list(p + 9, e, 4), 1);
+	assert_string_equal(e[0].name, name);
+	assert_int_equal(e[0].pid, VICTIM_PID);
+	/* One line per process and one per labelled value: no more. */
+	for (p = sbuf__str(b); (p = strchr(p, '\n')); p++)
+		assert_true(p[1] == '\0' || !strncmp(p + 1, "    ", 4));
+}
 
-		holders_of(o, hostile[i]);
-		listing__event(&ev, &d, o, 2, 0);
-		ev.ppid = VICTIM_PID;
-		strncpy(ev.pcomm, hostile[i], sizeof(ev.pcomm) - 1);
-		sbuf__reset(&b);
-		format__record(&b, &ctx, FORMAT_TABLE_WHO, &in);
-		assert_int_equal(parse_list(sbuf__str(&b) + 2, e, 4), 1);
-		assert_string_equal(e[0].name, hostile[i]);
-		assert_int_equal(e[0].pid, HOSTILE_PID);
-		p = strstr(sbuf__str(&b), ", parent ");
-		assert_non_null(p);
-		assert_int_equal(parse_list(p + 9, e, 4), 1);
-		assert_string_equal(e[0].name, hostile[i]);
-		assert_int_equal(e[0].pid, VICTIM_PID);
-		/* One line per process and one per labelled value: no more. */
-		for (p = sbuf__str(&b); (p = strchr(p, '\n')); p++)
-			assert_true(p[1] == '\0' || !strncmp(p + 1, "    ", 4));
-	}
-	sbuf__free(&b);
+static void test_who_names_cannot_be_forged(void **state)
+{
+	each_hostile(who_names);
 }
 
 /* Shell-like reading of a command line: spaces split, '...' keeps its

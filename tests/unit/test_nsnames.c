@@ -46,15 +46,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char path[128];
-
 	(void)state;
-	snprintf(path, sizeof(path), "%s/blue", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/a b,c[1]", dir);
-	unlink(path);
-	rmdir(dir);
-	return 0;
+	return unit__rmtree(dir);
 }
 
 static void test_names_and_misses(void **state)

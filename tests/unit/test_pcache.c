@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "unit.h"
@@ -71,15 +70,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	int err = nftw(fx->root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	int err = unit__rmtree(fx->root);
 
 	free(fx);
 	return err;

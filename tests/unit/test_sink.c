@@ -2,7 +2,6 @@
 /* The sinks, on real files, pipes and sockets in a scratch directory. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,14 +22,9 @@ static int make_dir(void **state)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
-static int remove_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
-{
-	return remove(p);
-}
-
 static int remove_dir(void **state)
 {
-	return nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+	return unit__rmtree(dir);
 }
 
 static const char *path(const char *name)

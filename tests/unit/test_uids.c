@@ -34,15 +34,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char path[128];
-
 	(void)state;
-	snprintf(path, sizeof(path), "%s/4242/status", root);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/4242", root);
-	rmdir(path);
-	rmdir(root);
-	return 0;
+	return unit__rmtree(root);
 }
 
 /* Pid 4242 was www-data's; a day later it is another user's process. */

@@ -2,7 +2,6 @@
 /* The files a process has open for writing, from a /proc tree made here. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -53,23 +52,14 @@ static void fd(const char *root, int n, const char *target, const char *flags)
 	fclose(f);
 }
 
-static int drop(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void test_each(void **state)
 {
-	char root[] = "/tmp/ps-written-XXXXXX", path[512];
+	char root[] = "/tmp/ps-written-XXXXXX";
 	struct seen s = { .n = 0 };
 
 	assert_non_null(mkdtemp(root));
-	snprintf(path, sizeof(path), "%s/42", root);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/42/fd", root);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/42/fdinfo", root);
-	assert_int_equal(mkdir(path, 0700), 0);
+	unit__mkdirs(root, "42/fd");
+	unit__mkdirs(root, "42/fdinfo");
 	fd(root, 3, "/var/log/app.log", "0102001");	/* O_WRONLY|O_APPEND|O_LARGEFILE */
 	fd(root, 4, "/etc/passwd", "0100000");		/* read only */
 	fd(root, 5, "socket:[4242]", "02");		/* not a path */
@@ -85,7 +75,7 @@ static void test_each(void **state)
 
 	assert_int_equal(written__each(root, 43, seen_add, &s), -ENOENT);
 
-	assert_int_equal(nftw(root, drop, 8, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(unit__rmtree(root), 0);
 }
 
 UNIT_MAIN("written", NULL, NULL,

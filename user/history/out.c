@@ -25,9 +25,36 @@ static void cell(struct sbuf *b, struct logstr s)
 		sbuf__putc(b, '-');
 }
 
+static struct logstr str_c(const char *s)
+{
+	return (struct logstr){ s, s ? strlen(s) : 0 };
+}
+
 static void cell_c(struct sbuf *b, const char *s)
 {
-	cell(b, (struct logstr){ s, s ? strlen(s) : 0 });
+	cell(b, str_c(s));
+}
+
+/* The process's columns, "PID COMM USER EXE ": "-" for what is not known;
+ * a user by name, else by uid. */
+static void process_cells(struct sbuf *b, uint32_t pid, struct logstr comm,
+			  struct logstr user_name, bool has_uid, uint32_t uid, struct logstr exe)
+{
+	if (pid)
+		sbuf__printf(b, "%u ", pid);
+	else
+		sbuf__puts(b, "- ");
+	cell(b, comm);
+	sbuf__putc(b, ' ');
+	if (user_name.p)
+		cell(b, user_name);
+	else if (has_uid)
+		sbuf__printf(b, "%u", uid);
+	else
+		sbuf__putc(b, '-');
+	sbuf__putc(b, ' ');
+	cell(b, exe);
+	sbuf__putc(b, ' ');
 }
 
 /* "10.0.0.1:8080", "[::1]:8080", "-" */
@@ -109,21 +136,8 @@ void history__record(struct sbuf *b, const struct history_out *o, const struct l
 		endpoint(b, r->server_ip, r->server_port);
 		sbuf__puts(b, " -");
 	}
-	if (r->pid)
-		sbuf__printf(b, " %u ", r->pid);
-	else
-		sbuf__puts(b, " - ");
-	cell(b, r->comm);
 	sbuf__putc(b, ' ');
-	if (r->user_name.p)
-		cell(b, r->user_name);
-	else if (r->has_uid)
-		sbuf__printf(b, "%u", r->uid);
-	else
-		sbuf__putc(b, '-');
-	sbuf__putc(b, ' ');
-	cell(b, r->exe);
-	sbuf__putc(b, ' ');
+	process_cells(b, r->pid, r->comm, r->user_name, r->has_uid, r->uid, r->exe);
 	cell(b, r->container_name.p ? r->container_name : r->container_id);
 	sbuf__putc(b, ' ');
 	cell(b, r->unit);
@@ -291,21 +305,8 @@ void history__holder(struct sbuf *b, const struct history_out *o, const struct r
 	sbuf__printf(b, " %s %s ", state_name(s), s->d.proto == IPPROTO_UDP ? "udp" : "tcp");
 	names__addr(s->d.family, s->d.laddr, ip, sizeof(ip));
 	sbuf__printf(b, s->d.family == AF_INET6 ? "[%s]:%u " : "%s:%u ", ip, s->d.lport);
-	if (s->pid)
-		sbuf__printf(b, "%u ", s->pid);
-	else
-		sbuf__puts(b, "- ");
-	cell_c(b, s->comm);
-	sbuf__putc(b, ' ');
-	if (s->user_name)
-		cell_c(b, s->user_name);
-	else if (s->has_uid)
-		sbuf__printf(b, "%u", s->uid);
-	else
-		sbuf__putc(b, '-');
-	sbuf__putc(b, ' ');
-	cell_c(b, s->exe);
-	sbuf__putc(b, ' ');
+	process_cells(b, s->pid, str_c(s->comm), str_c(s->user_name), s->has_uid, s->uid,
+		      str_c(s->exe));
 	when(b, s->since_ns);
 	sbuf__printf(b, "%s %s ", s->from_state ? "(state)" : "", history__still_runs(o, s));
 	cell_c(b, s->container);

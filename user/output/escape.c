@@ -185,33 +185,21 @@ static void json_u(struct sbuf *b, uint32_t cp)
 	sbuf__put(b, esc, sizeof(esc));
 }
 
+/* The characters JSON escapes by a letter (or by itself). */
+static const char *const json_short[128] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+};
+
 static void json_seq(struct sbuf *b, const unsigned char *s, size_t len, uint32_t cp)
 {
-	switch (cp) {
-	case (uint32_t)-1:
+	if (cp == (uint32_t)-1)
 		sbuf__put(b, "\\ufffd", 6);
-		break;
-	case '"':
-		sbuf__put(b, "\\\"", 2);
-		break;
-	case '\\':
-		sbuf__put(b, "\\\\", 2);
-		break;
-	case '\n':
-		sbuf__put(b, "\\n", 2);
-		break;
-	case '\r':
-		sbuf__put(b, "\\r", 2);
-		break;
-	case '\t':
-		sbuf__put(b, "\\t", 2);
-		break;
-	default:
-		if (unsafe_cp(cp))
-			json_u(b, cp);
-		else
-			sbuf__put(b, (const char *)s, len);
-	}
+	else if (cp < 128 && json_short[cp])
+		sbuf__put(b, json_short[cp], 2);
+	else if (unsafe_cp(cp))
+		json_u(b, cp);
+	else
+		sbuf__put(b, (const char *)s, len);
 }
 
 void escape__json_body(struct sbuf *b, const char *str, size_t n)

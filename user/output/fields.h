@@ -61,13 +61,26 @@ typedef void (*getter_fn)(const struct format_input *in, const struct format_ctx
 
 #define GET_ARGS const struct format_input *in, const struct format_ctx *ctx, struct val *v
 
-static inline void set_str(struct val *v, const char *s)
+/* A string of the given type; none without one. */
+static inline void set_string(struct val *v, enum val_type type, const char *s)
 {
 	if (!s)
 		return;
-	v->type = V_STR;
+	v->type = type;
 	v->s = s;
 	v->n = strlen(s);
+}
+
+static inline void set_str(struct val *v, const char *s)
+{
+	set_string(v, V_STR, s);
+}
+
+/* Our own words or ids: none when empty. */
+static inline void str_or_none(struct val *v, const char *s)
+{
+	if (s && *s)
+		set_str(v, s);
 }
 
 static inline void set_uint(struct val *v, uint64_t u)
@@ -82,13 +95,16 @@ static inline void set_bool(struct val *v, bool b)
 	v->u = b;
 }
 
+/* Text from another process, even empty; none without it. */
+static inline void set_text(struct val *v, const char *s)
+{
+	set_string(v, V_TEXT, s);
+}
+
 static inline void text_or_none(struct val *v, const char *s)
 {
-	if (s && *s) {
-		v->type = V_TEXT;
-		v->s = s;
-		v->n = strlen(s);
-	}
+	if (s && *s)
+		set_text(v, s);
 }
 
 static inline bool is_event(const struct format_input *in)

@@ -11,21 +11,18 @@ static const struct ctr_names *names_of(const struct format_input *in)
 	return in->proc && in->proc->container.id[0] ? in->ctr_names : NULL;
 }
 
-void get_container_name(GET_ARGS)
-{
-	const struct ctr_names *n = names_of(in);
+/* One getter per member of the container's names, where it has them. */
+#define NAMES_GETTER(name, setter, member)	\
+	void get_##name(GET_ARGS)		\
+	{					\
+		const struct ctr_names *n = names_of(in); \
+						\
+		if (n)				\
+			setter(v, n->member);	\
+	}
 
-	if (n)
-		text_or_none(v, n->name);
-}
-
-void get_container_image(GET_ARGS)
-{
-	const struct ctr_names *n = names_of(in);
-
-	if (n)
-		text_or_none(v, n->image);
-}
+NAMES_GETTER(container_name, text_or_none, name)
+NAMES_GETTER(container_image, text_or_none, image)
 
 /* who's "container" line: its name, else its short id and why no name. */
 void get_container_who(GET_ARGS)
@@ -45,42 +42,26 @@ void get_container_who(GET_ARGS)
 }
 
 /* Why the container has no name here: our own words. */
-void get_container_note(GET_ARGS)
+NAMES_GETTER(container_note, set_str, note)
+/* The orchestrator's namespace and pod, for a container in a pod. */
+NAMES_GETTER(orch_ns, text_or_none, pod_ns)
+NAMES_GETTER(orch_res_name, text_or_none, pod_name)
+
+/* A word said only of a container in a Kubernetes pod. */
+static void if_in_pod(const struct format_input *in, struct val *v, const char *word)
 {
 	const struct ctr_names *n = names_of(in);
 
-	if (n)
-		set_str(v, n->note);
+	if (n && n->pod_name[0])
+		set_str(v, word);
 }
 
 void get_orch_type(GET_ARGS)
 {
-	const struct ctr_names *n = names_of(in);
-
-	if (n && n->pod_name[0])
-		set_str(v, "kubernetes");
-}
-
-void get_orch_ns(GET_ARGS)
-{
-	const struct ctr_names *n = names_of(in);
-
-	if (n)
-		text_or_none(v, n->pod_ns);
+	if_in_pod(in, v, "kubernetes");
 }
 
 void get_orch_res_type(GET_ARGS)
 {
-	const struct ctr_names *n = names_of(in);
-
-	if (n && n->pod_name[0])
-		set_str(v, "pod");
-}
-
-void get_orch_res_name(GET_ARGS)
-{
-	const struct ctr_names *n = names_of(in);
-
-	if (n)
-		text_or_none(v, n->pod_name);
+	if_in_pod(in, v, "pod");
 }

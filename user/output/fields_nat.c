@@ -4,62 +4,20 @@
  * are the ruleset's, set by whoever wrote it: text, escaped. */
 #include "output/fields.h"
 
-void get_nat_port(GET_ARGS)
-{
-	if (in->nat)
-		set_uint(v, in->nat->port);
-}
-
-void get_nat_family(GET_ARGS)
-{
-	if (in->nat)
-		set_str(v, in->nat->family);
-}
-
-void get_nat_table(GET_ARGS)
-{
-	if (in->nat && in->nat->table) {
-		v->type = V_TEXT;
-		v->s = in->nat->table;
-		v->n = strlen(in->nat->table);
+/* One getter per member of the record's nat, named after it. */
+#define NAT_GETTER(member, setter)		\
+	void get_nat_##member(GET_ARGS)		\
+	{					\
+		if (in->nat)			\
+			setter(v, in->nat->member);	\
 	}
-}
 
-void get_nat_chain(GET_ARGS)
-{
-	if (in->nat && in->nat->chain) {
-		v->type = V_TEXT;
-		v->s = in->nat->chain;
-		v->n = strlen(in->nat->chain);
-	}
-}
-
-void get_nat_handle(GET_ARGS)
-{
-	if (in->nat)
-		set_uint(v, in->nat->handle);
-}
-
-void get_nat_encoding(GET_ARGS)
-{
-	if (in->nat)
-		set_str(v, in->nat->encoding);
-}
-
-void get_nat_to_ip(GET_ARGS)
-{
-	if (in->nat)
-		set_str(v, in->nat->to_ip);
-}
-
-void get_nat_to_port(GET_ARGS)
-{
-	if (in->nat)
-		set_uint(v, in->nat->to_port);
-}
-
-void get_nat_via(GET_ARGS)
-{
-	if (in->nat)
-		text_or_none(v, in->nat->via);
-}
+NAT_GETTER(port, set_uint)
+NAT_GETTER(family, set_str)
+NAT_GETTER(table, set_text)
+NAT_GETTER(chain, set_text)
+NAT_GETTER(handle, set_uint)
+NAT_GETTER(encoding, set_str)
+NAT_GETTER(to_ip, set_str)
+NAT_GETTER(to_port, set_uint)
+NAT_GETTER(via, text_or_none)

@@ -43,35 +43,19 @@ void get_owner_unknown(GET_ARGS)
 		set_str(v, in->owner_unknown);	/* our own words */
 }
 
-void get_cgroup_path(GET_ARGS)
-{
-	if (in->proc)
-		text_or_none(v, in->proc->cgroup);
-}
+/* One getter per member of the record's process, where there is one. */
+#define PROC_GETTER(name, setter, member)	\
+	void get_##name(GET_ARGS)		\
+	{					\
+		if (in->proc)			\
+			setter(v, in->proc->member);	\
+	}
 
-void get_unit(GET_ARGS)
-{
-	if (in->proc)
-		text_or_none(v, in->proc->container.unit);
-}
-
-void get_container_id(GET_ARGS)
-{
-	if (in->proc && in->proc->container.id[0])
-		set_str(v, in->proc->container.id);
-}
-
-void get_container_rt(GET_ARGS)
-{
-	if (in->proc)
-		set_str(v, in->proc->container.runtime);
-}
-
-void get_pod_uid(GET_ARGS)
-{
-	if (in->proc && in->proc->container.pod_uid[0])
-		set_str(v, in->proc->container.pod_uid);
-}
+PROC_GETTER(cgroup_path, text_or_none, cgroup)
+PROC_GETTER(unit, text_or_none, container.unit)
+PROC_GETTER(container_id, str_or_none, container.id)
+PROC_GETTER(container_rt, set_str, container.runtime)
+PROC_GETTER(pod_uid, str_or_none, container.pod_uid)
 
 /* The kernel saw the executable unlinked (deleted or replaced) at the event. */
 void get_exe_deleted(GET_ARGS)
