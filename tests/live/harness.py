@@ -64,18 +64,22 @@ class Tracer:
         self.bad_lines = []
         self.lock = threading.Lock()
         self.stderr = b""
+        # stdout is read from the start: the state records of a machine with
+        # many sockets fill the pipe before the ready line is written.
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         # Ready once it says so on stderr; anything else first is a failure.
         deadline = time.time() + 30
         while READY not in self.stderr:
             if time.time() > deadline or self.proc.poll() is not None:
                 rest = self.proc.stderr.read1(65536) if self.proc.poll() is not None else b""
+                self.proc.kill()	# never left tracing
+                self.proc.wait()
                 raise Skip("portsnoop did not start: " +
                            (self.stderr + rest).decode(errors="replace").strip())
             r, _, _ = select.select([self.proc.stderr], [], [], 0.5)
             if r:
                 self.stderr += os.read(self.proc.stderr.fileno(), 4096)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
 
     def _read(self):
         for line in self.proc.stdout:
