@@ -148,8 +148,9 @@ static void get_args_count(GET_ARGS)
 
 	if (!cmdline_of(in, &s, &n, &cut))
 		return;
-	for (size_t i = 0; i < n; i++)
-		count += s[i] == '\0';
+	/* memchr: a word at a time, where a byte loop took most of the field. */
+	for (const char *p = s, *end = s + n; (p = memchr(p, '\0', (size_t)(end - p))); p++)
+		count++;
 	set_uint(v, count);
 }
 

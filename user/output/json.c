@@ -59,9 +59,12 @@ static void walk(struct jw *w, const char *k, const char *const *segs, const siz
 {
 	int common = 0;
 
+	/* Split keys share their parents' segments (jw__key_split): the
+	 * same pointer is the same path, without a compare. */
 	while (common < w->depth && common < n - 1 &&
-	       w->seglen[common] == lens[common] &&
-	       !memcmp(w->seg[common], segs[common], lens[common]))
+	       (w->seg[common] == segs[common] ||
+		(w->seglen[common] == lens[common] &&
+		 !memcmp(w->seg[common], segs[common], lens[common]))))
 		common++;
 	while (w->depth > common) {
 		sbuf__putc(w->b, '}');
@@ -94,6 +97,25 @@ static void key(struct jw *w, const char *k)
 	walk(w, k, segs, lens, split(k, segs, lens));
 }
 
+/* Point out[i]'s parent segments at the first earlier key's with the same
+ * path to them, so that walk() tells equal paths by pointer. */
+static void share_parents(const char *const *keys, struct jw_key *out, size_t i)
+{
+	struct jw_key *o = &out[i];
+
+	for (int l = 0; l < o->nsegs - 1; l++) {
+		size_t end = (size_t)(o->segs[l] - o->key) + o->lens[l];
+
+		for (size_t j = 0; j < i; j++) {
+			if (keys[j] && out[j].nsegs - 1 > l && !strncmp(keys[j], o->key, end) &&
+			    keys[j][end] == '.') {
+				o->segs[l] = out[j].segs[l];
+				break;
+			}
+		}
+	}
+}
+
 void jw__key_split(const char *const *keys, size_t n, struct jw_key *out)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -107,6 +129,7 @@ void jw__key_split(const char *const *keys, size_t n, struct jw_key *out)
 		o->nsegs = split(o->key, o->segs, o->lens);
 		o->parent_len = (size_t)(o->segs[o->nsegs - 1] - o->key);
 		o->leaf_len = o->lens[o->nsegs - 1];
+		share_parents(keys, out, i);
 		for (size_t j = 0; j < i; j++) {
 			if (keys[j] && out[j].parent_len == o->parent_len &&
 			    !memcmp(keys[j], o->key, o->parent_len)) {

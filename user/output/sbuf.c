@@ -43,24 +43,37 @@ void sbuf__free(struct sbuf *b)
 	b->len = b->cap = 0;
 }
 
+/* Two digits a step: half the divisions of one a step. */
+static const char digit_pairs[] =
+	"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+	"5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
 char *sbuf__decimal(char *p, uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof(tmp);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	memcpy(p, tmp + i, sizeof(tmp) - i);
 	return p + sizeof(tmp) - i;
 }
 
 void sbuf__u64(struct sbuf *b, uint64_t v)
 {
-	char tmp[20];
-
-	sbuf__put(b, tmp, (size_t)(sbuf__decimal(tmp, v) - tmp));
+	if (b->len + 20 >= b->cap && !sbuf__reserve(b, 20))
+		return;
+	b->len = (size_t)(sbuf__decimal(b->p + b->len, v) - b->p);
+	b->p[b->len] = '\0';
 }
 
 void sbuf__printf(struct sbuf *b, const char *fmt, ...)
