@@ -7,10 +7,11 @@
 # hand with the arguments dockerd gives it, and a dockerd of the tests' own
 # (it starts its own containerd; docker.io depends on containerd, iptables
 # and runc) in a network namespace made for it, so that its rules stay
-# there. `make check` runs it; quiet when nothing is missing.
+# there; uidmap (newuidmap, newgidmap) for rootless podman as a user the
+# test makes. `make check` runs it; quiet when nothing is missing.
 set -eu
 
-PKGS="podman conmon runc busybox-static systemd docker.io slirp4netns"
+PKGS="podman conmon runc busybox-static systemd docker.io slirp4netns uidmap"
 
 # shellcheck disable=SC2086
 exec "$(dirname "$0")/deps.sh" --list deps-serves $PKGS

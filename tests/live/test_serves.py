@@ -13,6 +13,8 @@ needed to answer; the one connection made (to start a socket-activated
 service) goes to loopback in the test's own namespace.
 """
 import contextlib
+import pwd
+import stat
 import uuid
 
 from harness import *  # noqa: F401,F403
@@ -764,3 +766,147 @@ def test_serves_dockerd_without_userland_proxy(ctx):
                    r.stdout.decode()[-800:])
         finally:
             dk.stop()
+
+
+ROOTLESS_USER = "portsnoop-rl"
+
+
+class RootlessPodman:
+    """Rootless podman (Debian's 4.3: slirp4netns, and rootlessport holding
+    published ports) as a user made here with /etc/subuid ranges (useradd
+    gives them) and removed at the end, in a network namespace made here.
+    Where /dev/net/tun is not open to users (a machine without udev), a
+    node of its own, mode 0666, is bind-mounted over it in a mount
+    namespace of the test's: the host's node is not touched."""
+
+    def __init__(self, tmp):
+        need("podman", "runc", "conmon", "slirp4netns", "newuidmap", "newgidmap", "useradd",
+             "userdel", "runuser", "unshare", "nsenter", BUSYBOX)
+        self.tmp = tmp
+        self.ns = Netns("portsnoop-rl%d" % (os.getpid() % 100000))
+        self.made_user = False
+        try:
+            self._user()
+            fs = os.path.join(tmp, "rootfs")
+            rootfs(fs)
+            tar = os.path.join(tmp, "rootfs.tar")
+            subprocess.run(["tar", "-C", fs, "-cf", tar, "."], check=True)
+            os.chmod(tmp, 0o755)
+            os.chmod(tar, 0o644)
+            self.podman("import", "-q", tar, IMAGE)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _user(self):
+        subprocess.run(["userdel", "-r", ROOTLESS_USER], capture_output=True)
+        r = subprocess.run(["useradd", "-m", "-s", "/bin/sh", ROOTLESS_USER],
+                           capture_output=True, text=True)
+        expect(r.returncode == 0, "useradd", r.stderr)
+        self.made_user = True
+        self.uid = pwd.getpwnam(ROOTLESS_USER).pw_uid
+        with open("/etc/subuid") as f:
+            has = any(l.startswith(ROOTLESS_USER + ":") for l in f)
+        if not has:
+            # useradd gives ranges where /etc/subuid exists; else one past the others'.
+            top = 100000
+            for path in ("/etc/subuid", "/etc/subgid"):
+                with contextlib.suppress(OSError), open(path) as f:
+                    for l in f:
+                        p = l.strip().split(":")
+                        if len(p) == 3 and p[1].isdigit() and p[2].isdigit():
+                            top = max(top, int(p[1]) + int(p[2]))
+            r = subprocess.run(["usermod", "--add-subuids", "%d-%d" % (top, top + 65535),
+                                "--add-subgids", "%d-%d" % (top, top + 65535), ROOTLESS_USER],
+                               capture_output=True, text=True)
+            expect(r.returncode == 0, "usermod --add-subuids", r.stderr)
+        st = os.stat("/dev/net/tun")
+        self.tun = None
+        if st.st_mode & 0o006 != 0o006:
+            self.tun = os.path.join(self.tmp, "tun")
+            os.mknod(self.tun, 0o666 | stat.S_IFCHR, st.st_rdev)
+            os.chmod(self.tun, 0o666)
+
+    def podman(self, *args, check=True):
+        """podman as the user, in the test's network namespace and, where
+        needed, a mount namespace with the test's tun node."""
+        inner = "cd && exec podman --runtime runc \"$@\""
+        cmd = ["runuser", "-u", ROOTLESS_USER, "--", "sh", "-c", inner, "sh", *args]
+        if self.tun:
+            cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                   'mount --bind "$0" /dev/net/tun && exec "$@"', self.tun, *cmd]
+        r = subprocess.run(["nsenter", "--net=/run/netns/" + self.ns.name, *cmd],
+                           capture_output=True, text=True, timeout=120, cwd="/")
+        if check:
+            expect(r.returncode == 0, "podman %s" % " ".join(args), r.stderr[-2000:])
+        return r
+
+    def stop(self):
+        try:
+            if self.made_user:
+                self.podman("rm", "-f", "-t", "0", "-a", check=False)
+        finally:
+            # Every process of the user is the test's (podman's pause
+            # process, slirp4netns, rootlessport, conmon): by pid.
+            if self.made_user:
+                for d in filter(str.isdigit, os.listdir("/proc")):
+                    with contextlib.suppress(OSError):
+                        if os.stat("/proc/" + d).st_uid == self.uid:
+                            os.kill(int(d), signal.SIGKILL)
+                time.sleep(0.2)
+                subprocess.run(["userdel", "-r", ROOTLESS_USER], capture_output=True)
+                shutil.rmtree("/tmp/podman-run-%d" % self.uid, ignore_errors=True)
+            self.ns.delete()
+
+
+@test
+def test_serves_rootless_podman(ctx):
+    """Rootless podman -p 127.0.0.1:PORT:80 (as a user made for the test):
+    rootlessport holds PORT; who, ls, --json and a failed bind name the
+    container (its id and name from its conmon: rootless containers have
+    no cgroup of their own here), its httpd (host pid) and :80 in the
+    namespace rootlessport's child forwards into."""
+    port = 18092
+    with tempfile.TemporaryDirectory() as tmp:
+        rl = RootlessPodman(tmp)
+        try:
+            name = "web-%d" % os.getpid()
+            r = rl.podman("run", "-d", "--name", name, "--ulimit", "nofile=1024:1024",
+                          "--ulimit", "nproc=1024:1024", "-p", "127.0.0.1:%d:80" % port, IMAGE,
+                          "/bin/httpd", "-f", "-p", "80", "-h", "/www")
+            cid = r.stdout.strip().splitlines()[-1]
+            st = json.loads(rl.podman("inspect", cid).stdout)[0]["State"]
+            pid = st["Pid"]
+            deadline = time.time() + 10
+            while not subprocess.run(["nsenter", "-t", str(pid), "-n", "ss", "-Htln",
+                                      "sport = :80"], capture_output=True,
+                                     text=True).stdout.strip():
+                expect(time.time() < deadline, "httpd listens in the container")
+                time.sleep(0.05)
+            recs = who_json(ctx, port, "--netns", rl.ns.inode)
+            expect(len(recs) == 1 and recs[0]["process"]["name"] == "rootlessport" and
+                   recs[0]["user"]["id"] == rl.uid, "rootlessport, the user's, holds", recs)
+            keeper = recs[0]["process"]["pid"]
+            sv = recs[0]["portsnoop"].get("serves", {})
+            expect(sv.get("container") == {"id": cid, "name": name, "runtime": "podman"},
+                   "the container behind", sv)
+            netns = os.stat("/proc/%d/ns/net" % pid).st_ino
+            expect(sv.get("process") == {"pid": pid, "name": "httpd", "executable": BUSYBOX}
+                   and sv["port"] == 80 and sv["netns"] == netns, "httpd behind", sv, pid)
+            how = "published by rootlessport: container %s, httpd[%d] on [::]:80" % (name, pid)
+            expect(sv["how"] == how, "how", sv)
+            text = run(ctx, "who", port, "--netns", rl.ns.inode).stdout.decode()
+            expect("  rootlessport[%d] fd " % keeper in text and "    serves   " + how + "\n"
+                   in text, "who's text", text)
+            rows = ls_json(ctx, "-t", "-P", port, "--netns", rl.ns.inode)
+            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
+                   "ls", rows)
+            r = in_netns(rl.ns, ctx.sockwork, "bind", "tcp", 4, "127.0.0.1", port)
+            rep = json.loads(r.stdout.splitlines()[0])
+            expect(rep["errno"] == errno.EADDRINUSE, "EADDRINUSE", rep)
+            ev = one(ctx.tracer.of_pid(rep["pid"], "bind", timeout=30), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": keeper, "name": "rootlessport"}]
+                   and ev["portsnoop"].get("serves", {}).get("how") == how,
+                   "the failed bind", ev["portsnoop"])
+        finally:
+            rl.stop()

@@ -10,7 +10,9 @@
  *                -container-ip 172.17.0.2 -container-port 80
  *   slirp4netns [OPTIONS] PID TAPNAME: forwards host ports (added through
  *                its API socket) into the network namespace of PID
- *   rootlessport, pasta: known by name (their arguments name no container)
+ *   rootlessport: known by name (its configuration comes on its stdin);
+ *                its child runs in the container's network namespace
+ *   pasta: known by name (its arguments name no container)
  *   systemd-socket-activate [-l ADDR]... [-a] ... PROGRAM [ARGS]: holds the
  *                socket until the first connection, then execs PROGRAM
  */
