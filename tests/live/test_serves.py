@@ -798,8 +798,27 @@ class RootlessPodman:
             self.stop()
             raise
 
+    @staticmethod
+    def _remove_user():
+        """The user and every process of it (podman's pause process,
+        slirp4netns, rootlessport, conmon: all the test's), by pid."""
+        try:
+            uid = pwd.getpwnam(ROOTLESS_USER).pw_uid
+        except KeyError:
+            return
+        for d in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError):
+                if os.stat("/proc/" + d).st_uid == uid:
+                    os.kill(int(d), signal.SIGKILL)
+        for _ in range(50):
+            if subprocess.run(["userdel", "-r", ROOTLESS_USER],
+                              capture_output=True).returncode in (0, 6):
+                break
+            time.sleep(0.1)     # its processes not yet reaped
+        shutil.rmtree("/tmp/podman-run-%d" % uid, ignore_errors=True)
+
     def _user(self):
-        subprocess.run(["userdel", "-r", ROOTLESS_USER], capture_output=True)
+        self._remove_user()     # a run that died before its end
         r = subprocess.run(["useradd", "-m", "-s", "/bin/sh", ROOTLESS_USER],
                            capture_output=True, text=True)
         expect(r.returncode == 0, "useradd", r.stderr)
@@ -820,6 +839,8 @@ class RootlessPodman:
                                 "--add-subgids", "%d-%d" % (top, top + 65535), ROOTLESS_USER],
                                capture_output=True, text=True)
             expect(r.returncode == 0, "usermod --add-subuids", r.stderr)
+        if not os.path.exists("/dev/net/tun"):
+            raise Skip("no /dev/net/tun (slirp4netns needs the tun driver)")
         st = os.stat("/dev/net/tun")
         self.tun = None
         if st.st_mode & 0o006 != 0o006:
@@ -846,16 +867,8 @@ class RootlessPodman:
             if self.made_user:
                 self.podman("rm", "-f", "-t", "0", "-a", check=False)
         finally:
-            # Every process of the user is the test's (podman's pause
-            # process, slirp4netns, rootlessport, conmon): by pid.
             if self.made_user:
-                for d in filter(str.isdigit, os.listdir("/proc")):
-                    with contextlib.suppress(OSError):
-                        if os.stat("/proc/" + d).st_uid == self.uid:
-                            os.kill(int(d), signal.SIGKILL)
-                time.sleep(0.2)
-                subprocess.run(["userdel", "-r", ROOTLESS_USER], capture_output=True)
-                shutil.rmtree("/tmp/podman-run-%d" % self.uid, ignore_errors=True)
+                self._remove_user()
             self.ns.delete()
 
 
