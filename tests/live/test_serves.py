@@ -539,6 +539,9 @@ class Dockerd:
         self.proc = None
         self.sock = "unix://" + os.path.join(tmp, "docker.sock")
         self.data_root = os.path.join(tmp, "data")
+        # dockerd makes /run/docker/plugins whatever its exec root: removed
+        # at the end if this made it.
+        self.made_run = not os.path.exists("/run/docker")
         # A /24 of 198.18.0.0/15 that no other test uses, on a bridge of its own.
         self.subnet = "198.18.%d" % (240 + os.getpid() % 10)
         try:
@@ -554,7 +557,9 @@ class Dockerd:
             subprocess.run(["ip", "-n", self.ns.name, *cmd], check=True)
         conf = os.path.join(self.tmp, "daemon.json")
         with open(conf, "w") as f:
-            f.write("{}\n")     # not the host's /etc/docker/daemon.json
+            # Not the host's /etc/docker/daemon.json; its trust key here,
+            # not in /etc/docker.
+            json.dump({"deprecated-key-path": os.path.join(self.tmp, "key.json")}, f)
         self.log = open(os.path.join(self.tmp, "dockerd.log"), "w+")
         # nsenter, not ip netns exec: dockerd needs the host's /sys/fs/cgroup.
         self.proc = subprocess.Popen(
@@ -625,6 +630,10 @@ class Dockerd:
             for m in sorted((m for m in mounts if m.startswith(self.tmp + "/")), reverse=True):
                 subprocess.run(["umount", "-l", m], capture_output=True)
             self.ns.delete()
+            if self.made_run:
+                for d in ("/run/docker/plugins", "/run/docker"):
+                    with contextlib.suppress(OSError):
+                        os.rmdir(d)
 
 
     def _kill_shims(self):
