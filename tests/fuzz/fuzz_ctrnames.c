@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* libFuzzer: the container runtimes' state files (the parsers of
  * proc/ctrnames.h; their JSON reader: fuzz_jsonr.c), the port keepers'
- * command lines, and dockerd's command line and daemon.json
- * (proc/dockerroot.h). */
+ * command lines, and dockerd's command line, daemon.json and a
+ * container's hostconfig.json (proc/dockerroot.h). */
 #include <stdint.h>
 #include <string.h>
 #include "proc/ctrnames.h"
@@ -37,6 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!memchr(root, 0, sizeof(root)) || !memchr(config, 0, sizeof(config)) ||
 	    (root[0] && root[0] != '/') || (config[0] && config[0] != '/'))
 		__builtin_trap();
+	{
+		uint16_t p = 0;
+
+		if (!dockerroot__binding(s, size, "tcp", 80, &p) && !p)
+			__builtin_trap();
+	}
 	dockerroot__config(s, size, root);
 	if (!memchr(root, 0, sizeof(root)) || (root[0] && root[0] != '/'))
 		__builtin_trap();

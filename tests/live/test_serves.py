@@ -733,8 +733,10 @@ def test_serves_dockerd_without_userland_proxy(ctx):
     """dockerd --userland-proxy=false: a DNAT rule in chain DOCKER (made
     by iptables-nft or iptables-legacy, whichever `iptables` is) sends the
     host port to the container; dockerd keeps the port bound to reserve
-    it. who PORT names dockerd and, through the rule, the container's
-    httpd with its name and image; ls --nat lists the published port."""
+    it. who PORT names dockerd, what it publishes (the container whose
+    hostconfig.json binds PORT, its httpd) and, through the rule, the
+    container's httpd with its name and image; a failed bind names the
+    container; ls --nat lists the published port."""
     port = 18091
     with tempfile.TemporaryDirectory() as tmp:
         dk = Dockerd(tmp, "n", "--userland-proxy=false")
@@ -750,6 +752,12 @@ def test_serves_dockerd_without_userland_proxy(ctx):
                    recs[0]["process"]["name"] == "dockerd" and
                    recs[0]["server"] == {"ip": "0.0.0.0", "port": port},
                    "dockerd keeps the port", recs[0])
+            how = "published by dockerd: container %s, httpd[%d] on [::]:80" % (name, pid)
+            sv = recs[0]["portsnoop"].get("serves", {})
+            expect(sv.get("how") == how and sv.get("container") == {
+                "id": cid, "name": name, "runtime": "docker", "image": {"name": IMAGE}} and
+                sv.get("process", {}).get("pid") == pid and sv.get("port") == 80,
+                "what dockerd publishes", sv)
             x = recs[1]
             netns = os.stat("/proc/%d/ns/net" % pid).st_ino
             expect(x["process"]["pid"] == pid and x["process"]["name"] == "httpd" and
@@ -768,6 +776,20 @@ def test_serves_dockerd_without_userland_proxy(ctx):
             expect("  httpd[%d] fd " % pid in text and "    container %s\n" % name in text and
                    "    via      tcp port %d -> %s:80 by DNAT rule ip nat DOCKER (handle %d, %s)"
                    % (port, ip, rule["handle"], enc) in text, "who's text", text)
+            expect("    serves   %s\n" % how in text, "who's serves line", text)
+            r = in_netns(dk.ns, ctx.sockwork, "bind", "tcp", 4, "0.0.0.0", port)
+            rep = json.loads(r.stdout.splitlines()[0])
+            expect(rep["errno"] == errno.EADDRINUSE, "EADDRINUSE", rep)
+            ev = one(ctx.tracer.of_pid(rep["pid"], "bind", timeout=30), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": dk.pid(), "name": "dockerd"}] and
+                   ev["portsnoop"].get("serves", {}).get("how") == how,
+                   "the failed bind names the container", ev["portsnoop"])
+            # dockerd's own bind of the port says nothing it cannot know.
+            own = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("pid") == dk.pid() and
+                                      e["event"]["action"] == "bind" and
+                                      e.get("server", {}).get("port") == port)
+            expect(own and all("serves" not in e["portsnoop"] for e in own), "dockerd's bind",
+                   own)
             r = in_netns(dk.ns, ctx.portsnoop, "ls", "--nat")
             line = "tcp %d -> %s:80 netns %d httpd[%d]  DNAT rule ip nat DOCKER (handle %d, %s)" % (
                 port, ip, netns, pid, rule["handle"], enc)

@@ -58,6 +58,32 @@ static void test_config(void **state)
 	assert_string_equal(root, "");
 }
 
+static void test_binding(void **state)
+{
+	static const char hc[] = "{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":"
+				 "\"18091\"},{\"HostIp\":\"::\",\"HostPort\":\"18092\"}],"
+				 "\"53/udp\":[{\"HostPort\":\"5353\"}],\"x/tcp\":[{\"HostPort\":"
+				 "\"9\"}],\"0/tcp\":[{\"HostPort\":\"8\"}]}}";
+	uint16_t p = 0;
+
+	(void)state;
+	assert_int_equal(dockerroot__binding(ARGS(hc), "tcp", 18091, &p), 0);
+	assert_int_equal(p, 80);
+	p = 0;
+	assert_int_equal(dockerroot__binding(ARGS(hc), "tcp", 18092, &p), 0);
+	assert_int_equal(p, 80);
+	assert_int_equal(dockerroot__binding(ARGS(hc), "udp", 5353, &p), 0);
+	assert_int_equal(p, 53);
+	/* another protocol, another port, a key that is no port: none */
+	assert_int_equal(dockerroot__binding(ARGS(hc), "udp", 18091, &p), -ENOENT);
+	assert_int_equal(dockerroot__binding(ARGS(hc), "tcp", 1809, &p), -ENOENT);
+	assert_int_equal(dockerroot__binding(ARGS(hc), "tcp", 9, &p), -ENOENT);
+	assert_int_equal(dockerroot__binding(ARGS(hc), "tcp", 8, &p), -ENOENT);
+	assert_int_equal(dockerroot__binding(ARGS("{\"PortBindings\":null}"), "tcp", 1, &p),
+			 -ENOENT);
+	assert_int_equal(dockerroot__binding(ARGS("{\"PortBindings\":{"), "tcp", 1, &p), -EINVAL);
+}
+
 static void put(const char *root, const char *path, const char *text, size_t len)
 {
 	char full[1024], cmd[1200];
@@ -128,6 +154,22 @@ static void test_find(void **state)
 	assert_string_equal(n->image, "localhost/httpd:1");
 	assert_null(n->note);
 	ctrnames__free(c);
+
+	/* which container of dockerd 101 publishes a port */
+	PUT(root, "proc/101/root/srv/docker/containers/" ID "/hostconfig.json",
+	    "{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"18091\"}]}}");
+	PUT(root, "proc/101/root/srv/docker/containers/not-an-id/hostconfig.json",
+	    "{\"PortBindings\":{\"81/tcp\":[{\"HostPort\":\"18091\"}]}}");
+	{
+		char id[65] = "";
+		uint16_t p = 0;
+
+		assert_int_equal(dockerroot__published(root, 101, "tcp", 18091, id, &p), 0);
+		assert_string_equal(id, ID);
+		assert_int_equal(p, 80);
+		assert_int_equal(dockerroot__published(root, 101, "tcp", 18093, id, &p), -ENOENT);
+		assert_int_equal(dockerroot__published(root, 202, "tcp", 18091, id, &p), -ENOENT);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	assert_int_equal(system(cmd), 0);
 }
@@ -135,4 +177,5 @@ static void test_find(void **state)
 UNIT_MAIN("dockerroot", NULL, NULL,
 	  cmocka_unit_test(test_args),
 	  cmocka_unit_test(test_config),
+	  cmocka_unit_test(test_binding),
 	  cmocka_unit_test(test_find))

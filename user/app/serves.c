@@ -11,6 +11,7 @@
 #include "output/names.h"
 #include "proc/container.h"
 #include "proc/ctrnames.h"
+#include "proc/dockerroot.h"
 #include "proc/keeper.h"
 #include "proc/pcache.h"
 #include "proc/procinfo.h"
@@ -210,12 +211,15 @@ static void behind(struct serves_ctx *c, const struct keeper *k, const struct di
 			if (k->kind == KEEPER_DOCKER_PROXY &&
 			    (s->lport != k->to_port || !address_fits(s, k->to_ip, pass)))
 				continue;
+			if (k->kind == KEEPER_DOCKERD && (pass || s->lport != k->to_port))
+				continue;
 			own = owners__find(&snap->owners, s->inode, &n);
 			for (size_t j = 0; j < n && !out->found; j++) {
 				struct pid_ctr ctr;
 
 				container_of(c, own[j].pid, &ctr);
-				if (k->kind == KEEPER_CONMON && strcmp(ctr.id, k->id))
+				if ((k->kind == KEEPER_CONMON || k->kind == KEEPER_DOCKERD) &&
+				    strcmp(ctr.id, k->id))
 					continue;
 				if (k->kind == KEEPER_DOCKER_PROXY && pass &&
 				    !has_address(own[j].pid, k->to_ip))
@@ -334,6 +338,21 @@ static void behind_rootlessport(struct serves_ctx *c, uint32_t pid, const struct
 		}
 }
 
+/* dockerd with userland-proxy off: the container whose hostconfig.json
+ * publishes the held port, then its listener on its own port. False when
+ * none does (dockerd's own sockets, its API). */
+static bool behind_dockerd(struct serves_ctx *c, uint32_t pid, struct keeper *k,
+			   const struct diag_sock *held, struct serves *out)
+{
+	if (dockerroot__published("/", pid, held->proto == IPPROTO_UDP ? "udp" : "tcp",
+				  held->lport, k->id, &k->to_port))
+		return false;
+	memcpy(out->ctr_id, k->id, sizeof(out->ctr_id));
+	out->runtime = "docker";
+	behind(c, k, held, out);
+	return true;
+}
+
 /* systemd (pid 1) or a socket-activation parent holds what a service
  * it started accepts on: the other holder serves. */
 static bool activation(uint32_t pid, const char *comm, const struct ps_owner *own, size_t n,
@@ -417,6 +436,8 @@ bool serves__find(struct serves_ctx *c, uint32_t pid, const char *cmdline, size_
 		behind_slirp(c, &k, held, out);
 	else if (k.kind == KEEPER_ROOTLESSPORT)
 		behind_rootlessport(c, pid, held, out);
+	else if (k.kind == KEEPER_DOCKERD && !behind_dockerd(c, pid, &k, held, out))
+		return false;
 	if (out->ctr_id[0])
 		out->names = ctrnames__get(ctrnames__host(), out->runtime, out->ctr_id);
 	describe(&k, out);
@@ -427,7 +448,7 @@ bool serves__candidate(uint32_t pid, const char *comm)
 {
 	static const char *const names[] = { "conmon", "docker-proxy", "rootlessport",
 					     "rootlessport-ch", "pasta", "passt", "slirp4netns",
-					     "systemd-socket-" };
+					     "systemd-socket-", "dockerd" };
 
 	if (pid == 1)
 		return true;
@@ -461,7 +482,10 @@ bool serves__of_keeper(const char *comm, const char *cmdline, size_t len, struct
 {
 	struct keeper k;
 
-	if (!cmdline || !serves__candidate(0, comm) || keeper__parse(cmdline, len, &k) == KEEPER_NONE)
+	/* dockerd's own binds: a published port's or its API's, not told
+	 * apart without a look at its containers. */
+	if (!cmdline || !serves__candidate(0, comm) ||
+	    keeper__parse(cmdline, len, &k) == KEEPER_NONE || k.kind == KEEPER_DOCKERD)
 		return false;
 	memset(out, 0, sizeof(*out));
 	out->keeper = k.name;

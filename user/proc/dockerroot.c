@@ -3,14 +3,19 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "lib/jsonr.h"
 #include "proc/procinfo.h"
 
 #define MAX_CMDLINE (1u << 16)
 #define MAX_CONFIG (1u << 16)
+/* A container's hostconfig.json is a few KB. */
+#define MAX_HOSTCONFIG (1u << 20)
 
 /* An absolute path that fits, whole, or nothing. */
 static void put(char *out, const char *s)
@@ -78,6 +83,56 @@ int dockerroot__config(const char *buf, size_t len, char *root)
 	return root[0] ? 0 : -ENOENT;
 }
 
+struct binding {
+	const char *proto;
+	char want[8];		/* the host port, as Docker writes it */
+	uint16_t ctr_port;
+};
+
+/* "80/tcp": [{"HostIp": "", "HostPort": "18091"}, ...] */
+static int binding_step(void *ctx, const struct jsonr_step *st)
+{
+	struct binding *b = ctx;
+	struct jsonr e, hp;
+	char key[32], *slash, *end;
+	size_t pos = 0;
+	unsigned long port;
+
+	if (!st->key || st->in_array || st->leave || st->v->type != JSONR_ARRAY ||
+	    jsonr__string(st->key, key, sizeof(key)) <= 0)
+		return 0;
+	slash = strchr(key, '/');
+	if (!slash || strcmp(slash + 1, b->proto))
+		return 0;
+	*slash = '\0';
+	port = strtoul(key, &end, 10);
+	if (end == key || *end || !port || port > 65535)
+		return 0;
+	while (jsonr__next(st->v, &pos, &e))
+		if (!jsonr__member(&e, "HostPort", &hp) && jsonr__is(&hp, b->want)) {
+			b->ctr_port = (uint16_t)port;
+			return 1;
+		}
+	return 0;
+}
+
+int dockerroot__binding(const char *buf, size_t len, const char *proto, uint16_t host_port,
+			uint16_t *ctr_port)
+{
+	struct binding b = { .proto = proto };
+	struct jsonr top, pb;
+
+	if (jsonr__parse(buf, len, &top))
+		return -EINVAL;
+	if (jsonr__member(&top, "PortBindings", &pb) || pb.type != JSONR_OBJECT)
+		return -ENOENT;
+	snprintf(b.want, sizeof(b.want), "%u", host_port);
+	if (!jsonr__walk(&pb, binding_step, &b))
+		return -ENOENT;
+	*ctr_port = b.ctr_port;
+	return 0;
+}
+
 /* The data root of dockerd pid: from its arguments, else its
  * configuration file, else Docker's default. */
 static void data_root(const char *proc, unsigned pid, char *out)
@@ -97,6 +152,89 @@ static void data_root(const char *proc, unsigned pid, char *out)
 	if (n <= 0 || (size_t)n > MAX_CONFIG || dockerroot__config(buf, (size_t)n, out))
 		strcpy(out, "/var/lib/docker");
 	free(buf);
+}
+
+void dockerroot__path(const char *root, uint32_t pid, char *out)
+{
+	char proc[DOCKERROOT_PATH], dr[DOCKERROOT_PATH];
+
+	out[0] = '\0';
+	if ((size_t)snprintf(proc, sizeof(proc), "%s/proc", strcmp(root, "/") ? root : "") >=
+	    sizeof(proc))
+		return;
+	data_root(proc, pid, dr);
+	if ((size_t)snprintf(out, DOCKERROOT_PATH, "/proc/%u/root%s", pid, dr) >= DOCKERROOT_PATH)
+		out[0] = '\0';
+}
+
+/* dir/id/hostconfig.json, whole and at most MAX_HOSTCONFIG bytes, into a
+ * new buffer: its length, or -errno. */
+static long hostconfig(const char *dir, const char *id, char **out)
+{
+	char path[DOCKERROOT_PATH + 128];
+	size_t n = 0;
+	char *buf;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/hostconfig.json", dir, id);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(MAX_HOSTCONFIG + 1);
+	while (buf && n <= MAX_HOSTCONFIG) {
+		ssize_t r = read(fd, buf + n, MAX_HOSTCONFIG + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	if (n > MAX_HOSTCONFIG) {
+		free(buf);
+		return -EFBIG;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	return (long)n;
+}
+
+static bool hex64(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+int dockerroot__published(const char *root, uint32_t pid, const char *proto,
+			  uint16_t host_port, char *id, uint16_t *ctr_port)
+{
+	char dr[DOCKERROOT_PATH], dir[DOCKERROOT_PATH + 16];
+	const char *r = strcmp(root, "/") ? root : "";
+	struct dirent *de;
+	int err = -ENOENT;
+	DIR *d;
+
+	dockerroot__path(root, pid, dr);
+	if (!dr[0] || (size_t)snprintf(dir, sizeof(dir), "%s%s/containers", r, dr) >= sizeof(dir) ||
+	    !(d = opendir(dir)))
+		return -ENOENT;
+	while (err && (de = readdir(d))) {
+		char *buf = NULL;
+		long n;
+
+		if (!hex64(de->d_name))
+			continue;
+		n = hostconfig(dir, de->d_name, &buf);
+		if (n > 0 && !dockerroot__binding(buf, (size_t)n, proto, host_port, ctr_port)) {
+			memcpy(id, de->d_name, 65);
+			err = 0;
+		}
+		free(buf);
+	}
+	closedir(d);
+	return err;
 }
 
 size_t dockerroot__find(const char *root, char (*out)[DOCKERROOT_PATH], size_t max)

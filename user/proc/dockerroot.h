@@ -13,6 +13,7 @@
 #define PS_DOCKERROOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define DOCKERROOT_PATH 512
 
@@ -33,5 +34,26 @@ int dockerroot__config(const char *buf, size_t len, char *root);
  * Returns how many.
  */
 size_t dockerroot__find(const char *root, char (*out)[DOCKERROOT_PATH], size_t max);
+
+/* The data root of dockerd pid, as a path from root: "/proc/<pid>/root<data
+ * root>". */
+void dockerroot__path(const char *root, uint32_t pid, char *out);
+
+/*
+ * The container of dockerd pid (under root: "/", or a fixture tree) whose
+ * hostconfig.json publishes host_port for proto: its id (64 hex) into id
+ * and its own port into ctr_port. Returns 0 or -ENOENT.
+ */
+int dockerroot__published(const char *root, uint32_t pid, const char *proto,
+			  uint16_t host_port, char *id, uint16_t *ctr_port);
+
+/*
+ * A container's hostconfig.json: whether its PortBindings publish
+ * host_port for proto ("tcp", "udp"), and then the container's port into
+ * ctr_port. Returns 0, -ENOENT (not published there) or -EINVAL
+ * (malformed). Pure.
+ */
+int dockerroot__binding(const char *buf, size_t len, const char *proto, uint16_t host_port,
+			uint16_t *ctr_port);
 
 #endif
