@@ -13,6 +13,8 @@ needed to answer; the one connection made (to start a socket-activated
 service) goes to loopback in the test's own namespace.
 """
 import contextlib
+import pwd
+import stat
 import uuid
 
 from harness import *  # noqa: F401,F403
@@ -140,7 +142,8 @@ def test_serves_podman_conmon(ctx):
             expect(len(held) == 1, "conmon holds %d" % pod.port, pod.conmon, recs)
             sv = held[0]["portsnoop"].get("serves")
             expect(sv is not None, "serves on conmon's record", held[0])
-            expect(sv["container"] == {"id": pod.id, "name": pod.name, "runtime": "podman"},
+            expect(sv["container"] == {"id": pod.id, "name": pod.name, "runtime": "podman",
+                                       "image": {"name": IMAGE}},
                    "the container behind", sv)
             expect(sv["process"]["pid"] == pod.pid and sv["process"]["name"] == "httpd" and
                    sv["process"]["executable"] == BUSYBOX, "httpd behind", sv, pod.pid)
@@ -421,7 +424,8 @@ def test_serves_docker_proxy(ctx):
             expect(len(recs) == 1 and recs[0]["process"]["pid"] == proxy.pid and
                    recs[0]["process"]["name"] == "docker-proxy", "docker-proxy holds", recs)
             sv = recs[0]["portsnoop"].get("serves", {})
-            expect(sv.get("container") == {"id": cid, "name": name, "runtime": "docker"},
+            expect(sv.get("container") == {"id": cid, "name": name, "runtime": "docker",
+                                           "image": {"name": "localhost/busybox-httpd:1"}},
                    "the container behind", sv)
             # busybox run by its path: comm busybox, the executable its real path
             expect(sv.get("process") == {"pid": pid, "name": "busybox",
@@ -516,3 +520,439 @@ def test_serves_container_without_state(ctx):
         text = run(ctx, "who", port, "--netns", ctx.ns.inode).stdout.decode()
         expect("    container %s (runtime unknown, no state file)\n" % cid[:12] in text,
                "who's text", text)
+
+
+DOCKER = "/usr/bin/docker"    # Debian's client (docker.io), not another on PATH
+DOCKERD = "/usr/sbin/dockerd"
+
+
+class Dockerd:
+    """A dockerd of the test's own (Debian's docker.io): its data root, exec
+    root, pid file, configuration and API socket in a temporary directory,
+    in a network namespace made here (its bridge, its iptables rules and
+    its docker-proxy stay there and go with it), the image imported from a
+    busybox-static root filesystem (no registry). data_root is not
+    /var/lib/docker: portsnoop finds it from dockerd's command line."""
+
+    def __init__(self, tmp, tag, *flags):
+        need(DOCKERD, DOCKER, "containerd", "runc", "iptables", BUSYBOX)
+        self.tmp = tmp
+        self.ns = Netns("portsnoop-dk%s%d" % (tag, os.getpid() % 100000))
+        self.proc = None
+        self.sock = "unix://" + os.path.join(tmp, "docker.sock")
+        self.data_root = os.path.join(tmp, "data")
+        # dockerd makes /run/docker/plugins whatever its exec root: removed
+        # at the end if this made it.
+        self.made_run = not os.path.exists("/run/docker")
+        # A /24 of 198.18.0.0/15 that no other test uses, on a bridge of its own.
+        self.subnet = "198.18.%d" % (240 + os.getpid() % 10)
+        try:
+            self._start(flags)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, flags):
+        for cmd in (["link", "add", "psdbr0", "type", "bridge"],
+                    ["addr", "add", self.subnet + ".1/24", "dev", "psdbr0"],
+                    ["link", "set", "psdbr0", "up"]):
+            subprocess.run(["ip", "-n", self.ns.name, *cmd], check=True)
+        conf = os.path.join(self.tmp, "daemon.json")
+        with open(conf, "w") as f:
+            # Not the host's /etc/docker/daemon.json; its trust key here,
+            # not in /etc/docker.
+            json.dump({"deprecated-key-path": os.path.join(self.tmp, "key.json")}, f)
+        self.log = open(os.path.join(self.tmp, "dockerd.log"), "w+")
+        # nsenter, not ip netns exec: dockerd needs the host's /sys/fs/cgroup.
+        self.proc = subprocess.Popen(
+            ["nsenter", "--net=/run/netns/" + self.ns.name, DOCKERD, "--config-file", conf,
+             "--data-root", self.data_root, "--exec-root", os.path.join(self.tmp, "exec"),
+             "--pidfile", os.path.join(self.tmp, "dockerd.pid"), "-H", self.sock,
+             "-b", "psdbr0", "--ip-forward=false", *flags],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
+        deadline = time.time() + 30
+        while self.docker("version", check=False).returncode:
+            if time.time() > deadline or self.proc.poll() is not None:
+                self.log.seek(0)
+                raise AssertionError("dockerd did not start: " + self.log.read()[-2000:])
+            time.sleep(0.1)
+        fs = os.path.join(self.tmp, "rootfs")
+        rootfs(fs)
+        tar = subprocess.Popen(["tar", "-C", fs, "-c", "."], stdout=subprocess.PIPE)
+        r = subprocess.run([DOCKER, "-H", self.sock, "import", "-", IMAGE], stdin=tar.stdout,
+                           capture_output=True, text=True, timeout=60)
+        tar.wait()
+        expect(r.returncode == 0, "docker import", r.stderr)
+
+    def docker(self, *args, check=True):
+        r = subprocess.run([DOCKER, "-H", self.sock, *args], capture_output=True, text=True,
+                           timeout=60)
+        if check:
+            expect(r.returncode == 0, "docker %s" % " ".join(args), r.stderr)
+        return r
+
+    def run(self, name, publish):
+        """docker run -d -p publish httpd on :80; returns (id, pid, ip)."""
+        cid = self.docker("run", "-d", "--name", name, "-p", publish, IMAGE, "/bin/httpd",
+                          "-f", "-p", "80", "-h", "/www").stdout.strip()
+        st = json.loads(self.docker("inspect", cid).stdout)[0]
+        ip = st["NetworkSettings"]["IPAddress"]
+        expect(ip.startswith(self.subnet + "."), "the container's address on the bridge", ip)
+        pid = st["State"]["Pid"]
+        deadline = time.time() + 10
+        while not subprocess.run(["nsenter", "-t", str(pid), "-n", "ss", "-Htln",
+                                  "sport = :80"], capture_output=True, text=True).stdout.strip():
+            expect(time.time() < deadline, "httpd listens in the container")
+            time.sleep(0.05)
+        return cid, pid, ip
+
+    def pid(self):
+        with open(os.path.join(self.tmp, "dockerd.pid")) as f:
+            return int(f.read())
+
+    def stop(self):
+        try:
+            if self.proc and self.proc.poll() is None:
+                ids = self.docker("ps", "-aq", check=False).stdout.split()
+                if ids:
+                    self.docker("rm", "-f", *ids, check=False)
+                self.proc.terminate()
+                try:
+                    self.proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+        finally:
+            # A container dockerd left running (its shim names the exec
+            # root), what it left mounted under its roots, then its
+            # namespace (its bridge and rules go with it).
+            self._kill_shims()
+            with open("/proc/self/mountinfo") as f:
+                mounts = [l.split()[4] for l in f]
+            for m in sorted((m for m in mounts if m.startswith(self.tmp + "/")), reverse=True):
+                subprocess.run(["umount", "-l", m], capture_output=True)
+            self.ns.delete()
+            if self.made_run:
+                for d in ("/run/docker/plugins", "/run/docker"):
+                    with contextlib.suppress(OSError):
+                        os.rmdir(d)
+
+
+    def _kill_shims(self):
+        shims, parent = set(), {}
+        for d in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open("/proc/%s/cmdline" % d, "rb") as f:
+                    cmd = f.read()
+                with open("/proc/%s/stat" % d) as f:
+                    parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if b"containerd-shim" in cmd and (self.tmp + "/").encode() in cmd:
+                shims.add(int(d))
+        # The containers' first processes, then their shims.
+        for pid in [p for p, pp in parent.items() if pp in shims] + sorted(shims):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def in_netns(ns, *cmd):
+    return subprocess.run(["ip", "netns", "exec", ns.name, *[str(c) for c in cmd]],
+                          capture_output=True, timeout=60)
+
+
+def iptables_encoding():
+    """How dockerd's `iptables` writes its rules: iptables-nft (xt in
+    nf_tables) or iptables-legacy (x_tables)."""
+    r = subprocess.run(["iptables", "--version"], capture_output=True, text=True)
+    return "legacy" if "legacy" in r.stdout else "xt"
+
+
+@test
+def test_serves_dockerd_userland_proxy(ctx):
+    """A dockerd of its own (data root in a temporary directory) runs
+    `docker run -p 127.0.0.1:PORT:80`: docker-proxy holds PORT; who, ls,
+    --json and a failed bind name the container (name, id, image, runtime,
+    from config.v2.json under the data root dockerd was given), its httpd
+    (host pid) and ADDR:80, and `docker-proxy -> ADDR:80`; the proxy's own
+    bind in the trace says where it forwards."""
+    port = 18090
+    with tempfile.TemporaryDirectory() as tmp:
+        dk = Dockerd(tmp, "p")
+        try:
+            name = "web-%d" % os.getpid()
+            cid, pid, ip = dk.run(name, "127.0.0.1:%d:80" % port)
+            recs = who_json(ctx, port, "--netns", dk.ns.inode)
+            expect(len(recs) == 1 and recs[0]["process"]["name"] == "docker-proxy" and
+                   recs[0]["process"]["parent"] == {"pid": dk.pid(), "name": "dockerd"},
+                   "docker-proxy, dockerd's child, holds %d" % port, recs)
+            proxy = recs[0]["process"]["pid"]
+            sv = recs[0]["portsnoop"].get("serves", {})
+            expect(sv.get("container") == {"id": cid, "name": name, "runtime": "docker",
+                                           "image": {"name": IMAGE}}, "the container behind",
+                   sv)
+            netns = os.stat("/proc/%d/ns/net" % pid).st_ino
+            expect(sv.get("process") == {"pid": pid, "name": "httpd",
+                                         "executable": BUSYBOX} and
+                   sv["ip"] == "::" and sv["port"] == 80 and sv["netns"] == netns,
+                   "httpd behind, in the container's namespace", sv, pid, netns)
+            how = "docker-proxy -> %s:80: container %s, httpd[%d] on [::]:80" % (ip, name, pid)
+            expect(sv["how"] == how, "how", sv)
+            text = run(ctx, "who", port, "--netns", dk.ns.inode).stdout.decode()
+            expect("  docker-proxy[%d] fd " % proxy in text and "    serves   " + how + "\n"
+                   in text, "who's text", text)
+            rows = ls_json(ctx, "-t", "-P", port, "--netns", dk.ns.inode)
+            expect(len(rows) == 1 and rows[0]["portsnoop"]["owners"][0]["pid"] == proxy and
+                   rows[0]["portsnoop"].get("serves", {}).get("how") == how, "ls", rows)
+            # A failed bind in dockerd's namespace: held by docker-proxy, for the container.
+            r = in_netns(dk.ns, ctx.sockwork, "bind", "tcp", 4, "127.0.0.1", port)
+            rep = json.loads(r.stdout.splitlines()[0])
+            expect(rep["errno"] == errno.EADDRINUSE, "EADDRINUSE", rep)
+            # The trace looks behind the holder of a failed bind (a snapshot of
+            # every namespace): give a loaded machine time.
+            ev = one(ctx.tracer.of_pid(rep["pid"], "bind", timeout=30), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": proxy, "name": "docker-proxy"}],
+                   "held by docker-proxy", ev["portsnoop"])
+            expect(ev["portsnoop"].get("serves", {}).get("container", {}).get("name") == name,
+                   "the failed bind names the container", ev["portsnoop"])
+            own = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("pid") == proxy and
+                                      e["event"]["action"] in ("bind", "listen"), count=2)
+            expect(len(own) == 2 and all(e["portsnoop"].get("serves", {}).get("how") ==
+                                         "docker-proxy -> %s:80" % ip for e in own),
+                   "the proxy's own bind and listen", own)
+            # The container's own listener: its name and image, from the data root.
+            lis = ctx.tracer.of_pid(pid, "listen")
+            expect(len(lis) == 1 and lis[0]["server"]["port"] == 80 and
+                   lis[0].get("container") == {"id": cid, "runtime": "docker", "name": name,
+                                               "image": {"name": IMAGE}},
+                   "httpd's listen in the container names it", lis)
+        finally:
+            dk.stop()
+
+
+@test
+def test_serves_dockerd_without_userland_proxy(ctx):
+    """dockerd --userland-proxy=false: a DNAT rule in chain DOCKER (made
+    by iptables-nft or iptables-legacy, whichever `iptables` is) sends the
+    host port to the container; dockerd keeps the port bound to reserve
+    it. who PORT names dockerd, what it publishes (the container whose
+    hostconfig.json binds PORT, its httpd) and, through the rule, the
+    container's httpd with its name and image; a failed bind names the
+    container; ls --nat lists the published port."""
+    port = 18091
+    with tempfile.TemporaryDirectory() as tmp:
+        dk = Dockerd(tmp, "n", "--userland-proxy=false")
+        try:
+            name = "web-%d" % os.getpid()
+            cid, pid, ip = dk.run(name, "%d:80" % port)
+            enc = iptables_encoding()
+            r = in_netns(dk.ns, ctx.portsnoop, "who", port, "--netns", dk.ns.inode, "--json")
+            expect(r.returncode == 0, "who exits 0", r)
+            recs = [json.loads(l) for l in r.stdout.splitlines()]
+            expect(len(recs) == 2, "dockerd and the container's httpd", recs)
+            expect(recs[0]["process"]["pid"] == dk.pid() and
+                   recs[0]["process"]["name"] == "dockerd" and
+                   recs[0]["server"] == {"ip": "0.0.0.0", "port": port},
+                   "dockerd keeps the port", recs[0])
+            how = "published by dockerd: container %s, httpd[%d] on [::]:80" % (name, pid)
+            sv = recs[0]["portsnoop"].get("serves", {})
+            expect(sv.get("how") == how and sv.get("container") == {
+                "id": cid, "name": name, "runtime": "docker", "image": {"name": IMAGE}} and
+                sv.get("process", {}).get("pid") == pid and sv.get("port") == 80,
+                "what dockerd publishes", sv)
+            x = recs[1]
+            netns = os.stat("/proc/%d/ns/net" % pid).st_ino
+            expect(x["process"]["pid"] == pid and x["process"]["name"] == "httpd" and
+                   x["server"] == {"ip": "::", "port": 80} and
+                   x["portsnoop"]["netns"] == netns, "httpd in the container", x)
+            expect(x.get("container") == {"id": cid, "runtime": "docker", "name": name,
+                                          "image": {"name": IMAGE}}, "the container", x)
+            nat = x["portsnoop"].get("nat", {})
+            expect(nat.get("port") == port and nat.get("to") == {"ip": ip, "port": 80},
+                   "the rule's port and target", nat)
+            rule = nat["rule"]
+            expect(rule["family"] == "ip" and rule["table"] == "nat" and
+                   rule["chain"] == "DOCKER" and rule["encoding"] == enc, "docker's rule", rule)
+            text = in_netns(dk.ns, ctx.portsnoop, "who", port, "--netns",
+                            dk.ns.inode).stdout.decode()
+            expect("  httpd[%d] fd " % pid in text and "    container %s\n" % name in text and
+                   "    via      tcp port %d -> %s:80 by DNAT rule ip nat DOCKER (handle %d, %s)"
+                   % (port, ip, rule["handle"], enc) in text, "who's text", text)
+            expect("    serves   %s\n" % how in text, "who's serves line", text)
+            r = in_netns(dk.ns, ctx.sockwork, "bind", "tcp", 4, "0.0.0.0", port)
+            rep = json.loads(r.stdout.splitlines()[0])
+            expect(rep["errno"] == errno.EADDRINUSE, "EADDRINUSE", rep)
+            ev = one(ctx.tracer.of_pid(rep["pid"], "bind", timeout=30), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": dk.pid(), "name": "dockerd"}] and
+                   ev["portsnoop"].get("serves", {}).get("how") == how,
+                   "the failed bind names the container", ev["portsnoop"])
+            # dockerd's own bind of the port says nothing it cannot know.
+            own = ctx.tracer.wait_for(lambda e: e.get("process", {}).get("pid") == dk.pid() and
+                                      e["event"]["action"] == "bind" and
+                                      e.get("server", {}).get("port") == port)
+            expect(own and all("serves" not in e["portsnoop"] for e in own), "dockerd's bind",
+                   own)
+            r = in_netns(dk.ns, ctx.portsnoop, "ls", "--nat")
+            line = "tcp %d -> %s:80 netns %d httpd[%d]  DNAT rule ip nat DOCKER (handle %d, %s)" % (
+                port, ip, netns, pid, rule["handle"], enc)
+            expect(line in r.stdout.decode().splitlines(), "ls --nat", line,
+                   r.stdout.decode()[-800:])
+        finally:
+            dk.stop()
+
+
+ROOTLESS_USER = "portsnoop-rl"
+
+
+class RootlessPodman:
+    """Rootless podman (Debian's 4.3: slirp4netns, and rootlessport holding
+    published ports) as a user made here with /etc/subuid ranges (useradd
+    gives them) and removed at the end, in a network namespace made here.
+    Where /dev/net/tun is not open to users (a machine without udev), a
+    node of its own, mode 0666, is bind-mounted over it in a mount
+    namespace of the test's: the host's node is not touched."""
+
+    def __init__(self, tmp):
+        need("podman", "runc", "conmon", "slirp4netns", "newuidmap", "newgidmap", "useradd",
+             "userdel", "runuser", "unshare", "nsenter", BUSYBOX)
+        self.tmp = tmp
+        self.ns = Netns("portsnoop-rl%d" % (os.getpid() % 100000))
+        self.made_user = False
+        try:
+            self._user()
+            fs = os.path.join(tmp, "rootfs")
+            rootfs(fs)
+            tar = os.path.join(tmp, "rootfs.tar")
+            subprocess.run(["tar", "-C", fs, "-cf", tar, "."], check=True)
+            os.chmod(tmp, 0o755)
+            os.chmod(tar, 0o644)
+            self.podman("import", "-q", tar, IMAGE)
+        except BaseException:
+            self.stop()
+            raise
+
+    @staticmethod
+    def _remove_user():
+        """The user and every process of it (podman's pause process,
+        slirp4netns, rootlessport, conmon: all the test's), by pid."""
+        try:
+            uid = pwd.getpwnam(ROOTLESS_USER).pw_uid
+        except KeyError:
+            return
+        for d in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError):
+                if os.stat("/proc/" + d).st_uid == uid:
+                    os.kill(int(d), signal.SIGKILL)
+        for _ in range(50):
+            if subprocess.run(["userdel", "-r", ROOTLESS_USER],
+                              capture_output=True).returncode in (0, 6):
+                break
+            time.sleep(0.1)     # its processes not yet reaped
+        shutil.rmtree("/tmp/podman-run-%d" % uid, ignore_errors=True)
+
+    def _user(self):
+        self._remove_user()     # a run that died before its end
+        r = subprocess.run(["useradd", "-m", "-s", "/bin/sh", ROOTLESS_USER],
+                           capture_output=True, text=True)
+        expect(r.returncode == 0, "useradd", r.stderr)
+        self.made_user = True
+        self.uid = pwd.getpwnam(ROOTLESS_USER).pw_uid
+        with open("/etc/subuid") as f:
+            has = any(l.startswith(ROOTLESS_USER + ":") for l in f)
+        if not has:
+            # useradd gives ranges where /etc/subuid exists; else one past the others'.
+            top = 100000
+            for path in ("/etc/subuid", "/etc/subgid"):
+                with contextlib.suppress(OSError), open(path) as f:
+                    for l in f:
+                        p = l.strip().split(":")
+                        if len(p) == 3 and p[1].isdigit() and p[2].isdigit():
+                            top = max(top, int(p[1]) + int(p[2]))
+            r = subprocess.run(["usermod", "--add-subuids", "%d-%d" % (top, top + 65535),
+                                "--add-subgids", "%d-%d" % (top, top + 65535), ROOTLESS_USER],
+                               capture_output=True, text=True)
+            expect(r.returncode == 0, "usermod --add-subuids", r.stderr)
+        if not os.path.exists("/dev/net/tun"):
+            raise Skip("no /dev/net/tun (slirp4netns needs the tun driver)")
+        st = os.stat("/dev/net/tun")
+        self.tun = None
+        if st.st_mode & 0o006 != 0o006:
+            self.tun = os.path.join(self.tmp, "tun")
+            os.mknod(self.tun, 0o666 | stat.S_IFCHR, st.st_rdev)
+            os.chmod(self.tun, 0o666)
+
+    def podman(self, *args, check=True):
+        """podman as the user, in the test's network namespace and, where
+        needed, a mount namespace with the test's tun node."""
+        inner = "cd && exec podman --runtime runc \"$@\""
+        cmd = ["runuser", "-u", ROOTLESS_USER, "--", "sh", "-c", inner, "sh", *args]
+        if self.tun:
+            cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                   'mount --bind "$0" /dev/net/tun && exec "$@"', self.tun, *cmd]
+        r = subprocess.run(["nsenter", "--net=/run/netns/" + self.ns.name, *cmd],
+                           capture_output=True, text=True, timeout=120, cwd="/")
+        if check:
+            expect(r.returncode == 0, "podman %s" % " ".join(args), r.stderr[-2000:])
+        return r
+
+    def stop(self):
+        try:
+            if self.made_user:
+                self.podman("rm", "-f", "-t", "0", "-a", check=False)
+        finally:
+            if self.made_user:
+                self._remove_user()
+            self.ns.delete()
+
+
+@test
+def test_serves_rootless_podman(ctx):
+    """Rootless podman -p 127.0.0.1:PORT:80 (as a user made for the test):
+    rootlessport holds PORT; who, ls, --json and a failed bind name the
+    container (its id and name from its conmon: rootless containers have
+    no cgroup of their own here), its httpd (host pid) and :80 in the
+    namespace rootlessport's child forwards into."""
+    port = 18092
+    with tempfile.TemporaryDirectory() as tmp:
+        rl = RootlessPodman(tmp)
+        try:
+            name = "web-%d" % os.getpid()
+            r = rl.podman("run", "-d", "--name", name, "--ulimit", "nofile=1024:1024",
+                          "--ulimit", "nproc=1024:1024", "-p", "127.0.0.1:%d:80" % port, IMAGE,
+                          "/bin/httpd", "-f", "-p", "80", "-h", "/www")
+            cid = r.stdout.strip().splitlines()[-1]
+            st = json.loads(rl.podman("inspect", cid).stdout)[0]["State"]
+            pid = st["Pid"]
+            deadline = time.time() + 10
+            while not subprocess.run(["nsenter", "-t", str(pid), "-n", "ss", "-Htln",
+                                      "sport = :80"], capture_output=True,
+                                     text=True).stdout.strip():
+                expect(time.time() < deadline, "httpd listens in the container")
+                time.sleep(0.05)
+            recs = who_json(ctx, port, "--netns", rl.ns.inode)
+            expect(len(recs) == 1 and recs[0]["process"]["name"] == "rootlessport" and
+                   recs[0]["user"]["id"] == rl.uid, "rootlessport, the user's, holds", recs)
+            keeper = recs[0]["process"]["pid"]
+            sv = recs[0]["portsnoop"].get("serves", {})
+            expect(sv.get("container") == {"id": cid, "name": name, "runtime": "podman"},
+                   "the container behind", sv)
+            netns = os.stat("/proc/%d/ns/net" % pid).st_ino
+            expect(sv.get("process") == {"pid": pid, "name": "httpd", "executable": BUSYBOX}
+                   and sv["port"] == 80 and sv["netns"] == netns, "httpd behind", sv, pid)
+            how = "published by rootlessport: container %s, httpd[%d] on [::]:80" % (name, pid)
+            expect(sv["how"] == how, "how", sv)
+            text = run(ctx, "who", port, "--netns", rl.ns.inode).stdout.decode()
+            expect("  rootlessport[%d] fd " % keeper in text and "    serves   " + how + "\n"
+                   in text, "who's text", text)
+            rows = ls_json(ctx, "-t", "-P", port, "--netns", rl.ns.inode)
+            expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
+                   "ls", rows)
+            r = in_netns(rl.ns, ctx.sockwork, "bind", "tcp", 4, "127.0.0.1", port)
+            rep = json.loads(r.stdout.splitlines()[0])
+            expect(rep["errno"] == errno.EADDRINUSE, "EADDRINUSE", rep)
+            ev = one(ctx.tracer.of_pid(rep["pid"], "bind", timeout=30), "bind")
+            expect(ev["portsnoop"].get("holders") == [{"pid": keeper, "name": "rootlessport"}]
+                   and ev["portsnoop"].get("serves", {}).get("how") == how,
+                   "the failed bind", ev["portsnoop"])
+        finally:
+            rl.stop()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdint.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "unit.h"
 
@@ -179,7 +181,31 @@ static void test_ticks(void **state)
 	assert_int_equal(procinfo__ticks(9999999ULL), 0);
 }
 
+/* The children of every thread of a process (a Go program forks from any
+ * of its threads); a thread with none, and junk, add nothing. */
+static void test_children(void **state)
+{
+	char root[] = "/tmp/procinfo.XXXXXX", cmd[400];
+	uint32_t kids[4];
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %1$s/7/task/7 %1$s/7/task/8 %1$s/7/task/9 && printf '12 345 ' > "
+		 "%1$s/7/task/7/children && printf '' > %1$s/7/task/8/children && "
+		 "printf '678 x 9' > %1$s/7/task/9/children", root);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(procinfo__children(root, 7, kids, 4), 3);
+	/* readdir order: the three, whatever the order of the threads */
+	assert_int_equal(kids[0] + kids[1] + kids[2], 12 + 345 + 678);
+	assert_int_equal(procinfo__children(root, 7, kids, 1), 1);
+	assert_int_equal(procinfo__children(root, 8, kids, 4), -ENOENT);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 UNIT_MAIN("procinfo", NULL, NULL,
+	  cmocka_unit_test(test_children),
 	  cmocka_unit_test(test_stat_plain_and_hostile_comm),
 	  cmocka_unit_test(test_stat_truncated),
 	  cmocka_unit_test(test_cgroup),

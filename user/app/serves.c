@@ -11,6 +11,7 @@
 #include "output/names.h"
 #include "proc/container.h"
 #include "proc/ctrnames.h"
+#include "proc/dockerroot.h"
 #include "proc/keeper.h"
 #include "proc/pcache.h"
 #include "proc/procinfo.h"
@@ -210,12 +211,15 @@ static void behind(struct serves_ctx *c, const struct keeper *k, const struct di
 			if (k->kind == KEEPER_DOCKER_PROXY &&
 			    (s->lport != k->to_port || !address_fits(s, k->to_ip, pass)))
 				continue;
+			if (k->kind == KEEPER_DOCKERD && (pass || s->lport != k->to_port))
+				continue;
 			own = owners__find(&snap->owners, s->inode, &n);
 			for (size_t j = 0; j < n && !out->found; j++) {
 				struct pid_ctr ctr;
 
 				container_of(c, own[j].pid, &ctr);
-				if (k->kind == KEEPER_CONMON && strcmp(ctr.id, k->id))
+				if ((k->kind == KEEPER_CONMON || k->kind == KEEPER_DOCKERD) &&
+				    strcmp(ctr.id, k->id))
 					continue;
 				if (k->kind == KEEPER_DOCKER_PROXY && pass &&
 				    !has_address(own[j].pid, k->to_ip))
@@ -230,22 +234,45 @@ static void behind(struct serves_ctx *c, const struct keeper *k, const struct di
 		}
 }
 
-/* slirp4netns forwards into the namespace of its PID argument: the
- * listener there on the same port, else the only one there. */
-static void behind_slirp(struct serves_ctx *c, const struct keeper *k,
-			 const struct diag_sock *held, struct serves *out)
+/* The container of a listener whose cgroup names none (rootless podman
+ * on cgroup v1, or without a delegated cgroup): its parent, when that is
+ * conmon, names it (-c, -n). */
+static void conmon_parent(uint32_t pid, struct serves *out)
+{
+	struct proc_stat st;
+	struct keeper k;
+	char *buf = NULL, comm[16];
+	long n = procinfo__read(ROOT, pid, "stat", 4096, &buf);
+
+	if (n <= 0 || procinfo__parse_stat(buf, (size_t)n, &st)) {
+		free(buf);
+		return;
+	}
+	free(buf);
+	buf = NULL;
+	small(st.ppid, "comm", comm, sizeof(comm));
+	if (strcmp(comm, "conmon"))
+		return;
+	n = procinfo__read(ROOT, st.ppid, "cmdline", 65536, &buf);
+	if (n > 0 && keeper__parse(buf, (size_t)n, &k) == KEEPER_CONMON && k.id[0]) {
+		memcpy(out->ctr_id, k.id, sizeof(out->ctr_id));
+		memcpy(out->ctr_name, k.ctr_name, sizeof(out->ctr_name));
+		out->runtime = "podman";
+	}
+	free(buf);
+}
+
+/* The listener in network namespace ino that a keeper forwards to: the
+ * one on the held port, else the only one there (more than one, none
+ * on the held port: none is guessed). */
+static void behind_netns(struct serves_ctx *c, unsigned long ino, const struct diag_sock *held,
+			 struct serves *out)
 {
 	const struct snapshot *snap = listeners(c);
 	const struct diag_sock *only = NULL;
-	char link[64];
-	unsigned long ino;
 	size_t count = 0;
 
-	if (!snap || !k->target_pid ||
-	    procinfo__link(ROOT, k->target_pid, "ns/net", link, sizeof(link)) ||
-	    sscanf(link, "net:[%lu]", &ino) != 1)
-		return;
-	for (size_t i = 0; i < snap->n; i++) {
+	for (size_t i = 0; snap && i < snap->n; i++) {
 		const struct diag_sock *s = &snap->socks[i];
 
 		if (!listening(s, held) || s->netns != (uint32_t)ino)
@@ -269,9 +296,61 @@ static void behind_slirp(struct serves_ctx *c, const struct keeper *k,
 		if (ctr.id[0]) {
 			memcpy(out->ctr_id, ctr.id, sizeof(out->ctr_id));
 			out->runtime = ctr.runtime;
+		} else {
+			conmon_parent(own[0].pid, out);
 		}
 		fill(out, only, own[0].pid);
 	}
+}
+
+static bool netns_of(uint32_t pid, unsigned long *ino)
+{
+	char link[64];
+
+	return !procinfo__link(ROOT, pid, "ns/net", link, sizeof(link)) &&
+	       sscanf(link, "net:[%lu]", ino) == 1;
+}
+
+/* slirp4netns forwards into the namespace of its PID argument. */
+static void behind_slirp(struct serves_ctx *c, const struct keeper *k,
+			 const struct diag_sock *held, struct serves *out)
+{
+	unsigned long ino;
+
+	if (k->target_pid && netns_of(k->target_pid, &ino))
+		behind_netns(c, ino, held, out);
+}
+
+/* rootlessport (rootless podman's port keeper) hands each connection to
+ * its child, rootlessport-child, which runs in the container's network
+ * namespace: the first child in a namespace other than the held port's. */
+static void behind_rootlessport(struct serves_ctx *c, uint32_t pid, const struct diag_sock *held,
+				struct serves *out)
+{
+	uint32_t kids[16];
+	long n = procinfo__children(ROOT, pid, kids, 16);
+	unsigned long ino;
+
+	for (long i = 0; i < n; i++)
+		if (netns_of(kids[i], &ino) && (uint32_t)ino != held->netns) {
+			behind_netns(c, ino, held, out);
+			return;
+		}
+}
+
+/* dockerd with userland-proxy off: the container whose hostconfig.json
+ * publishes the held port, then its listener on its own port. False when
+ * none does (dockerd's own sockets, its API). */
+static bool behind_dockerd(struct serves_ctx *c, uint32_t pid, struct keeper *k,
+			   const struct diag_sock *held, struct serves *out)
+{
+	if (dockerroot__published("/", pid, held->proto == IPPROTO_UDP ? "udp" : "tcp",
+				  held->lport, k->id, &k->to_port))
+		return false;
+	memcpy(out->ctr_id, k->id, sizeof(out->ctr_id));
+	out->runtime = "docker";
+	behind(c, k, held, out);
+	return true;
 }
 
 /* systemd (pid 1) or a socket-activation parent holds what a service
@@ -355,6 +434,10 @@ bool serves__find(struct serves_ctx *c, uint32_t pid, const char *cmdline, size_
 		behind(c, &k, held, out);
 	else if (k.kind == KEEPER_SLIRP4NETNS)
 		behind_slirp(c, &k, held, out);
+	else if (k.kind == KEEPER_ROOTLESSPORT)
+		behind_rootlessport(c, pid, held, out);
+	else if (k.kind == KEEPER_DOCKERD && !behind_dockerd(c, pid, &k, held, out))
+		return false;
 	if (out->ctr_id[0])
 		out->names = ctrnames__get(ctrnames__host(), out->runtime, out->ctr_id);
 	describe(&k, out);
@@ -365,7 +448,7 @@ bool serves__candidate(uint32_t pid, const char *comm)
 {
 	static const char *const names[] = { "conmon", "docker-proxy", "rootlessport",
 					     "rootlessport-ch", "pasta", "passt", "slirp4netns",
-					     "systemd-socket-" };
+					     "systemd-socket-", "dockerd" };
 
 	if (pid == 1)
 		return true;
@@ -399,7 +482,10 @@ bool serves__of_keeper(const char *comm, const char *cmdline, size_t len, struct
 {
 	struct keeper k;
 
-	if (!cmdline || !serves__candidate(0, comm) || keeper__parse(cmdline, len, &k) == KEEPER_NONE)
+	/* dockerd's own binds: a published port's or its API's, not told
+	 * apart without a look at its containers. */
+	if (!cmdline || !serves__candidate(0, comm) ||
+	    keeper__parse(cmdline, len, &k) == KEEPER_NONE || k.kind == KEEPER_DOCKERD)
 		return false;
 	memset(out, 0, sizeof(*out));
 	out->keeper = k.name;

@@ -178,6 +178,7 @@ void get_orch_res_name(GET_ARGS);
 void get_serves_how(GET_ARGS);
 void get_serves_ctr_id(GET_ARGS);
 void get_serves_ctr_name(GET_ARGS);
+void get_serves_ctr_image(GET_ARGS);
 void get_serves_ctr_rt(GET_ARGS);
 void get_serves_pid(GET_ARGS);
 void get_serves_comm(GET_ARGS);
@@ -189,6 +190,7 @@ void get_serves_netns(GET_ARGS);
 	GET("portsnoop.serves.how", get_serves_how, R_ALL, COL("serves", 0, T_WHO)), \
 	GET("portsnoop.serves.container.id", get_serves_ctr_id, R_ALL), \
 	GET("portsnoop.serves.container.name", get_serves_ctr_name, R_ALL), \
+	GET("portsnoop.serves.container.image.name", get_serves_ctr_image, R_ALL), \
 	GET("portsnoop.serves.container.runtime", get_serves_ctr_rt, R_ALL), \
 	GET("portsnoop.serves.process.pid", get_serves_pid, R_ALL), \
 	GET("portsnoop.serves.process.name", get_serves_comm, R_ALL), \

@@ -29,6 +29,12 @@ void get_serves_ctr_name(GET_ARGS)
 		text_or_none(v, s->ctr_name);
 }
 
+void get_serves_ctr_image(GET_ARGS)
+{
+	if (in->serves && in->serves->names)
+		text_or_none(v, in->serves->names->image);
+}
+
 void get_serves_ctr_rt(GET_ARGS)
 {
 	if (in->serves && in->serves->ctr_id[0])

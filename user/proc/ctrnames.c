@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/jsonr.h"
+#include "proc/dockerroot.h"
 
 /* The largest state file read: podman's containers.json lists every
  * container of the store (about 1 KB each). */
@@ -18,6 +19,8 @@
 /* A lookup that found nothing is tried again after this: a container's
  * first events can come before its runtime has written its state. */
 #define RETRY_NS (2ull * 1000 * 1000 * 1000)
+/* The dockerd processes looked at, at most, for their data roots. */
+#define MAX_DOCKERDS 8
 
 struct entry {
 	char id[65];
@@ -31,6 +34,11 @@ struct ctrnames {
 	size_t max, used, next;
 	unsigned long loads;
 	struct entry *e, *last;
+	/* The data roots of the running dockerds, found when a container's
+	 * state is not under /var/lib/docker, kept for RETRY_NS. */
+	char docker_roots[MAX_DOCKERDS][DOCKERROOT_PATH];
+	size_t n_docker_roots;
+	unsigned long long docker_roots_ns;
 };
 
 struct ctrnames *ctrnames__new(const char *root, size_t max_entries)
@@ -234,6 +242,38 @@ static int parse_oci(const char *b, size_t n, const char *id, struct ctr_names *
 	return ctrnames__oci(b, n, o);
 }
 
+static unsigned long long now_ns(void);
+
+/* Docker's state of container id: under /var/lib/docker, else under the
+ * data root of a running dockerd (--data-root, daemon.json). */
+static const char *docker(struct ctrnames *c, const char *id, struct ctr_names *out)
+{
+	static const char file[] = "/containers/%s/config.v2.json";
+	char path[DOCKERROOT_PATH + 96];
+	const char *note;
+	unsigned long long now;
+
+	snprintf(path, sizeof(path), "/var/lib/docker/containers/%s/config.v2.json", id);
+	note = load(c, path, id, parse_docker, out);
+	if (!note || strcmp(note, "no state file"))
+		return note;
+	now = now_ns();
+	if (!c->docker_roots_ns || now - c->docker_roots_ns >= RETRY_NS) {
+		c->n_docker_roots = dockerroot__find(c->root[0] ? c->root : "/", c->docker_roots,
+						     MAX_DOCKERDS);
+		c->docker_roots_ns = now;
+	}
+	for (size_t i = 0; i < c->n_docker_roots; i++) {
+		int k = snprintf(path, sizeof(path), "%s", c->docker_roots[i]);
+
+		snprintf(path + k, sizeof(path) - (size_t)k, file, id);
+		note = load(c, path, id, parse_docker, out);
+		if (!note || strcmp(note, "no state file"))
+			return note;
+	}
+	return "no state file";
+}
+
 static void lookup(struct ctrnames *c, const char *rt, const char *id, struct ctr_names *out)
 {
 	static const char storage[] = "/var/lib/containers/storage";
@@ -244,8 +284,7 @@ static void lookup(struct ctrnames *c, const char *rt, const char *id, struct ct
 	c->loads++;
 	memset(out, 0, sizeof(*out));
 	if (rt && !strcmp(rt, "docker")) {
-		snprintf(path, sizeof(path), "/var/lib/docker/containers/%s/config.v2.json", id);
-		out->note = load(c, path, id, parse_docker, out);
+		out->note = docker(c, id, out);
 		return;
 	}
 	if (rt && (!strcmp(rt, "podman") || !strcmp(rt, "cri-o"))) {

@@ -6,7 +6,8 @@
  * container, and reads a file only the first time it sees that id.
  *
  *   docker      var/lib/docker/containers/<id>/config.v2.json (Name,
- *               Config.Image)
+ *               Config.Image), else the same under the data root of a
+ *               running dockerd (proc/dockerroot.h)
  *   podman,     var/lib/containers/storage/overlay-containers/
  *   cri-o       containers.json (names, metadata's image-name) and
  *               <id>/userdata/config.json (the OCI spec's annotations)

@@ -20,6 +20,7 @@ static const struct {
 	{ "passt", KEEPER_PASTA },
 	{ "slirp4netns", KEEPER_SLIRP4NETNS },
 	{ "systemd-socket-activate", KEEPER_SOCKET_ACTIVATE },
+	{ "dockerd", KEEPER_DOCKERD },
 };
 
 static bool hex64(const char *s)

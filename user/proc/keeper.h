@@ -10,7 +10,12 @@
  *                -container-ip 172.17.0.2 -container-port 80
  *   slirp4netns [OPTIONS] PID TAPNAME: forwards host ports (added through
  *                its API socket) into the network namespace of PID
- *   rootlessport, pasta: known by name (their arguments name no container)
+ *   rootlessport: known by name (its configuration comes on its stdin);
+ *                its child runs in the container's network namespace
+ *   pasta: known by name (its arguments name no container)
+ *   dockerd: with userland-proxy off it keeps a published host port bound
+ *                (the traffic goes by its DNAT rule); which container
+ *                publishes it is in its data root (proc/dockerroot.h)
  *   systemd-socket-activate [-l ADDR]... [-a] ... PROGRAM [ARGS]: holds the
  *                socket until the first connection, then execs PROGRAM
  */
@@ -30,6 +35,7 @@ enum keeper_kind {
 	KEEPER_PASTA,
 	KEEPER_SLIRP4NETNS,
 	KEEPER_SOCKET_ACTIVATE,
+	KEEPER_DOCKERD,
 };
 
 struct keeper {

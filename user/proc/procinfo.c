@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "proc/procinfo.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -132,6 +133,49 @@ long procinfo__read(const char *root, uint32_t pid, const char *name, size_t max
 	close(fd);
 	buf[n] = '\0';
 	*out = buf;
+	return (long)n;
+}
+
+/* The pids of one thread's children file ("12 345 "), appended to out. */
+static size_t children_of(const char *buf, uint32_t *out, size_t n, size_t max)
+{
+	const char *p = buf;
+
+	while (n < max && *p) {
+		char *end;
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (v && v <= UINT32_MAX)
+			out[n++] = (uint32_t)v;
+		p = end + strspn(end, " \n");
+	}
+	return n;
+}
+
+long procinfo__children(const char *root, uint32_t pid, uint32_t *out, size_t max)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%u/task", root, pid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while (n < max && (de = readdir(d))) {
+		char name[300], *buf = NULL;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(name, sizeof(name), "task/%s/children", de->d_name);
+		if (procinfo__read(root, pid, name, 4096, &buf) > 0)
+			n = children_of(buf, out, n, max);
+		free(buf);
+	}
+	closedir(d);
 	return (long)n;
 }
 

@@ -40,6 +40,10 @@ long procinfo__read(const char *root, uint32_t pid, const char *name, size_t max
 int procinfo__link(const char *root, uint32_t pid, const char *name, char *out,
 		   size_t outsz);
 
+/* The children of process pid (of each of its threads: /proc/PID/task/
+ * TID/children), at most max into out. Returns how many, or -errno. */
+long procinfo__children(const char *root, uint32_t pid, uint32_t *out, size_t max);
+
 /* Start time of a process in clock ticks, as /proc/PID/stat states it,
  * from CLOCK_BOOTTIME nanoseconds. */
 uint64_t procinfo__ticks(uint64_t boottime_ns);
