@@ -84,21 +84,7 @@ static void test_binding(void **state)
 	assert_int_equal(dockerroot__binding(ARGS("{\"PortBindings\":{"), "tcp", 1, &p), -EINVAL);
 }
 
-static void put(const char *root, const char *path, const char *text, size_t len)
-{
-	char full[1024], cmd[1200];
-	FILE *f;
-
-	snprintf(full, sizeof(full), "%s/%s", root, path);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname %s)\"", full);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(full, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(text, 1, len, f), len);
-	fclose(f);
-}
-
-#define PUT(root, path, s) put(root, path, s, sizeof(s) - 1)
+#define PUT(root, path, s) unit__put(root, path, s, sizeof(s) - 1)
 
 /*
  * A tree with four dockerds (its data root on the command line, in the
@@ -108,7 +94,7 @@ static void put(const char *root, const char *path, const char *text, size_t len
  */
 static void test_find(void **state)
 {
-	char root[] = "/tmp/dockerroot.XXXXXX", roots[8][DOCKERROOT_PATH], cmd[300];
+	char root[] = "/tmp/dockerroot.XXXXXX", roots[8][DOCKERROOT_PATH];
 	const struct ctr_names *n;
 	struct ctrnames *c;
 	size_t k;
@@ -170,8 +156,7 @@ static void test_find(void **state)
 		assert_int_equal(dockerroot__published(root, 101, "tcp", 18093, id, &p), -ENOENT);
 		assert_int_equal(dockerroot__published(root, 202, "tcp", 18091, id, &p), -ENOENT);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit__rmtree(root), 0);
 }
 
 UNIT_MAIN("dockerroot", NULL, NULL,

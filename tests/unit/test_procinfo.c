@@ -185,23 +185,20 @@ static void test_ticks(void **state)
  * of its threads); a thread with none, and junk, add nothing. */
 static void test_children(void **state)
 {
-	char root[] = "/tmp/procinfo.XXXXXX", cmd[400];
+	char root[] = "/tmp/procinfo.XXXXXX";
 	uint32_t kids[4];
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p %1$s/7/task/7 %1$s/7/task/8 %1$s/7/task/9 && printf '12 345 ' > "
-		 "%1$s/7/task/7/children && printf '' > %1$s/7/task/8/children && "
-		 "printf '678 x 9' > %1$s/7/task/9/children", root);
-	assert_int_equal(system(cmd), 0);
+	unit__put(root, "7/task/7/children", "12 345 ", 7);
+	unit__put(root, "7/task/8/children", "", 0);
+	unit__put(root, "7/task/9/children", "678 x 9", 7);
 	assert_int_equal(procinfo__children(root, 7, kids, 4), 3);
 	/* readdir order: the three, whatever the order of the threads */
 	assert_int_equal(kids[0] + kids[1] + kids[2], 12 + 345 + 678);
 	assert_int_equal(procinfo__children(root, 7, kids, 1), 1);
 	assert_int_equal(procinfo__children(root, 8, kids, 4), -ENOENT);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit__rmtree(root), 0);
 }
 
 UNIT_MAIN("procinfo", NULL, NULL,

@@ -46,6 +46,27 @@ static inline void unit__mkdirs(const char *root, const char *path)
 	}
 }
 
+/* ROOT/PATH holds text[0..len) (its folders made as needed). */
+static inline void unit__put(const char *root, const char *path, const char *text,
+			     size_t len)
+{
+	char full[512];
+	const char *slash = strrchr(path, '/');
+	FILE *f;
+
+	if (slash) {
+		char dir[512];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+		unit__mkdirs(root, dir);
+	}
+	assert_true((size_t)snprintf(full, sizeof(full), "%s/%s", root, path) < sizeof(full));
+	f = fopen(full, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
 static inline int unit__remove_one(const char *path, const struct stat *st, int type,
 				   struct FTW *ftw)
 {
