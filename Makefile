@@ -292,7 +292,7 @@ $(OUT)/bench/floor: bench/floor.c $(OUT)/bench/floor.skel.h $(OUT)/user/proc/mou
 
 # The owners iterator as a CO-RE program with a skeleton, against the one
 # user/loader/owners_iter.c builds by hand (bench/owners.c).
-OWNERS_OBJS := $(addprefix $(OUT)/user/,loader/owners_iter.o kernel/btfscan.o sockets/owners.o)
+OWNERS_OBJS := $(addprefix $(OUT)/user/,loader/owners_iter.o kernel/btfscan.o proc/owners.o)
 $(OUT)/bench/owners: bench/owners.c $(OUT)/bench/owners_core.skel.h $(OWNERS_OBJS) | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -I$(OUT)/bench $(LDFLAGS) $< \

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "unit.h"
 
-#include "sockets/owners.h"
+#include "proc/owners.h"
 
 static void test_records_sort_find(void **state)
 {

@@ -59,7 +59,7 @@ int cmd__netns_exists(uint32_t inode)
 	struct netns_list l = { 0 };
 	bool found = false;
 
-	if (netns__list(&l, netns__of("self")))
+	if (nspaths__list(&l, nspaths__of("self")))
 		return 0;	/* cannot tell: let the trace run */
 	for (size_t i = 0; i < l.n; i++)
 		found |= l.v[i].inode == inode;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "proc/keeper.h"
 #include "sockets/diag.h"
-#include "sockets/owners.h"
+#include "proc/owners.h"
 #include "sockets/snapshot.h"
 
 

@@ -87,7 +87,7 @@ size_t who_nat__follow(const struct ps_target *t, uint32_t netns, bool held, boo
 	size_t shown = 0;
 
 	/* Our rules are for our namespace's ports: not for another's. */
-	if (netns && netns != netns__of("self"))
+	if (netns && netns != nspaths__of("self"))
 		return 0;
 	if (nat_follow__open(&nf)) {
 		if (!held)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "sockets/diag.h"
 #include "output/format.h"
-#include "sockets/owners.h"
+#include "proc/owners.h"
 #include "output/sbuf.h"
 
 /* A socket and its first owner as the struct ps_event the fields read

@@ -4,7 +4,7 @@
 #ifndef PS_OWNERS_ITER_H
 #define PS_OWNERS_ITER_H
 
-#include "sockets/owners.h"
+#include "proc/owners.h"
 
 /* Fill o, from the iterator when the kernel allows, else from /proc. *how
  * says which ("bpf iterator" / "/proc"). */

@@ -81,14 +81,14 @@ int nsaddr__collect(struct nsaddr_table *t)
 	int home, rc;
 
 	memset(t, 0, sizeof(*t));
-	t->self = netns__of("self");
+	t->self = nspaths__of("self");
 	rc = list_here(t, t->self);
 	if (rc)
 		return rc;
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (home < 0)
 		return -errno;
-	rc = netns__list(&l, t->self);
+	rc = nspaths__list(&l, t->self);
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		int r;
 

@@ -154,7 +154,7 @@ int portuse__collect(struct portuse **out, size_t *n)
 {
 	struct netns_list ns = { 0 };
 	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), rc;
-	uint32_t home_ino = netns__of("thread-self");
+	uint32_t home_ino = nspaths__of("thread-self");
 	struct portuse *v = NULL;
 	size_t k = 0;
 
@@ -162,7 +162,7 @@ int portuse__collect(struct portuse **out, size_t *n)
 	*n = 0;
 	if (home < 0)
 		return -errno;
-	rc = netns__list(&ns, home_ino);
+	rc = nspaths__list(&ns, home_ino);
 	if (!rc && ns.n && !(v = calloc(ns.n, sizeof(*v))))
 		rc = -ENOMEM;
 	for (size_t i = 0; !rc && i < ns.n; i++) {

@@ -198,13 +198,13 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		snprintf(err, errsz, "cannot open /proc/self/ns/net: %s", strerror(-rc));
 		return rc;
 	}
-	s->home_netns = netns__of("self");
+	s->home_netns = nspaths__of("self");
 	/* Owners first: the iterator's memory is gone before the dumps grow. */
 	rc = owners_fn(&s->owners, &s->owners_how);
 	if (rc)
 		snprintf(err, errsz, "cannot list socket owners: %s", strerror(-rc));
 	if (!rc)
-		rc = netns__list(&ns, s->home_netns);
+		rc = nspaths__list(&ns, s->home_netns);
 	for (size_t i = 0; !rc && i < ns.n; i++) {
 		int nl;
 

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sockets/diag.h"
-#include "sockets/owners.h"
+#include "proc/owners.h"
 
 struct snapshot_opts {
 	bool tcp;		/* TCP and MPTCP listeners, and bound ones (6.5+) */

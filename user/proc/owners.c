@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include "sockets/owners.h"
+#include "proc/owners.h"
 
 #include <dirent.h>
 #include <errno.h>
