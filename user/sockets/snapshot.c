@@ -52,6 +52,20 @@ int snapshot__add_sock(void *ctx, const struct diag_sock *d)
 }
 
 
+/* The TCP records of a namespace, counted before the --port filter. */
+struct tcp_seen {
+	struct collect *c;
+	size_t n;
+};
+
+static int add_tcp(void *ctx, const struct diag_sock *d)
+{
+	struct tcp_seen *t = ctx;
+
+	t->n++;
+	return snapshot__add_sock(t->c, d);
+}
+
 int snapshot__dump_netns(struct collect *c, int nl)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -60,14 +74,26 @@ int snapshot__dump_netns(struct collect *c, int nl)
 	uint32_t every = ~(ST(TCP_SYN_RECV) | ST(TCP_NEW_SYN_RECV_));
 	uint32_t tcp = c->o->every_state ? every : ST(TCP_LISTEN) | ST(TCP_BOUND_INACTIVE_);
 	uint32_t udp = c->o->every_state ? every : ST(TCP_CLOSE);
+	struct tcp_seen t = { .c = c };
 	int err = 0;
 
-	for (size_t f = 0; f < 2 && !err; f++) {
-		if (c->o->tcp) {
-			err = diag__dump(nl, families[f], IPPROTO_TCP, tcp, snapshot__add_sock, c);
-			if (!err)
-				err = diag__dump(nl, families[f], IPPROTO_MPTCP, tcp, snapshot__add_sock, c);
+	if (c->o->tcp) {
+		err = diag__dump_tcp_any(nl, tcp, add_tcp, &t);
+		/* Refused before any record (a kernel without the first
+		 * version's request): one dump per family. */
+		if (err && err != -ENOMEM && !t.n) {
+			err = 0;
+			for (size_t f = 0; f < 2 && !err; f++)
+				err = diag__dump(nl, families[f], IPPROTO_TCP, tcp, add_tcp, &t);
 		}
+	}
+	for (size_t f = 0; f < 2 && !err; f++) {
+		/* An MPTCP socket holds its port through a TCP subflow of the
+		 * same inode (merge_mptcp()): where the namespace has no TCP
+		 * socket, it has no MPTCP one, and its dump (a walk of every
+		 * namespace's listeners) is spared. */
+		if (c->o->tcp && t.n)
+			err = diag__dump(nl, families[f], IPPROTO_MPTCP, tcp, snapshot__add_sock, c);
 		if (c->o->udp && !err)
 			err = diag__dump(nl, families[f], IPPROTO_UDP, udp, snapshot__add_sock, c);
 	}
