@@ -37,8 +37,13 @@ int snapshot__add_sock(void *ctx, const struct diag_sock *d)
 	struct snapshot *s = c->s;
 	struct diag_sock *v;
 
-	if (c->o->port && d->lport != c->o->port)
+	if (c->o->port && d->lport != c->o->port) {
+		if (c->keep_other && d->inode)
+			return array__append(&c->other, &c->nother, &c->other_cap,
+					     &(uint32_t){ (uint32_t)d->inode }, sizeof(uint32_t),
+					     1024);
 		return 0;
+	}
 	v = array__reserve(s->socks, s->n, &s->cap, sizeof(*v), 256);
 	if (!v)
 		return -ENOMEM;
@@ -210,7 +215,7 @@ void snapshot__owners_from(snapshot_owners_fn fn)
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
 		      size_t errsz)
 {
-	struct collect c = { .s = s, .o = o };
+	struct collect c = { .s = s, .o = o, .keep_other = o->port != 0 };
 	struct netns_list ns = { 0 };
 	struct ns_done done = { 0 };
 	int home, rc;
@@ -269,7 +274,9 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 			rc = ns_done__add(&done, ns.v[i].inode);
 	}
 	if (!rc) {
-		rc = snapshot__look_at_unseen(s, o, home, &done);
+		if (c.nother)
+			qsort(c.other, c.nother, sizeof(*c.other), snapshot__cmp_u32);
+		rc = snapshot__look_at_unseen(s, o, home, &done, &c);
 		if (rc)
 			snprintf(err, errsz, "cannot look into the namespaces of sockets: %s",
 				 strerror(-rc));
@@ -277,6 +284,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	if (rc && !err[0])
 		snprintf(err, errsz, "%s", strerror(-rc));
 	ns_done__free(&done);
+	free(c.other);
 	free(ns.v);
 	close(home);
 	if (!rc) {

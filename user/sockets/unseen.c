@@ -28,6 +28,22 @@ static int cmp_u64(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
+int snapshot__cmp_u32(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* Named by a dump on another port than the one asked. */
+static bool on_other_port(const struct collect *dumped, uint64_t inode)
+{
+	uint32_t key = (uint32_t)inode;
+
+	return inode == key && dumped->nother &&
+	       bsearch(&key, dumped->other, dumped->nother, sizeof(key), snapshot__cmp_u32);
+}
+
 /* A copy of one socket fd of pid's, through its pidfd. */
 static int borrow_fd(int pidfd, uint32_t fd)
 {
@@ -203,7 +219,7 @@ static int dump_socket_netns(struct collect *c, int fd, int home, struct ns_done
  * not listening.
  */
 int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, int home,
-			  struct ns_done *done)
+			  struct ns_done *done, const struct collect *dumped)
 {
 	bool bound_only = o->tcp && !snapshot__dumps_bound_only();
 	/* --netns of a namespace dumped already: no other to find. */
@@ -227,7 +243,8 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 		int fd;
 
 		if ((i && s->owners.v[i - 1].inode == w->inode) ||
-		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64))
+		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64) ||
+		    on_other_port(dumped, w->inode))
 			continue;	/* one look per socket; or dumped already */
 		if (w->pid != pidfd_of) {
 			if (pidfd >= 0)
