@@ -38,10 +38,13 @@ int snapshot__add_sock(void *ctx, const struct diag_sock *d)
 	struct diag_sock *v;
 
 	if (c->o->port && d->lport != c->o->port) {
-		if (c->keep_other && d->inode)
-			return array__append(&c->other, &c->nother, &c->other_cap,
-					     &(uint32_t){ (uint32_t)d->inode }, sizeof(uint32_t),
-					     1024);
+		const struct ps_owner *own;
+		size_t n, i;
+
+		if (c->named && d->inode && (own = owners__find(&s->owners, d->inode, &n))) {
+			i = (size_t)(own - s->owners.v);
+			c->named[i / 8] |= (uint8_t)(1u << (i % 8));
+		}
 		return 0;
 	}
 	v = array__reserve(s->socks, s->n, &s->cap, sizeof(*v), 256);
@@ -215,7 +218,7 @@ void snapshot__owners_from(snapshot_owners_fn fn)
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
 		      size_t errsz)
 {
-	struct collect c = { .s = s, .o = o, .keep_other = o->port != 0 };
+	struct collect c = { .s = s, .o = o };
 	struct netns_list ns = { 0 };
 	struct ns_done done = { 0 };
 	int home, rc;
@@ -234,6 +237,11 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	rc = owners_fn(&s->owners, &s->owners_how);
 	if (rc)
 		snprintf(err, errsz, "cannot list socket owners: %s", strerror(-rc));
+	if (!rc && o->port && s->owners.n) {
+		c.named = calloc((s->owners.n + 7) / 8, 1);
+		if (!c.named)
+			rc = -ENOMEM;
+	}
 	if (!rc)
 		rc = netns__list(&ns, s->home_netns);
 	for (size_t i = 0; !rc && i < ns.n; i++) {
@@ -274,8 +282,6 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 			rc = ns_done__add(&done, ns.v[i].inode);
 	}
 	if (!rc) {
-		if (c.nother)
-			qsort(c.other, c.nother, sizeof(*c.other), snapshot__cmp_u32);
 		rc = snapshot__look_at_unseen(s, o, home, &done, &c);
 		if (rc)
 			snprintf(err, errsz, "cannot look into the namespaces of sockets: %s",
@@ -284,7 +290,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	if (rc && !err[0])
 		snprintf(err, errsz, "%s", strerror(-rc));
 	ns_done__free(&done);
-	free(c.other);
+	free(c.named);
 	free(ns.v);
 	close(home);
 	if (!rc) {

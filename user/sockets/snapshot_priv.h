@@ -19,15 +19,11 @@ struct collect {
 	const struct snapshot_opts *o;
 	uint32_t netns;
 	int nl;			/* the diag socket: it lives in that namespace */
-	/* With a --port: the inodes the dumps named on other ports, kept
-	 * (when keep_other) so that their owners' fds are not looked at as
-	 * sockets no dump named. */
-	bool keep_other;
-	uint32_t *other;	/* sorted (snapshot__cmp_u32) before unseen.c reads it */
-	size_t nother, other_cap;
+	/* With a --port: one bit per record of s->owners, set on the first
+	 * owner of each socket the dumps named on another port, so that its
+	 * fds are not looked at as sockets no dump named. NULL: none kept. */
+	uint8_t *named;
 };
-
-int snapshot__cmp_u32(const void *a, const void *b);
 
 /* sock_diag's callback: keep d (in the --port asked), named in c's netns. */
 int snapshot__add_sock(void *ctx, const struct diag_sock *d);
@@ -51,7 +47,7 @@ int ns_done__cookie(struct ns_done *d, int sock);
 void ns_done__free(struct ns_done *d);
 
 /* The socket fds of s->owners that no dump named (unseen.c): neither in
- * s nor in dumped's other inodes. home: our own namespace, to come back to. */
+ * s nor marked in dumped->named. home: our own namespace, to come back to. */
 int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, int home,
 			     struct ns_done *done, const struct collect *dumped);
 

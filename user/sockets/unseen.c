@@ -28,20 +28,10 @@ static int cmp_u64(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
-int snapshot__cmp_u32(const void *a, const void *b)
+/* The owner at i is of a socket a dump named on another port. */
+static bool named_elsewhere(const struct collect *dumped, size_t i)
 {
-	const uint32_t *x = a, *y = b;
-
-	return *x < *y ? -1 : *x > *y;
-}
-
-/* Named by a dump on another port than the one asked. */
-static bool on_other_port(const struct collect *dumped, uint64_t inode)
-{
-	uint32_t key = (uint32_t)inode;
-
-	return inode == key && dumped->nother &&
-	       bsearch(&key, dumped->other, dumped->nother, sizeof(key), snapshot__cmp_u32);
+	return dumped->named && (dumped->named[i / 8] >> (i % 8)) & 1;
 }
 
 /* A copy of one socket fd of pid's, through its pidfd. */
@@ -244,7 +234,7 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 
 		if ((i && s->owners.v[i - 1].inode == w->inode) ||
 		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64) ||
-		    on_other_port(dumped, w->inode))
+		    named_elsewhere(dumped, i))
 			continue;	/* one look per socket; or dumped already */
 		if (w->pid != pidfd_of) {
 			if (pidfd >= 0)
