@@ -230,7 +230,54 @@ static void test_request(void **state)
 	assert_int_equal(diag__request(b, 8, AF_INET, 6, 0, 1), 0);
 }
 
+/* Both families in one dump: the first version's request, AF_UNSPEC. */
+static void test_request_tcp_any(void **state)
+{
+	unsigned char b[128] __attribute__((aligned(4)));
+	const struct nlmsghdr *h = (const struct nlmsghdr *)b;
+	const struct inet_diag_req *r = NLMSG_DATA(h);
+	uint32_t states = 1u << TCP_LISTEN | 1u << 13;
+	size_t len;
+
+	memset(b, 0xaa, sizeof(b));
+	len = diag__request_tcp_any(b, sizeof(b), states, 11);
+	assert_int_equal(len, NLMSG_LENGTH(sizeof(*r)));
+	assert_int_equal(h->nlmsg_len, len);
+	assert_int_equal(h->nlmsg_type, TCPDIAG_GETSOCK);
+	assert_int_equal(h->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	assert_int_equal(h->nlmsg_seq, 11);
+	assert_int_equal(r->idiag_family, AF_UNSPEC);
+	assert_int_equal(r->idiag_states, states);
+	assert_int_equal(r->id.idiag_sport, 0);	/* every port */
+	assert_int_equal(r->idiag_ext, 0);
+	assert_int_equal(diag__request_tcp_any(b, 8, states, 1), 0);
+}
+
+/* Its replies carry its type: both families read, as under SOCK_DIAG_BY_FAMILY. */
+static void test_tcp_any_replies(void **state)
+{
+	struct buf bf = { .len = 0 };
+	struct seen seen = { 0 };
+
+	add_sock(&bf, AF_INET, 8080, "127.0.0.1", 7);
+	add_sock(&bf, AF_INET6, 8443, "::1", 8);
+	((struct nlmsghdr *)bf.b)->nlmsg_type = TCPDIAG_GETSOCK;
+	((struct nlmsghdr *)(bf.b + NLMSG_SPACE(sizeof(struct inet_diag_msg))))->nlmsg_type =
+		TCPDIAG_GETSOCK;
+	add_type(&bf, NLMSG_DONE, 0);
+	assert_int_equal(diag__parse(bf.b, bf.len, IPPROTO_TCP, collect, &seen), 1);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.v[0].family, AF_INET);
+	assert_int_equal(seen.v[0].lport, 8080);
+	assert_int_equal(seen.v[0].inode, 7);
+	assert_int_equal(seen.v[1].family, AF_INET6);
+	assert_int_equal(seen.v[1].lport, 8443);
+	assert_int_equal(seen.v[1].proto, IPPROTO_TCP);
+}
+
 UNIT_MAIN("diag", NULL, NULL,
+	  cmocka_unit_test(test_request_tcp_any),
+	  cmocka_unit_test(test_tcp_any_replies),
 	  cmocka_unit_test(test_recorded_dump),
 	  cmocka_unit_test(test_crafted),
 	  cmocka_unit_test(test_kernel_error),

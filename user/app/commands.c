@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loader/owners_iter.h"
 #include "kernel/btfscan.h"
 #include "sockets/netns.h"
 
@@ -26,12 +27,25 @@ void cmd__ask_bound_only(void)
 	snapshot__dumps_bound_only();
 }
 
+int cmd__owners(struct owners *o, const char **how)
+{
+	int rc = owners__collect(o, how);
+	int dumps = owners__btf_bound_only();
+
+	/* The iterator's pass over the BTF answered this too: no second pass,
+	 * nor the probe's bind. */
+	if (dumps >= 0)
+		snapshot__know_bound_only(dumps);
+	return rc;
+}
+
 int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool verbose)
 {
 	char err[256];
 
-	cmd__ask_bound_only();
-
+	/* Whether the kernel dumps bound-only TCP sockets: cmd__owners()
+	 * learns it from the BTF it reads anyway; where it could not read
+	 * it, the snapshot's probe answers. */
 	if (snapshot__collect(snap, so, err, sizeof(err))) {
 		fprintf(stderr, "portsnoop: %s\n", err);
 		snapshot__free(snap);

@@ -23,6 +23,9 @@ int cmd__check(const struct ps_opts *o, struct sink *out);
  * the exit status for what cmd__write returned, with a one-line error.
  */
 int cmd__snapshot(struct snapshot *snap, const struct snapshot_opts *so, bool verbose);
+/* The owners a snapshot reads (main hands it to snapshot__owners_from()):
+ * owners__collect(), and what its BTF pass says of bound-only sockets. */
+int cmd__owners(struct owners *o, const char **how);
 /* --netns INODE for tracing: 0 when a process is in that namespace or a
  * mount keeps it, else 2 with a one-line error. */
 int cmd__netns_exists(uint32_t inode);

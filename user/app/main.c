@@ -13,7 +13,6 @@
 #include "cli/filter.h"
 #include "app/seed.h"
 #include "app/stream.h"
-#include "loader/owners_iter.h"
 #include "loader/tracer.h"
 #include "output/format.h"
 #include "output/lines.h"
@@ -124,7 +123,7 @@ int main(int argc, char **argv)
 		      "run it as root (sudo portsnoop)\n", stderr);
 		return 1;
 	}
-	snapshot__owners_from(owners__collect);
+	snapshot__owners_from(cmd__owners);
 	if (history__wants(argc, argv))
 		return history__main(argc, argv);	/* over logs: app/history.h */
 	switch (cli__parse(&opts, argc, argv, stdout, stderr)) {

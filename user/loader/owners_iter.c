@@ -106,29 +106,50 @@ static void build(struct bpf_insn p[N_INSNS], const int64_t off[F__N])
 	memcpy(p, prog, sizeof(prog));
 }
 
-/* The ids and offsets the program needs, from the running kernel's BTF. */
+/*
+ * The ids and offsets the program needs, from the running kernel's BTF,
+ * read once per process (a tracer collects owners again for each failed
+ * bind). The same pass answers whether sock_diag dumps TCP sockets that
+ * are bound and not listening (TCP_BOUND_INACTIVE, 6.5): `ls` needs both,
+ * and reading the BTF is most of what either costs.
+ */
+static int bound_only = -1;	/* TCP_BOUND_INACTIVE in the BTF; -1: unread */
+
 static int kernel_offsets(int64_t off[F__N])
 {
-	struct btfscan_item it[F__N] = {
+	static int64_t known[F__N];
+	static int known_err = 1;	/* 1: not read yet */
+	struct btfscan_item it[F__N + 1] = {
 		[F_ITER] = { "bpf_iter_task_file", NULL, 0 },
 		[F_TGID] = { "task_struct", "tgid", 0 },
 		[F_COMM] = { "task_struct", "comm", 0 },
 		[F_F_INODE] = { "file", "f_inode", 0 },
 		[F_I_MODE] = { "inode", "i_mode", 0 },
 		[F_I_INO] = { "inode", "i_ino", 0 },
+		[F__N] = { "TCP_BOUND_INACTIVE", BTFSCAN_ENUMERATOR, 0 },
 	};
-	int fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC), err;
+	int fd, err;
 
+	if (known_err <= 0) {
+		memcpy(off, known, sizeof(known));
+		return known_err;
+	}
+	fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = btfscan__fd(fd, it, F__N);
+	err = btfscan__fd(fd, it, F__N + 1);
 	close(fd);
-	for (int i = 0; !err && i < F__N; i++) {
+	if (err)
+		return err;	/* unread: asked again next time */
+	bound_only = it[F__N].found >= 0;
+	for (int i = 0; i < F__N; i++) {
 		/* Loads take a 16-bit offset. */
 		if (it[i].found < 0 || (i != F_ITER && it[i].found > 0x7fff))
 			err = -ENOENT;
 		off[i] = it[i].found;
 	}
+	memcpy(known, off, sizeof(known));
+	known_err = err;
 	return err;
 }
 
@@ -187,4 +208,9 @@ int owners__collect(struct owners *o, const char **how)
 	if (!err)
 		owners__sort(o);
 	return err;
+}
+
+int owners__btf_bound_only(void)
+{
+	return bound_only;
 }

@@ -46,6 +46,31 @@ size_t diag__request(void *buf, size_t bufsz, int family, int proto, uint32_t st
 	return len;
 }
 
+/*
+ * The request of inet_diag's first version (TCPDIAG_GETSOCK): the one
+ * that dumps both families at once (the kernel reads it as AF_UNSPEC).
+ * Its records are those of SOCK_DIAG_BY_FAMILY, under its type.
+ */
+struct diag_req_any {
+	struct nlmsghdr nlh;
+	struct inet_diag_req r;
+};
+
+size_t diag__request_tcp_any(void *buf, size_t bufsz, uint32_t states, uint32_t seq)
+{
+	struct diag_req_any *q = buf;
+
+	if (bufsz < sizeof(*q))
+		return 0;
+	memset(q, 0, sizeof(*q));
+	q->r.idiag_states = states;
+	q->nlh.nlmsg_len = (uint32_t)NLMSG_LENGTH(sizeof(q->r));
+	q->nlh.nlmsg_type = TCPDIAG_GETSOCK;
+	q->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	q->nlh.nlmsg_seq = seq;
+	return q->nlh.nlmsg_len;
+}
+
 /* The attributes after the message: only IPV6_V6ONLY is read. */
 static void attrs(const struct nlmsghdr *h, struct diag_sock *s)
 {
@@ -110,6 +135,7 @@ int diag__parse(const void *buf, size_t len, uint16_t proto, diag_cb cb, void *c
 			return e->error < 0 ? e->error : -EPROTO;
 		}
 		case SOCK_DIAG_BY_FAMILY:
+		case TCPDIAG_GETSOCK:	/* a reply to diag__request_tcp_any() */
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
 				return -EBADMSG;
 			rc = one(h, proto, cb, ctx);
@@ -127,19 +153,18 @@ int diag__parse(const void *buf, size_t len, uint16_t proto, diag_cb cb, void *c
 	return left ? -EBADMSG : 0;
 }
 
-int diag__dump(int nlfd, int family, int proto, uint32_t states, diag_cb cb, void *ctx)
+/* Send the request q and parse the replies; the kernel's -ENOENT as is. */
+static int transact(int nlfd, const void *q, size_t qlen, uint16_t proto, diag_cb cb,
+		    void *ctx)
 {
-	/* Each thread its own: the metrics server's thread dumps (its gauges)
-	 * while the event loop does (a failed bind's holders). */
-	static __thread uint32_t seq;
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
-	struct diag_req req = { 0 };
-	size_t qlen = diag__request(&req, sizeof(req), family, proto, states, ++seq);
-	/* Large reads: the kernel fills up to the buffer, so fewer recvs. */
+	/* Large reads: the kernel fills up to the buffer, so fewer recvs.
+	 * Each thread its own: the metrics server's thread dumps (its
+	 * gauges) while the event loop does (a failed bind's holders). */
 	static __thread char buf[256 * 1024] __attribute__((aligned(8)));
 	int rc = 0;
 
-	if (sendto(nlfd, &req, qlen, 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
+	if (sendto(nlfd, q, qlen, 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
 		return -errno;
 	while (rc == 0) {
 		ssize_t n = recv(nlfd, buf, sizeof(buf), 0);
@@ -150,10 +175,27 @@ int diag__dump(int nlfd, int family, int proto, uint32_t states, diag_cb cb, voi
 			return -errno;
 		if (n == 0)
 			return -EPIPE;
-		rc = diag__parse(buf, (size_t)n, (uint16_t)proto, cb, ctx);
+		rc = diag__parse(buf, (size_t)n, proto, cb, ctx);
 	}
-	/* The protocol has no diag module here: nothing of that kind exists. */
-	if (rc == -ENOENT)
-		return 0;
 	return rc < 0 ? rc : 0;
+}
+
+static __thread uint32_t seq;
+
+int diag__dump(int nlfd, int family, int proto, uint32_t states, diag_cb cb, void *ctx)
+{
+	struct diag_req req = { 0 };
+	size_t qlen = diag__request(&req, sizeof(req), family, proto, states, ++seq);
+	int rc = transact(nlfd, &req, qlen, (uint16_t)proto, cb, ctx);
+
+	/* The protocol has no diag module here: nothing of that kind exists. */
+	return rc == -ENOENT ? 0 : rc;
+}
+
+int diag__dump_tcp_any(int nlfd, uint32_t states, diag_cb cb, void *ctx)
+{
+	struct diag_req_any req;
+	size_t qlen = diag__request_tcp_any(&req, sizeof(req), states, ++seq);
+
+	return transact(nlfd, &req, qlen, IPPROTO_TCP, cb, ctx);
 }

@@ -32,4 +32,15 @@ int diag__parse(const void *buf, size_t len, uint16_t proto, diag_cb cb, void *c
  */
 int diag__dump(int nlfd, int family, int proto, uint32_t states, diag_cb cb, void *ctx);
 
+/*
+ * The TCP sockets of both families in states, in one dump: the kernel
+ * walks its TCP tables once, where two dumps (one per family) walk them
+ * twice; with bound-only sockets asked for (TCP_BOUND_INACTIVE) the walk
+ * of every bind bucket is most of a dump's cost, however few sockets the
+ * namespace has. Returns 0 or -errno, the kernel's own (-ENOENT too):
+ * where it refuses the request, the caller dumps per family.
+ */
+size_t diag__request_tcp_any(void *buf, size_t bufsz, uint32_t states, uint32_t seq);
+int diag__dump_tcp_any(int nlfd, uint32_t states, diag_cb cb, void *ctx);
+
 #endif

@@ -37,8 +37,16 @@ int snapshot__add_sock(void *ctx, const struct diag_sock *d)
 	struct snapshot *s = c->s;
 	struct diag_sock *v;
 
-	if (c->o->port && d->lport != c->o->port)
+	if (c->o->port && d->lport != c->o->port) {
+		const struct ps_owner *own;
+		size_t n, i;
+
+		if (c->named && d->inode && (own = owners__find(&s->owners, d->inode, &n))) {
+			i = (size_t)(own - s->owners.v);
+			c->named[i / 8] |= (uint8_t)(1u << (i % 8));
+		}
 		return 0;
+	}
 	v = array__reserve(s->socks, s->n, &s->cap, sizeof(*v), 256);
 	if (!v)
 		return -ENOMEM;
@@ -52,6 +60,20 @@ int snapshot__add_sock(void *ctx, const struct diag_sock *d)
 }
 
 
+/* The TCP records of a namespace, counted before the --port filter. */
+struct tcp_seen {
+	struct collect *c;
+	size_t n;
+};
+
+static int add_tcp(void *ctx, const struct diag_sock *d)
+{
+	struct tcp_seen *t = ctx;
+
+	t->n++;
+	return snapshot__add_sock(t->c, d);
+}
+
 int snapshot__dump_netns(struct collect *c, int nl)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -60,14 +82,26 @@ int snapshot__dump_netns(struct collect *c, int nl)
 	uint32_t every = ~(ST(TCP_SYN_RECV) | ST(TCP_NEW_SYN_RECV_));
 	uint32_t tcp = c->o->every_state ? every : ST(TCP_LISTEN) | ST(TCP_BOUND_INACTIVE_);
 	uint32_t udp = c->o->every_state ? every : ST(TCP_CLOSE);
+	struct tcp_seen t = { .c = c };
 	int err = 0;
 
-	for (size_t f = 0; f < 2 && !err; f++) {
-		if (c->o->tcp) {
-			err = diag__dump(nl, families[f], IPPROTO_TCP, tcp, snapshot__add_sock, c);
-			if (!err)
-				err = diag__dump(nl, families[f], IPPROTO_MPTCP, tcp, snapshot__add_sock, c);
+	if (c->o->tcp) {
+		err = diag__dump_tcp_any(nl, tcp, add_tcp, &t);
+		/* Refused before any record (a kernel without the first
+		 * version's request): one dump per family. */
+		if (err && err != -ENOMEM && !t.n) {
+			err = 0;
+			for (size_t f = 0; f < 2 && !err; f++)
+				err = diag__dump(nl, families[f], IPPROTO_TCP, tcp, add_tcp, &t);
 		}
+	}
+	for (size_t f = 0; f < 2 && !err; f++) {
+		/* An MPTCP socket holds its port through a TCP subflow of the
+		 * same inode (merge_mptcp()): where the namespace has no TCP
+		 * socket, it has no MPTCP one, and its dump (a walk of every
+		 * namespace's listeners) is spared. */
+		if (c->o->tcp && t.n)
+			err = diag__dump(nl, families[f], IPPROTO_MPTCP, tcp, snapshot__add_sock, c);
 		if (c->o->udp && !err)
 			err = diag__dump(nl, families[f], IPPROTO_UDP, udp, snapshot__add_sock, c);
 	}
@@ -203,6 +237,11 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	rc = owners_fn(&s->owners, &s->owners_how);
 	if (rc)
 		snprintf(err, errsz, "cannot list socket owners: %s", strerror(-rc));
+	if (!rc && o->port && s->owners.n) {
+		c.named = calloc((s->owners.n + 7) / 8, 1);
+		if (!c.named)
+			rc = -ENOMEM;
+	}
 	if (!rc)
 		rc = nspaths__list(&ns, s->home_netns);
 	for (size_t i = 0; !rc && i < ns.n; i++) {
@@ -243,7 +282,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 			rc = ns_done__add(&done, ns.v[i].inode);
 	}
 	if (!rc) {
-		rc = snapshot__look_at_unseen(s, o, home, &done);
+		rc = snapshot__look_at_unseen(s, o, home, &done, &c);
 		if (rc)
 			snprintf(err, errsz, "cannot look into the namespaces of sockets: %s",
 				 strerror(-rc));
@@ -251,6 +290,7 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	if (rc && !err[0])
 		snprintf(err, errsz, "%s", strerror(-rc));
 	ns_done__free(&done);
+	free(c.named);
 	free(ns.v);
 	close(home);
 	if (!rc) {

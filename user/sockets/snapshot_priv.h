@@ -19,6 +19,10 @@ struct collect {
 	const struct snapshot_opts *o;
 	uint32_t netns;
 	int nl;			/* the diag socket: it lives in that namespace */
+	/* With a --port: one bit per record of s->owners, set on the first
+	 * owner of each socket the dumps named on another port, so that its
+	 * fds are not looked at as sockets no dump named. NULL: none kept. */
+	uint8_t *named;
 };
 
 /* sock_diag's callback: keep d (in the --port asked), named in c's netns. */
@@ -42,9 +46,9 @@ bool ns_done__has(const struct ns_done *d, uint32_t inode);
 int ns_done__cookie(struct ns_done *d, int sock);
 void ns_done__free(struct ns_done *d);
 
-/* The socket fds of s->owners that no dump named (unseen.c). home: our
- * own namespace, to come back to. */
+/* The socket fds of s->owners that no dump named (unseen.c): neither in
+ * s nor marked in dumped->named. home: our own namespace, to come back to. */
 int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, int home,
-			     struct ns_done *done);
+			     struct ns_done *done, const struct collect *dumped);
 
 #endif /* PS_SNAPSHOT_PRIV_H */

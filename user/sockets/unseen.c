@@ -28,6 +28,12 @@ static int cmp_u64(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
+/* The owner at i is of a socket a dump named on another port. */
+static bool named_elsewhere(const struct collect *dumped, size_t i)
+{
+	return dumped->named && (dumped->named[i / 8] >> (i % 8)) & 1;
+}
+
 /* A copy of one socket fd of pid's, through its pidfd. */
 static int borrow_fd(int pidfd, uint32_t fd)
 {
@@ -203,7 +209,7 @@ static int dump_socket_netns(struct collect *c, int fd, int home, struct ns_done
  * not listening.
  */
 int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, int home,
-			  struct ns_done *done)
+			  struct ns_done *done, const struct collect *dumped)
 {
 	bool bound_only = o->tcp && !snapshot__dumps_bound_only();
 	/* --netns of a namespace dumped already: no other to find. */
@@ -227,7 +233,8 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 		int fd;
 
 		if ((i && s->owners.v[i - 1].inode == w->inode) ||
-		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64))
+		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64) ||
+		    named_elsewhere(dumped, i))
 			continue;	/* one look per socket; or dumped already */
 		if (w->pid != pidfd_of) {
 			if (pidfd >= 0)
