@@ -10,6 +10,7 @@
 #include "proc/dockerroot.h"
 
 #define ID "aaaa000000000000000000000000000000000000000000000000000000000007"
+#define ID2 "aaaa000000000000000000000000000000000000000000000000000000000008"
 
 #define ARGS(s) s, sizeof(s) - 1
 
@@ -139,6 +140,15 @@ static void test_find(void **state)
 	assert_string_equal(n->name, "web");
 	assert_string_equal(n->image, "localhost/httpd:1");
 	assert_null(n->note);
+	/* A dockerd that started after the roots were looked for (within
+	 * their 2 s): its container is found all the same. */
+	PUT(root, "proc/606/comm", "dockerd\n");
+	PUT(root, "proc/606/cmdline", "dockerd\0--data-root\0/late\0");
+	PUT(root, "proc/606/root/late/containers/" ID2 "/config.v2.json",
+	    "{\"Name\":\"/late\",\"Config\":{\"Image\":\"localhost/late:1\"}}");
+	n = ctrnames__get(c, "docker", ID2);
+	assert_string_equal(n->name, "late");
+	assert_string_equal(n->image, "localhost/late:1");
 	ctrnames__free(c);
 
 	/* which container of dockerd 101 publishes a port */

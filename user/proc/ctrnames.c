@@ -244,11 +244,34 @@ static int parse_oci(const char *b, size_t n, const char *id, struct ctr_names *
 
 static unsigned long long now_ns(void);
 
+static void scan_docker_roots(struct ctrnames *c, unsigned long long now)
+{
+	c->n_docker_roots = dockerroot__find(c->root[0] ? c->root : "/", c->docker_roots,
+					     MAX_DOCKERDS);
+	c->docker_roots_ns = now;
+}
+
+static const char *in_docker_roots(struct ctrnames *c, const char *id, struct ctr_names *out)
+{
+	static const char file[] = "/containers/%s/config.v2.json";
+	char path[DOCKERROOT_PATH + 96];
+	const char *note;
+
+	for (size_t i = 0; i < c->n_docker_roots; i++) {
+		int k = snprintf(path, sizeof(path), "%s", c->docker_roots[i]);
+
+		snprintf(path + k, sizeof(path) - (size_t)k, file, id);
+		note = load(c, path, id, parse_docker, out);
+		if (!note || strcmp(note, "no state file"))
+			return note;
+	}
+	return "no state file";
+}
+
 /* Docker's state of container id: under /var/lib/docker, else under the
  * data root of a running dockerd (--data-root, daemon.json). */
 static const char *docker(struct ctrnames *c, const char *id, struct ctr_names *out)
 {
-	static const char file[] = "/containers/%s/config.v2.json";
 	char path[DOCKERROOT_PATH + 96];
 	const char *note;
 	unsigned long long now;
@@ -259,19 +282,18 @@ static const char *docker(struct ctrnames *c, const char *id, struct ctr_names *
 		return note;
 	now = now_ns();
 	if (!c->docker_roots_ns || now - c->docker_roots_ns >= RETRY_NS) {
-		c->n_docker_roots = dockerroot__find(c->root[0] ? c->root : "/", c->docker_roots,
-						     MAX_DOCKERDS);
-		c->docker_roots_ns = now;
+		scan_docker_roots(c, now);
+		return in_docker_roots(c, id, out);
 	}
-	for (size_t i = 0; i < c->n_docker_roots; i++) {
-		int k = snprintf(path, sizeof(path), "%s", c->docker_roots[i]);
-
-		snprintf(path + k, sizeof(path) - (size_t)k, file, id);
-		note = load(c, path, id, parse_docker, out);
-		if (!note || strcmp(note, "no state file"))
-			return note;
+	/* The roots known may be an earlier dockerd's: a container found in
+	 * none of them has them looked for again, once (its miss is kept for
+	 * RETRY_NS, which bounds how often). */
+	note = in_docker_roots(c, id, out);
+	if (note && !strcmp(note, "no state file")) {
+		scan_docker_roots(c, now);
+		note = in_docker_roots(c, id, out);
 	}
-	return "no state file";
+	return note;
 }
 
 static void lookup(struct ctrnames *c, const char *rt, const char *id, struct ctr_names *out)
