@@ -390,6 +390,12 @@ def ls_and_a_failed_bind(ctx, port, how, holder):
     rows = ls_json(ctx, "-t", "-P", port, "--netns", ctx.ns.inode)
     expect(len(rows) == 1 and rows[0]["portsnoop"].get("serves", {}).get("how") == how,
            "ls", rows)
+    # The table says it on the line under the holder's row (wide: one line).
+    text = subprocess.run([ctx.portsnoop, "ls", "-t", "-P", str(port), "--netns",
+                           str(ctx.ns.inode)], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, COLUMNS="300")).stdout.splitlines()
+    expect(len(text) == 3 and ":%d " % port in text[1] and
+           text[2] == "    serves   " + how, "ls's table: the row, then what serves", text)
     w = Work(ctx, "bind", "tcp", 4, "127.0.0.1", port)
     expect(w.report["errno"] == errno.EADDRINUSE, "EADDRINUSE", w.report)
     ev = one(ctx.tracer.of_pid(w.pid, "bind"), "bind")

@@ -42,8 +42,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 		if (!filter__socket(f, &snap.socks[i], own, n))
 			continue;
 		struct serves behind;	/* a keeper holds it: who serves (app/serves.h) */
-		bool keeper = ctx.mode != FORMAT_TABLE &&	/* the table has no column for it */
-			      serves__holders(sv, &snap.socks[i], own, n, &behind);
+		bool keeper = serves__holders(sv, &snap.socks[i], own, n, &behind);
 
 		listing__socket_serves(&b, &ctx, &snap.socks[i], own, n, keeper ? &behind : NULL);
 		if (b.len >= 65536)

@@ -175,10 +175,35 @@ void format__header(struct sbuf *b, const struct format_ctx *ctx)
 	format__table_header(b, ctx, FORMAT_TABLE_EVENTS);
 }
 
+/* Under an ls row whose holder is a port keeper: what serves behind it,
+ * on a line of its own, as who says it. */
+static void ls_serves(struct sbuf *b, const struct format_ctx *ctx, const struct layout *l,
+		      const struct format_input *in)
+{
+	const struct field *f = field__by_key("portsnoop.serves.how");
+	size_t line = b->len;
+	struct val v;
+
+	if (!in->serves || !f)
+		return;
+	field__get(f, in, ctx, &v);
+	if (v.type == V_NONE)
+		return;
+	sbuf__puts(b, "    serves   ");	/* as who labels it */
+	value__text(b, &v, in, ctx, true);	/* a line: spaces stay */
+	if (ctx->fit)
+		fold__line(b, line, l->width, 13);
+	sbuf__putc(b, '\n');
+}
+
 void table__row(struct sbuf *b, const struct format_ctx *ctx, enum format_table t,
 		const struct format_input *in)
 {
-	row(b, ctx, layout_of(ctx, t), in);
+	const struct layout *l = layout_of(ctx, t);
+
+	row(b, ctx, l, in);
+	if (t == FORMAT_TABLE_LS)
+		ls_serves(b, ctx, l, in);
 }
 
 /* prefix and f's value as text; nothing when it has none. */
