@@ -54,6 +54,8 @@ static void expect_fits(const char *folded, const char *one_line, size_t width)
 	 * (a break after ',' joins back without a space). */
 	for (char *x = strtok_r(a, " \n", &sa), *y = strtok_r(b, " \n", &sb); x || y;
 	     x = strtok_r(NULL, " \n", &sa), y = strtok_r(NULL, " \n", &sb)) {
+		char *joined = NULL;	/* x, when it was put together here */
+
 		assert_non_null(x);
 		assert_non_null(y);
 		while (strcmp(x, y) && strlen(x) < strlen(y) && x[strlen(x) - 1] == ',' &&
@@ -65,14 +67,13 @@ static void expect_fits(const char *folded, const char *one_line, size_t width)
 			strcpy(j, x);
 			strcat(j, more);
 			assert_true(!strncmp(y, j, strlen(j)));
-			if (!strcmp(j, y)) {
-				free(j);
-				x = y;
+			free(joined);
+			joined = x = j;
+			if (!strcmp(j, y))
 				break;
-			}
-			x = j;	/* leaks in a test that fails anyway */
 		}
 		assert_string_equal(x, y);
+		free(joined);
 	}
 	free(a);
 	free(b);

@@ -15,12 +15,13 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	struct snapshot_opts so = { .tcp = o->tcp, .udp = o->udp, .netns = o->filter.netns };
 	struct snapshot snap;
 	struct sbuf b = { 0 };
-	struct serves_ctx *sv = serves__new(o->verbose);
+	struct serves_ctx *sv;
 	int rc = 0;
 
 	rc = cmd__snapshot(&snap, &so, o->verbose);
 	if (rc)
 		return rc;
+	sv = serves__new(o->verbose);
 	ctx.users = users__new("/etc/passwd");
 	/* The listeners serves looks behind keepers in: ours, where it holds
 	 * every namespace (with --netns, serves takes a snapshot of its own). */
