@@ -52,7 +52,6 @@ static bool is_listener(const struct diag_sock *d)
 static bool check_socket(const struct baseline *bl, const struct snapshot *snap,
 			 const struct diag_sock *d, bool *matched, struct sbuf *b)
 {
-	static struct listener_proc lp;
 	char comm[PS_COMM_LEN + 1], addr[NAMES_ADDR_LEN];
 	size_t n;
 	const struct ps_owner *own = owners__find(&snap->owners, d->inode, &n);
@@ -63,7 +62,7 @@ static bool check_socket(const struct baseline *bl, const struct snapshot *snap,
 		comm[0] = '\0';
 		if (n)
 			snprintf(comm, sizeof(comm), "%.*s", PS_COMM_LEN, own[i].comm);
-		listener__key_socket(&k, d, n ? own[i].pid : 0, n ? comm : NULL, &lp);
+		listener__key_socket(&k, d, n ? own[i].pid : 0, n ? comm : NULL);
 		ok = baseline__match(bl, &k, matched);
 	}
 	if (ok)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "proc/ctrnames.h"
-#include "proc/procinfo.h"
+#include "proc/known.h"
 
 const char *listener__unit(const struct container *c)
 {
@@ -44,30 +44,23 @@ int listener__check_event(const struct baseline *b, const struct ps_event *ev,
 }
 
 void listener__key_socket(struct expect_key *k, const struct diag_sock *d, uint32_t pid,
-			  const char *comm, struct listener_proc *p)
+			  const char *comm)
 {
-	char *buf = NULL;
-	long n;
+	const struct proc_known *p;
 
 	*k = (struct expect_key){ .proto = d->proto, .port = d->lport, .comm = comm,
 				  .scope = baseline__scope(d->family, d->laddr) };
-	memset(&p->container, 0, sizeof(p->container));
 	if (!pid)
 		return;
-	if (!procinfo__link("/proc", pid, "exe", p->exe, sizeof(p->exe)))
-		k->exe = p->exe;
-	n = procinfo__read("/proc", pid, "cgroup", 65536, &buf);
-	if (n > 0 && !procinfo__parse_cgroup(buf, (size_t)n, p->cgroup, sizeof(p->cgroup))) {
-		container__classify(p->cgroup, &p->container);
-		k->unit = listener__unit(&p->container);
-		if (p->container.id[0]) {
-			const struct ctr_names *names = ctrnames__get(ctrnames__host(),
-								      p->container.runtime,
-								      p->container.id);
+	p = known__of_pid("/proc", pid);
+	k->exe = p->exe;
+	k->unit = listener__unit(&p->container);
+	if (p->container.id[0]) {
+		const struct ctr_names *names = ctrnames__get(ctrnames__host(),
+							      p->container.runtime,
+							      p->container.id);
 
-			if (names && names->image[0])
-				k->image = names->image;
-		}
+		if (names && names->image[0])
+			k->image = names->image;
 	}
-	free(buf);
 }

@@ -10,13 +10,6 @@
 #include "proc/pcache.h"
 #include "sockets/diag.h"
 
-/* Held by the caller while the key is used. */
-struct listener_proc {
-	char exe[4096];
-	char cgroup[4096];
-	struct container container;
-};
-
 /*
  * Whether ev opens a listener the baseline holds: 1 yes, -1 no, 0 ev is no
  * listener (a failed call, a connect, a TCP bind before its listen, a
@@ -26,9 +19,10 @@ struct listener_proc {
 int listener__check_event(const struct baseline *b, const struct ps_event *ev,
 			  const struct proc_info *proc, const struct ctr_names *names);
 /* The key of socket d held by process pid (comm: its name; pid 0: none),
- * with what /proc says of pid in *p. */
+ * known as ls --json knows it (proc/known.h: valid until the next lookup
+ * of another pid). */
 void listener__key_socket(struct expect_key *k, const struct diag_sock *d, uint32_t pid,
-			  const char *comm, struct listener_proc *p);
+			  const char *comm);
 /* A systemd unit that survives a restart: a service, not a scope (a
  * container's "docker-<id>.scope" changes with every container). NULL else. */
 const char *listener__unit(const struct container *c);
