@@ -103,7 +103,7 @@ static void gather(struct details *d, uint32_t pid)
 		d->cmdline_len--;
 	n = procinfo__read(ROOT, pid, "stat", 4096, &stat);
 	if (n > 0 && !procinfo__parse_stat(stat, (size_t)n, &st))
-		d->start_ns = st.start_ticks * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
+		d->start_ns = st.start_ticks * procinfo__tick_ns();
 	free(stat);
 	written__each(ROOT, pid, add_written, d);
 	container__of_pid(ROOT, pid, &d->ctr);
@@ -135,7 +135,7 @@ static void render(struct sbuf *b, const struct format_ctx *ctx, const struct di
 	struct format_input in = {
 		.ev = &ev, .rec = FORMAT_REC_HELD, .sock = s, .holders = own, .nholders = n,
 		.proc = &pi, .held = &held, .user_name = user, .nat = nat,
-		.start_prec_ns = (uint32_t)(1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK)),
+		.start_prec_ns = procinfo__tick_ns(),
 	};
 
 	if (serves__find(sv, d->pid, pi.cmdline, pi.cmdline_len, s, own, n, &behind))

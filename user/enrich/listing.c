@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "lib/timefmt.h"
 #include "enrich/event.h"
 #include "proc/known.h"
 #include "proc/pcache.h"
+#include "proc/procinfo.h"
 #include "proc/uids.h"
 #include "output/users.h"
 
@@ -77,7 +77,7 @@ static void record(struct sbuf *b, const struct format_ctx *ctx, enum format_tab
 		pi.exe = k->exe;
 		pi.container = k->container;
 		start_ns = k->start_ns;
-		in.start_prec_ns = (uint32_t)(1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
+		in.start_prec_ns = procinfo__tick_ns();
 		if (pi.exe || pi.container.id[0] || pi.container.unit[0])
 			in.proc = &pi;
 		enrich__container_names(&in);

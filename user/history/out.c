@@ -180,7 +180,7 @@ const char *history__still_runs(const struct history_out *o, const struct replay
 {
 	char boot[64], *stat = NULL;
 	uint32_t pid;
-	uint64_t start_ns, tick = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
+	uint64_t start_ns, tick = procinfo__tick_ns();
 	struct proc_stat st;
 	long n;
 	bool same;

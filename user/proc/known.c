@@ -9,7 +9,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "proc/container.h"
 #include "proc/procinfo.h"
 #include "proc/procview.h"
@@ -42,7 +41,7 @@ const struct proc_known *known__of_pid(const char *proc_root, uint32_t pid)
 	container__of_pid(proc_root, pid, &k->container);
 	n = procinfo__read(proc_root, pid, "stat", 4096, &stat);
 	if (n > 0 && !procinfo__parse_stat(stat, (size_t)n, &st))
-		k->start_ns = st.start_ticks * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
+		k->start_ns = st.start_ticks * procinfo__tick_ns();
 	free(stat);
 	return k;
 }

@@ -193,7 +193,7 @@ int procinfo__link(const char *root, uint32_t pid, const char *name, char *out,
 	return 0;
 }
 
-uint64_t procinfo__ticks(uint64_t boottime_ns)
+uint32_t procinfo__tick_ns(void)
 {
 	static long hz;
 
@@ -201,6 +201,11 @@ uint64_t procinfo__ticks(uint64_t boottime_ns)
 		hz = sysconf(_SC_CLK_TCK);
 	if (hz <= 0)
 		hz = 100;
+	return (uint32_t)(1000000000UL / (unsigned long)hz);
+}
+
+uint64_t procinfo__ticks(uint64_t boottime_ns)
+{
 	/* The kernel's nsec_to_clock_t() truncates the same way. */
-	return boottime_ns / (1000000000ULL / (uint64_t)hz);
+	return boottime_ns / procinfo__tick_ns();
 }

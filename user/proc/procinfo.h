@@ -44,6 +44,8 @@ int procinfo__link(const char *root, uint32_t pid, const char *name, char *out,
  * TID/children), at most max into out. Returns how many, or -errno. */
 long procinfo__children(const char *root, uint32_t pid, uint32_t *out, size_t max);
 
+/* A clock tick (/proc/PID/stat's unit of time) in nanoseconds. */
+uint32_t procinfo__tick_ns(void);
 /* Start time of a process in clock ticks, as /proc/PID/stat states it,
  * from CLOCK_BOOTTIME nanoseconds. */
 uint64_t procinfo__ticks(uint64_t boottime_ns);
