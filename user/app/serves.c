@@ -13,6 +13,7 @@
 #include "proc/ctrnames.h"
 #include "proc/dockerroot.h"
 #include "proc/keeper.h"
+#include "proc/nspaths.h"
 #include "proc/pcache.h"
 #include "proc/procinfo.h"
 #include "sockets/snapshot.h"
@@ -265,7 +266,7 @@ static void conmon_parent(uint32_t pid, struct serves *out)
 /* The listener in network namespace ino that a keeper forwards to: the
  * one on the held port, else the only one there (more than one, none
  * on the held port: none is guessed). */
-static void behind_netns(struct serves_ctx *c, unsigned long ino, const struct diag_sock *held,
+static void behind_netns(struct serves_ctx *c, uint32_t ino, const struct diag_sock *held,
 			 struct serves *out)
 {
 	const struct snapshot *snap = listeners(c);
@@ -275,7 +276,7 @@ static void behind_netns(struct serves_ctx *c, unsigned long ino, const struct d
 	for (size_t i = 0; snap && i < snap->n; i++) {
 		const struct diag_sock *s = &snap->socks[i];
 
-		if (!listening(s, held) || s->netns != (uint32_t)ino)
+		if (!listening(s, held) || s->netns != ino)
 			continue;
 		if (s->lport == held->lport) {
 			only = s;
@@ -303,21 +304,22 @@ static void behind_netns(struct serves_ctx *c, unsigned long ino, const struct d
 	}
 }
 
-static bool netns_of(uint32_t pid, unsigned long *ino)
+/* The network namespace of pid; 0 when it cannot be read. */
+static uint32_t netns_of(uint32_t pid)
 {
-	char link[64];
+	char p[16];
 
-	return !procinfo__link(ROOT, pid, "ns/net", link, sizeof(link)) &&
-	       sscanf(link, "net:[%lu]", ino) == 1;
+	snprintf(p, sizeof(p), "%u", pid);
+	return nspaths__of(p);
 }
 
 /* slirp4netns forwards into the namespace of its PID argument. */
 static void behind_slirp(struct serves_ctx *c, const struct keeper *k,
 			 const struct diag_sock *held, struct serves *out)
 {
-	unsigned long ino;
+	uint32_t ino = k->target_pid ? netns_of(k->target_pid) : 0;
 
-	if (k->target_pid && netns_of(k->target_pid, &ino))
+	if (ino)
 		behind_netns(c, ino, held, out);
 }
 
@@ -329,13 +331,15 @@ static void behind_rootlessport(struct serves_ctx *c, uint32_t pid, const struct
 {
 	uint32_t kids[16];
 	long n = procinfo__children(ROOT, pid, kids, 16);
-	unsigned long ino;
 
-	for (long i = 0; i < n; i++)
-		if (netns_of(kids[i], &ino) && (uint32_t)ino != held->netns) {
+	for (long i = 0; i < n; i++) {
+		uint32_t ino = netns_of(kids[i]);
+
+		if (ino && ino != held->netns) {
 			behind_netns(c, ino, held, out);
 			return;
 		}
+	}
 }
 
 /* dockerd with userland-proxy off: the container whose hostconfig.json
