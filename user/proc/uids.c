@@ -8,8 +8,8 @@
 #include "proc/uids.h"
 
 #include <stdlib.h>
-#include <time.h>
 #include "proc/procinfo.h"
+#include "lib/timefmt.h"
 
 uint32_t uids__real_in(const char *root, uint32_t pid, uint32_t fallback, uint64_t now_ns)
 {
@@ -36,9 +36,5 @@ uint32_t uids__real_in(const char *root, uint32_t pid, uint32_t fallback, uint64
 
 uint32_t uids__real(uint32_t pid, uint32_t fallback)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return uids__real_in("/proc", pid, fallback,
-			     (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	return uids__real_in("/proc", pid, fallback, timefmt__mono_ns());
 }
