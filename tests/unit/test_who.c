@@ -95,13 +95,8 @@ static void test_gather(void **state)
 	/* Gone: nothing known, nothing kept. */
 	who__gather(&d, root, NO_PID);
 	assert_int_equal(d.pid, NO_PID);
-	assert_int_equal(d.ppid, 0);
-	assert_int_equal(d.uid, 0);
-	assert_string_equal(d.comm, "");
-	assert_string_equal(d.exe, "");
-	assert_true(d.cmdline_len < 0);
-	assert_int_equal(d.start_ns, 0);
-	assert_int_equal(d.files.len, 0);
+	assert_true(!d.ppid && !d.uid && !d.start_ns && d.cmdline_len < 0 && !d.files.len);
+	assert_true(!d.comm[0] && !d.pcomm[0] && !d.exe[0] && !d.cwd[0]);
 	who__release(&d);
 }
 
