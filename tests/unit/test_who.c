@@ -251,8 +251,40 @@ static void test_socket(void **state)
 	sbuf__free(&b);
 }
 
+/* A DNAT rule as the records of the listener it leads to carry it. */
+static void test_nat(void **state)
+{
+	struct natrule r = { .family = "ip", .table = "nat", .chain = "CNI-DN-1", .handle = 9,
+			     .how = "xt", .proto = IPPROTO_TCP, .port_lo = 18081,
+			     .port_hi = 18081, .to_family = AF_INET, .to_port = 80 };
+	struct who_nat_room room;
+	struct format_nat nat;
+
+	(void)state;
+	inet_pton(AF_INET, "10.88.0.5", r.to_addr);
+	who__nat(&r, 18081, 80, &room, &nat);
+	assert_true(nat.port == 18081 && nat.to_port == 80 && nat.handle == 9);
+	assert_string_equal(nat.to_ip, "10.88.0.5");
+	/* The rule's names as the ruleset has them: its own. */
+	assert_true(nat.family == r.family && nat.table == r.table && nat.chain == r.chain);
+	assert_ptr_equal(nat.encoding, r.how);
+	assert_string_equal(nat.via, "tcp port 18081 -> 10.88.0.5:80 by DNAT rule ip nat "
+				     "CNI-DN-1 (handle 9, xt)");
+	/* Any protocol, to an IPv6 address, the packet's own port kept. */
+	strcpy(r.family, "inet");
+	r.how = "nft";
+	r.proto = 0;
+	r.to_family = AF_INET6;
+	inet_pton(AF_INET6, "fd00::5", r.to_addr);
+	who__nat(&r, 8443, 8443, &room, &nat);
+	assert_string_equal(nat.to_ip, "fd00::5");
+	assert_string_equal(nat.via, "any port 8443 -> [fd00::5]:8443 by DNAT rule inet nat "
+				     "CNI-DN-1 (handle 9, nft)");
+}
+
 UNIT_MAIN("who", setup, teardown,
 	  cmocka_unit_test(test_gather),
 	  cmocka_unit_test(test_holder_record),
 	  cmocka_unit_test(test_why_unknown),
-	  cmocka_unit_test(test_socket))
+	  cmocka_unit_test(test_socket),
+	  cmocka_unit_test(test_nat))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "enrich/who.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,29 @@ const char *who__why_unknown(const struct who_sources *src, size_t unreadable, c
 	return "no process portsnoop can see has it open: the kernel holds it for a "
 	       "file in flight over a unix socket, an io_uring fixed file or a BPF map, "
 	       "or its process is hidden (another pid namespace, a protected process)";
+}
+
+static const char *proto_name(uint8_t p)
+{
+	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : "any";
+}
+
+void who__nat(const struct natrule *r, uint16_t port, uint16_t to_port,
+	      struct who_nat_room *room, struct format_nat *out)
+{
+	char ep[NAMES_ADDR_LEN];
+
+	*out = (struct format_nat){
+		.port = port, .family = r->family, .table = r->table,
+		.chain = r->chain, .handle = r->handle, .encoding = r->how,
+		.to_ip = names__addr(r->to_family, r->to_addr, room->to_ip, sizeof(room->to_ip)),
+		.to_port = to_port, .via = room->via,
+	};
+	names__endpoint(r->to_family, r->to_addr, to_port, ep, sizeof(ep));
+	snprintf(room->via, sizeof(room->via),
+		 "%s port %u -> %s by DNAT rule %s %s %s (handle %llu, %s)",
+		 proto_name(r->proto), port, ep, r->family, r->table, r->chain,
+		 (unsigned long long)r->handle, r->how);
 }
 
 bool who__socket(struct sbuf *b, const struct format_ctx *ctx, const struct who_sources *src,

@@ -16,10 +16,12 @@
 #include <stdint.h>
 #include "sockets/diag.h"
 #include "output/format.h"
+#include "output/names.h"
 #include "output/sbuf.h"
 #include "output/users.h"
 #include "proc/container.h"
 #include "proc/owners.h"
+#include "sockets/natrule.h"
 
 /* Who serves behind a keeper holding s (app/serves.h's serves__find, handed
  * down): true and *out filled when process pid, with its command line, is
@@ -71,6 +73,17 @@ void who__holder(const struct who_sources *src, const struct diag_sock *s,
  * `unreadable` processes' fds could not be read, or none has it open. */
 const char *who__why_unknown(const struct who_sources *src, size_t unreadable, char *buf,
 			     size_t sz);
+
+/* Room a DNAT rule's description points into. */
+struct who_nat_room {
+	char to_ip[NAMES_ADDR_LEN];
+	char via[512];
+};
+
+/* Rule r, which sends `port` on to `to_port`, as the records of the
+ * listeners it leads to carry it (out points into room). */
+void who__nat(const struct natrule *r, uint16_t port, uint16_t to_port,
+	      struct who_nat_room *room, struct format_nat *out);
 
 /*
  * Socket s rendered into b: its line, then one record per process holding
