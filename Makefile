@@ -118,8 +118,8 @@ check-core: deps lint
 	$(Q)$(MAKE) --no-print-directory all tests fuzz-build
 	$(Q)scripts/check.sh --fuzz build-fuzz --vm $(OUT)
 
-# The tree itself: includes follow user/STAGES, comments name what exists
-# (scripts/check_tree.py; a second, no root).
+# The tree itself: includes follow user/STAGES, /proc is read in proc/ only,
+# comments name what exists (scripts/check_tree.py; a second, no root).
 lint:
 	$(Q)$(PYTHON) scripts/check_tree.py --self-test
 	$(Q)$(PYTHON) scripts/check_tree.py

@@ -7,6 +7,11 @@
             user/loader/ includes libbpf's <bpf/...>.
   options   the README's option list is cli.c's --help text, and the man
             page and --help name exactly the options of cli.c's table.
+  proc      no string literal in user/ names a path under /proc (as
+            "/proc/net/x", "/proc" "/sys/y" or "/proc/%u/stat") outside
+            user/proc/ and user/loader/: /proc is parsed in proc/, whose
+            functions take the bare root "/proc"; a message may name
+            /proc/PID/... as where a number comes from.
   comments  every path (user/x/y.c, bpf/z.h, tests/..., docs/...) and every
             noun__verb() a comment names exists, and f() named with its
             file ("f() in user/x/y.c") is in that file.
@@ -87,6 +92,46 @@ def check_includes():
 
 
 COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+# C tokens that hide others: strings, characters, comments (in one pass,
+# so "http://x" is a string and /* "x" */ a comment).
+C_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|/\*.*?\*/|//[^\n]*', re.S)
+# A path that starts with /proc/ (or a root's "%s/proc/"), not a URL's
+# "/x/proc/" nor a message's /proc/PID/.
+PROC_PATH = re.compile(r"(?:(?<![\w/.-])|(?<=%s))/proc/(?!PID\b)[\w%.-]")
+PROC_READERS = ("user/proc/", "user/loader/")
+
+
+def string_literals(text):
+    """(line, text) of each string literal, adjacent ones joined as C joins
+    them ("/proc" "/net/x" is one)."""
+    out, last_end = [], None
+    for m in C_TOKEN.finditer(text):
+        tok = m.group(0)
+        if tok[0] != '"':
+            if tok[0] == "'":
+                last_end = None
+            continue
+        if last_end is not None and not text[last_end:m.start()].strip() and out:
+            out[-1] = (out[-1][0], out[-1][1] + tok[1:-1])
+        else:
+            out.append((text.count("\n", 0, m.start()) + 1, tok[1:-1]))
+        last_end = m.end()
+    return out
+
+
+def check_proc_paths():
+    errors = []
+    for rel in sources("user", (".c", ".h")):
+        if rel.replace(os.sep, "/").startswith(PROC_READERS):
+            continue
+        for line, lit in string_literals(read(rel)):
+            if PROC_PATH.search(lit):
+                errors.append('%s:%d: "%s" names a path under /proc: /proc is parsed in '
+                              'user/proc/ only (call a function there, handing it the '
+                              'root "/proc")' % (rel, line, lit))
+    return errors
+
+
 PATH = re.compile(r"(?<![\w./-])((?:user|bpf|tests|docs|scripts|bench|deploy|debian)"
                   r"/[\w./-]*\w)")
 FUNC = re.compile(r"\b([a-z][a-z0-9_]*__[a-z][a-z0-9_]*)\(")
@@ -173,7 +218,7 @@ def self_test():
     try:
         ROOT = tmp
         files = {
-            "user/STAGES": "app [tool]\ncli\nsockets\noutput\nlib\n"
+            "user/STAGES": "app [tool]\ncli\nloader [tool]\nsockets\nproc\noutput\nlib\n"
                            "pending user/output/b.c sockets/gone.h\n",
             "user/app/m.c": '#include "sockets/s.h"\n/* s__get() in user/sockets/s.c */\n',
             "user/sockets/s.h": '#include "output/o.h"\nint s__get(void);\n',
@@ -181,6 +226,13 @@ def self_test():
             "user/output/o.h": '#include "sockets/s.h"\n/* see user/sockets/t.c */\n',
             "user/output/b.c": "/* s__put() and user/lib/l.c's l__x() */\n",
             "user/lib/l.c": "int l__y(void) { return 1; }\n",
+            "user/sockets/r.c": '/* reads "/proc/net/x" */\nchar c = \'"\', *a = "/proc",\n'
+                                '*b = "of /proc/PID/ns/net", *u = "http://x/proc/y";\n'
+                                'int f(void) { return open("/proc/sys/"\n\t"a/b", 0) +\n'
+                                '\topen("/proc" "/net/y", 0) + printf("/proc/%u/stat") +\n'
+                                '\tprintf("%s/proc/%u/fd"); }\n',
+            "user/proc/p.c": 'const char *p = "/proc/self/ns/net";\n',
+            "user/loader/k.c": 'const char *k = "/proc/kallsyms";\n',
             "user/cli/cli.c": 'static const char usage_text[] =\n'
                               '\t"Usage: x\\n\\n"\n\t"  -a, --all     all\\n"\n'
                               '\t"  -b, --bee     bee\\n\\nmore\\n";\n'
@@ -195,7 +247,7 @@ def self_test():
             os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
             with open(os.path.join(tmp, rel), "w") as f:
                 f.write(text)
-        got = check_includes() + check_comments() + check_options()
+        got = check_includes() + check_comments() + check_options() + check_proc_paths()
         want = [
             'user/output/o.h: #include "sockets/s.h": sockets/ comes before output/',
             "user/sockets/s.c: #include <bpf/libbpf.h>: only user/loader/ speaks libbpf",
@@ -210,6 +262,10 @@ def self_test():
             "docs/man/portsnoop.8: --bee (in user/cli/cli.c's table) has no .TP entry",
             "docs/man/portsnoop.8: --sea (in user/cli/cli.c's table) has no .TP entry",
             "docs/man/portsnoop.8: --dee is under OPTIONS, not in",
+            'user/sockets/r.c:4: "/proc/sys/a/b" names a path under /proc',
+            'user/sockets/r.c:6: "/proc/net/y" names a path under /proc',
+            'user/sockets/r.c:6: "/proc/%u/stat" names a path under /proc',
+            'user/sockets/r.c:7: "%s/proc/%u/fd" names a path under /proc',
         ]
         missing = [w for w in want if not any(g.startswith(w) for g in got)]
         extra = [g for g in got if not any(g.startswith(w) for w in want)]
@@ -288,11 +344,11 @@ def check_options():
 def main(argv):
     if argv[1:] == ["--self-test"]:
         return self_test()
-    which = argv[1:] or ["includes", "comments", "options"]
+    which = argv[1:] or ["includes", "comments", "options", "proc"]
     errors = []
     for name in which:
         errors += {"includes": check_includes, "comments": check_comments,
-                   "options": check_options}[name]()
+                   "options": check_options, "proc": check_proc_paths}[name]()
     for e in errors:
         print(e)
     print("tree: %s: %d problem(s)" % (" ".join(which), len(errors)))

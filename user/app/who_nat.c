@@ -11,6 +11,7 @@
 #include <string.h>
 #include "app/commands.h"
 #include "app/nat_follow.h"
+#include "enrich/who.h"
 #include "output/names.h"
 #include "output/sbuf.h"
 #include "sockets/netns.h"
@@ -35,11 +36,6 @@ static void say(const struct natrule *r, const char *what)
 	sbuf__free(&b);
 }
 
-static const char *proto_name(uint8_t p)
-{
-	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : "any";
-}
-
 /* The listeners in namespace ns for r; shown through f->show. */
 static size_t in_netns(const struct follow *f, const struct natrule *r, uint32_t ns)
 {
@@ -47,20 +43,13 @@ static size_t in_netns(const struct follow *f, const struct natrule *r, uint32_t
 	struct snapshot_opts so = { .tcp = r->proto != IPPROTO_UDP,
 				    .udp = r->proto != IPPROTO_TCP,
 				    .port = to_port, .netns = ns };
-	char ip[NAMES_ADDR_LEN], ep[NAMES_ADDR_LEN], via[512];
-	struct format_nat nat = {
-		.port = f->t->port, .family = r->family, .table = r->table,
-		.chain = r->chain, .handle = r->handle, .encoding = r->how,
-		.to_ip = names__addr(r->to_family, r->to_addr, ip, sizeof(ip)),
-		.to_port = to_port, .via = via,
-	};
+	char ep[NAMES_ADDR_LEN], none[256];
+	struct who_nat_room room;
+	struct format_nat nat;
 	struct snapshot snap;
 	size_t shown = 0;
 
-	names__endpoint(r->to_family, r->to_addr, to_port, ep, sizeof(ep));
-	snprintf(via, sizeof(via), "%s port %u -> %s by DNAT rule %s %s %s (handle %llu, %s)",
-		 proto_name(r->proto), f->t->port, ep, r->family, r->table, r->chain,
-		 (unsigned long long)r->handle, r->how);
+	who__nat(r, f->t->port, to_port, &room, &nat);
 	if (cmd__snapshot(&snap, &so, f->verbose))
 		return 0;
 	for (size_t i = 0; i < snap.n; i++) {
@@ -71,9 +60,10 @@ static size_t in_netns(const struct follow *f, const struct natrule *r, uint32_t
 	}
 	snapshot__free(&snap);
 	if (!shown) {
-		snprintf(via, sizeof(via), " sends it to %s, in netns %u, where nothing listens",
+		names__endpoint(r->to_family, r->to_addr, to_port, ep, sizeof(ep));
+		snprintf(none, sizeof(none), " sends it to %s, in netns %u, where nothing listens",
 			 ep, ns);
-		say(r, via);
+		say(r, none);
 	}
 	return shown;
 }

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,26 @@ uint32_t nspaths__of(const char *pid)
 		return 0;
 	link[len] = '\0';
 	return (uint32_t)strtoul(link + 5, NULL, 10);
+}
+
+/* The thread's, not the process's (/proc/self is the main thread): the
+ * metrics server's thread enters namespaces while the event loop does not. */
+int nspaths__open_home(uint32_t *inode)
+{
+	struct stat st;
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	if (inode) {
+		if (fstat(fd, &st)) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+		*inode = (uint32_t)st.st_ino;
+	}
+	return fd;
 }
 
 /* Mountinfo escapes space, tab, newline and backslash as \ooo. */

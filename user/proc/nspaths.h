@@ -25,6 +25,13 @@ struct netns_list {
 uint32_t nspaths__of(const char *pid);
 
 /*
+ * The calling thread's own network namespace, opened (O_RDONLY, O_CLOEXEC):
+ * the one to setns() back to after entering another. Returns the fd, or
+ * -errno; *inode (unless NULL) is the namespace's inode.
+ */
+int nspaths__open_home(uint32_t *inode);
+
+/*
  * Every network namespace a process is in or a mount keeps, once, ordered
  * by inode; the caller's own is `home`. Returns 0 or -errno.
  */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include "sockets/natlegacy.h"
+#include "proc/xtables.h"
 
 #define MAX_TRIES 4
 #define MAX_EXPRS 128	/* a rule longer than this is cut: noted as odd */
@@ -246,16 +247,7 @@ static int dump_once(struct mnl_socket *nl, struct nat_rules *rules)
  * all): a reader must not. */
 static bool legacy_nat_exists(void)
 {
-	char line[64];
-	bool found = false;
-	FILE *f = fopen("/proc/net/ip_tables_names", "re");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strcmp(line, "nat\n");
-	fclose(f);
-	return found;
+	return xtables__has_table("/proc", "nat") > 0;
 }
 
 /* iptables-legacy's nat table (x_tables, not nf_tables), appended to rules.

@@ -81,14 +81,12 @@ int nsaddr__collect(struct nsaddr_table *t)
 	int home, rc;
 
 	memset(t, 0, sizeof(*t));
-	t->self = nspaths__of("self");
-	rc = list_here(t, t->self);
-	if (rc)
-		return rc;
-	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	home = nspaths__open_home(&t->self);
 	if (home < 0)
-		return -errno;
-	rc = nspaths__list(&l, t->self);
+		return home;
+	rc = list_here(t, t->self);
+	if (!rc)
+		rc = nspaths__list(&l, t->self);
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		int r;
 

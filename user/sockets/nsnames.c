@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include "proc/nspaths.h"
 
 #define NSNAMES_MAX 256
 #define NSNAMES_NAME 64
@@ -38,8 +40,15 @@ static long long now_ns(void)
 static dev_t nsfs_dev(void)
 {
 	struct stat st;
+	int fd = nspaths__open_home(NULL);
+	dev_t dev = 0;
 
-	return stat("/proc/self/ns/net", &st) ? 0 : st.st_dev;
+	if (fd < 0)
+		return 0;
+	if (!fstat(fd, &st))
+		dev = st.st_dev;
+	close(fd);
+	return dev;
 }
 
 static void scan(void)

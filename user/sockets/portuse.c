@@ -17,6 +17,8 @@
 
 #include "sockets/diag.h"
 #include "sockets/netns.h"
+#include "proc/nspaths.h"
+#include "proc/sysctl.h"
 #include "lib/array.h"
 
 #define TCP_ESTABLISHED 1
@@ -89,16 +91,9 @@ static void busiest(struct count *c)
 /* This thread's namespace's range; Linux's default when unreadable. */
 static void read_range(unsigned int *lo, unsigned int *hi)
 {
-	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
-
-	*lo = 32768;
-	*hi = 60999;
-	if (f) {
-		if (fscanf(f, "%u %u", lo, hi) != 2 || *lo > *hi || *hi > 65535) {
-			*lo = 32768;
-			*hi = 60999;
-		}
-		fclose(f);
+	if (sysctl__port_range("/proc", lo, hi)) {
+		*lo = 32768;
+		*hi = 60999;
 	}
 }
 
@@ -153,15 +148,15 @@ static int by_in_use(const void *a, const void *b)
 int portuse__collect(struct portuse **out, size_t *n)
 {
 	struct netns_list ns = { 0 };
-	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), rc;
-	uint32_t home_ino = nspaths__of("thread-self");
+	uint32_t home_ino = 0;
+	int home = nspaths__open_home(&home_ino), rc;
 	struct portuse *v = NULL;
 	size_t k = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (home < 0)
-		return -errno;
+		return home;
 	rc = nspaths__list(&ns, home_ino);
 	if (!rc && ns.n && !(v = calloc(ns.n, sizeof(*v))))
 		rc = -ENOMEM;

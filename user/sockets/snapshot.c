@@ -226,13 +226,12 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	memset(s, 0, sizeof(*s));
 	if (errsz)
 		err[0] = '\0';
-	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	home = nspaths__open_home(&s->home_netns);
 	if (home < 0) {
-		rc = -errno;
-		snprintf(err, errsz, "cannot open /proc/self/ns/net: %s", strerror(-rc));
-		return rc;
+		snprintf(err, errsz, "cannot open our own network namespace: %s",
+			 strerror(-home));
+		return home;
 	}
-	s->home_netns = nspaths__of("self");
 	/* Owners first: the iterator's memory is gone before the dumps grow. */
 	rc = owners_fn(&s->owners, &s->owners_how);
 	if (rc)
