@@ -9,6 +9,7 @@
 
 #include "unit.h"
 #include "enrich/event.h"
+#include "expect/baseline.h"
 
 #define NO_PID 4194305u	/* above PID_MAX_LIMIT: no /proc entry */
 
@@ -114,6 +115,66 @@ static void test_connect_names_no_holder(void **state)
 	assert_null(in.user_name);
 }
 
+/* What the serves function was asked, and what it answers. */
+static struct {
+	const struct ps_event *ev;
+	size_t n;
+	uint32_t held_pid;
+} asked;
+
+static bool serves_as_keeper(const struct ps_event *ev, const struct proc_info *proc,
+			     const struct ps_owner *held, size_t n, struct serves *out)
+{
+	(void)proc;
+	asked.ev = ev;
+	asked.n = n;
+	asked.held_pid = n ? held[0].pid : 0;
+	memset(out, 0, sizeof(*out));
+	out->pid = 4242;
+	return true;
+}
+
+/* A failed bind on the port of an expected listener: the baseline's answer
+ * and who serves behind the holder are in the record, asked of the holders
+ * enriching found. */
+static void test_expected_and_who_serves(void **state)
+{
+	struct fixture *f = *state;
+	struct event_view v = failed(f, PS_EV_LISTEN);
+	struct format_input in;
+	struct enrich_room room;
+	struct baseline *b = NULL;
+	char err[256], text[64];
+	struct enrich_sources src = f->src;
+
+	snprintf(text, sizeof(text), "tcp any:%u comm=app\n", f->port);
+	assert_int_equal(baseline__parse("base", text, strlen(text), &b, err, sizeof(err)), 0);
+	src.baseline = b;
+	src.serves = serves_as_keeper;
+	enrich__event(&src, &v, &room, &in);
+	assert_int_equal(in.expected, 0);	/* a failed listen is no listener */
+	assert_ptr_equal(asked.ev, &v.ev);
+	assert_int_equal(asked.n, 1);
+	assert_int_equal(asked.held_pid, (uint32_t)getpid());
+	assert_ptr_equal(in.serves, &room.behind);
+	assert_int_equal(in.serves->pid, 4242);
+
+	v.ev.err = 0;
+	strcpy(v.ev.comm, "app");
+	enrich__event(&src, &v, &room, &in);
+	assert_int_equal(in.expected, 1);
+	strcpy(v.ev.comm, "intruder");
+	enrich__event(&src, &v, &room, &in);
+	assert_int_equal(in.expected, -1);
+	src.serves = NULL;			/* no keeper looked behind */
+	src.baseline = NULL;			/* no --expect */
+	enrich__event(&src, &v, &room, &in);
+	assert_null(in.serves);
+	assert_int_equal(in.expected, 0);
+	baseline__free(b);
+}
+
 UNIT_MAIN("enrich", setup, teardown,
+	  cmocka_unit_test(test_expected_and_who_serves),
 	  cmocka_unit_test(test_failed_bind_names_the_holder),
 	  cmocka_unit_test(test_connect_names_no_holder))

@@ -14,7 +14,6 @@
 
 #include "app/seed.h"
 #include "enrich/event.h"
-#include "expect/listener.h"
 #include "kernel/event.h"
 #include "lib/timefmt.h"
 #include "proc/mounts.h"
@@ -104,7 +103,6 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	struct event_view v;
 	struct format_input in;
 	struct enrich_room room;
-	struct serves behind;
 
 	if (event__decode(data, len, &v)) {
 		s->malformed++;
@@ -125,14 +123,12 @@ int stream__on_event(void *ctx, const void *data, size_t len)
 	s->events++;
 	metrics__event(s->o.metrics, &v.ev);
 	enrich__event(&(struct enrich_sources){ .procs = s->procs, .view = s->view,
-						.users = s->users, .holders = s->holders },
+						.users = s->users, .holders = s->holders,
+						.baseline = s->o.baseline,
+						.serves = serves__for_event },
 		      &v, &room, &in);
-	in.expected = (signed char)listener__check_event(s->o.baseline, &v.ev, in.proc,
-								   in.ctr_names);
 	if (in.expected < 0)
 		metrics__unexpected(s->o.metrics);
-	if (serves__for_event(&v.ev, in.proc, in.holders, in.nholders, &behind))
-		in.serves = &behind;	/* a keeper's port: who serves (app/serves.h) */
 	format__event(lines__buf(s->o.out), s->o.fmt, &in);
 	return lines__added(s->o.out);
 }

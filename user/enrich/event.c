@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include "expect/listener.h"
 #include "proc/ctrnames.h"
 
 void enrich__container_names(struct format_input *in)
@@ -40,4 +41,8 @@ void enrich__event(const struct enrich_sources *src, const struct event_view *v,
 					     &in->holders_gone);
 	}
 	enrich__container_names(in);
+	in->expected = (signed char)listener__check_event(src->baseline, &v->ev, in->proc,
+							  in->ctr_names);
+	if (src->serves && src->serves(&v->ev, in->proc, in->holders, in->nholders, &room->behind))
+		in->serves = &room->behind;	/* a keeper's port: who serves */
 }
