@@ -140,12 +140,12 @@ static bool serves_as_keeper(const struct ps_event *ev, const struct proc_info *
 static void test_expected_and_who_serves(void **state)
 {
 	struct fixture *f = *state;
-	struct event_view v = failed(f, PS_EV_LISTEN);
-	struct format_input in;
-	struct enrich_room room;
+	struct enrich_sources src = f->src;
 	struct baseline *b = NULL;
 	char err[256], text[64];
-	struct enrich_sources src = f->src;
+	struct event_view v = failed(f, PS_EV_LISTEN);
+	struct enrich_room room;
+	struct format_input in;
 
 	snprintf(text, sizeof(text), "tcp any:%u comm=app\n", f->port);
 	assert_int_equal(baseline__parse("base", text, strlen(text), &b, err, sizeof(err)), 0);
