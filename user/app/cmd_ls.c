@@ -4,9 +4,39 @@
 #include "app/ls_nat.h"
 #include "app/serves.h"
 
+#include <stdlib.h>
 #include "enrich/listing.h"
 #include "sockets/snapshot.h"
 #include "output/users.h"
+
+/* The owners of each socket of snap, looked up once: a table's rows are
+ * fitted, then written, and each pass would search the owners again. */
+struct owned {
+	uint32_t at, n;		/* into snap->owners.v */
+};
+
+static struct owned *owners_of_all(const struct snapshot *snap)
+{
+	struct owned *v = malloc((snap->n ? snap->n : 1) * sizeof(*v));
+
+	for (size_t i = 0; v && i < snap->n; i++) {
+		size_t n;
+		const struct ps_owner *own = owners__find(&snap->owners, snap->socks[i].inode, &n);
+
+		v[i].at = own ? (uint32_t)(own - snap->owners.v) : 0;
+		v[i].n = (uint32_t)n;
+	}
+	return v;
+}
+
+static const struct ps_owner *owners_of(const struct snapshot *snap, const struct owned *all,
+					size_t i, size_t *n)
+{
+	if (!all)
+		return owners__find(&snap->owners, snap->socks[i].inode, n);
+	*n = all[i].n;
+	return *n ? &snap->owners.v[all[i].at] : NULL;
+}
 
 int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *fmt,
 	    struct sink *out)
@@ -16,6 +46,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	struct snapshot snap;
 	struct sbuf b = { 0 };
 	struct serves_ctx *sv;
+	struct owned *all = NULL;
 	int rc = 0;
 
 	rc = cmd__snapshot(&snap, &so, o->verbose);
@@ -28,9 +59,11 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	if (!so.netns)
 		serves__borrow(sv, &snap);
 	/* Columns as wide as the widest address, as ss sizes them. */
+	if (ctx.mode == FORMAT_TABLE)
+		all = owners_of_all(&snap);
 	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
 		size_t n;
-		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
+		const struct ps_owner *own = owners_of(&snap, all, i, &n);
 
 		if (filter__socket(f, &snap.socks[i], own, n))
 			listing__fit(&ctx, &snap.socks[i], own, n);
@@ -38,7 +71,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	listing__header(&b, &ctx);
 	for (size_t i = 0; i < snap.n && !rc; i++) {
 		size_t n;
-		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
+		const struct ps_owner *own = owners_of(&snap, all, i, &n);
 
 		if (!filter__socket(f, &snap.socks[i], own, n))
 			continue;
@@ -54,6 +87,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	if (!rc)
 		rc = cmd__write(out, &b);
 	sbuf__free(&b);
+	free(all);
 	serves__free(sv);
 	snapshot__free(&snap);
 	users__free(ctx.users);
