@@ -74,6 +74,27 @@ static int add_tcp(void *ctx, const struct diag_sock *d)
 	return snapshot__add_sock(t->c, d);
 }
 
+/*
+ * The namespace has no TCP socket a dump for states could name: none in
+ * the hash tables (listening, connected: "inuse", kernel sockets too), none
+ * in TIME-WAIT, and where bound-only ones are asked for, no socket at all
+ * that a process made (a bound-only one is counted nowhere else).
+ */
+static bool tcp_none(const struct sockstat *k, uint32_t states)
+{
+	if (!k->known4 || !k->known6 || k->tcp || k->tcp6)
+		return false;
+	if ((states & ST(TCP_TIME_WAIT)) && k->tcp_tw)
+		return false;
+	return !(states & ST(TCP_BOUND_INACTIVE_)) || !k->used;
+}
+
+/* No UDP socket of that family has a port in the namespace. */
+static bool udp_none(const struct sockstat *k, int family)
+{
+	return family == AF_INET ? k->known4 && !k->udp : k->known6 && !k->udp6;
+}
+
 int snapshot__dump_netns(struct collect *c, int nl)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -83,9 +104,10 @@ int snapshot__dump_netns(struct collect *c, int nl)
 	uint32_t tcp = c->o->every_state ? every : ST(TCP_LISTEN) | ST(TCP_BOUND_INACTIVE_);
 	uint32_t udp = c->o->every_state ? every : ST(TCP_CLOSE);
 	struct tcp_seen t = { .c = c };
+	const struct sockstat *k = &c->counts;
 	int err = 0;
 
-	if (c->o->tcp) {
+	if (c->o->tcp && !tcp_none(k, tcp)) {
 		err = diag__dump_tcp_any(nl, tcp, add_tcp, &t);
 		/* Refused before any record (a kernel without the first
 		 * version's request): one dump per family. */
@@ -102,7 +124,7 @@ int snapshot__dump_netns(struct collect *c, int nl)
 		 * namespace's listeners) is spared. */
 		if (c->o->tcp && t.n)
 			err = diag__dump(nl, families[f], IPPROTO_MPTCP, tcp, snapshot__add_sock, c);
-		if (c->o->udp && !err)
+		if (c->o->udp && !err && !udp_none(k, families[f]))
 			err = diag__dump(nl, families[f], IPPROTO_UDP, udp, snapshot__add_sock, c);
 	}
 	return err;
@@ -250,10 +272,12 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		if (o->netns && ns.v[i].inode != o->netns)
 			continue;
 		/* Our own namespace needs no setns(), nor the privilege for it. */
-		if (ns.v[i].inode == s->home_netns)
+		if (ns.v[i].inode == s->home_netns) {
+			sockstat__read(&c.counts, "/proc");
 			nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-		else
-			nl = netns__diag_socket(ns.v[i].path, home);
+		} else {
+			nl = netns__diag_socket(ns.v[i].path, home, &c.counts);
+		}
 		if (nl == -ENOENT || nl == -ESRCH || nl == -EINVAL)
 			continue;	/* the process left, the mount went, not a netns */
 		if (nl == -EPERM || nl == -EACCES) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sockets/snapshot.h"
+#include "proc/sockstat.h"
 
 /* TCP states (the kernel's numbers): which a dump asks for. */
 #define ST(s) (1u << (s))
@@ -23,6 +24,9 @@ struct collect {
 	 * owner of each socket the dumps named on another port, so that its
 	 * fds are not looked at as sockets no dump named. NULL: none kept. */
 	uint8_t *named;
+	/* What the namespace being dumped holds, by kind: a dump that can
+	 * find nothing there is not asked for. Unknown: every dump is. */
+	struct sockstat counts;
 };
 
 /* sock_diag's callback: keep d (in the --port asked), named in c's netns. */

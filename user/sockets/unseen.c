@@ -182,7 +182,7 @@ static int dump_socket_netns(struct collect *c, int fd, int home, struct ns_done
 		return 0;
 	}
 	err = ns_done__add(done, inode);
-	nl = err ? err : netns__diag_socket_fd(nsfd, home);
+	nl = err ? err : netns__diag_socket_fd(nsfd, home, &c->counts);
 	close(nsfd);
 	if (nl == -EPERM || nl == -EACCES) {
 		c->s->netns_denied++;
