@@ -9,31 +9,18 @@
 #include "sockets/snapshot.h"
 #include "output/users.h"
 
-/* The owners of each socket of snap, looked up once: a table's rows are
- * fitted, then written, and each pass would search the owners again. */
-struct owned {
-	uint32_t at, n;		/* into snap->owners.v */
-};
-
-static struct owned *owners_of_all(const struct snapshot *snap)
-{
-	struct owned *v = malloc((snap->n ? snap->n : 1) * sizeof(*v));
-
-	for (size_t i = 0; v && i < snap->n; i++) {
-		size_t n;
-		const struct ps_owner *own = owners__find(&snap->owners, snap->socks[i].inode, &n);
-
-		v[i].at = own ? (uint32_t)(own - snap->owners.v) : 0;
-		v[i].n = (uint32_t)n;
-	}
-	return v;
-}
-
-static const struct ps_owner *owners_of(const struct snapshot *snap, const struct owned *all,
-					size_t i, size_t *n)
+/* The owners of socket i: snapshot__owned()'s answer, or (all NULL: out of
+ * memory) a search. A table's rows are fitted, then written: each pass
+ * would search the owners again. */
+static const struct ps_owner *owners_of(const struct snapshot *snap,
+					const struct snapshot_owned *all, size_t i, size_t *n)
 {
 	if (!all)
 		return owners__find(&snap->owners, snap->socks[i].inode, n);
+	/* The owners are in inode order, the rows are not: ask for the
+	 * owners of a row a few rows ahead before they are read. */
+	if (i + 8 < snap->n && all[i + 8].n)
+		__builtin_prefetch(&snap->owners.v[all[i + 8].at]);
 	*n = all[i].n;
 	return *n ? &snap->owners.v[all[i].at] : NULL;
 }
@@ -46,7 +33,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	struct snapshot snap;
 	struct sbuf b = { 0 };
 	struct serves_ctx *sv;
-	struct owned *all = NULL;
+	struct snapshot_owned *all;
 	int rc = 0;
 
 	rc = cmd__snapshot(&snap, &so, o->verbose);
@@ -58,9 +45,8 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	 * every namespace (with --netns, serves takes a snapshot of its own). */
 	if (!so.netns)
 		serves__borrow(sv, &snap);
+	all = snapshot__owned(&snap);
 	/* Columns as wide as the widest address, as ss sizes them. */
-	if (ctx.mode == FORMAT_TABLE)
-		all = owners_of_all(&snap);
 	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
 		size_t n;
 		const struct ps_owner *own = owners_of(&snap, all, i, &n);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "lib/compat.h"
 #include "lib/array.h"
+#include "lib/radix.h"
 #include "sockets/netns.h"
 
 
@@ -323,6 +324,59 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 			qsort(s->socks, s->n, sizeof(*s->socks), cmp_sock);
 	}
 	return rc;
+}
+
+_Static_assert(sizeof(struct snapshot_owned) == sizeof(uint64_t),
+	       "snapshot__owned() sorts its keys in the result's room");
+
+/* The slow way, for what the merge's keys cannot hold: a search each. */
+static void owned_by_search(const struct snapshot *s, struct snapshot_owned *v)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		size_t n;
+		const struct ps_owner *own = owners__find(&s->owners, s->socks[i].inode, &n);
+
+		v[i].at = own ? (uint32_t)(own - s->owners.v) : 0;
+		v[i].n = (uint32_t)n;
+	}
+}
+
+struct snapshot_owned *snapshot__owned(const struct snapshot *s)
+{
+	struct snapshot_owned *v = malloc((s->n ? s->n : 1) * sizeof(*v));
+	uint64_t *key = malloc((s->n ? s->n : 1) * sizeof(*key));
+	bool fits = s->n <= UINT32_MAX && s->owners.n <= UINT32_MAX;
+	size_t j = 0;
+
+	if (!v || !key) {
+		free(v);
+		free(key);
+		return NULL;
+	}
+	/* Socket inodes are 32-bit (get_next_ino()): inode and index in one key. */
+	for (size_t i = 0; fits && i < s->n; i++) {
+		fits = s->socks[i].inode <= UINT32_MAX;
+		key[i] = s->socks[i].inode << 32 | i;
+	}
+	if (!fits) {
+		owned_by_search(s, v);
+		free(key);
+		return v;
+	}
+	radix__sort_u64(key, (uint64_t *)(void *)v, s->n);
+	for (size_t k = 0; k < s->n; k++) {
+		uint64_t inode = key[k] >> 32;
+		size_t i = (size_t)(key[k] & UINT32_MAX), c = 0;
+
+		while (j < s->owners.n && s->owners.v[j].inode < inode)
+			j++;
+		while (inode && j + c < s->owners.n && s->owners.v[j + c].inode == inode)
+			c++;
+		v[i].at = c ? (uint32_t)j : 0;
+		v[i].n = (uint32_t)c;
+	}
+	free(key);
+	return v;
 }
 
 void snapshot__left_out(const struct snapshot *s, char *buf, size_t bufsz)

@@ -70,6 +70,18 @@ void snapshot__know_bound_only(bool dumps);
 typedef int (*snapshot_owners_fn)(struct owners *o, const char **how);
 void snapshot__owners_from(snapshot_owners_fn fn);
 
+/* Where the owners of a socket are in s->owners.v: n of them from at. */
+struct snapshot_owned {
+	uint32_t at, n;
+};
+
+/*
+ * The owners of every socket of s (v[i] for s->socks[i]), found in one
+ * merge of both by inode rather than a search per socket; malloc'd, NULL
+ * when out of memory. What owners__find() answers, for all at once.
+ */
+struct snapshot_owned *snapshot__owned(const struct snapshot *s);
+
 /* Returns 0, or -errno with a one-line reason in err. */
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
 		      size_t errsz);

@@ -19,14 +19,8 @@
 #include <unistd.h>
 #include "lib/compat.h"
 #include "lib/array.h"
+#include "lib/radix.h"
 #include "sockets/netns.h"
-
-static int cmp_u64(const void *a, const void *b)
-{
-	const uint64_t *x = a, *y = b;
-
-	return *x < *y ? -1 : *x > *y;
-}
 
 /* The owner at i is of a socket a dump named on another port. */
 static bool named_elsewhere(const struct collect *dumped, size_t i)
@@ -215,26 +209,28 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 	/* --netns of a namespace dumped already: no other to find. */
 	bool search = !o->netns || !ns_done__has(done, o->netns);
 	uint64_t *seen;
+	size_t at = 0;		/* into seen: both it and the owners go by inode */
 	uint32_t pidfd_of = 0;
 	int pidfd = -1, err = 0;
 
 	if (!bound_only && !search)
 		return 0;
-	seen = calloc(s->n + 1, sizeof(*seen));
+	seen = calloc(2 * s->n + 1, sizeof(*seen));
 	if (!seen)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->n; i++)
 		seen[i] = s->socks[i].inode;
-	qsort(seen, s->n, sizeof(*seen), cmp_u64);
+	radix__sort_u64(seen, seen + s->n, s->n);
 	for (size_t i = 0, nseen = s->n; !err && i < s->owners.n; i++) {
 		const struct ps_owner *w = &s->owners.v[i];
 		struct collect c = { .s = s, .o = o };
 		struct diag_sock d;
 		int fd;
 
+		while (at < nseen && seen[at] < w->inode)
+			at++;
 		if ((i && s->owners.v[i - 1].inode == w->inode) ||
-		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64) ||
-		    named_elsewhere(dumped, i))
+		    (at < nseen && seen[at] == w->inode) || named_elsewhere(dumped, i))
 			continue;	/* one look per socket; or dumped already */
 		if (w->pid != pidfd_of) {
 			if (pidfd >= 0)
