@@ -54,6 +54,34 @@ static void test_incomplete_is_unknown(void **state)
 	assert_false(st.known6);
 }
 
+/* /proc/net/protocols: the "sockets" column of MPTCP's two rows. */
+static void test_mptcp_rows(void **state)
+{
+	static const char rows[] =
+		"protocol  size sockets  memory press maxhdr  slab module     cl co di ac io in de sh ss gs se re sp bi br ha uh gp em\n"
+		"MPTCPv6   2064      2      -1   NI       0   yes  kernel      y  n  y  y  y  y  y  y  y  y  y  y  n  n  n  y  y  y  n\n"
+		"TCPv6     2432      9      10   no     320   yes  kernel      y  y  y  y  y  y  y  y  y  y  y  y  y  n  y  y  y  y  y\n"
+		"MPTCP     1936      0      -1   NI       0   yes  kernel      y  n  y  y  y  y  y  y  y  y  y  y  n  n  n  y  y  y  n\n"
+		"TCP       2304     11      10   no     320   yes  kernel      y  y  y  y  y  y  y  y  y  y  y  y  y  n  y  y  y  y  y\n";
+	static const char no_v6[] =
+		"MPTCP     1936      3      -1   NI       0   yes  kernel\n";
+	struct sockstat st = { 0 };
+
+	(void)state;
+	sockstat__parse_protocols(&st, rows, sizeof(rows) - 1);
+	assert_true(st.known_mptcp);
+	assert_int_equal(st.mptcp, 0);
+	assert_int_equal(st.mptcp6, 2);	/* not TCPv6's 9 */
+	memset(&st, 0, sizeof(st));
+	sockstat__parse_protocols(&st, no_v6, sizeof(no_v6) - 1);
+	assert_false(st.known_mptcp);	/* one row missing: unknown */
+	/* Not NUL-terminated: the number ends where the text does. */
+	memset(&st, 0, sizeof(st));
+	sockstat__parse_protocols(&st, "MPTCP 1 7\nMPTCPv6 1 12", 21);
+	assert_true(st.known_mptcp);
+	assert_int_equal(st.mptcp6, 1);
+}
+
 /* Read from a proc root: self/net/sockstat and sockstat6. */
 static void test_read_from_root(void **state)
 {
@@ -78,4 +106,5 @@ static void test_read_from_root(void **state)
 }
 
 UNIT_MAIN("sockstat", NULL, NULL, cmocka_unit_test(test_counts_of_each_kind),
-	  cmocka_unit_test(test_incomplete_is_unknown), cmocka_unit_test(test_read_from_root))
+	  cmocka_unit_test(test_incomplete_is_unknown), cmocka_unit_test(test_mptcp_rows),
+	  cmocka_unit_test(test_read_from_root))

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * How many sockets a network namespace has, by kind: /proc/net/sockstat
- * and sockstat6, whose counts are the namespace's own (the kernel keeps
- * them per namespace). Read from inside the namespace, they tell a
+ * and sockstat6, and MPTCP's from /proc/net/protocols, whose counts are
+ * the namespace's own (the kernel keeps them per namespace). Read from inside the namespace, they tell a
  * snapshot which sock_diag dumps can find nothing there: each dump walks
  * a table every namespace shares, whatever the namespace holds.
  */
@@ -20,6 +20,8 @@ struct sockstat {
 				 * ...), and in TIME-WAIT */
 	uint64_t udp;		/* UDP sockets with a port */
 	uint64_t tcp6, udp6;
+	bool known_mptcp;	/* both MPTCP rows of protocols read */
+	uint64_t mptcp, mptcp6;	/* MPTCP sockets hashed: listening, connected */
 };
 
 /*
@@ -27,6 +29,10 @@ struct sockstat {
  * bytes) to st, and mark that file known when its lines were there.
  */
 void sockstat__parse(struct sockstat *st, const char *buf, size_t len);
+
+/* MPTCP's counts from protocols' text (len bytes): the "sockets" column
+ * of its rows "MPTCP" and "MPTCPv6". */
+void sockstat__parse_protocols(struct sockstat *st, const char *buf, size_t len);
 
 /* The counts of the namespace the caller is in now (proc_root: "/proc");
  * a file that cannot be read stays unknown. */

@@ -75,6 +75,32 @@ static int add_tcp(void *ctx, const struct diag_sock *d)
 	return snapshot__add_sock(t->c, d);
 }
 
+/* A UDP record, counted for the namespace's tally before --port. */
+static int add_udp(void *ctx, const struct diag_sock *d)
+{
+	struct collect *c = ctx;
+
+	c->records++;
+	return snapshot__add_sock(c, d);
+}
+
+/* The TCP records in states, both families in one dump where it can. */
+static int dump_tcp(struct collect *c, int nl, uint32_t states, struct tcp_seen *t)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	int err = diag__dump_tcp_any(nl, states, add_tcp, t);
+
+	/* Refused before any record (a kernel without the first version's
+	 * request): one dump per family. */
+	if (err && err != -ENOMEM && !t->n) {
+		err = 0;
+		for (size_t f = 0; f < 2 && !err; f++)
+			err = diag__dump(nl, families[f], IPPROTO_TCP, states, add_tcp, t);
+	}
+	c->records += t->n;
+	return err;
+}
+
 /*
  * The namespace has no TCP socket a dump for states could name: none in
  * the hash tables (listening, connected: "inuse", kernel sockets too), none
@@ -90,6 +116,15 @@ static bool tcp_none(const struct sockstat *k, uint32_t states)
 	return !(states & ST(TCP_BOUND_INACTIVE_)) || !k->used;
 }
 
+/* No MPTCP listener of that family in the namespace: the only MPTCP sockets
+ * a dump in ls's states names (a bound-only one shows as its TCP subflow). */
+static bool mptcp_none(const struct sockstat *k, int family, bool every_state)
+{
+	if (every_state || !k->known_mptcp)
+		return false;
+	return family == AF_INET ? !k->mptcp : !k->mptcp6;
+}
+
 /* No UDP socket of that family has a port in the namespace. */
 static bool udp_none(const struct sockstat *k, int family)
 {
@@ -102,31 +137,67 @@ int snapshot__dump_netns(struct collect *c, int nl)
 	/* A socket that holds a port in any state, and TIME-WAIT ones (the
 	 * kernel's: holds.h leaves them out, who counts them); not requests. */
 	uint32_t every = ~(ST(TCP_SYN_RECV) | ST(TCP_NEW_SYN_RECV_));
-	uint32_t tcp = c->o->every_state ? every : ST(TCP_LISTEN) | ST(TCP_BOUND_INACTIVE_);
+	uint32_t tcp = c->o->every_state ? every : c->bound_later ? ST(TCP_LISTEN)
+			: ST(TCP_LISTEN) | ST(TCP_BOUND_INACTIVE_);
 	uint32_t udp = c->o->every_state ? every : ST(TCP_CLOSE);
 	struct tcp_seen t = { .c = c };
 	const struct sockstat *k = &c->counts;
 	int err = 0;
 
-	if (c->o->tcp && !tcp_none(k, tcp)) {
-		err = diag__dump_tcp_any(nl, tcp, add_tcp, &t);
-		/* Refused before any record (a kernel without the first
-		 * version's request): one dump per family. */
-		if (err && err != -ENOMEM && !t.n) {
-			err = 0;
-			for (size_t f = 0; f < 2 && !err; f++)
-				err = diag__dump(nl, families[f], IPPROTO_TCP, tcp, add_tcp, &t);
-		}
-	}
+	c->records = 0;
+	if (c->o->tcp && !tcp_none(k, tcp))
+		err = dump_tcp(c, nl, tcp, &t);
 	for (size_t f = 0; f < 2 && !err; f++) {
 		/* An MPTCP socket holds its port through a TCP subflow of the
 		 * same inode (merge_mptcp()): where the namespace has no TCP
 		 * socket, it has no MPTCP one, and its dump (a walk of every
 		 * namespace's listeners) is spared. */
-		if (c->o->tcp && t.n)
+		if (c->o->tcp && t.n && !mptcp_none(k, families[f], c->o->every_state))
 			err = diag__dump(nl, families[f], IPPROTO_MPTCP, tcp, snapshot__add_sock, c);
 		if (c->o->udp && !err && !udp_none(k, families[f]))
-			err = diag__dump(nl, families[f], IPPROTO_UDP, udp, snapshot__add_sock, c);
+			err = diag__dump(nl, families[f], IPPROTO_UDP, udp, add_udp, c);
+	}
+	return err;
+}
+
+/* The bound-only TCP sockets of the namespace at path (home: ours). */
+static int dump_bound(struct collect *c, const struct netns *ns, uint32_t home_netns,
+		      int home)
+{
+	struct tcp_seen t = { .c = c };
+	int nl, err;
+
+	nl = ns->inode == home_netns
+		? socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)
+		: netns__diag_socket(ns->path, home, NULL);
+	if (nl < 0)
+		return ns->inode == home_netns ? -errno : nl;
+	c->netns = ns->inode;
+	c->nl = nl;
+	err = dump_tcp(c, nl, ST(TCP_BOUND_INACTIVE_), &t);
+	close(nl);
+	return err;
+}
+
+/* After the walk of unseen.c: the bind buckets of each namespace whose
+ * tally says they may hold a bound-only socket. */
+static int dump_bound_where_needed(struct collect *c, const struct netns_list *ns,
+				   const struct ns_done *done, uint32_t home_netns, int home)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < done->ntally && !err; i++) {
+		if (!ns_tally__walk(&done->tally[i]))
+			continue;
+		for (size_t k = 0; k < ns->n; k++) {
+			if (ns->v[k].inode != done->tally[i].inode)
+				continue;
+			err = dump_bound(c, &ns->v[k], home_netns, home);
+			/* the namespace went meanwhile, with its sockets */
+			if (err == -ENOENT || err == -ESRCH || err == -EINVAL)
+				err = 0;
+			break;
+		}
 	}
 	return err;
 }
@@ -267,6 +338,10 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	}
 	if (!rc)
 		rc = nspaths__list(&ns, s->home_netns);
+	/* Bound-only TCP sockets (6.5+) asked for after the walk of the held
+	 * sockets, only where it leaves one unaccounted for. --netns dumps
+	 * one namespace, and that walk is not made. */
+	c.bound_later = o->tcp && !o->every_state && !o->netns && snapshot__dumps_bound_only();
 	for (size_t i = 0; !rc && i < ns.n; i++) {
 		int nl;
 
@@ -297,6 +372,9 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		rc = snapshot__dump_netns(&c, nl);
 		if (!rc)
 			rc = ns_done__cookie(&done, nl);
+		if (!rc && c.bound_later)
+			rc = ns_done__tally(&done, nl, ns.v[i].inode,
+					    c.counts.known4 ? c.counts.used : UINT64_MAX, c.records);
 		close(nl);
 		if (rc)
 			snprintf(err, errsz, "sock_diag dump failed in namespace %u: %s",
@@ -310,6 +388,12 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 		rc = snapshot__look_at_unseen(s, o, home, &done, &c);
 		if (rc)
 			snprintf(err, errsz, "cannot look into the namespaces of sockets: %s",
+				 strerror(-rc));
+	}
+	if (!rc && c.bound_later) {
+		rc = dump_bound_where_needed(&c, &ns, &done, s->home_netns, home);
+		if (rc)
+			snprintf(err, errsz, "sock_diag dump of bound sockets failed: %s",
 				 strerror(-rc));
 	}
 	if (rc && !err[0])

@@ -122,6 +122,75 @@ int ns_done__cookie(struct ns_done *d, int sock)
 	return 0;
 }
 
+int ns_done__tally(struct ns_done *d, int sock, uint32_t inode, uint64_t used,
+		   uint64_t records)
+{
+	struct ns_tally *v = array__reserve(d->tally, d->ntally, &d->tally_cap, sizeof(*v), 16);
+
+	if (!v)
+		return -ENOMEM;
+	d->tally = v;
+	/* Without a cookie no held socket is matched to it: walked. */
+	d->tally[d->ntally++] = (struct ns_tally){ .cookie = netns_cookie(sock), .inode = inode,
+						   .used = used, .known = records };
+	return 0;
+}
+
+struct ns_tally *ns_done__tally_of(const struct ns_done *d, int fd)
+{
+	uint64_t c = d->ntally ? netns_cookie(fd) : 0;
+
+	for (size_t i = 0; c && i < d->ntally; i++)
+		if (d->tally[i].cookie == c)
+			return &d->tally[i];
+	return NULL;
+}
+
+bool ns_tally__walk(const struct ns_tally *t)
+{
+	return t->bound_maybe || t->used == UINT64_MAX || t->used > t->known;
+}
+
+/* A TCP (or MPTCP) socket of ours to look at that may be bound and not
+ * listening: one the bind buckets' walk would name. */
+static bool maybe_bound(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(int);
+	struct tcp_info ti;
+	int v = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) || (v != AF_INET && v != AF_INET6))
+		return false;
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) ||
+	    (v != IPPROTO_TCP && v != IPPROTO_MPTCP))
+		return false;
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		uint16_t port = ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+			      : ((struct sockaddr_in6 *)&ss)->sin6_port;
+
+		if (!port)
+			return false;	/* never bound */
+	}
+	len = sizeof(ti);
+	/* Where TCP_INFO is not answered (MPTCP on older kernels): maybe. */
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) || ti.tcpi_state == TCP_CLOSE;
+}
+
+/* One more socket of a tallied namespace, held by a process. */
+static void tally_held(const struct ns_done *done, int fd)
+{
+	struct ns_tally *t = ns_done__tally_of(done, fd);
+
+	if (!t)
+		return;
+	t->known++;
+	if (!t->bound_maybe)
+		t->bound_maybe = maybe_bound(fd);
+}
+
 /* A socket of a namespace dumped already, known by its cookie alone. */
 static bool ns_done__has_sock(const struct ns_done *d, int sock)
 {
@@ -241,6 +310,8 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 		fd = pidfd >= 0 ? borrow_fd(pidfd, w->fd) : -1;
 		if (fd < 0)
 			continue;	/* gone, or not ours to look at */
+		if (dumped->bound_later)
+			tally_held(done, fd);
 		if (search)
 			err = dump_socket_netns(&c, fd, home, done);
 		if (!err && bound_only && describe_bound(fd, &d) &&
@@ -262,4 +333,5 @@ void ns_done__free(struct ns_done *d)
 {
 	free(d->v);
 	free(d->cookies);
+	free(d->tally);
 }
