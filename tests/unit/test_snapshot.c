@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* snapshot__owned: every socket's owners at once, as owners__find() finds
- * them one socket at a time. */
+/* snapshot__owners_at: every socket's owners at once, as owners__find()
+ * finds them one socket at a time. */
 #include "unit.h"
 
 #include <stdlib.h>
@@ -22,7 +22,7 @@ static void test_as_owners_find(void **state)
 	static const uint64_t inodes[] = { 900, 17, 4026531840u, 0, 17, 55, 12 };
 	struct diag_sock socks[7] = { 0 };
 	struct snapshot s = { .socks = socks, .n = 7 };
-	struct snapshot_owned *v;
+	uint32_t *v;
 
 	(void)state;
 	for (size_t i = 0; i < 7; i++)
@@ -35,20 +35,19 @@ static void test_as_owners_find(void **state)
 	add_owner(&s, 4026531840u, 500, 7);
 	owners__sort(&s.owners);
 	for (int pass = 0; pass < 2; pass++) {
-		v = snapshot__owned(&s);
+		v = snapshot__owners_at(&s);
 		assert_non_null(v);
 		for (size_t i = 0; i < s.n; i++) {
-			size_t n;
+			size_t n, m;
 			const struct ps_owner *o = owners__find(&s.owners, socks[i].inode, &n);
 
-			assert_int_equal(v[i].n, n);
-			if (n)
-				assert_ptr_equal(&s.owners.v[v[i].at], o);
+			assert_ptr_equal(snapshot__owners_of(&s, v, i, &m), o);
+			assert_int_equal(m, n);
 		}
-		assert_int_equal(v[1].n, 2);
-		assert_int_equal(s.owners.v[v[1].at].pid, 200);
-		assert_int_equal(v[3].n, 0);	/* inode 0: nobody's */
-		assert_int_equal(v[5].n, 0);	/* 55: no owner */
+		assert_int_equal(v[1], 2);	/* 17: from the second owner */
+		assert_int_equal(s.owners.v[v[1] - 1].pid, 200);
+		assert_int_equal(v[3], 0);	/* inode 0: nobody's */
+		assert_int_equal(v[5], 0);	/* 55: no owner */
 		free(v);
 		/* Past 32 bits, the keys cannot hold the inode: searched. */
 		socks[5].inode = (uint64_t)1 << 40;

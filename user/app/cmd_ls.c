@@ -9,20 +9,14 @@
 #include "sockets/snapshot.h"
 #include "output/users.h"
 
-/* The owners of socket i: snapshot__owned()'s answer, or (all NULL: out of
- * memory) a search. A table's rows are fitted, then written: each pass
- * would search the owners again. */
-static const struct ps_owner *owners_of(const struct snapshot *snap,
-					const struct snapshot_owned *all, size_t i, size_t *n)
+/* The owners of socket i. The owners are in inode order, the rows are not:
+ * the owners of the row eight rows ahead are asked for before they are read. */
+static const struct ps_owner *owners_of(const struct snapshot *snap, const uint32_t *at,
+					size_t i, size_t *n)
 {
-	if (!all)
-		return owners__find(&snap->owners, snap->socks[i].inode, n);
-	/* The owners are in inode order, the rows are not: ask for the
-	 * owners of a row a few rows ahead before they are read. */
-	if (i + 8 < snap->n && all[i + 8].n)
-		__builtin_prefetch(&snap->owners.v[all[i + 8].at]);
-	*n = all[i].n;
-	return *n ? &snap->owners.v[all[i].at] : NULL;
+	if (at && i + 8 < snap->n && at[i + 8])
+		__builtin_prefetch(&snap->owners.v[at[i + 8] - 1]);
+	return snapshot__owners_of(snap, at, i, n);
 }
 
 int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *fmt,
@@ -33,7 +27,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	struct snapshot snap;
 	struct sbuf b = { 0 };
 	struct serves_ctx *sv;
-	struct snapshot_owned *all;
+	uint32_t *all;	/* each socket's owners, looked up once for both passes */
 	int rc = 0;
 
 	rc = cmd__snapshot(&snap, &so, o->verbose);
@@ -45,7 +39,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	 * every namespace (with --netns, serves takes a snapshot of its own). */
 	if (!so.netns)
 		serves__borrow(sv, &snap);
-	all = snapshot__owned(&snap);
+	all = snapshot__owners_at(&snap);
 	/* Columns as wide as the widest address, as ss sizes them. */
 	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
 		size_t n;

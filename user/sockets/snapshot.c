@@ -410,57 +410,67 @@ int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *e
 	return rc;
 }
 
-_Static_assert(sizeof(struct snapshot_owned) == sizeof(uint64_t),
-	       "snapshot__owned() sorts its keys in the result's room");
-
 /* The slow way, for what the merge's keys cannot hold: a search each. */
-static void owned_by_search(const struct snapshot *s, struct snapshot_owned *v)
+static void owners_at_by_search(const struct snapshot *s, uint32_t *at)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		size_t n;
 		const struct ps_owner *own = owners__find(&s->owners, s->socks[i].inode, &n);
 
-		v[i].at = own ? (uint32_t)(own - s->owners.v) : 0;
-		v[i].n = (uint32_t)n;
+		at[i] = own ? (uint32_t)(own - s->owners.v) + 1 : 0;
 	}
 }
 
-struct snapshot_owned *snapshot__owned(const struct snapshot *s)
+uint32_t *snapshot__owners_at(const struct snapshot *s)
 {
-	struct snapshot_owned *v = malloc((s->n ? s->n : 1) * sizeof(*v));
-	uint64_t *key = malloc((s->n ? s->n : 1) * sizeof(*key));
-	bool fits = s->n <= UINT32_MAX && s->owners.n <= UINT32_MAX;
+	/* The keys, room to sort them, and at last the answer in the same
+	 * block, shrunk to it: no more memory at once than the sort needs. */
+	uint64_t *key = malloc((2 * s->n + 1) * sizeof(*key));
+	uint32_t *at = key ? (uint32_t *)(void *)(key + s->n) : NULL, *shrunk;
+	bool fits = s->n < UINT32_MAX && s->owners.n < UINT32_MAX;
 	size_t j = 0;
 
-	if (!v || !key) {
-		free(v);
-		free(key);
+	if (!key)
 		return NULL;
-	}
 	/* Socket inodes are 32-bit (get_next_ino()): inode and index in one key. */
 	for (size_t i = 0; fits && i < s->n; i++) {
 		fits = s->socks[i].inode <= UINT32_MAX;
 		key[i] = s->socks[i].inode << 32 | i;
 	}
 	if (!fits) {
-		owned_by_search(s, v);
-		free(key);
-		return v;
-	}
-	radix__sort_u64(key, (uint64_t *)(void *)v, s->n);
-	for (size_t k = 0; k < s->n; k++) {
-		uint64_t inode = key[k] >> 32;
-		size_t i = (size_t)(key[k] & UINT32_MAX), c = 0;
+		owners_at_by_search(s, at);
+	} else {
+		radix__sort_u64(key, key + s->n, s->n);
+		for (size_t k = 0; k < s->n; k++) {
+			uint64_t inode = key[k] >> 32;
 
-		while (j < s->owners.n && s->owners.v[j].inode < inode)
-			j++;
-		while (inode && j + c < s->owners.n && s->owners.v[j + c].inode == inode)
-			c++;
-		v[i].at = c ? (uint32_t)j : 0;
-		v[i].n = (uint32_t)c;
+			while (j < s->owners.n && s->owners.v[j].inode < inode)
+				j++;
+			at[key[k] & UINT32_MAX] = inode && j < s->owners.n &&
+				s->owners.v[j].inode == inode ? (uint32_t)j + 1 : 0;
+		}
 	}
-	free(key);
-	return v;
+	memmove(key, at, s->n * sizeof(*at));
+	shrunk = realloc(key, (s->n + 1) * sizeof(*at));
+	return shrunk ? shrunk : (uint32_t *)(void *)key;
+}
+
+const struct ps_owner *snapshot__owners_of(const struct snapshot *s, const uint32_t *at,
+					   size_t i, size_t *n)
+{
+	const struct ps_owner *o;
+	size_t c = 0;
+
+	if (!at)
+		return owners__find(&s->owners, s->socks[i].inode, n);
+	*n = 0;
+	if (!at[i])
+		return NULL;
+	o = &s->owners.v[at[i] - 1];
+	while (at[i] - 1 + c < s->owners.n && o[c].inode == o[0].inode)
+		c++;
+	*n = c;
+	return o;
 }
 
 void snapshot__left_out(const struct snapshot *s, char *buf, size_t bufsz)

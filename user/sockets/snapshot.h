@@ -70,17 +70,17 @@ void snapshot__know_bound_only(bool dumps);
 typedef int (*snapshot_owners_fn)(struct owners *o, const char **how);
 void snapshot__owners_from(snapshot_owners_fn fn);
 
-/* Where the owners of a socket are in s->owners.v: n of them from at. */
-struct snapshot_owned {
-	uint32_t at, n;
-};
-
 /*
- * The owners of every socket of s (v[i] for s->socks[i]), found in one
+ * Where the owners of every socket of s are in s->owners.v (at[i] for
+ * s->socks[i]: its first owner's index + 1, 0 for none), found in one
  * merge of both by inode rather than a search per socket; malloc'd, NULL
- * when out of memory. What owners__find() answers, for all at once.
+ * when out of memory. Four bytes a socket: ls keeps it while it writes.
  */
-struct snapshot_owned *snapshot__owned(const struct snapshot *s);
+uint32_t *snapshot__owners_at(const struct snapshot *s);
+/* The owners of socket i and their number, from snapshot__owners_at()'s
+ * answer: what owners__find() answers for its inode. */
+const struct ps_owner *snapshot__owners_of(const struct snapshot *s, const uint32_t *at,
+					   size_t i, size_t *n);
 
 /* Returns 0, or -errno with a one-line reason in err. */
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
