@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The sockets no sock_diag dump named, looked at through a copy of their fd:
- * TCP sockets bound and not listening before 6.5, and the namespaces that
- * only a socket keeps alive.
+ * TCP sockets bound and not listening before 6.5, the namespaces that only
+ * a socket keeps alive, and (ls, 6.5+) how many sockets of each namespace
+ * processes hold, and whether one may be bound and not listening (struct
+ * ns_tally: where its bind buckets must be walked).
  */
 #include "sockets/snapshot_priv.h"
 
