@@ -6,6 +6,7 @@
 #include "proc/container.h"
 #include "proc/mounts.h"
 #include "proc/procinfo.h"
+#include "proc/sockstat.h"
 #include "proc/sysctl.h"
 #include "proc/written.h"
 #include "output/users.h"
@@ -19,11 +20,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct container c;
 	char out[256], *z;
 	struct users *u;
+	struct sockstat counts = { 0 };
 	unsigned int lo, hi;
 
 	procinfo__parse_stat(s, size, &st);
 	if (!sysctl__parse_port_range(s, size, &lo, &hi) && (lo > hi || hi > 65535))
 		abort();
+	/* Not NUL-terminated, as read: no byte past size may be read. */
+	sockstat__parse(&counts, s, size);
+	sockstat__parse_protocols(&counts, s, size);
 	if (!procinfo__parse_cgroup(s, size, out, sizeof(out)))
 		container__classify(out, &c);
 	mounts__find(s, size, "cgroup2", out, sizeof(out));

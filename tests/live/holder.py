@@ -12,6 +12,8 @@ line of what the kernel said (pids, ports, fds), then wait for stdin to close.
                            back: the socket stays in a namespace we are not in
     in_flight              a listener whose only reference is an SCM_RIGHTS
                            message not yet received: no process has it open
+    bound_in_flight        the same for a TCP socket bound to 127.0.0.1:0,
+                           never listening
     thread NAME            a thread named NAME binds a UDP socket to 127.0.0.1:0
     time_wait              a connection closed by its client: the client's port
                            is in TIME-WAIT, held by no process
@@ -81,10 +83,11 @@ def main():
         keep.append(s)
         report(port=s.getsockname()[1], fd=s.fileno(),
                netns=os.stat("/proc/self/ns/net").st_ino)
-    elif mode == "in_flight":
+    elif mode in ("in_flight", "bound_in_flight"):
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
-        s.listen()
+        if mode == "in_flight":
+            s.listen()
         port = s.getsockname()[1]
         a, b = socket.socketpair()
         socket.send_fds(a, [b"x"], [s.fileno()])

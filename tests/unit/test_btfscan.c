@@ -59,6 +59,23 @@ static int emit(struct blob *b, uint16_t magic, uint32_t type_len_delta)
 	return fd;
 }
 
+/* btfscan__fd (the file mapped) and btfscan__fd_read (read a window at a
+ * time, as before 6.16) agree on every item and on the result. */
+static int scan_both(int fd, struct btfscan_item *it, int n)
+{
+	struct btfscan_item read[16];
+	int rc, rc_read;
+
+	assert_true(n <= 16);
+	memcpy(read, it, (size_t)n * sizeof(*it));
+	rc_read = btfscan__fd_read(fd, read, n);
+	rc = btfscan__fd(fd, it, n);
+	assert_int_equal(rc, rc_read);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(it[i].found, read[i].found);
+	return rc;
+}
+
 static void kernel_like(struct blob *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -90,7 +107,7 @@ static void test_finds_ids_and_offsets(void **state)
 
 	kernel_like(&b);
 	fd = emit(&b, 0xeB9F, 0);
-	assert_int_equal(btfscan__fd(fd, it, 8), 0);
+	assert_int_equal(scan_both(fd, it, 8), 0);
 	assert_int_equal(it[0].found, 6);
 	assert_int_equal(it[1].found, 40);
 	assert_int_equal(it[2].found, 48);
@@ -124,7 +141,7 @@ static void test_finds_enumerators(void **state)
 	type(&b, "", 19, 1, 0, 8);			/* [8] ENUM64 */
 	word(&b, str(&b, "BIG")); word(&b, 5); word(&b, 1);
 	fd = emit(&b, 0xeB9F, 0);
-	assert_int_equal(btfscan__fd(fd, it, 6), 0);
+	assert_int_equal(scan_both(fd, it, 6), 0);
 	assert_int_equal(it[0].found, 13);
 	assert_int_equal(it[1].found, 10);
 	assert_int_equal(it[2].found, (1LL << 32) | 5);
@@ -142,22 +159,39 @@ static void test_malformed(void **state)
 
 	kernel_like(&b);
 	fd = emit(&b, 0x1234, 0);			/* bad magic */
-	assert_int_equal(btfscan__fd(fd, it, 1), -EPROTO);
+	assert_int_equal(scan_both(fd, it, 1), -EPROTO);
 	close(fd);
 	fd = emit(&b, 0xeB9F, 4);			/* types run past their section */
-	assert_int_equal(btfscan__fd(fd, it, 1), -EPROTO);
+	assert_int_equal(scan_both(fd, it, 1), -EPROTO);
 	close(fd);
 	b.types[5] = 25u << 24;				/* FWD's info: a kind nobody knows */
 	fd = emit(&b, 0xeB9F, 0);
-	assert_int_equal(btfscan__fd(fd, it, 1), -EPROTO);
+	assert_int_equal(scan_both(fd, it, 1), -EPROTO);
 	close(fd);
 	fd = memfd_create("empty", 0);			/* no header at all */
-	assert_int_equal(btfscan__fd(fd, it, 1), -EPROTO);
+	assert_int_equal(scan_both(fd, it, 1), -EPROTO);
 	close(fd);
-	assert_int_equal(btfscan__fd(-1, it, 1), -EBADF);
+	assert_int_equal(scan_both(-1, it, 1), -EBADF);
+}
+
+/* Empty sections placed past the end of the file: nothing to read, nothing
+ * found, mapped or not (the fuzzer's first difference between the two). */
+static void test_empty_sections_past_the_end(void **state)
+{
+	uint32_t hdr[6] = { 0xeB9F | 1u << 16, 0x01eb9f18, 0x1800, 0, 0x20000, 0 };
+	struct btfscan_item it[] = { { "task_struct", "tgid", 0 } };
+	int fd = memfd_create("btf", 0);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, hdr, sizeof(hdr)), sizeof(hdr));
+	assert_int_equal(scan_both(fd, it, 1), 0);
+	assert_int_equal(it[0].found, -1);
+	close(fd);
 }
 
 UNIT_MAIN("btfscan", NULL, NULL,
 	  cmocka_unit_test(test_finds_ids_and_offsets),
 	  cmocka_unit_test(test_finds_enumerators),
-	  cmocka_unit_test(test_malformed))
+	  cmocka_unit_test(test_malformed),
+	  cmocka_unit_test(test_empty_sections_past_the_end))

@@ -4,9 +4,20 @@
 #include "app/ls_nat.h"
 #include "app/serves.h"
 
+#include <stdlib.h>
 #include "enrich/listing.h"
 #include "sockets/snapshot.h"
 #include "output/users.h"
+
+/* The owners of socket i. The owners are in inode order, the rows are not:
+ * the owners of the row eight rows ahead are asked for before they are read. */
+static const struct ps_owner *owners_of(const struct snapshot *snap, const uint32_t *at,
+					size_t i, size_t *n)
+{
+	if (at && i + 8 < snap->n && at[i + 8])
+		__builtin_prefetch(&snap->owners.v[at[i + 8] - 1]);
+	return snapshot__owners_of(snap, at, i, n);
+}
 
 int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format_ctx *fmt,
 	    struct sink *out)
@@ -16,6 +27,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	struct snapshot snap;
 	struct sbuf b = { 0 };
 	struct serves_ctx *sv;
+	uint32_t *all;	/* each socket's owners, looked up once for both passes */
 	int rc = 0;
 
 	rc = cmd__snapshot(&snap, &so, o->verbose);
@@ -27,10 +39,11 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	 * every namespace (with --netns, serves takes a snapshot of its own). */
 	if (!so.netns)
 		serves__borrow(sv, &snap);
+	all = snapshot__owners_at(&snap);
 	/* Columns as wide as the widest address, as ss sizes them. */
 	for (size_t i = 0; ctx.mode == FORMAT_TABLE && i < snap.n; i++) {
 		size_t n;
-		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
+		const struct ps_owner *own = owners_of(&snap, all, i, &n);
 
 		if (filter__socket(f, &snap.socks[i], own, n))
 			listing__fit(&ctx, &snap.socks[i], own, n);
@@ -38,7 +51,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	listing__header(&b, &ctx);
 	for (size_t i = 0; i < snap.n && !rc; i++) {
 		size_t n;
-		const struct ps_owner *own = owners__find(&snap.owners, snap.socks[i].inode, &n);
+		const struct ps_owner *own = owners_of(&snap, all, i, &n);
 
 		if (!filter__socket(f, &snap.socks[i], own, n))
 			continue;
@@ -54,6 +67,7 @@ int cmd__ls(const struct ps_opts *o, const struct filter *f, const struct format
 	if (!rc)
 		rc = cmd__write(out, &b);
 	sbuf__free(&b);
+	free(all);
 	serves__free(sv);
 	snapshot__free(&snap);
 	users__free(ctx.users);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BTF_MAGIC 0xeB9F
@@ -18,9 +20,12 @@ enum {
 	K_FLOAT, K_DECL_TAG, K_TYPE_TAG, K_ENUM64,
 };
 
-/* A window over the file: at most WINDOW bytes read at a time. */
+/* The file mapped whole (map), or a window over it: at most WINDOW bytes
+ * read at a time. */
 struct reader {
 	int fd;
+	const unsigned char *map;
+	uint64_t size;		/* of the map */
 	uint64_t at;		/* file offset of buf[0] */
 	size_t have;
 	unsigned char *buf;
@@ -32,6 +37,13 @@ static const unsigned char *get(struct reader *r, uint64_t off, size_t n, int *e
 	if (n > WINDOW) {
 		*err = -EPROTO;
 		return NULL;
+	}
+	if (r->map) {
+		if (off > r->size || n > r->size - off) {
+			*err = -EPROTO;
+			return NULL;
+		}
+		return r->map + off;
 	}
 	if (off < r->at || off + n > r->at + r->have) {
 		r->at = off;
@@ -107,6 +119,36 @@ static int name_index(struct names *nm, const char *s)
 	return nm->n++;
 }
 
+/* find_strings() over the mapped file: each string's length from memchr,
+ * compared only with the names of that length. */
+static int find_strings_mapped(const struct reader *r, uint64_t start, uint64_t len,
+			       struct names *nm)
+{
+	const unsigned char *p;
+	size_t lens[32];
+
+	if (!len)
+		return 0;
+	if (start > r->size || len > r->size - start)
+		return -EPROTO;
+	p = r->map + start;
+	for (int k = 0; k < nm->n; k++)
+		lens[k] = strlen(nm->s[k]);
+	for (uint64_t at = 0; at < len;) {
+		const unsigned char *z = memchr(p + at, 0, (size_t)(len - at));
+		size_t n;
+
+		if (!z)
+			break;	/* not ended within the section: no name */
+		n = (size_t)(z - (p + at));
+		for (int k = 0; k < nm->n; k++)
+			if (nm->off[k] < 0 && lens[k] == n && !memcmp(p + at, nm->s[k], n))
+				nm->off[k] = (int64_t)at;
+		at += n + 1;
+	}
+	return 0;
+}
+
 /* One pass over the string section: where each wanted name starts. */
 static int find_strings(struct reader *r, uint64_t start, uint64_t len, struct names *nm)
 {
@@ -116,6 +158,8 @@ static int find_strings(struct reader *r, uint64_t start, uint64_t len, struct n
 	uint64_t str_at = 0;
 	int err = 0;
 
+	if (r->map)
+		return find_strings_mapped(r, start, len, nm);
 	for (uint64_t done = 0; done < len;) {
 		size_t n = len - done > WINDOW ? WINDOW : (size_t)(len - done);
 		const unsigned char *p = get(r, start + done, n, &err);
@@ -240,7 +284,27 @@ static int find_types(struct reader *r, uint64_t start, uint64_t len, struct nam
 	return 0;
 }
 
-int btfscan__fd(int fd, struct btfscan_item *items, int n)
+/*
+ * The whole file mapped, where the kernel lets /sys/kernel/btf/vmlinux be
+ * (6.16, "btf: Allow mmap of vmlinux btf"): sysfs hands out at most a page
+ * per read, so reading its 5-6 MB takes over a thousand syscalls. The map's
+ * pages are the kernel's own: they add nothing to our resident memory.
+ */
+static void map_whole(struct reader *r)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(r->fd, &st) || st.st_size < 24)
+		return;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
+	if (p == MAP_FAILED)
+		return;
+	r->map = p;
+	r->size = (uint64_t)st.st_size;
+}
+
+static int scan(int fd, struct btfscan_item *items, int n, bool may_map)
 {
 	struct reader r = { .fd = fd };
 	struct names nm = { .n = 0 };
@@ -256,8 +320,10 @@ int btfscan__fd(int fd, struct btfscan_item *items, int n)
 		idx[i][0] = name_index(&nm, items[i].type);
 		idx[i][1] = items[i].member && items[i].member[0] ? name_index(&nm, items[i].member) : -1;
 	}
-	r.buf = malloc(WINDOW);
-	if (!r.buf)
+	if (may_map)
+		map_whole(&r);
+	r.buf = r.map ? NULL : malloc(WINDOW);
+	if (!r.map && !r.buf)
 		return -ENOMEM;
 	h = get(&r, 0, 24, &err);
 	if (!h)
@@ -277,8 +343,20 @@ int btfscan__fd(int fd, struct btfscan_item *items, int n)
 		err = find_types(&r, (uint64_t)hdr_len + type_off, type_len, &nm,
 				 (const int (*)[2])idx, items, n);
 out:
+	if (r.map)
+		munmap((void *)r.map, (size_t)r.size);
 	free(r.buf);
 	return err;
+}
+
+int btfscan__fd(int fd, struct btfscan_item *items, int n)
+{
+	return scan(fd, items, n, true);
+}
+
+int btfscan__fd_read(int fd, struct btfscan_item *items, int n)
+{
+	return scan(fd, items, n, false);
 }
 
 int btfscan__enumerator(const char *name, int64_t *value)

@@ -92,6 +92,7 @@ void format__fit(const struct format_ctx *ctx, enum format_table t,
 		 const struct format_input *in)
 {
 	struct layout *l;
+	struct sbuf cell = { 0 };	/* one allocation a row, not one a cell */
 	bool changed = false;
 
 	if (ctx->mode != FORMAT_TABLE || t == FORMAT_TABLE_WHO)
@@ -99,11 +100,12 @@ void format__fit(const struct format_ctx *ctx, enum format_table t,
 	l = layout_of(ctx, t);
 	for (size_t k = 0; k + 1 < l->n; k++) {
 		const struct field *f = &fields[l->idx[k]];
-		struct sbuf cell = { 0 };
 		struct val v;
 
-		if (!f->grow)
+		/* A column at its widest grows no more: no text to measure. */
+		if (!f->grow || l->w[k] >= f->grow)
 			continue;
+		sbuf__reset(&cell);
 		field__get(f, in, ctx, &v);
 		value__text(&cell, &v, in, ctx, false);
 		if (cell.len > l->w[k] && l->w[k] < f->grow) {
@@ -117,8 +119,8 @@ void format__fit(const struct format_ctx *ctx, enum format_table t,
 			changed |= want != l->w[k];
 			l->w[k] = want;
 		}
-		sbuf__free(&cell);
 	}
+	sbuf__free(&cell);
 	if (changed)
 		layout_starts(l);
 }
@@ -180,11 +182,12 @@ void format__header(struct sbuf *b, const struct format_ctx *ctx)
 static void ls_serves(struct sbuf *b, const struct format_ctx *ctx, const struct layout *l,
 		      const struct format_input *in)
 {
-	const struct field *f = field__by_key("portsnoop.serves.how");
+	const struct field *f;
 	size_t line = b->len;
 	struct val v;
 
-	if (!in->serves || !f)
+	/* Most rows have no keeper: no lookup of the field by its key. */
+	if (!in->serves || !(f = field__by_key("portsnoop.serves.how")))
 		return;
 	field__get(f, in, ctx, &v);
 	if (v.type == V_NONE)

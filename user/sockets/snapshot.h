@@ -70,6 +70,18 @@ void snapshot__know_bound_only(bool dumps);
 typedef int (*snapshot_owners_fn)(struct owners *o, const char **how);
 void snapshot__owners_from(snapshot_owners_fn fn);
 
+/*
+ * Where the owners of every socket of s are in s->owners.v (at[i] for
+ * s->socks[i]: its first owner's index + 1, 0 for none), found in one
+ * merge of both by inode rather than a search per socket; malloc'd, NULL
+ * when out of memory. Four bytes a socket: ls keeps it while it writes.
+ */
+uint32_t *snapshot__owners_at(const struct snapshot *s);
+/* The owners of socket i and their number, from snapshot__owners_at()'s
+ * answer: what owners__find() answers for its inode. */
+const struct ps_owner *snapshot__owners_of(const struct snapshot *s, const uint32_t *at,
+					   size_t i, size_t *n);
+
 /* Returns 0, or -errno with a one-line reason in err. */
 int snapshot__collect(struct snapshot *s, const struct snapshot_opts *o, char *err,
 		      size_t errsz);

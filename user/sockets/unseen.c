@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The sockets no sock_diag dump named, looked at through a copy of their fd:
- * TCP sockets bound and not listening before 6.5, and the namespaces that
- * only a socket keeps alive.
+ * TCP sockets bound and not listening before 6.5, the namespaces that only
+ * a socket keeps alive, and (ls, 6.5+) how many sockets of each namespace
+ * processes hold, and whether one may be bound and not listening (struct
+ * ns_tally: where its bind buckets must be walked).
  */
 #include "sockets/snapshot_priv.h"
 
@@ -19,14 +21,8 @@
 #include <unistd.h>
 #include "lib/compat.h"
 #include "lib/array.h"
+#include "lib/radix.h"
 #include "sockets/netns.h"
-
-static int cmp_u64(const void *a, const void *b)
-{
-	const uint64_t *x = a, *y = b;
-
-	return *x < *y ? -1 : *x > *y;
-}
 
 /* The owner at i is of a socket a dump named on another port. */
 static bool named_elsewhere(const struct collect *dumped, size_t i)
@@ -128,6 +124,75 @@ int ns_done__cookie(struct ns_done *d, int sock)
 	return 0;
 }
 
+int ns_done__tally(struct ns_done *d, int sock, uint32_t inode, uint64_t used,
+		   uint64_t records)
+{
+	struct ns_tally *v = array__reserve(d->tally, d->ntally, &d->tally_cap, sizeof(*v), 16);
+
+	if (!v)
+		return -ENOMEM;
+	d->tally = v;
+	/* Without a cookie no held socket is matched to it: walked. */
+	d->tally[d->ntally++] = (struct ns_tally){ .cookie = netns_cookie(sock), .inode = inode,
+						   .used = used, .known = records };
+	return 0;
+}
+
+struct ns_tally *ns_done__tally_of(const struct ns_done *d, int fd)
+{
+	uint64_t c = d->ntally ? netns_cookie(fd) : 0;
+
+	for (size_t i = 0; c && i < d->ntally; i++)
+		if (d->tally[i].cookie == c)
+			return &d->tally[i];
+	return NULL;
+}
+
+bool ns_tally__walk(const struct ns_tally *t)
+{
+	return t->bound_maybe || t->used == UINT64_MAX || t->used > t->known;
+}
+
+/* A TCP (or MPTCP) socket of ours to look at that may be bound and not
+ * listening: one the bind buckets' walk would name. */
+static bool maybe_bound(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(int);
+	struct tcp_info ti;
+	int v = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) || (v != AF_INET && v != AF_INET6))
+		return false;
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) ||
+	    (v != IPPROTO_TCP && v != IPPROTO_MPTCP))
+		return false;
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		uint16_t port = ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+			      : ((struct sockaddr_in6 *)&ss)->sin6_port;
+
+		if (!port)
+			return false;	/* never bound */
+	}
+	len = sizeof(ti);
+	/* Where TCP_INFO is not answered (MPTCP on older kernels): maybe. */
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) || ti.tcpi_state == TCP_CLOSE;
+}
+
+/* One more socket of a tallied namespace, held by a process. */
+static void tally_held(const struct ns_done *done, int fd)
+{
+	struct ns_tally *t = ns_done__tally_of(done, fd);
+
+	if (!t)
+		return;
+	t->known++;
+	if (!t->bound_maybe)
+		t->bound_maybe = maybe_bound(fd);
+}
+
 /* A socket of a namespace dumped already, known by its cookie alone. */
 static bool ns_done__has_sock(const struct ns_done *d, int sock)
 {
@@ -182,7 +247,7 @@ static int dump_socket_netns(struct collect *c, int fd, int home, struct ns_done
 		return 0;
 	}
 	err = ns_done__add(done, inode);
-	nl = err ? err : netns__diag_socket_fd(nsfd, home);
+	nl = err ? err : netns__diag_socket_fd(nsfd, home, &c->counts);
 	close(nsfd);
 	if (nl == -EPERM || nl == -EACCES) {
 		c->s->netns_denied++;
@@ -215,26 +280,28 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 	/* --netns of a namespace dumped already: no other to find. */
 	bool search = !o->netns || !ns_done__has(done, o->netns);
 	uint64_t *seen;
+	size_t at = 0;		/* into seen: both it and the owners go by inode */
 	uint32_t pidfd_of = 0;
 	int pidfd = -1, err = 0;
 
 	if (!bound_only && !search)
 		return 0;
-	seen = calloc(s->n + 1, sizeof(*seen));
+	seen = calloc(2 * s->n + 1, sizeof(*seen));
 	if (!seen)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->n; i++)
 		seen[i] = s->socks[i].inode;
-	qsort(seen, s->n, sizeof(*seen), cmp_u64);
+	radix__sort_u64(seen, seen + s->n, s->n);
 	for (size_t i = 0, nseen = s->n; !err && i < s->owners.n; i++) {
 		const struct ps_owner *w = &s->owners.v[i];
 		struct collect c = { .s = s, .o = o };
 		struct diag_sock d;
 		int fd;
 
+		while (at < nseen && seen[at] < w->inode)
+			at++;
 		if ((i && s->owners.v[i - 1].inode == w->inode) ||
-		    bsearch(&w->inode, seen, nseen, sizeof(*seen), cmp_u64) ||
-		    named_elsewhere(dumped, i))
+		    (at < nseen && seen[at] == w->inode) || named_elsewhere(dumped, i))
 			continue;	/* one look per socket; or dumped already */
 		if (w->pid != pidfd_of) {
 			if (pidfd >= 0)
@@ -245,6 +312,8 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 		fd = pidfd >= 0 ? borrow_fd(pidfd, w->fd) : -1;
 		if (fd < 0)
 			continue;	/* gone, or not ours to look at */
+		if (dumped->bound_later)
+			tally_held(done, fd);
 		if (search)
 			err = dump_socket_netns(&c, fd, home, done);
 		if (!err && bound_only && describe_bound(fd, &d) &&
@@ -266,4 +335,5 @@ void ns_done__free(struct ns_done *d)
 {
 	free(d->v);
 	free(d->cookies);
+	free(d->tally);
 }
