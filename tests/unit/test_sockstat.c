@@ -82,7 +82,7 @@ static void test_mptcp_rows(void **state)
 	assert_int_equal(st.mptcp6, 1);
 }
 
-/* Read from a proc root: self/net/sockstat and sockstat6. */
+/* Read from a proc root: thread-self/net/sockstat and sockstat6. */
 static void test_read_from_root(void **state)
 {
 	char root[] = "/tmp/portsnoop-sockstat-XXXXXX";
@@ -93,12 +93,12 @@ static void test_read_from_root(void **state)
 	sockstat__read(&st, root);
 	assert_false(st.known4);
 	assert_false(st.known6);
-	unit__put(root, "self/net/sockstat", v4, sizeof(v4) - 1);
+	unit__put(root, "thread-self/net/sockstat", v4, sizeof(v4) - 1);
 	sockstat__read(&st, root);
 	assert_true(st.known4);
 	assert_false(st.known6);	/* no IPv6 file: its counts unknown */
 	assert_int_equal(st.udp, 7);
-	unit__put(root, "self/net/sockstat6", v6, sizeof(v6) - 1);
+	unit__put(root, "thread-self/net/sockstat6", v6, sizeof(v6) - 1);
 	sockstat__read(&st, root);
 	assert_true(st.known6);
 	assert_int_equal(st.tcp6, 3);

@@ -107,7 +107,7 @@ static size_t read_small(const char *proc_root, const char *name, char *buf, siz
 	size_t len = 0;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/self/net/%s", proc_root, name);
+	snprintf(path, sizeof(path), "%s/thread-self/net/%s", proc_root, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
