@@ -48,13 +48,16 @@ def losses(err):
     return int(m.group(2)) + (int(s.group(1)) if s else 0)
 
 
-def traced(build, n, proto, extra):
+def traced(build, n, proto, extra, loop_build=None):
+    """The loop traced by build's portsnoop; the loop itself is loop_build's
+    (default build's): with --against, this build's loop under both, so the
+    same program is traced and a build without bench/ can be compared."""
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "events.json")
         with open(path, "wb") as f:
             t = start_tracer(build, f, extra)
             cpu0 = cpu_split(t.pid)
-            res = loop(build, n, proto)
+            res = loop(loop_build or build, n, proto)
             time.sleep(0.5)  # let the consumer drain the ring
             cpu1 = cpu_split(t.pid)
             t.send_signal(signal.SIGINT)
@@ -576,7 +579,7 @@ def main():
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
         if args.against:
-            a = traced(args.against, args.n, args.proto, [])
+            a = traced(args.against, args.n, args.proto, [], args.build)
             against.append(a["elapsed_ns"])
             reader_against.append((a["user_us"], a["sys_us"]))
         # With --metrics: before the plain trace in odd rounds, after it in

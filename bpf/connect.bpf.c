@@ -26,6 +26,7 @@ static __always_inline void attempt_start(struct sock *sk)
 	struct pt_regs *regs = user_regs();
 	__u64 key = (__u64)sk;
 	struct pending *p;
+	__u8 one = 1;
 
 	if (!connect_hooked || !in_syscall_connect(regs, connect_sees_compat) ||
 	    sock_from_fd((int)PT_REGS_PARM1_CORE_SYSCALL(regs)) != sk)
@@ -33,8 +34,15 @@ static __always_inline void attempt_start(struct sock *sk)
 	if (!task_wanted())
 		return;
 	sk_cookie(sk);
-	bpf_map_delete_elem(&pending_turn, &key);	/* an earlier attempt's */
 	if (bpf_map_update_elem(&pending, &key, &pending_init, BPF_ANY)) {
+		stat_inc(PS_STAT_PENDING_FULL);
+		return;
+	}
+	/* The token the side that is done first takes (came_second()); it
+	 * replaces one an earlier attempt left. Without it both sides would
+	 * take themselves for the second: the attempt is not followed. */
+	if (bpf_map_update_elem(&pending_turn, &key, &one, BPF_ANY)) {
+		bpf_map_delete_elem(&pending, &key);
 		stat_inc(PS_STAT_PENDING_FULL);
 		return;
 	}
@@ -69,7 +77,7 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 	fill_sock(&p->rec.ev, sk, true);
 	p->rec.ev.cookie = sk_cookie(sk);
 	p->outcome_ready = 1;
-	if (came_second(key)) {
+	if (came_second(p, key)) {
 		emit_outcome(p);
 		pending_done(key);
 	}

@@ -19,6 +19,7 @@ struct pending {
 	__u32 outcome_ready;	/* the outcome's fields are filled */
 	__u32 no_sk_err;	/* left SYN_SENT with no sk_err: connect() may say why */
 	__s32 outcome_err;
+	__u32 taken_cpu;	/* 1 + the CPU the first side took the token on */
 	__u64 outcome_ts;
 	/* Task context of the attempt; socket fields once the outcome is in. */
 	struct ps_record rec;
@@ -30,25 +31,36 @@ PS_MAP(pending, BPF_MAP_TYPE_HASH, 8192, __u64, struct pending);
 /*
  * Which side comes second, the connect() exit or the outcome. A fetch-or on
  * the entry would say, but BPF has atomics other than add only since v5.12
- * ("bpf: Add bitwise atomic instructions"). A map insert with BPF_NOEXIST
- * is atomic on every kernel: both sides insert here, and the one whose
- * insert fails comes second and emits the outcome. (Any failure, not only
- * -EEXIST: on 6.1 the comparison with -EEXIST never held, measured.)
+ * ("bpf: Add bitwise atomic instructions"). A map delete is atomic on every
+ * kernel: the attempt puts a token here (attempt_start() in
+ * bpf/connect.bpf.c), each side takes it when it is done, and the one that
+ * finds it gone comes second and emits the outcome. (Any failure, not only
+ * -ENOENT, as with the map insert this was before: on 6.1 its comparison
+ * with -EEXIST never held, measured.) One insert and two deletes per
+ * attempt, where a token both sides insert took two inserts and a delete
+ * more: the second side's failed delete takes no element.
  */
 PS_MAP(pending_turn, BPF_MAP_TYPE_HASH, 8192, __u64, __u8);
 
-static __always_inline bool came_second(__u64 key)
+static __always_inline bool came_second(struct pending *p, __u64 key)
 {
-	__u8 one = 1;
+	__u32 cpu = bpf_get_smp_processor_id() + 1;
 
-	return bpf_map_update_elem(&pending_turn, &key, &one, BPF_NOEXIST) != 0;
+	/* The other side took it on this very CPU (a blocking connect's
+	 * outcome in the caller's own softirq): no need to look, and its
+	 * writes to p are seen in the order it made them. */
+	if (READ_ONCE(p->taken_cpu) == cpu)
+		return true;
+	if (bpf_map_delete_elem(&pending_turn, &key))
+		return true;
+	p->taken_cpu = cpu;
+	return false;
 }
 
-/* Both sides are done: the entry goes. */
+/* Both sides are done (the token went with the first): the entry goes. */
 static __always_inline void pending_done(__u64 key)
 {
 	bpf_map_delete_elem(&pending, &key);
-	bpf_map_delete_elem(&pending_turn, &key);
 }
 
 /*
@@ -103,7 +115,7 @@ static __always_inline void connect_done(const struct call *c, long ret)
 	if (!e.rport)
 		use_requested(&e, &sa, sa_ok, true);
 	event_output(&e);
-	if (p && came_second(key)) {
+	if (p && came_second(p, key)) {
 		emit_outcome(p);
 		pending_done(key);
 	}

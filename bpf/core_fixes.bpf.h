@@ -22,6 +22,42 @@ static __always_inline __u16 sk_type(struct sock *sk)
 }
 
 /*
+ * Both in one probe read where they lie within 8 bytes of each other (as
+ * on every layout above, bitfields or not): a record's cost is mostly its
+ * helper calls. A field is taken from the 8 bytes at its storage unit the
+ * way BPF_CORE_READ_BITFIELD_PROBED() takes it from that unit alone: on a
+ * little-endian machine the left shift drops whatever lies above it.
+ */
+#define PS_SK_FIELD(buf, lo, field) ({					\
+	__u32 d_ = __CORE_RELO((struct sock *)0, field, BYTE_OFFSET) - (lo); \
+	__u64 v_;							\
+									\
+	/* A scalar first (no arithmetic on the stack pointer but an	\
+	 * add), then byte by byte (no misaligned stack load). */	\
+	barrier_var(d_);						\
+	__builtin_memcpy(&v_, (char *)(buf) + d_, 8);			\
+	v_ <<= __CORE_RELO((struct sock *)0, field, LSHIFT_U64);	\
+	(__u16)(v_ >> __CORE_RELO((struct sock *)0, field, RSHIFT_U64)); \
+})
+
+static __always_inline void sk_proto_type(struct sock *sk, __u16 *proto, __u16 *type)
+{
+	__u32 op = __CORE_RELO((struct sock *)0, sk_protocol, BYTE_OFFSET);
+	__u32 ot = __CORE_RELO((struct sock *)0, sk_type, BYTE_OFFSET);
+	__u32 lo = op < ot ? op : ot, hi = op < ot ? ot : op;
+	__u64 buf[2] = {};
+
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || hi - lo > 8 ||
+	    bpf_probe_read_kernel(buf, sizeof(buf), (char *)sk + lo)) {
+		*proto = sk_protocol(sk);
+		*type = sk_type(sk);
+		return;
+	}
+	*proto = PS_SK_FIELD(buf, lo, sk_protocol);
+	*type = PS_SK_FIELD(buf, lo, sk_type);
+}
+
+/*
  * MPTCP's socket calls: older kernels (6.1 among them) implement
  * mptcp_bind() and mptcp_listen() by calling inet_bind() and inet_listen()
  * on the first subflow's struct socket; newer ones (6.18) go to inet_bind_sk(), __inet_listen_sk()

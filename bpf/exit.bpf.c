@@ -18,6 +18,7 @@ int BPF_PROG(tp_process_exit, struct task_struct *task)
 	if (task->signal->live.counter || !bpf_map_lookup_elem(&watched, &tgid))
 		return 0;
 	bpf_map_delete_elem(&watched, &tgid);
+	__sync_fetch_and_add(&watch_gen, 1);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		stat_inc(PS_STAT_EXIT_DROPS);	/* the cache's sweep finds it */

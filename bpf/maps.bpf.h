@@ -31,6 +31,28 @@ struct {
 /* Processes userspace keeps /proc details of (see struct ps_watch). */
 PS_MAP(watched, BPF_MAP_TYPE_HASH, 16384, __u32, struct ps_watch);
 
+/*
+ * Bumped after every write to watched: by user space after its own
+ * (tracer__watch() in user/loader/tracer_io.c, through the skeleton's
+ * mapped .bss) and by the exit program after its delete. An answer of
+ * watched that cmdline_known() (output.bpf.h) keeps is good while this
+ * has not moved.
+ */
+extern __u64 watch_gen;
+
+/* cmdline_known()'s last answer on this CPU (output.bpf.h). */
+struct ps_known {
+	__u64 seq;		/* odd while it is being written */
+	__u64 gen;		/* watch_gen when it was looked up */
+	__u64 start_ns;
+	__u32 tgid;
+	__u32 exec_id;
+	__u32 known;
+	__u32 _pad;
+};
+
+PS_MAP(known_cache, BPF_MAP_TYPE_PERCPU_ARRAY, 1, __u32, struct ps_known);
+
 /* Per-CPU counters, indexed by enum ps_stat. */
 PS_MAP(stats, BPF_MAP_TYPE_PERCPU_ARRAY, PS_STAT__MAX, __u32, __u64);
 

@@ -32,13 +32,61 @@ static __always_inline void read_argv(struct ps_record *r)
 		r->ev.argv_len = n;
 }
 
+/*
+ * This CPU's last answer for e's program, if it still holds: a hash lookup
+ * per record is a sizeable part of a bind's cost, and one process making
+ * many calls asks the same question each time. A program on a preemptible
+ * kernel can be preempted mid-write by another on the same CPU: the
+ * sequence count makes a half-written answer read as none (-1).
+ */
+static __always_inline int known_cached(struct ps_known *k, const struct ps_event *e, __u64 gen)
+{
+	__u64 seq = READ_ONCE(k->seq);
+	int known;
+
+	barrier();
+	if ((seq & 1) || k->gen != gen || k->tgid != e->pid || k->start_ns != e->start_ns ||
+	    k->exec_id != e->exec_id)
+		return -1;
+	known = k->known;
+	barrier();
+	return READ_ONCE(k->seq) == seq ? known : -1;
+}
+
+static __always_inline void known_keep(struct ps_known *k, const struct ps_event *e, __u64 gen,
+				       bool known)
+{
+	k->seq++;
+	barrier();
+	k->gen = gen;
+	k->tgid = e->pid;
+	k->start_ns = e->start_ns;
+	k->exec_id = e->exec_id;
+	k->known = known;
+	barrier();
+	k->seq++;
+}
+
 /* Does userspace hold this program's command line already? */
 static __always_inline bool cmdline_known(const struct ps_event *e)
 {
-	__u32 tgid = e->pid;
-	struct ps_watch *w = bpf_map_lookup_elem(&watched, &tgid);
+	__u64 gen = READ_ONCE(watch_gen);
+	__u32 zero = 0, tgid = e->pid;
+	struct ps_known *k = bpf_map_lookup_elem(&known_cache, &zero);
+	struct ps_watch *w;
+	bool known;
+	int cached;
 
-	return w && w->has_cmdline && w->start_ns == e->start_ns && w->exec_id == e->exec_id;
+	if (k) {
+		cached = known_cached(k, e, gen);
+		if (cached >= 0)
+			return cached;
+	}
+	w = bpf_map_lookup_elem(&watched, &tgid);
+	known = w && w->has_cmdline && w->start_ns == e->start_ns && w->exec_id == e->exec_id;
+	if (k)
+		known_keep(k, e, gen, known);
+	return known;
 }
 
 /* A record of the fixed part alone: no command line. */

@@ -4,6 +4,7 @@
 
 const volatile struct ps_filter filter = {};
 __u64 last_wakeup_ns = 0;
+__u64 watch_gen = 0;
 const volatile bool tracing_cookie = true;
 const volatile bool tracing_ancestor_cgroup = true;
 

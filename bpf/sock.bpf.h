@@ -90,8 +90,7 @@ static __always_inline void fill_sock(struct ps_event *e, struct sock *sk, bool 
 	if (bpf_probe_read_kernel(buf, size, &sk->__sk_common))
 		return;
 	e->family = c->skc_family;
-	e->proto = sk_protocol(sk);
-	e->sock_type = sk_type(sk);
+	sk_proto_type(sk, &e->proto, &e->sock_type);
 	e->netns = BPF_CORE_READ(c->skc_net.net, ns.inum);
 	e->cookie = c->skc_cookie.counter;
 	e->ifindex = c->skc_bound_dev_if;

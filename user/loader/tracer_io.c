@@ -121,6 +121,9 @@ int tracer__watch(struct tracer *t, __u32 pid, const struct ps_watch *w)
 	} else {
 		rc = bpf_map_delete_elem(fd, &pid) ? -errno : 0;
 	}
+	/* After the write: the kernel side's cached answers of watched are
+	 * good while this has not moved (bpf/maps.bpf.h). */
+	t->skel->bss->watch_gen++;
 	return rc == -ENOENT && !w ? 0 : rc;
 }
 
