@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "unit.h"
 
 #include "proc/container.h"
@@ -201,7 +202,29 @@ static void test_children(void **state)
 	assert_int_equal(unit__rmtree(root), 0);
 }
 
+/* A file read whole through a pipe written in pieces: all of it up to sz,
+ * the count said; a bad fd is its errno. */
+static void test_fill(void **state)
+{
+	char buf[8] = { 0 };
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "ab", 2), 2);
+	assert_int_equal(write(p[1], "cdefghij", 8), 8);
+	assert_int_equal(procinfo__fill(p[0], buf, 6), 6);	/* stops at sz */
+	assert_memory_equal(buf, "abcdef", 6);
+	close(p[1]);
+	assert_int_equal(procinfo__fill(p[0], buf, sizeof(buf)), 4);	/* the rest, to EOF */
+	assert_memory_equal(buf, "ghij", 4);
+	assert_int_equal(procinfo__fill(p[0], buf, sizeof(buf)), 0);
+	close(p[0]);
+	assert_int_equal(procinfo__fill(p[0], buf, sizeof(buf)), -EBADF);
+}
+
 UNIT_MAIN("procinfo", NULL, NULL,
+	  cmocka_unit_test(test_fill),
 	  cmocka_unit_test(test_children),
 	  cmocka_unit_test(test_stat_plain_and_hostile_comm),
 	  cmocka_unit_test(test_stat_truncated),

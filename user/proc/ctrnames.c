@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "lib/jsonr.h"
 #include "proc/dockerroot.h"
+#include "proc/procinfo.h"
 
 /* The largest state file read: podman's containers.json lists every
  * container of the store (about 1 KB each). */
@@ -185,17 +186,10 @@ static long read_file(const struct ctrnames *c, const char *path, char **out)
 	err = fstat(fd, &st) ? -errno : !S_ISREG(st.st_mode) ? -EINVAL : 0;
 	if (!err && !(buf = malloc(MAX_FILE + 1)))
 		err = -ENOMEM;
-	while (!err) {
-		ssize_t r = read(fd, buf + n, MAX_FILE + 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			err = -errno;
-		else if (r == 0)
-			break;
-		else if ((n += (size_t)r) > MAX_FILE)
-			err = -EFBIG;
+	if (!err) {
+		err = procinfo__fill(fd, buf, MAX_FILE + 1);
+		n = err > 0 ? (size_t)err : 0;
+		err = err > MAX_FILE ? -EFBIG : err < 0 ? err : 0;
 	}
 	close(fd);
 	if (err) {

@@ -172,7 +172,8 @@ void dockerroot__path(const char *root, uint32_t pid, char *out)
 static long hostconfig(const char *dir, const char *id, char **out)
 {
 	char path[DOCKERROOT_PATH + 128];
-	size_t n = 0;
+	size_t n;
+	long got;
 	char *buf;
 	int fd;
 
@@ -181,22 +182,13 @@ static long hostconfig(const char *dir, const char *id, char **out)
 	if (fd < 0)
 		return -errno;
 	buf = malloc(MAX_HOSTCONFIG + 1);
-	while (buf && n <= MAX_HOSTCONFIG) {
-		ssize_t r = read(fd, buf + n, MAX_HOSTCONFIG + 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
+	got = buf ? procinfo__fill(fd, buf, MAX_HOSTCONFIG + 1) : -ENOMEM;
 	close(fd);
-	if (!buf)
-		return -ENOMEM;
-	if (n > MAX_HOSTCONFIG) {
+	if (got < 0 || got > MAX_HOSTCONFIG) {
 		free(buf);
-		return -EFBIG;
+		return got < 0 ? got : -EFBIG;
 	}
+	n = (size_t)got;
 	buf[n] = '\0';
 	*out = buf;
 	return (long)n;

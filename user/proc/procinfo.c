@@ -97,11 +97,30 @@ int procinfo__parse_cgroup(const char *buf, size_t len, char *out, size_t outsz)
 	return -ENOENT;
 }
 
+long procinfo__fill(int fd, char *buf, size_t sz)
+{
+	size_t n = 0;
+
+	while (n < sz) {
+		ssize_t r = read(fd, buf + n, sz - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	return (long)n;
+}
+
 long procinfo__read(const char *root, uint32_t pid, const char *name, size_t max,
 		    char **out)
 {
 	char path[PATH_MAX];
-	size_t n = 0;
+	size_t n;
+	long got;
 	char *buf;
 	int fd;
 
@@ -114,23 +133,13 @@ long procinfo__read(const char *root, uint32_t pid, const char *name, size_t max
 		close(fd);
 		return -ENOMEM;
 	}
-	while (n < max) {
-		ssize_t r = read(fd, buf + n, max - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int err = -errno;
-
-			close(fd);
-			free(buf);
-			return err;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
+	got = procinfo__fill(fd, buf, max);
 	close(fd);
+	if (got < 0) {
+		free(buf);
+		return got;
+	}
+	n = (size_t)got;
 	buf[n] = '\0';
 	*out = buf;
 	return (long)n;

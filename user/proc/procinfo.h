@@ -31,6 +31,10 @@ const char *procinfo__after(const char *text, const char *name);
  * of /proc/PID/status text (NUL-terminated). Returns 0 or -ENOENT. */
 int procinfo__status_field(const char *status, const char *name, uint32_t *out);
 
+/* Read fd until sz bytes are in buf or it ends (EINTR retried). Returns
+ * the count read or -errno. */
+long procinfo__fill(int fd, char *buf, size_t sz);
+
 /* Read a whole (small) file under root into a malloc'd buffer, NUL added.
  * At most max bytes. Returns the length or -errno. */
 long procinfo__read(const char *root, uint32_t pid, const char *name, size_t max,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "proc/procinfo.h"
 
 /* The decimal at p (before end), ending at a space or end: its end, or
  * NULL. The text is not NUL-terminated: strtoull() could read past it. */
@@ -104,24 +105,16 @@ void sockstat__parse_protocols(struct sockstat *st, const char *buf, size_t len)
 static size_t read_small(const char *proc_root, const char *name, char *buf, size_t sz)
 {
 	char path[PATH_MAX];
-	size_t len = 0;
+	long got;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/thread-self/net/%s", proc_root, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	while (len < sz) {
-		ssize_t n = read(fd, buf + len, sz - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
+	got = procinfo__fill(fd, buf, sz);
 	close(fd);
-	return len;
+	return got > 0 ? (size_t)got : 0;
 }
 
 void sockstat__read(struct sockstat *st, const char *proc_root)

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <unistd.h>
+#include "proc/procinfo.h"
 
 #define RANGE_MAX 64	/* "65535\t65535\n" is 12 bytes */
 
@@ -47,27 +48,19 @@ int sysctl__parse_port_range(const char *buf, size_t len, unsigned int *lo,
 int sysctl__port_range(const char *proc_root, unsigned int *lo, unsigned int *hi)
 {
 	char path[PATH_MAX], buf[RANGE_MAX];
-	size_t n = 0;
-	int fd, err = 0;
+	size_t n;
+	long got;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_port_range", proc_root);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while (n < sizeof(buf)) {
-		ssize_t r = read(fd, buf + n, sizeof(buf) - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			err = r < 0 ? -errno : 0;
-			break;
-		}
-		n += (size_t)r;
-	}
+	got = procinfo__fill(fd, buf, sizeof(buf));
 	close(fd);
-	if (err)
-		return err;
+	if (got < 0)
+		return (int)got;
+	n = (size_t)got;
 	if (n == sizeof(buf))
 		return -EFBIG;
 	return sysctl__parse_port_range(buf, n, lo, hi);
