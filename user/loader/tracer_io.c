@@ -122,8 +122,10 @@ int tracer__watch(struct tracer *t, __u32 pid, const struct ps_watch *w)
 		rc = bpf_map_delete_elem(fd, &pid) ? -errno : 0;
 	}
 	/* After the write: the kernel side's cached answers of watched are
-	 * good while this has not moved (bpf/maps.bpf.h). */
-	t->skel->bss->watch_gen++;
+	 * good while this has not moved (bpf/maps.bpf.h). Atomic: the exit
+	 * program bumps it too, and a bump lost between the two would leave
+	 * an answer taken before this write standing. */
+	__atomic_fetch_add(&t->skel->bss->watch_gen, 1, __ATOMIC_SEQ_CST);
 	return rc == -ENOENT && !w ? 0 : rc;
 }
 
