@@ -182,6 +182,7 @@ static void test_holder_record(void **state)
 				      "\"files_written\":[\"/var/log/nginx/access.log\"]");
 
 	/* No serves asked for, no users: none in the record. */
+	users__free(src.users);
 	src.serves = NULL;
 	src.users = NULL;
 	who__holder(&src, &s, own, 2, &d, NULL, &room, &in);
@@ -190,7 +191,6 @@ static void test_holder_record(void **state)
 	assert_int_equal(asked.calls, 1);
 	who__release(&d);
 	sbuf__free(&b);
-	users__free(src.users);
 }
 
 static void test_why_unknown(void **state)
