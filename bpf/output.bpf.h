@@ -148,11 +148,11 @@ static __always_inline void event_output(struct ps_event *e)
  * + lost, always.
  *
  * Which of the three it is, is a number, never a second test of the
- * ring's pointer: before v5.13 or so the verifier does not know that a
- * reserved record it has seen to be non-NULL stays so (reg_type_not_null()
- * lacks PTR_TO_MEM on 5.10), follows the "NULL" branch too and refuses the
- * program for the record left unsubmitted there. 64 bits, because a
- * narrower constant spilled to the stack reads back unknown on 5.10.
+ * ring's pointer: 5.10's verifier does not know that a reserved record it
+ * has seen to be non-NULL stays so (its reg_type_not_null() lacks
+ * PTR_TO_MEM), follows the "NULL" branch too and refuses the program for
+ * the record left unsubmitted there. 64 bits, because 5.10 reads a
+ * narrower constant spilled to the stack back as unknown.
  */
 enum ps_out_where {
 	PS_OUT_STACK,	/* the caller's spare: event_output() copies it */
