@@ -85,32 +85,34 @@ static __always_inline __s32 errno_of(long ret)
  */
 static __always_inline void local_event(__u16 kind, const struct call *c, long ret)
 {
-	struct ps_event e = {};
+	struct ps_event spare;
+	struct out o;
+	struct ps_event *e = event_begin(&o, &spare);
 
-	fill_task(&e);
-	e.kind = kind;
-	e.err = errno_of(ret);
-	fill_sock(&e, c->sk, false);
+	fill_task(e);
+	e->kind = kind;
+	e->err = errno_of(ret);
+	fill_sock(e, c->sk, false);
 	if (kind == PS_EV_LISTEN)
-		e.backlog = c->backlog;
-	if (!e.err) {
-		track_sock(&e);
+		e->backlog = c->backlog;
+	if (!e->err) {
+		track_sock(e);
 	} else if (kind == PS_EV_BIND) {
 		struct ps_sockaddr sa;
 		bool ok = !read_sockaddr(c, &sa);
 
-		use_requested(&e, &sa, ok, false);
+		use_requested(e, &sa, ok, false);
 		/* A link-local address with a scope asks for that device
 		 * (__inet6_bind()); a failed bind may not have set it. */
 		if (ok && sa.family == AF_INET6 && sa.scope_id && sa.v6[0] == 0xfe &&
-		    (sa.v6[1] & 0xc0) == 0x80 && sa.scope_id != e.ifindex) {
+		    (sa.v6[1] & 0xc0) == 0x80 && sa.scope_id != e->ifindex) {
 			struct sock *sk = c->sk;	/* CO-RE reads start from a kernel type */
 
-			e.ifindex = sa.scope_id;
-			fill_ifname(&e, BPF_CORE_READ(sk, __sk_common.skc_net.net));
+			e->ifindex = sa.scope_id;
+			fill_ifname(e, BPF_CORE_READ(sk, __sk_common.skc_net.net));
 		}
 	}
-	event_output(&e);
+	event_end(&o, e);
 }
 
 #endif /* PS_CALL_BPF_H */

@@ -32,6 +32,13 @@ static __always_inline void read_argv(struct ps_record *r)
 		r->ev.argv_len = n;
 }
 
+/* A program, as cmdline_known() asks about it: (pid, start, exec_id). */
+struct ps_ident {
+	__u64 start_ns;
+	__u32 pid;
+	__u32 exec_id;
+};
+
 /*
  * This CPU's last answer for e's program, if it still holds: a hash lookup
  * per record is a sizeable part of a bind's cost, and one process making
@@ -39,7 +46,7 @@ static __always_inline void read_argv(struct ps_record *r)
  * kernel can be preempted mid-write by another on the same CPU: the
  * sequence count makes a half-written answer read as none (-1).
  */
-static __always_inline int known_cached(struct ps_known *k, const struct ps_event *e, __u64 gen)
+static __always_inline int known_cached(struct ps_known *k, const struct ps_ident *e, __u64 gen)
 {
 	__u64 seq = READ_ONCE(k->seq);
 	int known;
@@ -53,7 +60,7 @@ static __always_inline int known_cached(struct ps_known *k, const struct ps_even
 	return READ_ONCE(k->seq) == seq ? known : -1;
 }
 
-static __always_inline void known_keep(struct ps_known *k, const struct ps_event *e, __u64 gen,
+static __always_inline void known_keep(struct ps_known *k, const struct ps_ident *e, __u64 gen,
 				       bool known)
 {
 	k->seq++;
@@ -68,7 +75,7 @@ static __always_inline void known_keep(struct ps_known *k, const struct ps_event
 }
 
 /* Does userspace hold this program's command line already? */
-static __always_inline bool cmdline_known(const struct ps_event *e)
+static __always_inline bool cmdline_known(const struct ps_ident *e)
 {
 	__u64 gen = READ_ONCE(watch_gen);
 	__u32 zero = 0, tgid = e->pid;
@@ -104,20 +111,18 @@ static __always_inline void fixed_output(const struct ps_event *e)
 }
 
 /*
- * Hand a finished record to the reader. The fixed part is built on the BPF
- * stack first, so that when the ring is full the program's other effects
- * (tracking a socket for its close) still happen and the loss is counted:
- * generated = delivered + lost, always. The command line is read straight
- * into the ring, unless userspace has it: then the record is the fixed
- * part alone.
+ * Hand a record finished on the BPF stack to the reader: event_end()'s
+ * fallback (below). The command line is read straight into the ring,
+ * unless userspace has it: then the record is the fixed part alone.
  */
 static __always_inline void event_output(struct ps_event *e)
 {
+	struct ps_ident id = { .start_ns = e->start_ns, .pid = e->pid, .exec_id = e->exec_id };
 	struct ps_record *r;
 
 	if (!event_wanted(e))
 		return;
-	if (cmdline_known(e)) {
+	if (cmdline_known(&id)) {
 		fixed_output(e);
 		return;
 	}
@@ -129,6 +134,89 @@ static __always_inline void event_output(struct ps_event *e)
 	__builtin_memcpy(&r->ev, e, sizeof(*e));
 	read_argv(r);
 	bpf_ringbuf_submit(r, wakeup_flags(e->ts_ns));
+}
+
+/*
+ * Where a record is built. With no filter on what (load-time constants),
+ * every record is wanted: it is built in place in the ring, as the one
+ * record it becomes (the fixed part, with the command line unless
+ * userspace has it), and never copied. When the ring has no room, or a
+ * filter on what must see the finished record first, it is built on the
+ * stack and handed over by event_output() at the end. Either way the
+ * program's other effects (tracking a socket for its close) happen, and a
+ * record the ring has no room for is counted lost: generated = delivered
+ * + lost, always.
+ *
+ * Which of the three it is, is a number, never a second test of the
+ * ring's pointer: 5.10's verifier does not know that a reserved record it
+ * has seen to be non-NULL stays so (its reg_type_not_null() lacks
+ * PTR_TO_MEM), follows the "NULL" branch too and refuses the program for
+ * the record left unsubmitted there. 64 bits, because 5.10 reads a
+ * narrower constant spilled to the stack back as unknown.
+ */
+enum ps_out_where {
+	PS_OUT_STACK,	/* the caller's spare: event_output() copies it */
+	PS_OUT_FIXED,	/* in the ring, the fixed part alone */
+	PS_OUT_FULL,	/* in the ring, a ps_record: room for the command line */
+};
+
+struct out {
+	__u64 where;	/* enum ps_out_where */
+};
+
+_Static_assert(__builtin_offsetof(struct ps_record, ev) == 0,
+	       "a ps_record in the ring is filled through its ps_event");
+
+static __always_inline bool what_filtered(void)
+{
+	return filter.kinds || filter.protos || filter.families || filter.netns ||
+	       filter.failed_only || filter.has_ports;
+}
+
+/* The record to fill, zeroed; every path hands it to event_end(). */
+static __always_inline struct ps_event *event_begin(struct out *o, struct ps_event *spare)
+{
+	struct task_struct *task = current_task();
+	struct ps_ident id;
+	struct ps_record *full;
+	struct ps_event *fixed;
+
+	if (!what_filtered()) {
+		id.pid = TASK_READ(task, tgid);
+		id.start_ns = task_start_boottime(TASK_READ(task, group_leader));
+		id.exec_id = (__u32)TASK_READ(task, self_exec_id);
+		if (cmdline_known(&id)) {
+			fixed = bpf_ringbuf_reserve(&events, sizeof(*fixed), 0);
+			if (fixed) {
+				__builtin_memset(fixed, 0, sizeof(*fixed));
+				o->where = PS_OUT_FIXED;
+				return fixed;
+			}
+		} else {
+			full = bpf_ringbuf_reserve(&events, sizeof(*full), 0);
+			if (full) {
+				__builtin_memset(&full->ev, 0, sizeof(full->ev));
+				o->where = PS_OUT_FULL;
+				return &full->ev;
+			}
+		}
+	}
+	__builtin_memset(spare, 0, sizeof(*spare));
+	o->where = PS_OUT_STACK;
+	return spare;
+}
+
+/* e (from event_begin()) is finished: submit it, or filter and copy it. */
+static __always_inline void event_end(const struct out *o, struct ps_event *e)
+{
+	if (o->where == PS_OUT_FULL) {
+		read_argv((struct ps_record *)e);
+		bpf_ringbuf_submit(e, wakeup_flags(e->ts_ns));
+	} else if (o->where == PS_OUT_FIXED) {
+		bpf_ringbuf_submit(e, wakeup_flags(e->ts_ns));
+	} else {
+		event_output(e);
+	}
 }
 
 /* A record that is complete as it is (a map value), copied in whole. */

@@ -8,7 +8,8 @@
 static __always_inline void release_done(__u64 cookie)
 {
 	struct ps_tracked *t;
-	struct ps_event e = {};
+	struct ps_event spare, *e;
+	struct out o;
 
 	if (!cookie)
 		return;
@@ -16,19 +17,20 @@ static __always_inline void release_done(__u64 cookie)
 	if (!t)
 		return;
 	if (task_wanted()) {
-		fill_task(&e);
-		e.kind = PS_EV_CLOSE;
-		e.cookie = cookie;
-		e.netns = t->netns;
-		e.family = t->family;
-		e.proto = t->proto;
-		e.sock_type = t->sock_type;
-		e.lport = t->lport;
-		e.flags |= t->flags;	/* fill_task()'s PS_F_EXE_DELETED stays */
-		__builtin_memcpy(e.laddr, t->laddr, sizeof(e.laddr));
-		e.ifindex = t->ifindex;
-		__builtin_memcpy(e.ifname, t->ifname, sizeof(e.ifname));
-		event_output(&e);
+		e = event_begin(&o, &spare);
+		fill_task(e);
+		e->kind = PS_EV_CLOSE;
+		e->cookie = cookie;
+		e->netns = t->netns;
+		e->family = t->family;
+		e->proto = t->proto;
+		e->sock_type = t->sock_type;
+		e->lport = t->lport;
+		e->flags |= t->flags;	/* fill_task()'s PS_F_EXE_DELETED stays */
+		__builtin_memcpy(e->laddr, t->laddr, sizeof(e->laddr));
+		e->ifindex = t->ifindex;
+		__builtin_memcpy(e->ifname, t->ifname, sizeof(e->ifname));
+		event_end(&o, e);
 	}
 	bpf_map_delete_elem(&tracked, &cookie);
 }

@@ -128,13 +128,14 @@ static __always_inline void track_sock(const struct ps_event *e)
 		.lport = e->lport,
 		.flags = e->flags & (PS_F_V6ONLY_KNOWN | PS_F_V6ONLY),
 	};
+	__u64 cookie = e->cookie;	/* a key from the stack: e may be in the ring */
 
-	if (!e->cookie)
+	if (!cookie)
 		return;
 	__builtin_memcpy(t.laddr, e->laddr, sizeof(t.laddr));
 	t.ifindex = e->ifindex;
 	__builtin_memcpy(t.ifname, e->ifname, sizeof(t.ifname));
-	if (bpf_map_update_elem(&tracked, &e->cookie, &t, BPF_ANY))
+	if (bpf_map_update_elem(&tracked, &cookie, &t, BPF_ANY))
 		stat_inc(PS_STAT_TRACK_FULL);
 }
 
