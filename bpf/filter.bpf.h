@@ -64,6 +64,17 @@ static __always_inline __u8 proto_bit(__u16 proto)
 	       proto == 262 ? PS_PROTO_MPTCP : 0;
 }
 
+/*
+ * Is any filter on what set? Without one every record is wanted, and the
+ * record can be built in place in the ring (event_begin()). It names every
+ * field event_wanted() below tests: the two change together.
+ */
+static __always_inline bool what_filtered(void)
+{
+	return filter.kinds || filter.protos || filter.families || filter.netns ||
+	       filter.failed_only || filter.has_ports;
+}
+
 /* Filters on what: checked on the finished record. */
 static __always_inline bool event_wanted(const struct ps_event *e)
 {

@@ -167,12 +167,6 @@ struct out {
 _Static_assert(__builtin_offsetof(struct ps_record, ev) == 0,
 	       "a ps_record in the ring is filled through its ps_event");
 
-static __always_inline bool what_filtered(void)
-{
-	return filter.kinds || filter.protos || filter.families || filter.netns ||
-	       filter.failed_only || filter.has_ports;
-}
-
 /* The record to fill, zeroed; every path hands it to event_end(). */
 static __always_inline struct ps_event *event_begin(struct out *o, struct ps_event *spare)
 {
