@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* radix__sort_u64 and _u32: the order qsort gives, for keys that differ in any byte. */
+/* radix__sort_u64: the order qsort gives, for keys that differ in any byte. */
 #include "unit.h"
 
 #include <stdlib.h>
@@ -65,48 +65,5 @@ static void test_inode_and_index(void **state)
 	sorted_as_qsort(v, 0);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	const uint32_t *x = a, *y = b;
-
-	return *x < *y ? -1 : *x > *y;
-}
-
-static void sorted_as_qsort_u32(uint32_t *v, size_t n)
-{
-	uint32_t want[2000], tmp[2000];
-
-	assert_true(n <= 2000);
-	memcpy(want, v, n * sizeof(*v));
-	qsort(want, n, sizeof(*v), cmp_u32);
-	radix__sort_u32(v, tmp, n);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(v[i], want[i]);
-}
-
-/* 32-bit keys: any byte differing, the extremes and equal keys; then
- * socket inodes that differ only in their two low bytes (two passes). */
-static void test_u32(void **state)
-{
-	uint32_t any[2000], inodes[2000];
-	uint32_t seed = 2463534242u;
-
-	(void)state;
-	for (size_t i = 0; i < 2000; i++) {
-		seed ^= seed << 13;
-		seed ^= seed >> 17;
-		seed ^= seed << 5;
-		any[i] = seed;
-		inodes[i] = 4026531840u + (seed & 0xffff);
-	}
-	any[7] = 0;
-	any[8] = UINT32_MAX;
-	any[9] = any[10];
-	sorted_as_qsort_u32(any, 2000);
-	sorted_as_qsort_u32(inodes, 2000);
-	sorted_as_qsort_u32(any, 1);
-	sorted_as_qsort_u32(any, 0);
-}
-
 UNIT_MAIN("radix", NULL, NULL, cmocka_unit_test(test_any_bytes),
-	  cmocka_unit_test(test_inode_and_index), cmocka_unit_test(test_u32))
+	  cmocka_unit_test(test_inode_and_index))

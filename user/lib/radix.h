@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Sorting 64-bit (or 32-bit) keys by their value, a byte at a time (LSD radix): for
+ * Sorting 64-bit keys by their value, a byte at a time (LSD radix): for
  * tens of thousands of socket inodes a few linear passes, where qsort()
  * calls a comparison some 600,000 times.
  */
@@ -16,9 +16,5 @@
  * upper four are skipped, as are the lower four of (inode << 32 | index)).
  */
 void radix__sort_u64(uint64_t *v, uint64_t *tmp, size_t n);
-
-/* The same for 32-bit keys: half the memory, for socket inodes that all
- * fit (sockfs numbers them with an unsigned int). */
-void radix__sort_u32(uint32_t *v, uint32_t *tmp, size_t n);
 
 #endif

@@ -267,47 +267,6 @@ static int dump_socket_netns(struct collect *c, int fd, int home, struct ns_done
 }
 
 /*
- * The dumped sockets' inodes, sorted (with room to sort them in): 32 bits
- * each where all fit, as sockfs numbers them (ls with 40,000 sockets:
- * 320 KiB less at its peak), 64 where one does not.
- */
-struct seen {
-	uint32_t *v32;
-	uint64_t *v64;
-	size_t n;
-};
-
-static int seen__sort(struct seen *sn, const struct snapshot *s)
-{
-	bool wide = false;
-
-	for (size_t i = 0; i < s->n; i++)
-		wide |= s->socks[i].inode > UINT32_MAX;
-	*sn = (struct seen){ .n = s->n };
-	if (wide) {
-		sn->v64 = malloc((2 * s->n + 1) * sizeof(*sn->v64));
-		if (!sn->v64)
-			return -ENOMEM;
-		for (size_t i = 0; i < s->n; i++)
-			sn->v64[i] = s->socks[i].inode;
-		radix__sort_u64(sn->v64, sn->v64 + s->n, s->n);
-		return 0;
-	}
-	sn->v32 = malloc((2 * s->n + 1) * sizeof(*sn->v32));
-	if (!sn->v32)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->n; i++)
-		sn->v32[i] = (uint32_t)s->socks[i].inode;
-	radix__sort_u32(sn->v32, sn->v32 + s->n, s->n);
-	return 0;
-}
-
-static uint64_t seen__at(const struct seen *sn, size_t i)
-{
-	return sn->v32 ? sn->v32[i] : sn->v64[i];
-}
-
-/*
  * The socket fds no dump named, each looked at once through a copy of it
  * (pidfd_getfd, 5.6: the caller's own processes, or any as root): for a
  * namespace no list reached (dump_socket_netns()), and where the kernel
@@ -320,26 +279,29 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 	bool bound_only = o->tcp && !snapshot__dumps_bound_only();
 	/* --netns of a namespace dumped already: no other to find. */
 	bool search = !o->netns || !ns_done__has(done, o->netns);
-	struct seen seen;
+	uint64_t *seen;
 	size_t at = 0;		/* into seen: both it and the owners go by inode */
 	uint32_t pidfd_of = 0;
 	int pidfd = -1, err = 0;
 
 	if (!bound_only && !search)
 		return 0;
-	if (seen__sort(&seen, s))
+	seen = calloc(2 * s->n + 1, sizeof(*seen));
+	if (!seen)
 		return -ENOMEM;
-	for (size_t i = 0; !err && i < s->owners.n; i++) {
+	for (size_t i = 0; i < s->n; i++)
+		seen[i] = s->socks[i].inode;
+	radix__sort_u64(seen, seen + s->n, s->n);
+	for (size_t i = 0, nseen = s->n; !err && i < s->owners.n; i++) {
 		const struct ps_owner *w = &s->owners.v[i];
 		struct collect c = { .s = s, .o = o };
 		struct diag_sock d;
 		int fd;
 
-		while (at < seen.n && seen__at(&seen, at) < w->inode)
+		while (at < nseen && seen[at] < w->inode)
 			at++;
 		if ((i && s->owners.v[i - 1].inode == w->inode) ||
-		    (at < seen.n && seen__at(&seen, at) == w->inode) ||
-		    named_elsewhere(dumped, i))
+		    (at < nseen && seen[at] == w->inode) || named_elsewhere(dumped, i))
 			continue;	/* one look per socket; or dumped already */
 		if (w->pid != pidfd_of) {
 			if (pidfd >= 0)
@@ -364,8 +326,7 @@ int snapshot__look_at_unseen(struct snapshot *s, const struct snapshot_opts *o, 
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	free(seen.v32);
-	free(seen.v64);
+	free(seen);
 	return err;
 }
 
