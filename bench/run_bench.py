@@ -68,7 +68,8 @@ def traced(build, n, proto, extra, loop_build=None):
         # The reader's CPU per line it wrote: its own (formatting, enriching)
         # and the kernel's on its behalf (ring reads, the file's page cache).
         res.update(user_us=(cpu1[0] - cpu0[0]) / lines * 1e6,
-                   sys_us=(cpu1[1] - cpu0[1]) / lines * 1e6)
+                   sys_us=(cpu1[1] - cpu0[1]) / lines * 1e6,
+                   cpu_us=(cpu1[2] - cpu0[2]) / lines * 1e6)
         delivered = 0
         pid = b'"pid":%d,' % res["pid"]
         with open(path, "rb") as f:
@@ -97,11 +98,21 @@ def floor(build, n, proto, strategy, mode="empty"):
 
 
 def cpu_split(pid):
-    """utime and stime (s) of a live process."""
+    """utime and stime (s) of a live process, and its CPU time (s) as the
+    scheduler counts it. The kernel measures the sum exactly but splits it
+    into user and system by where the tick found the process: the split of
+    a fraction of a second moves by several percent between runs of the
+    same build; the sum has no such error (without CONFIG_SCHED_INFO: the
+    ticks' sum)."""
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rpartition(")")[2].split()
     tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
+    user, system = int(fields[11]) / tick, int(fields[12]) / tick
+    try:
+        with open("/proc/%d/schedstat" % pid) as f:
+            return user, system, int(f.read().split()[0]) / 1e9
+    except OSError:
+        return user, system, user + system
 
 
 def proc_status(pid):
@@ -188,6 +199,16 @@ def timed(build, cmd):
     return wall, int(p.stderr.strip().split(b"\n")[-1].split()[-1])
 
 
+def drop_page_cache(path):
+    """path's pages out of the page cache (those no process maps)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def held_sockets(args):
     """args.listeners TCP listeners and as many bound UDP sockets, held by 4
@@ -222,6 +243,13 @@ def snapshot(args):
                   ("netstat -tulpn", inns + ["netstat", "-tulpn"]),
                   ("lsof -nP -i", inns + ["lsof", "-nP", "-i"])]
         tools = [t for t in tools if shutil.which(t[1][4] if t[1][0] == "ip" else t[1][0])]
+        # Peak RSS counts the executable's pages that are mapped, and a
+        # fault maps a whole folio of the page cache where it can: a binary
+        # just written by the linker sits in other folios than one read in
+        # by exec, and took up to ~500 KiB more here. Both read in afresh, alike.
+        for name, cmd in tools:
+            if cmd[0] != "ip":
+                drop_page_cache(cmd[0])
         res = {name: [] for name, _ in tools}
         for _ in range(args.rounds):
             for name, cmd in tools:
@@ -580,10 +608,11 @@ def main():
     against, reader, reader_against, with_metrics, trace_cpu = [], [], [], [], []
     for r in range(args.rounds):
         base.append(loop(args.build, args.n, args.proto)["elapsed_ns"])
-        if args.against:
+        # The other build before this one in odd rounds, after it in even
+        # ones: neither gains from its place in the round.
+        against_first = args.against and r % 2 == 0
+        if against_first:
             a = traced(args.against, args.n, args.proto, [], args.build)
-            against.append(a["elapsed_ns"])
-            reader_against.append((a["user_us"], a["sys_us"]))
         # With --metrics: before the plain trace in odd rounds, after it in
         # even ones, so neither gains from going first on a busy machine.
         metrics_first = args.metrics and r % 2 == 0
@@ -593,7 +622,12 @@ def main():
         t = traced(args.build, args.n, args.proto, [])
         trace.append(t["elapsed_ns"])
         trace_cpu.append((t["cpu_s"], t["user_us"] + t["sys_us"]))
-        reader.append((t["user_us"], t["sys_us"]))
+        reader.append((t["user_us"], t["sys_us"], t["cpu_us"]))
+        if args.against and not against_first:
+            a = traced(args.against, args.n, args.proto, [], args.build)
+        if args.against:
+            against.append(a["elapsed_ns"])
+            reader_against.append((a["user_us"], a["sys_us"], a["cpu_us"]))
         if args.metrics and not metrics_first:
             with_metrics.append(traced(args.build, args.n, args.proto,
                                        ["--metrics", "127.0.0.1:19464"]))
@@ -629,14 +663,16 @@ def main():
         if r:
             u = statistics.median(x[0] for x in r)
             k = statistics.median(x[1] for x in r)
-            print("  reader (%s): %.2f us user + %.2f us system CPU per JSON line (medians)"
-                  % (name, u, k))
+            c = statistics.median(x[2] for x in r)
+            print("  reader (%s): %.2f us user + %.2f us system CPU per JSON line, %.2f us "
+                  "as the scheduler counts it (medians)" % (name, u, k, c))
     if reader_against:
-        per = sorted(x[0] / y[0] for x, y in zip(reader, reader_against) if y[0])
-        if per:
-            print("  reader's user CPU per line, this build / %s: median %.2f (per round "
-                  "%s)" % (args.against, statistics.median(per),
-                           " ".join("%.2f" % x for x in per)))
+        for what, i in (("user CPU (tick-sampled)", 0), ("CPU (scheduler's, exact)", 2)):
+            per = sorted(x[i] / y[i] for x, y in zip(reader, reader_against) if y[i])
+            if per:
+                print("  reader's %s per line, this build / %s: median %.2f (per round "
+                      "%s)" % (what, args.against, statistics.median(per),
+                               " ".join("%.2f" % x for x in per)))
     if with_metrics:
         def ratios(name, per):
             print("    %s, with / without per round: median %.3f, min %.3f, max %.3f "

@@ -26,9 +26,9 @@ struct diag_sock {
 	uint32_t rqueue;	/* listener: connections waiting for accept();
 				 * else bytes not yet read */
 	uint32_t wqueue;	/* listener: the backlog; else bytes not yet sent */
+	uint32_t netns;		/* filled by the caller: the dump's namespace */
 	uint64_t inode;		/* 0 for sockets no file refers to */
 	uint64_t cookie;
-	uint32_t netns;		/* filled by the caller: the dump's namespace */
 	char ifname[16];	/* ifindex's name in the socket's namespace; "" unknown */
 };
 

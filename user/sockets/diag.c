@@ -158,10 +158,16 @@ static int transact(int nlfd, const void *q, size_t qlen, uint16_t proto, diag_c
 		    void *ctx)
 {
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
-	/* Large reads: the kernel fills up to the buffer, so fewer recvs.
-	 * Each thread its own: the metrics server's thread dumps (its
-	 * gauges) while the event loop does (a failed bind's holders). */
-	static __thread char buf[256 * 1024] __attribute__((aligned(8)));
+	/*
+	 * The kernel hands a dump out in datagrams of at most 32 KiB
+	 * (netlink_recvmsg caps its dump allocations there), so a larger
+	 * buffer saves no recv. On the stack: each thread its own (the
+	 * metrics server's thread dumps its gauges while the event loop
+	 * looks up a failed bind's holders), and only the pages a reply
+	 * fills are touched; as thread-local storage it was zeroed, all
+	 * 256 KiB of it, for every thread at its start.
+	 */
+	char buf[64 * 1024] __attribute__((aligned(8)));
 	int rc = 0;
 
 	if (sendto(nlfd, q, qlen, 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
