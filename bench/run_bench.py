@@ -531,7 +531,10 @@ def linecost_binary(build, against):
     subprocess.run(["cc", "-O2", "-g", "-std=gnu11", "-D_GNU_SOURCE",
                     "-I" + os.path.join(tree, "bpf"), "-I" + os.path.join(tree, "user"),
                     "-I" + against, os.path.join(here, "bench", "linecost.c")] +
-                   [os.path.join(tree, o) for o in objs] + ["-lpthread", "-o", exe], check=True)
+                   [os.path.join(tree, o) for o in objs] +
+                   # what CORE_OBJS may need (NAT's nftables, the history's zlib):
+                   # the libraries this build links are installed, extra ones are harmless
+                   ["-lnftnl", "-lmnl", "-lz", "-lpthread", "-o", exe], check=True)
     return exe
 
 
