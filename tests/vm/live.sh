@@ -68,8 +68,10 @@ for s in "$@"; do
 	esac
 	echo "== vm: live tests, $s"
 	p0=$passed f0=$failed s0=$skipped t0=$(date +%s)
+	# -u: each result line out as it comes, so a VM stopped for a stall
+	# shows how far the suite got (piped, python would hold them back).
 	# shellcheck disable=SC2086 # no option or one, one word each
-	tally "vm live tests, $s" '^live: [0-9]' "$py" tests/live/run_live.py --kernel-suite --build "$build" $args
+	tally "vm live tests, $s" '^live: [0-9]' "$py" -u tests/live/run_live.py --kernel-suite --build "$build" $args
 	if [ "$passed" -eq "$p0" ]; then
 		echo "FAIL vm live tests, $s: nothing passed"
 		failed=$((failed + 1))
