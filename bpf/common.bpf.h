@@ -31,6 +31,7 @@
 #include "core_fixes.bpf.h"
 
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
 
 #include "maps.bpf.h"
 #include "filter.bpf.h"

@@ -26,7 +26,6 @@ static __always_inline void attempt_start(struct sock *sk)
 	struct pt_regs *regs = user_regs();
 	__u64 key = (__u64)sk;
 	struct pending *p;
-	__u8 one = 1;
 
 	if (!connect_hooked || !in_syscall_connect(regs, connect_sees_compat) ||
 	    sock_from_fd((int)PT_REGS_PARM1_CORE_SYSCALL(regs)) != sk)
@@ -38,14 +37,11 @@ static __always_inline void attempt_start(struct sock *sk)
 		stat_inc(PS_STAT_PENDING_FULL);
 		return;
 	}
-	/* The token the side that is done first takes (came_second()); it
-	 * replaces one an earlier attempt left. Without it both sides would
-	 * take themselves for the second: the attempt is not followed. */
-	if (bpf_map_update_elem(&pending_turn, &key, &one, BPF_ANY)) {
-		bpf_map_delete_elem(&pending, &key);
-		stat_inc(PS_STAT_PENDING_FULL);
-		return;
-	}
+	/* A token an earlier attempt on this socket left (one side of it
+	 * never came) would make this one's first side take itself for the
+	 * second (came_second()). */
+	if (bpf_map_lookup_elem(&pending_turn, &key))
+		bpf_map_delete_elem(&pending_turn, &key);
 	p = bpf_map_lookup_elem(&pending, &key);
 	if (!p)
 		return;
@@ -76,8 +72,16 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 	p->outcome_ts = bpf_ktime_get_ns();
 	fill_sock(&p->rec.ev, sk, true);
 	p->rec.ev.cookie = sk_cookie(sk);
-	p->outcome_ready = 1;
-	if (came_second(p, key)) {
+	barrier();
+	/* In the connecting thread, its connect() exit not begun: the exit
+	 * comes after this, on this thread, and emits (bpf/connect.bpf.h).
+	 * Anywhere else the two may run at once: the token decides. */
+	if ((__u32)bpf_get_current_pid_tgid() == p->rec.ev.tid && !READ_ONCE(p->call_ending)) {
+		WRITE_ONCE(p->outcome, OUTCOME_IN_CALL);
+		return;
+	}
+	WRITE_ONCE(p->outcome, OUTCOME_READY);
+	if (came_second(key)) {
 		emit_outcome(p);
 		pending_done(key);
 	}
@@ -86,7 +90,10 @@ static __always_inline void attempt_end(struct sock *sk, int newstate)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_sock_state, struct sock *sk, int oldstate, int newstate)
 {
-	if (sk_protocol(sk) != IPPROTO_TCP)
+	/* Every TCP state change of every socket comes here: sk is a BTF
+	 * pointer, so a plain load (u16 since v5.6), not sk_protocol()'s
+	 * probe read. */
+	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	/* listen() without bind() on a socket older than portsnoop: give it a
 	 * cookie before the listen exit reads it. */

@@ -15,11 +15,18 @@
 #define TCP_CLOSE 7
 #define TCP_LISTEN 10
 
+/* p->outcome: where the outcome is. */
+enum {
+	OUTCOME_NONE,
+	OUTCOME_READY,		/* its fields are filled; the token says who emits */
+	OUTCOME_IN_CALL,	/* filled inside the connect() call: its exit emits */
+};
+
 struct pending {
-	__u32 outcome_ready;	/* the outcome's fields are filled */
+	__u32 outcome;		/* OUTCOME_* */
+	__u32 call_ending;	/* the connect() exit has begun */
 	__u32 no_sk_err;	/* left SYN_SENT with no sk_err: connect() may say why */
 	__s32 outcome_err;
-	__u32 taken_cpu;	/* 1 + the CPU the first side took the token on */
 	__u64 outcome_ts;
 	/* Task context of the attempt; socket fields once the outcome is in. */
 	struct ps_record rec;
@@ -29,32 +36,28 @@ struct pending {
 PS_MAP(pending, BPF_MAP_TYPE_HASH, 8192, __u64, struct pending);
 
 /*
- * Which side comes second, the connect() exit or the outcome. A fetch-or on
- * the entry would say, but BPF has atomics other than add only since v5.12
- * ("bpf: Add bitwise atomic instructions"). A map delete is atomic on every
- * kernel: the attempt puts a token here (attempt_start() in
- * bpf/connect.bpf.c), each side takes it when it is done, and the one that
- * finds it gone comes second and emits the outcome. (Any failure, not only
- * -ENOENT, as with the map insert this was before: on 6.1 its comparison
- * with -EEXIST never held, measured.) One insert and two deletes per
- * attempt, where a token both sides insert took two inserts and a delete
- * more: the second side's failed delete takes no element.
+ * Which side comes second, the connect() exit or the outcome, when they
+ * can run at once: the outcome came outside the connecting thread's call
+ * (a softirq on any CPU, a later close()). A fetch-or on the entry would
+ * say, but BPF has atomics other than add only since v5.12 ("bpf: Add
+ * bitwise atomic instructions"), and a plain flag each side sets and reads
+ * lets both (or neither) take themselves for the second. A map insert that
+ * must not replace is atomic on every kernel: the first side done puts a
+ * token here, the second finds it there (any failure, not only -EEXIST: on
+ * 6.1 the comparison never held, measured), takes it away and emits. Not
+ * needed, so not paid for, when the outcome comes inside the call
+ * (OUTCOME_IN_CALL): a loopback connect, a failure before the SYN.
  */
 PS_MAP(pending_turn, BPF_MAP_TYPE_HASH, 8192, __u64, __u8);
 
-static __always_inline bool came_second(struct pending *p, __u64 key)
+static __always_inline bool came_second(__u64 key)
 {
-	__u32 cpu = bpf_get_smp_processor_id() + 1;
+	__u8 one = 1;
 
-	/* The other side took it on this very CPU (a blocking connect's
-	 * outcome in the caller's own softirq): no need to look, and its
-	 * writes to p are seen in the order it made them. */
-	if (READ_ONCE(p->taken_cpu) == cpu)
-		return true;
-	if (bpf_map_delete_elem(&pending_turn, &key))
-		return true;
-	p->taken_cpu = cpu;
-	return false;
+	if (!bpf_map_update_elem(&pending_turn, &key, &one, BPF_NOEXIST))
+		return false;
+	bpf_map_delete_elem(&pending_turn, &key);
+	return true;
 }
 
 /* Both sides are done (the token went with the first): the entry goes. */
@@ -86,6 +89,7 @@ static __always_inline void connect_done(const struct call *c, long ret)
 {
 	struct ps_sockaddr sa;
 	struct ps_event e = {};
+	__u32 outcome = OUTCOME_NONE;
 	struct pending *p;
 	bool sa_ok;
 	__u64 key;
@@ -96,7 +100,15 @@ static __always_inline void connect_done(const struct call *c, long ret)
 		return;
 	key = (__u64)c->sk;
 	p = bpf_map_lookup_elem(&pending, &key);
-	if (p && READ_ONCE(p->outcome_ready)) {
+	if (p) {
+		/* Before the outcome is read: an outcome in this thread's
+		 * context after here (a softirq on its way out of this very
+		 * program) goes through the token (bpf/connect.bpf.c). */
+		WRITE_ONCE(p->call_ending, 1);
+		barrier();
+		outcome = READ_ONCE(p->outcome);
+	}
+	if (p && outcome != OUTCOME_NONE) {
 		/* Blocking connect: the socket may have dropped its port already. */
 		__builtin_memcpy(&e, &p->rec.ev, sizeof(e));
 		/* inet_hash_connect() and friends fail after SYN_SENT without
@@ -115,7 +127,7 @@ static __always_inline void connect_done(const struct call *c, long ret)
 	if (!e.rport)
 		use_requested(&e, &sa, sa_ok, true);
 	event_output(&e);
-	if (p && came_second(p, key)) {
+	if (p && (outcome == OUTCOME_IN_CALL || came_second(key))) {
 		emit_outcome(p);
 		pending_done(key);
 	}

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""Live tests: connect(): established, refused, non-blocking, UDP, unreachable;
+"""Live tests: connect(): established, refused, non-blocking, an outcome after
+the call, UDP, unreachable;
 a 32-bit client on arm64.
 """
 from harness import *  # noqa: F401,F403
@@ -74,6 +75,41 @@ def connect_nonblocking(ctx):
         for ev in evs[:2]:
             expect_ends(ev, {"ip": "::1", "port": w.port},
                         {"ip": "::1", "port": srv.port})
+
+
+@test
+def connect_outcome_after_call(ctx):
+    # A listener with a full accept queue drops the SYN: the non-blocking
+    # connect() returns with its socket still in SYN_SENT. The listener then
+    # goes; the SYN sent again a second later meets a reset, handled in a
+    # softirq long after the call returned, not in the caller's context.
+    # The outcome still comes once, after the attempt, with the reset's errno.
+    srv = Work(ctx, "listen", "tcp", 4, "127.0.0.1", 0, 0, hold=True)
+    try:
+        with Work(ctx, "connect", "tcp", 4, "127.0.0.1", srv.port, hold=True) as filler:
+            expect(filler.report["errno"] == 0, "the one connection the queue holds",
+                   filler.report)
+            with Work(ctx, "connect", "tcp", 4, "127.0.0.1", srv.port, "nonblock",
+                      hold=True) as w:
+                expect(w.report["errno"] == errno.EINPROGRESS, "EINPROGRESS", w.report)
+                srv.release()
+                evs = ctx.tracer.of_pid(w.pid, count=2)
+    finally:
+        if srv.proc.returncode is None:
+            srv.release()
+    kinds = [e["event"]["action"] for e in evs]
+    expect(kinds == ["connect", "outcome"], "attempt then outcome", kinds)
+    expect(evs[0]["error"]["code"] == "EINPROGRESS", "attempt in progress", evs[0])
+    expect(evs[1]["error"]["code"] == "ECONNREFUSED", "then reset", evs[1])
+    for ev in evs:
+        check_process(ctx, ev, w)
+        expect_ends(ev, {"ip": "127.0.0.1", "port": w.port},
+                    {"ip": "127.0.0.1", "port": srv.port})
+    expect(evs[0]["portsnoop"]["cookie"] == evs[1]["portsnoop"]["cookie"],
+           "outcome tied to the attempt by cookie")
+    d = evs[1]["event"].get("duration")
+    expect(isinstance(d, int) and d > w.report["call_ns"],
+           "the outcome came after the call returned", d, w.report["call_ns"])
 
 
 @test
