@@ -290,6 +290,9 @@ struct json_memo {
 };
 void value__json(struct jw *w, const struct jw_key *k, const struct val *v,
 		 const struct format_input *in, struct json_memo *m);
+/* The value alone, its member named already (v not V_NONE). */
+void value__json_body(struct sbuf *b, const struct val *v, const struct format_input *in,
+		      struct json_memo *m);
 
 /* table.c: a row of table t; who's block for one process. */
 void table__row(struct sbuf *b, const struct format_ctx *ctx, enum format_table t,

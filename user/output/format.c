@@ -120,15 +120,85 @@ static const uint16_t *carried(const struct format_input *in, size_t *n)
 	return idx[r];
 }
 
-static void json_record(struct sbuf *b, const struct format_ctx *ctx,
-			const struct format_input *in)
+/*
+ * What the writer puts between two members (closing and opening objects,
+ * the comma, the name) depends on their keys alone: the member named last
+ * fixes the open path. So the writer builds it once per pair of fields,
+ * and a line is these kept separators and the values. 0 until built, then
+ * (offset in text << 8) | length; row[0] is a line's start, row[i + 1]
+ * follows field i; end[] is the closing after a line's last member.
+ */
+#define SEP_UNBUILT 0u
+struct json_seps {
+	uint32_t *row[FIELDS_MAX + 1];
+	uint32_t end[FIELDS_MAX + 1];
+	struct sbuf text;
+};
+static _Thread_local struct json_seps *seps;
+
+/* The writer's own output after naming field prev (-1: none), to name cur
+ * (cur < 0: to end the line); SEP_UNBUILT when it cannot be kept. */
+static uint32_t sep_build(int prev, int cur)
 {
-	size_t n;
-	const uint16_t *idx = carried(in, &n);
+	struct sbuf tmp = { 0 };
+	struct jw w;
+	size_t at, n;
+	uint32_t sep = SEP_UNBUILT;
+
+	jw__begin(&w, &tmp);
+	if (prev >= 0)
+		jw__name(&w, &keys[prev]);
+	at = tmp.len;
+	if (cur >= 0)
+		jw__name(&w, &keys[cur]);
+	else
+		jw__end(&w);
+	n = tmp.len - at;
+	if (!tmp.oom && n && n < 256 && seps->text.len < (1u << 24)) {
+		size_t off = seps->text.len;
+
+		sbuf__put(&seps->text, tmp.p + at, n);
+		if (!seps->text.oom)
+			sep = (uint32_t)off << 8 | (uint32_t)n;
+	}
+	sbuf__free(&tmp);
+	return sep;
+}
+
+/* The separator slot for (prev, cur), its row made on first use. */
+static uint32_t *sep_slot(int prev, int cur)
+{
+	uint32_t **row = &seps->row[prev + 1];
+
+	if (cur < 0)
+		return &seps->end[prev + 1];
+	if (!*row)
+		*row = calloc(FIELDS_MAX, sizeof(**row));
+	return *row ? &(*row)[cur] : NULL;
+}
+
+/* Put the separator for (prev, cur); false when it cannot be kept. */
+static bool sep_put(struct sbuf *b, int prev, int cur)
+{
+	uint32_t *slot = sep_slot(prev, cur);
+
+	if (!slot)
+		return false;
+	if (*slot == SEP_UNBUILT)
+		*slot = sep_build(prev, cur);
+	if (*slot == SEP_UNBUILT)
+		return false;
+	sbuf__put(b, seps->text.p + (*slot >> 8), *slot & 0xff);
+	return true;
+}
+
+/* The line through the writer, member by member: where memory for the
+ * kept separators ran out. */
+static void json_record_slow(struct sbuf *b, const struct format_ctx *ctx,
+			     const struct format_input *in, const uint16_t *idx, size_t n)
+{
 	struct jw w;
 
-	if (!keys_split)
-		split_keys();
 	jw__begin(&w, b);
 	for (size_t k = 0; k < n; k++) {
 		const struct field *f = &fields[idx[k]];
@@ -138,6 +208,44 @@ static void json_record(struct sbuf *b, const struct format_ctx *ctx,
 		value__json(&w, &keys[idx[k]], &v, in, &memos[idx[k]]);
 	}
 	jw__end(&w);
+}
+
+static void json_record(struct sbuf *b, const struct format_ctx *ctx,
+			const struct format_input *in)
+{
+	size_t n, start = b->len;
+	const uint16_t *idx = carried(in, &n);
+	int prev = -1;
+
+	if (!keys_split)
+		split_keys();
+	if (!seps)
+		seps = calloc(1, sizeof(*seps));
+	if (!seps) {
+		json_record_slow(b, ctx, in, idx, n);
+		sbuf__putc(b, '\n');
+		return;
+	}
+	sbuf__putc(b, '{');
+	for (size_t k = 0; k < n; k++) {
+		const struct field *f = &fields[idx[k]];
+		struct val v;
+
+		field__get(f, in, ctx, &v);
+		if (v.type == V_NONE)
+			continue;
+		if (!sep_put(b, prev, idx[k]))
+			goto slow;
+		value__json_body(b, &v, in, &memos[idx[k]]);
+		prev = idx[k];
+	}
+	if (!sep_put(b, prev, -1))
+		goto slow;
+	sbuf__putc(b, '\n');
+	return;
+slow:
+	b->len = start;
+	json_record_slow(b, ctx, in, idx, n);
 	sbuf__putc(b, '\n');
 }
 

@@ -262,12 +262,17 @@ static void string_value(struct sbuf *b, const struct val *v, struct json_memo *
 void value__json(struct jw *w, const struct jw_key *k, const struct val *v,
 		 const struct format_input *in, struct json_memo *m)
 {
-	struct sbuf *b = w->b;
-	char t[112];
-
 	if (v->type == V_NONE)
 		return;
 	jw__name(w, k);
+	value__json_body(w->b, v, in, m);
+}
+
+void value__json_body(struct sbuf *b, const struct val *v, const struct format_input *in,
+		      struct json_memo *m)
+{
+	char t[112];
+
 	switch (v->type) {
 	case V_NONE:
 		break;
