@@ -516,6 +516,39 @@ static void test_thread_name_and_holders_gone(void **state)
 	sbuf__free(&b);
 }
 
+/*
+ * A line is built from separators kept per pair of fields present: a record
+ * with more members nested under process (the thread's and the parent's
+ * names) and one with fewer, in turn, each come out whole and the same each
+ * time.
+ */
+static void test_json_members_around_absent_ones(void **state)
+{
+	struct ps_event full = base(PS_EV_BIND), bare = base(PS_EV_BIND);
+	struct sbuf b = { 0 };
+	char *first;
+
+	strcpy(full.tcomm, "worker");
+	strcpy(full.pcomm, "systemd");
+	first = strdup(fmt(&b, FORMAT_JSON, &full));
+	assert_non_null(first);
+	unit__contains(first, "\"process\":{\"pid\":4242,\"thread\":{\"id\":4243,"
+			      "\"name\":\"worker\"},\"parent\":{\"pid\":1,\"name\":\"systemd\"},"
+			      "\"name\":\"nginx\"},\"event\":");
+	assert_string_equal(fmt(&b, FORMAT_JSON, &bare),
+		"{\"@timestamp\":\"2026-11-21T04:50:26.123456789Z\","
+		"\"process\":{\"pid\":4242,\"thread\":{\"id\":4243},\"parent\":{\"pid\":1},"
+		"\"name\":\"nginx\"},"
+		"\"event\":{\"kind\":\"event\",\"action\":\"bind\",\"outcome\":\"success\"},"
+		"\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"},"
+		"\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080},"
+		"\"user\":{\"id\":1000},\"group\":{\"id\":100},"
+		"\"portsnoop\":{\"netns\":4026531840,\"cgroup\":{\"id\":77},\"cookie\":9001}}\n");
+	assert_string_equal(fmt(&b, FORMAT_JSON, &full), first);
+	free(first);
+	sbuf__free(&b);
+}
+
 /* Times are rendered in UTC, whatever the machine's zone. */
 static int utc(void **state)
 {
@@ -544,4 +577,5 @@ UNIT_MAIN("format", utc, NULL,
 	  cmocka_unit_test(test_process_from_proc),
 	  cmocka_unit_test(test_repeated_text_follows_changes),
 	  cmocka_unit_test(test_hostile_args),
-	  cmocka_unit_test(test_thread_name_and_holders_gone))
+	  cmocka_unit_test(test_thread_name_and_holders_gone),
+	  cmocka_unit_test(test_json_members_around_absent_ones))
