@@ -37,21 +37,24 @@ static const char *fmt(struct sbuf *b, enum format_mode mode, const struct ps_ev
 	return sbuf__str(b);
 }
 
+/* base(PS_EV_BIND) as a JSON line. */
+static const char BIND_JSON[] =
+	"{\"@timestamp\":\"2026-11-21T04:50:26.123456789Z\","
+	"\"process\":{\"pid\":4242,\"thread\":{\"id\":4243},\"parent\":{\"pid\":1},"
+	"\"name\":\"nginx\"},"
+	"\"event\":{\"kind\":\"event\",\"action\":\"bind\",\"outcome\":\"success\"},"
+	"\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"},"
+	"\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080},"
+	"\"user\":{\"id\":1000},\"group\":{\"id\":100},"
+	"\"portsnoop\":{\"netns\":4026531840,\"cgroup\":{\"id\":77},\"cookie\":9001}}\n";
+
 static void test_json_bind_success(void **state)
 {
 	struct ps_event e = base(PS_EV_BIND);
 	struct sbuf b = { 0 };
 	const char *s = fmt(&b, FORMAT_JSON, &e);
 
-	assert_string_equal(s,
-		"{\"@timestamp\":\"2026-11-21T04:50:26.123456789Z\","
-		"\"process\":{\"pid\":4242,\"thread\":{\"id\":4243},\"parent\":{\"pid\":1},"
-		"\"name\":\"nginx\"},"
-		"\"event\":{\"kind\":\"event\",\"action\":\"bind\",\"outcome\":\"success\"},"
-		"\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"},"
-		"\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080},"
-		"\"user\":{\"id\":1000},\"group\":{\"id\":100},"
-		"\"portsnoop\":{\"netns\":4026531840,\"cgroup\":{\"id\":77},\"cookie\":9001}}\n");
+	assert_string_equal(s, BIND_JSON);
 	sbuf__free(&b);
 }
 
@@ -535,15 +538,7 @@ static void test_json_members_around_absent_ones(void **state)
 	unit__contains(first, "\"process\":{\"pid\":4242,\"thread\":{\"id\":4243,"
 			      "\"name\":\"worker\"},\"parent\":{\"pid\":1,\"name\":\"systemd\"},"
 			      "\"name\":\"nginx\"},\"event\":");
-	assert_string_equal(fmt(&b, FORMAT_JSON, &bare),
-		"{\"@timestamp\":\"2026-11-21T04:50:26.123456789Z\","
-		"\"process\":{\"pid\":4242,\"thread\":{\"id\":4243},\"parent\":{\"pid\":1},"
-		"\"name\":\"nginx\"},"
-		"\"event\":{\"kind\":\"event\",\"action\":\"bind\",\"outcome\":\"success\"},"
-		"\"network\":{\"transport\":\"tcp\",\"type\":\"ipv4\"},"
-		"\"server\":{\"ip\":\"127.0.0.1\",\"port\":8080},"
-		"\"user\":{\"id\":1000},\"group\":{\"id\":100},"
-		"\"portsnoop\":{\"netns\":4026531840,\"cgroup\":{\"id\":77},\"cookie\":9001}}\n");
+	assert_string_equal(fmt(&b, FORMAT_JSON, &bare), BIND_JSON);
 	assert_string_equal(fmt(&b, FORMAT_JSON, &full), first);
 	free(first);
 	sbuf__free(&b);
