@@ -210,22 +210,17 @@ static void json_record_slow(struct sbuf *b, const struct format_ctx *ctx,
 	jw__end(&w);
 }
 
-static void json_record(struct sbuf *b, const struct format_ctx *ctx,
-			const struct format_input *in)
+/* The line from kept separators and the values; false when a separator
+ * cannot be kept (out of memory): the caller starts the line again. */
+static bool json_record_kept(struct sbuf *b, const struct format_ctx *ctx,
+			     const struct format_input *in, const uint16_t *idx, size_t n)
 {
-	size_t n, start = b->len;
-	const uint16_t *idx = carried(in, &n);
 	int prev = -1;
 
-	if (!keys_split)
-		split_keys();
 	if (!seps)
 		seps = calloc(1, sizeof(*seps));
-	if (!seps) {
-		json_record_slow(b, ctx, in, idx, n);
-		sbuf__putc(b, '\n');
-		return;
-	}
+	if (!seps)
+		return false;
 	sbuf__putc(b, '{');
 	for (size_t k = 0; k < n; k++) {
 		const struct field *f = &fields[idx[k]];
@@ -235,17 +230,25 @@ static void json_record(struct sbuf *b, const struct format_ctx *ctx,
 		if (v.type == V_NONE)
 			continue;
 		if (!sep_put(b, prev, idx[k]))
-			goto slow;
+			return false;
 		value__json_body(b, &v, in, &memos[idx[k]]);
 		prev = idx[k];
 	}
-	if (!sep_put(b, prev, -1))
-		goto slow;
-	sbuf__putc(b, '\n');
-	return;
-slow:
-	b->len = start;
-	json_record_slow(b, ctx, in, idx, n);
+	return sep_put(b, prev, -1);
+}
+
+static void json_record(struct sbuf *b, const struct format_ctx *ctx,
+			const struct format_input *in)
+{
+	size_t n, start = b->len;
+	const uint16_t *idx = carried(in, &n);
+
+	if (!keys_split)
+		split_keys();
+	if (!json_record_kept(b, ctx, in, idx, n)) {
+		b->len = start;
+		json_record_slow(b, ctx, in, idx, n);
+	}
 	sbuf__putc(b, '\n');
 }
 
