@@ -96,7 +96,7 @@ static __always_inline void local_event(__u16 kind, const struct call *c, long r
 	if (kind == PS_EV_LISTEN)
 		e->backlog = c->backlog;
 	if (!e->err) {
-		track_sock(e);
+		track_sock(e, kind == PS_EV_LISTEN);
 	} else if (kind == PS_EV_BIND) {
 		struct ps_sockaddr sa;
 		bool ok = !read_sockaddr(c, &sa);

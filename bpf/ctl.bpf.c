@@ -25,8 +25,17 @@ int ctl(struct ps_ctl *ctx)
 		return bpf_map_update_elem(&watched, &c.pid, &c.watch, BPF_ANY);
 	case PS_CTL_UNWATCH:
 		return bpf_map_delete_elem(&watched, &c.pid);
-	case PS_CTL_TRACK:
+	case PS_CTL_TRACK: {
+		struct ps_slot *s = slot_of(c.cookie);
+
+		/* Tracked already (by its bind, since we attached)? A bind
+		 * that takes the slot between this look and the insert leaves
+		 * the socket in both: its close is still reported once (from
+		 * the slot), and the map keeps one dead entry. */
+		if (!s || READ_ONCE(s->cookie) == c.cookie)
+			return -17;	/* EEXIST */
 		return bpf_map_update_elem(&tracked, &c.cookie, &c.tracked, BPF_NOEXIST);
+	}
 	}
 	return -22;	/* EINVAL */
 }

@@ -56,10 +56,33 @@ PS_MAP(known_cache, BPF_MAP_TYPE_PERCPU_ARRAY, 1, __u32, struct ps_known);
 /* Per-CPU counters, indexed by enum ps_stat. */
 PS_MAP(stats, BPF_MAP_TYPE_PERCPU_ARRAY, PS_STAT__MAX, __u32, __u64);
 
-/* What a close event needs once the socket is going away: the port it held.
- * Keyed by socket cookie, filled when a bind or listen succeeds. */
-
+/*
+ * What a close event needs once the socket is going away: the port it held,
+ * filled when a bind or listen succeeds. First in a slot of its own,
+ * slots[cookie % PS_SLOTS] (struct ps_slot, bpf/portsnoop.h): a slot is
+ * taken and given back with one compare-and-swap of its cookie, where a
+ * hash map's insert and delete take a bucket lock, a free-list entry and
+ * interrupts off (about half of a bind's and a close's cost in the
+ * kernel). A socket whose slot another holds goes to the hash map tracked,
+ * by socket cookie. Kernels without BPF's compare-and-swap (before v5.12)
+ * never take a slot: the loader rewrites the instruction as one that always
+ * fails (without_cmpxchg(), user/loader/tracer.c).
+ */
+PS_MAP(slots, BPF_MAP_TYPE_ARRAY, PS_SLOTS, __u32, struct ps_slot);
 PS_MAP(tracked, BPF_MAP_TYPE_HASH, 65536, __u64, struct ps_tracked);
+
+static __always_inline struct ps_slot *slot_of(__u64 cookie)
+{
+	__u32 i = (__u32)cookie & (PS_SLOTS - 1);
+
+	return bpf_map_lookup_elem(&slots, &i);
+}
+
+/* Compare-and-swap of a slot's cookie: true when it was old and is now new. */
+static __always_inline bool slot_swap(struct ps_slot *s, __u64 old, __u64 new)
+{
+	return __sync_val_compare_and_swap(&s->cookie, old, new) == old;
+}
 
 /*
  * Atomic even though the counter is this CPU's: a program in a syscall can

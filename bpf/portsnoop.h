@@ -156,6 +156,17 @@ struct ps_tracked {
 };
 
 /*
+ * A tracked socket in slots[cookie % PS_SLOTS] (bpf/maps.bpf.h): cookie 0
+ * is a free slot (no socket has cookie 0). A power of two.
+ */
+#define PS_SLOTS 16384
+
+struct ps_slot {
+	__u64 cookie;
+	struct ps_tracked t;
+};
+
+/*
  * A process whose exit userspace wants to hear of (the "watched" map, keyed
  * by tgid): it holds the process's /proc details. When it also holds the
  * command line of this very program (start_ns and exec_id match), records
@@ -174,7 +185,7 @@ struct ps_watch {
 enum ps_ctl_op {
 	PS_CTL_WATCH = 1,	/* watched[pid] = watch */
 	PS_CTL_UNWATCH = 2,	/* delete watched[pid] */
-	PS_CTL_TRACK = 3,	/* tracked[cookie] = tracked, unless it is there */
+	PS_CTL_TRACK = 3,	/* tracked[cookie] = tracked, unless tracked already */
 };
 
 struct ps_ctl {

@@ -7,13 +7,22 @@
 
 static __always_inline void release_done(__u64 cookie)
 {
+	struct ps_slot *s;
 	struct ps_tracked *t;
 	struct ps_event spare, *e;
 	struct out o;
+	bool in_slot;
 
 	if (!cookie)
 		return;
-	t = bpf_map_lookup_elem(&tracked, &cookie);
+	s = slot_of(cookie);
+	if (!s)
+		return;
+	in_slot = READ_ONCE(s->cookie) == cookie;
+	if (in_slot)
+		t = &s->t;
+	else
+		t = bpf_map_lookup_elem(&tracked, &cookie);
 	if (!t)
 		return;
 	if (task_wanted()) {
@@ -32,7 +41,12 @@ static __always_inline void release_done(__u64 cookie)
 		__builtin_memcpy(e->ifname, t->ifname, sizeof(e->ifname));
 		event_end(&o, e);
 	}
-	bpf_map_delete_elem(&tracked, &cookie);
+	/* The slot is given back after its fields are read (the swap orders
+	 * them), for the next socket that maps to it. */
+	if (in_slot)
+		slot_swap(s, cookie, 0);
+	else
+		bpf_map_delete_elem(&tracked, &cookie);
 }
 
 /*

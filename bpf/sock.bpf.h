@@ -118,7 +118,12 @@ static __always_inline void fill_sock(struct ps_event *e, struct sock *sk, bool 
 		__builtin_memcpy(e->raddr, &c->skc_v6_daddr, 16);
 }
 
-static __always_inline void track_sock(const struct ps_event *e)
+/*
+ * Keep what e's socket's close will need. A bind's socket is tracked
+ * nowhere yet; a listen's may be, by its bind: where it is, it is updated
+ * in place, so that its close finds it once.
+ */
+static __always_inline void track_sock(const struct ps_event *e, bool maybe_tracked)
 {
 	struct ps_tracked t = {
 		.netns = e->netns,
@@ -129,12 +134,28 @@ static __always_inline void track_sock(const struct ps_event *e)
 		.flags = e->flags & (PS_F_V6ONLY_KNOWN | PS_F_V6ONLY),
 	};
 	__u64 cookie = e->cookie;	/* a key from the stack: e may be in the ring */
+	struct ps_slot *s;
 
 	if (!cookie)
 		return;
 	__builtin_memcpy(t.laddr, e->laddr, sizeof(t.laddr));
 	t.ifindex = e->ifindex;
 	__builtin_memcpy(t.ifname, e->ifname, sizeof(t.ifname));
+	s = slot_of(cookie);
+	if (!s)
+		return;
+	/* Only this socket's own calls write its slot, and they cannot run
+	 * at once with its close (the file is held until the call returns). */
+	if (maybe_tracked && READ_ONCE(s->cookie) == cookie) {
+		s->t = t;
+		return;
+	}
+	if (!maybe_tracked || !bpf_map_lookup_elem(&tracked, &cookie)) {
+		if (slot_swap(s, 0, cookie)) {
+			s->t = t;
+			return;
+		}
+	}
 	if (bpf_map_update_elem(&tracked, &cookie, &t, BPF_ANY))
 		stat_inc(PS_STAT_TRACK_FULL);
 }

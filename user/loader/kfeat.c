@@ -145,6 +145,28 @@ int kfeat__tracepoints_unpreempted(const struct btf *vmlinux)
 	return 1;
 }
 
+int kfeat__cmpxchg(void)
+{
+	/* *(u64 *)(r10 - 8) = 0; r0 = 0; r1 = 1;
+	 * r0 = cmpxchg_64(r10 - 8, r0, r1); r0 = 0; exit */
+	const struct bpf_insn swap[] = {
+		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .off = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8, .imm = BPF_CMPXCHG },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int prog = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "ps_probe", "GPL", swap,
+				 sizeof(swap) / sizeof(swap[0]), NULL);
+
+	if (prog < 0)
+		return 0;
+	close(prog);
+	return 1;
+}
+
 int kfeat__syscall_prog(void)
 {
 	return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SYSCALL, NULL) == 1;
@@ -227,6 +249,10 @@ void kfeat__survey(struct kfeat_offer *o, int forced, bool verbose)
 		fprintf(stderr, "portsnoop: %s: fexit programs %s backups\n", o->preemption,
 			o->backups ? "get" : "need no");
 	o->use_ctl = kfeat__syscall_prog() > 0;
+	o->cmpxchg = kfeat__cmpxchg() > 0;
+	if (!o->cmpxchg && verbose)
+		fprintf(stderr, "portsnoop: no BPF compare-and-swap (before v5.12): tracked "
+			"sockets go to the hash map alone\n");
 	for (int h = 0; h < HOOK__N; h++)
 		o->offered[h] = STRAT_BIT(STRAT_TRACEPOINT);
 	/* fentry and kprobe: not ruled out until kfeat__survey_fns() tries them. */

@@ -28,6 +28,7 @@ struct kfeat_offer {
 	char preemption[128];	/* the preemption model, in words */
 	bool unpreempted_ok;	/* the UNPREEMPTED kprobes attach (bpf/hooks.h) */
 	bool use_ctl;		/* syscall programs: map writes through bpf/ctl.bpf.c */
+	bool cmpxchg;		/* BPF's compare-and-swap: tracked sockets' slots */
 	int forced;		/* the strategy forced, or STRAT_AUTO */
 	unsigned surveyed;	/* STRAT_BITs kfeat__survey_fns() has tried */
 };
@@ -70,6 +71,11 @@ int kfeat__preemptible(char *why, size_t whysz);
  * as doing so. 1 yes, 0 no, -ENOENT without the kernel's BTF to ask.
  */
 int kfeat__tracepoints_unpreempted(const struct btf *vmlinux);
+/*
+ * Does the kernel take BPF's atomic compare-and-swap (v5.12; JITs gained it
+ * later on some architectures: arm64 in v5.17)? 1 yes, 0 no.
+ */
+int kfeat__cmpxchg(void);
 /* Syscall programs (BPF_PROG_TYPE_SYSCALL, v5.14)? 1 yes, 0 no. */
 int kfeat__syscall_prog(void);
 /* kprobe on fn through the kprobe PMU. 0, or -errno. */

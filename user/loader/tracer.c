@@ -115,6 +115,44 @@ static int open_cgroup(struct tracer *t, bool verbose, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * A kernel without BPF's compare-and-swap refuses a program holding one,
+ * reached or not: v5.10's verifier checks every instruction's fields before
+ * it follows any path. Each becomes r0 ^= -1 (r0 holds the value the swap
+ * expects, so it now reads as a swap that failed): the tracked sockets'
+ * slots are never taken, and the hash map alone serves (bpf/maps.bpf.h).
+ * Same length, and no relocation points at a swap: done before the load.
+ */
+static int without_cmpxchg(struct tracer *t)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, t->skel->obj) {
+		size_t n = bpf_program__insn_cnt(p);
+		struct bpf_insn *in = malloc(n * sizeof(*in));
+		bool changed = false;
+		int rc = 0;
+
+		if (!in)
+			return -ENOMEM;
+		memcpy(in, bpf_program__insns(p), n * sizeof(*in));
+		for (size_t i = 0; i < n; i++) {
+			if (BPF_CLASS(in[i].code) != BPF_STX || BPF_MODE(in[i].code) != BPF_ATOMIC ||
+			    in[i].imm != BPF_CMPXCHG)
+				continue;
+			in[i] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_XOR | BPF_K,
+						   .dst_reg = BPF_REG_0, .imm = -1 };
+			changed = true;
+		}
+		if (changed)
+			rc = bpf_program__set_insns(p, in, n);
+		free(in);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* One attempt at the plan: open, load, attach. */
 static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage *stage,
 		    int *hook, char *err, size_t errsz)
@@ -157,6 +195,11 @@ static int try_plan(struct tracer *t, const struct tracer_opts *opts, enum stage
 										    : STAGE_SETUP;
 			return rc;
 		}
+	}
+	rc = t->k.cmpxchg ? 0 : without_cmpxchg(t);
+	if (rc) {
+		snprintf(err, errsz, "cannot prepare the BPF programs: %s", strerror(-rc));
+		return rc;
 	}
 	*stage = STAGE_LOAD;
 	libbpf_log__forget();

@@ -101,6 +101,13 @@ int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what)
 
 		rc = ctl_run(t, &c);
 	} else {
+		/* As bpf/ctl.bpf.c: not when its bind has it in its slot. */
+		__u32 i = (__u32)cookie & (PS_SLOTS - 1);
+		struct ps_slot s;
+
+		if (!bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.slots), &i, &s) &&
+		    s.cookie == cookie)
+			return 0;
 		rc = bpf_map_update_elem(fd, &cookie, what, BPF_NOEXIST) ? -errno : 0;
 	}
 	return rc == -EEXIST ? 0 : rc;
