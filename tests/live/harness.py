@@ -93,10 +93,17 @@ class Tracer:
                 self.events.append(ev)
 
     def wait_for(self, pred, count=1, timeout=WAIT):
+        # Each look tests only the events that came since the last, and
+        # outside the lock: a scan of the whole list under it, every 20 ms,
+        # kept the reading thread from appending (slow emulated VMs, after
+        # a burst of tens of thousands of events) until the wait ran out.
         deadline = time.time() + timeout
+        found, seen = [], 0
         while True:
             with self.lock:
-                found = [e for e in self.events if pred(e)]
+                new = self.events[seen:]
+            seen += len(new)
+            found += [e for e in new if pred(e)]
             if len(found) >= count or time.time() > deadline:
                 return found
             time.sleep(0.02)
