@@ -73,7 +73,7 @@ PS_MAP(tracked, BPF_MAP_TYPE_HASH, 65536, __u64, struct ps_tracked);
 
 static __always_inline struct ps_slot *slot_of(__u64 cookie)
 {
-	__u32 i = (__u32)cookie & (PS_SLOTS - 1);
+	__u32 i = PS_SLOT_OF(cookie);
 
 	return bpf_map_lookup_elem(&slots, &i);
 }

@@ -160,6 +160,8 @@ struct ps_tracked {
  * is a free slot (no socket has cookie 0). A power of two.
  */
 #define PS_SLOTS 16384
+/* The slot of the socket with this cookie: the kernel side and user space alike. */
+#define PS_SLOT_OF(cookie) ((__u32)(cookie) & (PS_SLOTS - 1))
 
 struct ps_slot {
 	__u64 cookie;

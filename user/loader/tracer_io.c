@@ -102,7 +102,7 @@ int tracer__track(struct tracer *t, __u64 cookie, const struct ps_tracked *what)
 		rc = ctl_run(t, &c);
 	} else {
 		/* As bpf/ctl.bpf.c: not when its bind has it in its slot. */
-		__u32 i = (__u32)cookie & (PS_SLOTS - 1);
+		__u32 i = PS_SLOT_OF(cookie);
 		struct ps_slot s;
 
 		if (!bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.slots), &i, &s) &&
